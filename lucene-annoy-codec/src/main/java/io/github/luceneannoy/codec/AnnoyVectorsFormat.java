@@ -1,0 +1,240 @@
+package io.github.luceneannoy.codec;
+
+import java.io.IOException;
+import org.apache.lucene.codecs.KnnVectorsFormat;
+import org.apache.lucene.codecs.KnnVectorsReader;
+import org.apache.lucene.codecs.KnnVectorsWriter;
+import org.apache.lucene.codecs.hnsw.FlatVectorScorerUtil;
+import org.apache.lucene.codecs.hnsw.FlatVectorsFormat;
+import org.apache.lucene.codecs.lucene99.Lucene99FlatVectorsFormat;
+import org.apache.lucene.index.SegmentReadState;
+import org.apache.lucene.index.SegmentWriteState;
+
+/**
+ * A {@link KnnVectorsFormat} whose per-segment index is an Annoy forest: a set of random-projection
+ * trees over the segment's vectors, searched best-first over all trees with one priority queue.
+ *
+ * <p>Raw vectors are stored by {@link Lucene99FlatVectorsFormat} (files {@code .vec} and {@code
+ * .vemf}), which also supplies vector values, exact scoring and ord-to-doc mapping. This format
+ * adds two files holding the forest only. The forest is built when a segment is flushed (from the
+ * buffered vectors, in the segment's final order, honouring an index sort) and when segments are
+ * merged (from the merged vectors, read back through a memory-mapped temporary file of the flat
+ * format; deleted documents are gone by then).
+ *
+ * <h2>Split rules</h2>
+ *
+ * <ul>
+ *   <li>{@code EUCLIDEAN}: Euclidean splits (perpendicular bisectors of two-means centroids).
+ *   <li>{@code COSINE}: angular splits (hyperplanes through the origin).
+ *   <li>{@code DOT_PRODUCT} and {@code MAXIMUM_INNER_PRODUCT}: inner-product splits, angular splits
+ *       on vectors augmented to a common norm. Lucene ranks DOT_PRODUCT by the raw dot product
+ *       (unit length is expected for floats but not enforced, and byte vectors never are), so the
+ *       reduction that is exact for any norm is used for both.
+ * </ul>
+ *
+ * Byte vectors are split in floating point with the same rules. Final scores always come from the
+ * flat format's scorer, so hits carry Lucene's scores for the field's similarity.
+ *
+ * <h2>Files</h2>
+ *
+ * <p>Both files start with a {@link org.apache.lucene.codecs.CodecUtil#writeIndexHeader index
+ * header} (segment id and suffix) and end with a {@link
+ * org.apache.lucene.codecs.CodecUtil#writeFooter checksum footer}. Integers are little-endian.
+ *
+ * <h3>{@code .afm}: forest metadata</h3>
+ *
+ * <p>Header {@code AnnoyVectorsFormatMeta}, then for each field with vectors:
+ *
+ * <ol>
+ *   <li>int field number
+ *   <li>int vector encoding: 0 = BYTE, 1 = FLOAT32
+ *   <li>int similarity: 0 = EUCLIDEAN, 1 = DOT_PRODUCT, 2 = COSINE, 3 = MAXIMUM_INNER_PRODUCT
+ *   <li>vint dimension
+ *   <li>int vector count (must equal the flat format's count for the field)
+ *   <li>byte split rule: 0 = Euclidean, 1 = angular, 2 = inner product (determined by the
+ *       similarity; checked on read)
+ *   <li>vint number of trees {@code T} (0 when the field has no vectors)
+ *   <li>vint maximum leaf size {@code L}
+ *   <li>vint candidates per hit (the search budget recorded when the segment was written)
+ *   <li>long seed the trees were built from
+ *   <li>vint normal dimension {@code D}: the dimension, plus one for inner product
+ *   <li>int number of split nodes {@code S} over all trees
+ *   <li>vlong offset and vlong length of the split section in {@code .afi}
+ *   <li>vlong offset and vlong length of the leaf section in {@code .afi}
+ *   <li>{@code T} ints: the root reference of each tree
+ * </ol>
+ *
+ * then int -1 and the footer.
+ *
+ * <h3>{@code .afi}: forest data</h3>
+ *
+ * <p>Header {@code AnnoyVectorsFormatIndex}, then for each field, aligned to 4 bytes:
+ *
+ * <ul>
+ *   <li>Split section: {@code S} records of {@code 12 + 4·D} bytes: int left child, int right child,
+ *       float offset, {@code D} floats normal. A vector {@code x} goes right when {@code offset +
+ *       normal·x > 0}. Records of one tree are in pre-order, so a split child's number is always
+ *       larger than its parent's.
+ *   <li>Leaf section: ints; a leaf is its ordinal count {@code c} (1 ≤ c ≤ L) followed by {@code c}
+ *       ordinals in increasing order. Ordinals index the flat format's vectors of the field.
+ * </ul>
+ *
+ * A node reference {@code r >= 0} names split record {@code r}; {@code r < 0} names the leaf whose
+ * count is at int position {@code -r-1} of the leaf section. Every vector ordinal appears in exactly
+ * one leaf of every tree.
+ *
+ * <h2>Search</h2>
+ *
+ * <p>A query for {@code k} hits scores up to {@code candidatesPerHit·k} distinct vectors that the
+ * filter accepts, each once, visiting leaves in order of Annoy's margin priority across all trees;
+ * it keeps going past that when fewer than {@code k} accepted vectors were found, so it returns
+ * {@code min(k, accepted vectors)} hits. When the filter accepts no more vectors than the budget,
+ * or the segment holds no more vectors than the budget, it scores every accepted vector instead
+ * (exact search). The collector's visit limit counts scored vectors, so Lucene's fallback to exact
+ * search for selective filters works as with HNSW.
+ *
+ * <h2>Version history</h2>
+ *
+ * <ul>
+ *   <li>0: first version.
+ * </ul>
+ *
+ * @lucene.experimental
+ */
+public final class AnnoyVectorsFormat extends KnnVectorsFormat {
+
+  /** The SPI name, written into every segment that uses this format. */
+  public static final String NAME = "AnnoyVectorsFormat";
+
+  static final String META_CODEC_NAME = NAME + "Meta";
+  static final String INDEX_CODEC_NAME = NAME + "Index";
+  static final String META_EXTENSION = "afm";
+  static final String INDEX_EXTENSION = "afi";
+  static final int VERSION_START = 0;
+  static final int VERSION_CURRENT = VERSION_START;
+
+  /** Default number of trees. */
+  public static final int DEFAULT_NUM_TREES = 16;
+
+  /** Default maximum number of vectors in a leaf. */
+  public static final int DEFAULT_MAX_LEAF_SIZE = 64;
+
+  /** Default number of distinct candidates a query scores per requested hit. */
+  public static final int DEFAULT_CANDIDATES_PER_HIT = 50;
+
+  /** Seed of the trees: a constant, so that the same vectors always give the same forest. */
+  public static final long DEFAULT_SEED = 0x5EED_A11_0E5L;
+
+  /**
+   * Upper bound on the number of trees: every tree repeats every ordinal and a root in the
+   * metadata, and past a few hundred trees more candidates per query buy more recall for less.
+   */
+  public static final int MAXIMUM_NUM_TREES = 1024;
+
+  /**
+   * Upper bound on the leaf size: a leaf is read whole by a query, so huge leaves waste the
+   * budget, and the searcher keeps one leaf buffer of this size.
+   */
+  public static final int MAXIMUM_MAX_LEAF_SIZE = 1 << 16;
+
+  /** Upper bound on candidates per hit; beyond it exact search is cheaper than any forest. */
+  public static final int MAXIMUM_CANDIDATES_PER_HIT = 1 << 20;
+
+  /** Largest vector dimension accepted: today's embedding models go past Lucene's 1024. */
+  public static final int MAXIMUM_DIMENSIONS = 4096;
+
+  private final int numTrees;
+  private final int maxLeafSize;
+  private final int candidatesPerHit;
+  private final long seed;
+  private final FlatVectorsFormat flatVectorsFormat;
+
+  /** A format with the default parameters. */
+  public AnnoyVectorsFormat() {
+    this(DEFAULT_NUM_TREES, DEFAULT_MAX_LEAF_SIZE, DEFAULT_CANDIDATES_PER_HIT);
+  }
+
+  /**
+   * @param numTrees number of trees per field and segment: more trees raise recall at a given
+   *     budget and cost build time and disk
+   * @param maxLeafSize largest number of vectors in a leaf: larger leaves make smaller, faster
+   *     forests whose leaves hold more distant candidates
+   * @param candidatesPerHit search budget: a query for {@code k} hits scores {@code
+   *     candidatesPerHit·k} vectors; more means higher recall and slower queries
+   */
+  public AnnoyVectorsFormat(int numTrees, int maxLeafSize, int candidatesPerHit) {
+    this(numTrees, maxLeafSize, candidatesPerHit, DEFAULT_SEED);
+  }
+
+  /**
+   * @param seed the seed of the forest; the same seed and vectors give the same files
+   * @see #AnnoyVectorsFormat(int, int, int)
+   */
+  public AnnoyVectorsFormat(int numTrees, int maxLeafSize, int candidatesPerHit, long seed) {
+    super(NAME);
+    this.numTrees = checkRange("numTrees", numTrees, 1, MAXIMUM_NUM_TREES);
+    this.maxLeafSize = checkRange("maxLeafSize", maxLeafSize, 1, MAXIMUM_MAX_LEAF_SIZE);
+    this.candidatesPerHit =
+        checkRange("candidatesPerHit", candidatesPerHit, 1, MAXIMUM_CANDIDATES_PER_HIT);
+    this.seed = seed;
+    this.flatVectorsFormat =
+        new Lucene99FlatVectorsFormat(
+            new RawVectorsExposingScorer(FlatVectorScorerUtil.getLucene99FlatVectorsScorer()));
+  }
+
+  private static int checkRange(String name, int value, int min, int max) {
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(
+          name + " must be in [" + min + ", " + max + "], got " + value);
+    }
+    return value;
+  }
+
+  @Override
+  public KnnVectorsWriter fieldsWriter(SegmentWriteState state) throws IOException {
+    return new AnnoyVectorsWriter(
+        state, flatVectorsFormat.fieldsWriter(state), numTrees, maxLeafSize, candidatesPerHit, seed);
+  }
+
+  @Override
+  public KnnVectorsReader fieldsReader(SegmentReadState state) throws IOException {
+    return new AnnoyVectorsReader(state, flatVectorsFormat.fieldsReader(state));
+  }
+
+  @Override
+  public int getMaxDimensions(String fieldName) {
+    return MAXIMUM_DIMENSIONS;
+  }
+
+  public int numTrees() {
+    return numTrees;
+  }
+
+  public int maxLeafSize() {
+    return maxLeafSize;
+  }
+
+  public int candidatesPerHit() {
+    return candidatesPerHit;
+  }
+
+  public long seed() {
+    return seed;
+  }
+
+  @Override
+  public String toString() {
+    return NAME
+        + "(numTrees="
+        + numTrees
+        + ", maxLeafSize="
+        + maxLeafSize
+        + ", candidatesPerHit="
+        + candidatesPerHit
+        + ", seed="
+        + seed
+        + ", flatVectorsFormat="
+        + flatVectorsFormat
+        + ")";
+  }
+}

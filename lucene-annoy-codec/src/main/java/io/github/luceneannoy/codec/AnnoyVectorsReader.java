@@ -1,0 +1,206 @@
+package io.github.luceneannoy.codec;
+
+import io.github.luceneannoy.forest.ForestSearcher;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.lucene.codecs.CodecUtil;
+import org.apache.lucene.codecs.KnnVectorsReader;
+import org.apache.lucene.codecs.hnsw.FlatVectorsReader;
+import org.apache.lucene.index.ByteVectorValues;
+import org.apache.lucene.index.CorruptIndexException;
+import org.apache.lucene.index.FieldInfo;
+import org.apache.lucene.index.FieldInfos;
+import org.apache.lucene.index.FloatVectorValues;
+import org.apache.lucene.index.IndexFileNames;
+import org.apache.lucene.index.SegmentReadState;
+import org.apache.lucene.index.VectorEncoding;
+import org.apache.lucene.search.KnnCollector;
+import org.apache.lucene.store.ChecksumIndexInput;
+import org.apache.lucene.store.IndexInput;
+import org.apache.lucene.util.BitSet;
+import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.IOUtils;
+import org.apache.lucene.util.RamUsageEstimator;
+import org.apache.lucene.util.hnsw.OrdinalTranslatedKnnCollector;
+import org.apache.lucene.util.hnsw.RandomVectorScorer;
+
+/**
+ * Reads the forest files of a segment and answers k-NN searches with {@link ForestSearcher};
+ * vector values, exact scores and ord-to-doc mapping come from the composed flat reader.
+ */
+final class AnnoyVectorsReader extends KnnVectorsReader {
+  private static final long SHALLOW_SIZE =
+      RamUsageEstimator.shallowSizeOfInstance(AnnoyVectorsReader.class);
+
+  private final FlatVectorsReader flatReader;
+  private final FieldInfos fieldInfos;
+  private final Map<String, FieldForest> fields = new HashMap<>();
+  private IndexInput data;
+
+  AnnoyVectorsReader(SegmentReadState state, FlatVectorsReader flatReader) throws IOException {
+    this.flatReader = flatReader;
+    this.fieldInfos = state.fieldInfos;
+    boolean success = false;
+    try {
+      String dataName = fileName(state, AnnoyVectorsFormat.INDEX_EXTENSION);
+      data = state.directory.openInput(dataName, state.context.withRandomAccess());
+      int dataVersion =
+          CodecUtil.checkIndexHeader(
+              data, AnnoyVectorsFormat.INDEX_CODEC_NAME, AnnoyVectorsFormat.VERSION_START,
+              AnnoyVectorsFormat.VERSION_CURRENT, state.segmentInfo.getId(), state.segmentSuffix);
+      CodecUtil.retrieveChecksum(data);
+      readMeta(state, dataVersion, data.length() - CodecUtil.footerLength());
+      success = true;
+    } finally {
+      if (success == false) {
+        IOUtils.closeWhileHandlingException(this);
+      }
+    }
+  }
+
+  private static String fileName(SegmentReadState state, String extension) {
+    return IndexFileNames.segmentFileName(state.segmentInfo.name, state.segmentSuffix, extension);
+  }
+
+  private void readMeta(SegmentReadState state, int dataVersion, long dataLength) throws IOException {
+    String metaName = fileName(state, AnnoyVectorsFormat.META_EXTENSION);
+    try (ChecksumIndexInput meta = state.directory.openChecksumInput(metaName, state.context)) {
+      Throwable priorE = null;
+      try {
+        int metaVersion =
+            CodecUtil.checkIndexHeader(
+                meta, AnnoyVectorsFormat.META_CODEC_NAME, AnnoyVectorsFormat.VERSION_START,
+                AnnoyVectorsFormat.VERSION_CURRENT, state.segmentInfo.getId(), state.segmentSuffix);
+        if (metaVersion != dataVersion) {
+          throw new CorruptIndexException(
+              "format versions mismatch: meta=" + metaVersion + ", data=" + dataVersion, meta);
+        }
+        for (int number = meta.readInt(); number != -1; number = meta.readInt()) {
+          FieldInfo info = fieldInfos.fieldInfo(number);
+          if (info == null || info.hasVectorValues() == false) {
+            throw new CorruptIndexException("invalid vector field number " + number, meta);
+          }
+          FieldEntry entry = FieldEntry.read(meta, info, dataLength);
+          checkFlatCount(info, entry, meta);
+          if (fields.put(info.name, new FieldForest(entry, data)) != null) {
+            throw new CorruptIndexException("duplicate field \"" + info.name + "\"", meta);
+          }
+        }
+      } catch (Throwable t) {
+        priorE = t;
+      } finally {
+        CodecUtil.checkFooter(meta, priorE);
+      }
+    }
+  }
+
+  private void checkFlatCount(FieldInfo info, FieldEntry entry, ChecksumIndexInput meta)
+      throws IOException {
+    int flatCount =
+        info.getVectorEncoding() == VectorEncoding.FLOAT32
+            ? flatReader.getFloatVectorValues(info.name).size()
+            : flatReader.getByteVectorValues(info.name).size();
+    if (flatCount != entry.size()) {
+      throw new CorruptIndexException(
+          "field \"" + info.name + "\": forest over " + entry.size() + " vectors but the flat format holds " + flatCount,
+          meta);
+    }
+  }
+
+  @Override
+  public void checkIntegrity() throws IOException {
+    flatReader.checkIntegrity();
+    CodecUtil.checksumEntireFile(data);
+  }
+
+  @Override
+  public FloatVectorValues getFloatVectorValues(String field) throws IOException {
+    return flatReader.getFloatVectorValues(field);
+  }
+
+  @Override
+  public ByteVectorValues getByteVectorValues(String field) throws IOException {
+    return flatReader.getByteVectorValues(field);
+  }
+
+  @Override
+  public void search(String field, float[] target, KnnCollector knnCollector, Bits acceptDocs)
+      throws IOException {
+    FieldForest forest = fields.get(field);
+    if (forest == null || forest.entry.size() == 0 || forest.entry.encoding() != VectorEncoding.FLOAT32) {
+      return;
+    }
+    search(forest, target, flatReader.getRandomVectorScorer(field, target), knnCollector, acceptDocs);
+  }
+
+  @Override
+  public void search(String field, byte[] target, KnnCollector knnCollector, Bits acceptDocs)
+      throws IOException {
+    FieldForest forest = fields.get(field);
+    if (forest == null || forest.entry.size() == 0 || forest.entry.encoding() != VectorEncoding.BYTE) {
+      return;
+    }
+    RandomVectorScorer scorer = flatReader.getRandomVectorScorer(field, target);
+    float[] query = new float[target.length];
+    for (int i = 0; i < target.length; i++) {
+      query[i] = target[i];
+    }
+    search(forest, query, scorer, knnCollector, acceptDocs);
+  }
+
+  private void search(
+      FieldForest forest,
+      float[] query,
+      RandomVectorScorer scorer,
+      KnnCollector knnCollector,
+      Bits acceptDocs)
+      throws IOException {
+    KnnCollector collector = new OrdinalTranslatedKnnCollector(knnCollector, scorer::ordToDoc);
+    Bits acceptOrds = scorer.getAcceptOrds(acceptDocs);
+    int budget = (int) Math.min(Integer.MAX_VALUE, (long) forest.entry.candidatesPerHit() * knnCollector.k());
+    budget = Math.max(budget, knnCollector.k());
+    if (forest.entry.size() <= budget || acceptedAtMost(acceptDocs, budget)) {
+      // the budget would score (nearly) every accepted vector: exact search is cheaper
+      ForestSearcher.scanAll(scorer, collector, acceptOrds);
+    } else {
+      new ForestSearcher().search(forest.view(), query, scorer, collector, acceptOrds, budget);
+    }
+  }
+
+  /** Whether {@code acceptDocs} is known to accept at most {@code limit} documents. */
+  private static boolean acceptedAtMost(Bits acceptDocs, int limit) {
+    return acceptDocs instanceof BitSet && ((BitSet) acceptDocs).cardinality() <= limit;
+  }
+
+  @Override
+  public long ramBytesUsed() {
+    long total = SHALLOW_SIZE + flatReader.ramBytesUsed();
+    for (FieldForest forest : fields.values()) {
+      total += RamUsageEstimator.shallowSizeOf(forest) + RamUsageEstimator.sizeOf(forest.entry.roots());
+    }
+    return total;
+  }
+
+  @Override
+  public void close() throws IOException {
+    IOUtils.close(flatReader, data);
+  }
+
+  /** A field's metadata and its slices of the data file, cloned for each query. */
+  private static final class FieldForest {
+    final FieldEntry entry;
+    final IndexInput splits;
+    final IndexInput leaves;
+
+    FieldForest(FieldEntry entry, IndexInput data) throws IOException {
+      this.entry = entry;
+      this.splits = data.slice("annoy-splits", entry.splitsOffset(), entry.splitsLength());
+      this.leaves = data.slice("annoy-leaves", entry.leavesOffset(), entry.leavesLength());
+    }
+
+    OffHeapForest view() {
+      return new OffHeapForest(entry, splits.clone(), leaves.clone());
+    }
+  }
+}

@@ -1,0 +1,235 @@
+package io.github.luceneannoy.codec;
+
+import io.github.luceneannoy.forest.ForestBuilder;
+import io.github.luceneannoy.forest.OnHeapForest;
+import io.github.luceneannoy.forest.VectorSource;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.lucene.codecs.CodecUtil;
+import org.apache.lucene.codecs.KnnFieldVectorsWriter;
+import org.apache.lucene.codecs.KnnVectorsWriter;
+import org.apache.lucene.codecs.hnsw.FlatFieldVectorsWriter;
+import org.apache.lucene.codecs.hnsw.FlatVectorsWriter;
+import org.apache.lucene.index.FieldInfo;
+import org.apache.lucene.index.IndexFileNames;
+import org.apache.lucene.index.MergeState;
+import org.apache.lucene.index.SegmentWriteState;
+import org.apache.lucene.index.Sorter;
+import org.apache.lucene.store.IndexOutput;
+import org.apache.lucene.util.IOUtils;
+import org.apache.lucene.util.RamUsageEstimator;
+import org.apache.lucene.util.hnsw.CloseableRandomVectorScorerSupplier;
+import org.apache.lucene.util.hnsw.RandomAccessVectorValues;
+
+/**
+ * Writes the flat vectors through the composed flat writer and, once a field's vectors are final
+ * (at flush or merge), builds its forest and writes it to {@code .afi} and {@code .afm}.
+ */
+final class AnnoyVectorsWriter extends KnnVectorsWriter {
+  private static final long SHALLOW_SIZE =
+      RamUsageEstimator.shallowSizeOfInstance(AnnoyVectorsWriter.class);
+
+  private final FlatVectorsWriter flatWriter;
+  private final int numTrees;
+  private final int maxLeafSize;
+  private final int candidatesPerHit;
+  private final long seed;
+  private final List<FieldWriter<?>> fields = new ArrayList<>();
+  private IndexOutput meta;
+  private IndexOutput data;
+  private boolean finished;
+
+  AnnoyVectorsWriter(
+      SegmentWriteState state,
+      FlatVectorsWriter flatWriter,
+      int numTrees,
+      int maxLeafSize,
+      int candidatesPerHit,
+      long seed)
+      throws IOException {
+    this.flatWriter = flatWriter;
+    this.numTrees = numTrees;
+    this.maxLeafSize = maxLeafSize;
+    this.candidatesPerHit = candidatesPerHit;
+    this.seed = seed;
+    boolean success = false;
+    try {
+      meta = state.directory.createOutput(fileName(state, AnnoyVectorsFormat.META_EXTENSION), state.context);
+      data = state.directory.createOutput(fileName(state, AnnoyVectorsFormat.INDEX_EXTENSION), state.context);
+      CodecUtil.writeIndexHeader(
+          meta, AnnoyVectorsFormat.META_CODEC_NAME, AnnoyVectorsFormat.VERSION_CURRENT,
+          state.segmentInfo.getId(), state.segmentSuffix);
+      CodecUtil.writeIndexHeader(
+          data, AnnoyVectorsFormat.INDEX_CODEC_NAME, AnnoyVectorsFormat.VERSION_CURRENT,
+          state.segmentInfo.getId(), state.segmentSuffix);
+      success = true;
+    } finally {
+      if (success == false) {
+        IOUtils.closeWhileHandlingException(this);
+      }
+    }
+  }
+
+  static String fileName(SegmentWriteState state, String extension) {
+    return IndexFileNames.segmentFileName(state.segmentInfo.name, state.segmentSuffix, extension);
+  }
+
+  @Override
+  public KnnFieldVectorsWriter<?> addField(FieldInfo fieldInfo) throws IOException {
+    FieldWriter<?> writer = new FieldWriter<>(fieldInfo, flatWriter.addField(fieldInfo));
+    fields.add(writer);
+    return writer;
+  }
+
+  @Override
+  public void flush(int maxDoc, Sorter.DocMap sortMap) throws IOException {
+    flatWriter.flush(maxDoc, sortMap);
+    for (FieldWriter<?> field : fields) {
+      FlatFieldVectorsWriter<?> flatField = field.flatField;
+      int[] newToOld = null;
+      if (sortMap != null) {
+        newToOld = new int[flatField.getDocsWithFieldSet().cardinality()];
+        mapOldOrdToNewOrd(flatField.getDocsWithFieldSet(), sortMap, null, newToOld, null);
+      }
+      int dimension = field.fieldInfo.getVectorDimension();
+      writeField(field.fieldInfo, VectorSources.ofBuffered(flatField.getVectors(), dimension, newToOld));
+    }
+  }
+
+  @Override
+  public void mergeOneField(FieldInfo fieldInfo, MergeState mergeState) throws IOException {
+    CloseableRandomVectorScorerSupplier merged = flatWriter.mergeOneFieldToIndex(fieldInfo, mergeState);
+    try {
+      VectorSource vectors;
+      if (merged.totalVectorCount() == 0) {
+        vectors = VectorSources.ofBuffered(List.of(), fieldInfo.getVectorDimension(), null);
+      } else {
+        RandomAccessVectorValues values = RawVectorsExposingScorer.vectorsOf(merged);
+        if (values == null) {
+          throw new IllegalStateException(
+              "field \"" + fieldInfo.name + "\": the flat writer's merge scorer does not expose its vectors");
+        }
+        vectors = VectorSources.of(values);
+      }
+      writeField(fieldInfo, vectors);
+    } finally {
+      IOUtils.close(merged);
+    }
+  }
+
+  private void writeField(FieldInfo fieldInfo, VectorSource vectors) throws IOException {
+    var rule = FieldEntry.splitRuleFor(fieldInfo.getVectorSimilarityFunction());
+    OnHeapForest forest = new ForestBuilder(rule, numTrees, maxLeafSize, seed).build(vectors);
+
+    long splitsOffset = data.alignFilePointer(Float.BYTES);
+    writeSplits(forest);
+    long splitsLength = data.getFilePointer() - splitsOffset;
+    long leavesOffset = data.getFilePointer();
+    writeLeaves(forest);
+    long leavesLength = data.getFilePointer() - leavesOffset;
+
+    int[] roots = new int[forest.numTrees()];
+    for (int t = 0; t < roots.length; t++) {
+      roots[t] = forest.root(t);
+    }
+    new FieldEntry(
+            fieldInfo.number,
+            fieldInfo.getVectorEncoding(),
+            fieldInfo.getVectorSimilarityFunction(),
+            fieldInfo.getVectorDimension(),
+            vectors.size(),
+            rule,
+            maxLeafSize,
+            candidatesPerHit,
+            seed,
+            forest.normalDimension(),
+            forest.numSplits(),
+            splitsOffset,
+            splitsLength,
+            leavesOffset,
+            leavesLength,
+            roots)
+        .write(meta);
+  }
+
+  private void writeSplits(OnHeapForest forest) throws IOException {
+    int normalDimension = forest.normalDimension();
+    ByteBuffer record =
+        ByteBuffer.allocate((int) FieldEntry.splitRecordBytes(normalDimension)).order(ByteOrder.LITTLE_ENDIAN);
+    for (int node = 0; node < forest.numSplits(); node++) {
+      record.clear();
+      record.putInt(forest.child(node, 0));
+      record.putInt(forest.child(node, 1));
+      record.putFloat(forest.offset(node));
+      for (int i = 0; i < normalDimension; i++) {
+        record.putFloat(forest.normal(node, i));
+      }
+      data.writeBytes(record.array(), record.position());
+    }
+  }
+
+  private void writeLeaves(OnHeapForest forest) throws IOException {
+    ByteBuffer chunk = ByteBuffer.allocate(4096).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < forest.leavesLength(); i++) {
+      if (chunk.remaining() < Integer.BYTES) {
+        data.writeBytes(chunk.array(), chunk.position());
+        chunk.clear();
+      }
+      chunk.putInt(forest.leafInt(i));
+    }
+    data.writeBytes(chunk.array(), chunk.position());
+  }
+
+  @Override
+  public void finish() throws IOException {
+    if (finished) {
+      throw new IllegalStateException("already finished");
+    }
+    finished = true;
+    flatWriter.finish();
+    meta.writeInt(-1);
+    CodecUtil.writeFooter(meta);
+    CodecUtil.writeFooter(data);
+  }
+
+  @Override
+  public long ramBytesUsed() {
+    return SHALLOW_SIZE + flatWriter.ramBytesUsed();
+  }
+
+  @Override
+  public void close() throws IOException {
+    IOUtils.close(meta, data, flatWriter);
+  }
+
+  /** Buffers a field's vectors in the flat writer; the forest is built when they are final. */
+  private static final class FieldWriter<T> extends KnnFieldVectorsWriter<T> {
+    private final FieldInfo fieldInfo;
+    private final FlatFieldVectorsWriter<T> flatField;
+
+    @SuppressWarnings("unchecked")
+    FieldWriter(FieldInfo fieldInfo, FlatFieldVectorsWriter<?> flatField) {
+      this.fieldInfo = fieldInfo;
+      this.flatField = (FlatFieldVectorsWriter<T>) flatField;
+    }
+
+    @Override
+    public void addValue(int docID, T vectorValue) throws IOException {
+      flatField.addValue(docID, vectorValue);
+    }
+
+    @Override
+    public T copyValue(T vectorValue) {
+      // the flat writer copies every value it buffers
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public long ramBytesUsed() {
+      return flatField.ramBytesUsed();
+    }
+  }
+}

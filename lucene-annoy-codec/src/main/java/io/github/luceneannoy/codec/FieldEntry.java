@@ -1,0 +1,228 @@
+package io.github.luceneannoy.codec;
+
+import io.github.luceneannoy.forest.NodeRefs;
+import io.github.luceneannoy.forest.SplitRule;
+import java.io.IOException;
+import org.apache.lucene.index.CorruptIndexException;
+import org.apache.lucene.index.FieldInfo;
+import org.apache.lucene.index.VectorEncoding;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.store.DataInput;
+import org.apache.lucene.store.DataOutput;
+
+/**
+ * One field's record in the {@code .afm} file; see {@link AnnoyVectorsFormat} for the layout.
+ * Reading validates every value against the field's {@link FieldInfo} and the data file's length.
+ */
+record FieldEntry(
+    int fieldNumber,
+    VectorEncoding encoding,
+    VectorSimilarityFunction similarity,
+    int dimension,
+    int size,
+    SplitRule splitRule,
+    int maxLeafSize,
+    int candidatesPerHit,
+    long seed,
+    int normalDimension,
+    int numSplits,
+    long splitsOffset,
+    long splitsLength,
+    long leavesOffset,
+    long leavesLength,
+    int[] roots) {
+
+  /** Bytes of one split record: two children, the offset and the normal. */
+  static long splitRecordBytes(int normalDimension) {
+    return 3L * Integer.BYTES + (long) normalDimension * Float.BYTES;
+  }
+
+  /** The split rule used for a similarity; the single place that decides it. */
+  static SplitRule splitRuleFor(VectorSimilarityFunction similarity) {
+    switch (similarity) {
+      case EUCLIDEAN:
+        return SplitRule.EUCLIDEAN;
+      case COSINE:
+        return SplitRule.ANGULAR;
+      case DOT_PRODUCT:
+      case MAXIMUM_INNER_PRODUCT:
+        return SplitRule.INNER_PRODUCT;
+      default:
+        throw new IllegalArgumentException("unsupported similarity: " + similarity);
+    }
+  }
+
+  int numTrees() {
+    return roots.length;
+  }
+
+  void write(DataOutput out) throws IOException {
+    out.writeInt(fieldNumber);
+    out.writeInt(encodingId(encoding));
+    out.writeInt(similarityId(similarity));
+    out.writeVInt(dimension);
+    out.writeInt(size);
+    out.writeByte((byte) splitRule.id());
+    out.writeVInt(roots.length);
+    out.writeVInt(maxLeafSize);
+    out.writeVInt(candidatesPerHit);
+    out.writeLong(seed);
+    out.writeVInt(normalDimension);
+    out.writeInt(numSplits);
+    out.writeVLong(splitsOffset);
+    out.writeVLong(splitsLength);
+    out.writeVLong(leavesOffset);
+    out.writeVLong(leavesLength);
+    for (int root : roots) {
+      out.writeInt(root);
+    }
+  }
+
+  /**
+   * Reads the rest of a record whose field number was already read, and validates it.
+   *
+   * @param in the metadata input, positioned after the field number, named in exceptions
+   * @param dataLength length of the {@code .afi} file without its footer
+   */
+  static FieldEntry read(DataInput in, FieldInfo info, long dataLength) throws IOException {
+    DataInput resource = in;
+    VectorEncoding encoding = encodingFromId(in.readInt(), resource);
+    VectorSimilarityFunction similarity = similarityFromId(in.readInt(), resource);
+    int dimension = in.readVInt();
+    int size = in.readInt();
+    int ruleId = in.readByte();
+    int numTrees = in.readVInt();
+    int maxLeafSize = in.readVInt();
+    int candidatesPerHit = in.readVInt();
+    long seed = in.readLong();
+    int normalDimension = in.readVInt();
+    int numSplits = in.readInt();
+    long splitsOffset = in.readVLong();
+    long splitsLength = in.readVLong();
+    long leavesOffset = in.readVLong();
+    long leavesLength = in.readVLong();
+    String field = "field \"" + info.name + "\": ";
+    if (numTrees < 0 || numTrees > AnnoyVectorsFormat.MAXIMUM_NUM_TREES) {
+      throw corrupt(field + "invalid number of trees " + numTrees, resource);
+    }
+    int[] roots = new int[numTrees];
+    for (int t = 0; t < numTrees; t++) {
+      roots[t] = in.readInt();
+    }
+    if (encoding != info.getVectorEncoding()) {
+      throw corrupt(field + "encoding " + encoding + " != field info's " + info.getVectorEncoding(), resource);
+    }
+    if (similarity != info.getVectorSimilarityFunction()) {
+      throw corrupt(field + "similarity " + similarity + " != field info's " + info.getVectorSimilarityFunction(), resource);
+    }
+    if (dimension != info.getVectorDimension()) {
+      throw corrupt(field + "dimension " + dimension + " != field info's " + info.getVectorDimension(), resource);
+    }
+    SplitRule rule = splitRuleFor(similarity);
+    if (ruleId != rule.id()) {
+      throw corrupt(field + "split rule " + ruleId + " does not match similarity " + similarity, resource);
+    }
+    if (size < 0) {
+      throw corrupt(field + "negative vector count " + size, resource);
+    }
+    if (size > 0 && numTrees == 0) {
+      throw corrupt(field + size + " vectors but no trees", resource);
+    }
+    if (maxLeafSize < 1 || maxLeafSize > AnnoyVectorsFormat.MAXIMUM_MAX_LEAF_SIZE) {
+      throw corrupt(field + "invalid max leaf size " + maxLeafSize, resource);
+    }
+    if (candidatesPerHit < 1 || candidatesPerHit > AnnoyVectorsFormat.MAXIMUM_CANDIDATES_PER_HIT) {
+      throw corrupt(field + "invalid candidates per hit " + candidatesPerHit, resource);
+    }
+    if (normalDimension != rule.normalDimension(dimension)) {
+      throw corrupt(field + "normal dimension " + normalDimension + " for dimension " + dimension, resource);
+    }
+    if (numSplits < 0 || splitsLength != numSplits * splitRecordBytes(normalDimension)) {
+      throw corrupt(field + "split section of " + splitsLength + " bytes for " + numSplits + " nodes", resource);
+    }
+    checkSection(field + "split", splitsOffset, splitsLength, dataLength, resource);
+    checkSection(field + "leaf", leavesOffset, leavesLength, dataLength, resource);
+    if (leavesLength % Integer.BYTES != 0 || leavesLength / Integer.BYTES > Integer.MAX_VALUE) {
+      throw corrupt(field + "invalid leaf section length " + leavesLength, resource);
+    }
+    long leafInts = leavesLength / Integer.BYTES;
+    for (int root : roots) {
+      boolean valid =
+          NodeRefs.isLeaf(root) ? NodeRefs.leafPosition(root) < leafInts : root < numSplits;
+      if (valid == false) {
+        throw corrupt(field + "invalid root reference " + root, resource);
+      }
+    }
+    return new FieldEntry(
+        info.number, encoding, similarity, dimension, size, rule, maxLeafSize, candidatesPerHit,
+        seed, normalDimension, numSplits, splitsOffset, splitsLength, leavesOffset, leavesLength,
+        roots);
+  }
+
+  private static void checkSection(
+      String what, long offset, long length, long dataLength, DataInput resource)
+      throws CorruptIndexException {
+    if (offset < 0 || length < 0 || offset > dataLength || length > dataLength - offset) {
+      throw corrupt(
+          what + " section [" + offset + ", +" + length + ") exceeds data length " + dataLength,
+          resource);
+    }
+  }
+
+  private static CorruptIndexException corrupt(String message, DataInput resource) {
+    return new CorruptIndexException(message, resource);
+  }
+
+  static int encodingId(VectorEncoding encoding) {
+    switch (encoding) {
+      case BYTE:
+        return 0;
+      case FLOAT32:
+        return 1;
+      default:
+        throw new IllegalArgumentException("unsupported encoding: " + encoding);
+    }
+  }
+
+  static VectorEncoding encodingFromId(int id, DataInput resource) throws CorruptIndexException {
+    switch (id) {
+      case 0:
+        return VectorEncoding.BYTE;
+      case 1:
+        return VectorEncoding.FLOAT32;
+      default:
+        throw corrupt("invalid vector encoding id " + id, resource);
+    }
+  }
+
+  static int similarityId(VectorSimilarityFunction similarity) {
+    switch (similarity) {
+      case EUCLIDEAN:
+        return 0;
+      case DOT_PRODUCT:
+        return 1;
+      case COSINE:
+        return 2;
+      case MAXIMUM_INNER_PRODUCT:
+        return 3;
+      default:
+        throw new IllegalArgumentException("unsupported similarity: " + similarity);
+    }
+  }
+
+  static VectorSimilarityFunction similarityFromId(int id, DataInput resource)
+      throws CorruptIndexException {
+    switch (id) {
+      case 0:
+        return VectorSimilarityFunction.EUCLIDEAN;
+      case 1:
+        return VectorSimilarityFunction.DOT_PRODUCT;
+      case 2:
+        return VectorSimilarityFunction.COSINE;
+      case 3:
+        return VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT;
+      default:
+        throw corrupt("invalid similarity id " + id, resource);
+    }
+  }
+}

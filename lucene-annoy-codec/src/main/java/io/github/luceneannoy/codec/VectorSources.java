@@ -1,0 +1,134 @@
+package io.github.luceneannoy.codec;
+
+import io.github.luceneannoy.forest.VectorSource;
+import java.io.IOException;
+import java.util.List;
+import org.apache.lucene.util.hnsw.RandomAccessVectorValues;
+
+/** Adapters that present Lucene's vector holders to the forest builder as {@link VectorSource}s. */
+final class VectorSources {
+  private VectorSources() {}
+
+  /**
+   * Vectors buffered on the heap by the flat writer during indexing, read in the segment's final
+   * order: ordinal {@code ord} is buffered vector {@code newToOld[ord]} (or {@code ord} when
+   * {@code newToOld} is null, for an unsorted segment).
+   */
+  static VectorSource ofBuffered(List<?> vectors, int dimension, int[] newToOld) {
+    return new Buffered(vectors, dimension, newToOld);
+  }
+
+  /** Vectors behind Lucene's random-access values (such as a memory-mapped file). */
+  static VectorSource of(RandomAccessVectorValues values) {
+    if (values instanceof RandomAccessVectorValues.Floats) {
+      return new Floats((RandomAccessVectorValues.Floats) values);
+    }
+    if (values instanceof RandomAccessVectorValues.Bytes) {
+      return new Bytes((RandomAccessVectorValues.Bytes) values);
+    }
+    throw new IllegalArgumentException("unsupported vector values: " + values.getClass());
+  }
+
+  private static float[] widen(byte[] bytes, float[] into) {
+    for (int i = 0; i < bytes.length; i++) {
+      into[i] = bytes[i];
+    }
+    return into;
+  }
+
+  private static final class Buffered implements VectorSource {
+    private final List<?> vectors;
+    private final int dimension;
+    private final int[] newToOld;
+    private final float[] buffer;
+
+    Buffered(List<?> vectors, int dimension, int[] newToOld) {
+      this.vectors = vectors;
+      this.dimension = dimension;
+      this.newToOld = newToOld;
+      this.buffer = new float[dimension];
+    }
+
+    @Override
+    public int size() {
+      return vectors.size();
+    }
+
+    @Override
+    public int dimension() {
+      return dimension;
+    }
+
+    @Override
+    public float[] vector(int ord) {
+      Object v = vectors.get(newToOld == null ? ord : newToOld[ord]);
+      if (v instanceof float[]) {
+        return (float[]) v;
+      }
+      return widen((byte[]) v, buffer);
+    }
+
+    @Override
+    public VectorSource copy() {
+      return new Buffered(vectors, dimension, newToOld);
+    }
+  }
+
+  private static final class Floats implements VectorSource {
+    private final RandomAccessVectorValues.Floats values;
+
+    Floats(RandomAccessVectorValues.Floats values) {
+      this.values = values;
+    }
+
+    @Override
+    public int size() {
+      return values.size();
+    }
+
+    @Override
+    public int dimension() {
+      return values.dimension();
+    }
+
+    @Override
+    public float[] vector(int ord) throws IOException {
+      return values.vectorValue(ord);
+    }
+
+    @Override
+    public VectorSource copy() throws IOException {
+      return new Floats(values.copy());
+    }
+  }
+
+  private static final class Bytes implements VectorSource {
+    private final RandomAccessVectorValues.Bytes values;
+    private final float[] buffer;
+
+    Bytes(RandomAccessVectorValues.Bytes values) {
+      this.values = values;
+      this.buffer = new float[values.dimension()];
+    }
+
+    @Override
+    public int size() {
+      return values.size();
+    }
+
+    @Override
+    public int dimension() {
+      return values.dimension();
+    }
+
+    @Override
+    public float[] vector(int ord) throws IOException {
+      return widen(values.vectorValue(ord), buffer);
+    }
+
+    @Override
+    public VectorSource copy() throws IOException {
+      return new Bytes(values.copy());
+    }
+  }
+}

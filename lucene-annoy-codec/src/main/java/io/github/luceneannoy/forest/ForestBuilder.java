@@ -1,0 +1,103 @@
+package io.github.luceneannoy.forest;
+
+import java.io.IOException;
+import org.apache.lucene.util.ArrayUtil;
+
+/**
+ * Builds a forest of independent random-projection trees over a {@link VectorSource}.
+ *
+ * <p>Tree {@code t} draws its random choices from a generator seeded with {@link #treeSeed(long,
+ * int)}, a function of the forest seed and {@code t} only, so the same vectors in the same order
+ * give the same forest, whatever thread or segment builds it.
+ */
+public final class ForestBuilder {
+  private final SplitRule rule;
+  private final int numTrees;
+  private final int maxLeafSize;
+  private final long seed;
+
+  /**
+   * @param rule how nodes are split
+   * @param numTrees number of trees, at least 1
+   * @param maxLeafSize largest number of ordinals in a leaf, at least 1
+   * @param seed forest seed
+   */
+  public ForestBuilder(SplitRule rule, int numTrees, int maxLeafSize, long seed) {
+    if (numTrees < 1) {
+      throw new IllegalArgumentException("numTrees must be >= 1, got " + numTrees);
+    }
+    if (maxLeafSize < 1) {
+      throw new IllegalArgumentException("maxLeafSize must be >= 1, got " + maxLeafSize);
+    }
+    this.rule = rule;
+    this.numTrees = numTrees;
+    this.maxLeafSize = maxLeafSize;
+    this.seed = seed;
+  }
+
+  /** The seed of tree {@code tree}: a SplitMix64 finalizer over the forest seed and tree number. */
+  public static long treeSeed(long seed, int tree) {
+    long z = seed + (tree + 1) * 0x9E3779B97F4A7C15L;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+
+  /** Builds the forest. An empty source gives a forest with no trees. */
+  public OnHeapForest build(VectorSource vectors) throws IOException {
+    int normalDimension = rule.normalDimension(vectors.dimension());
+    if (vectors.size() == 0) {
+      return new OnHeapForest(normalDimension, maxLeafSize, new int[0], 0, new int[0], new float[0], new int[0], 0);
+    }
+    VectorSource prepared = rule.prepare(vectors);
+    if (prepared.dimension() != normalDimension) {
+      throw new IllegalStateException(
+          "split rule " + rule + " produced dimension " + prepared.dimension() + ", expected " + normalDimension);
+    }
+    TreeBuilder.Tree[] trees = new TreeBuilder.Tree[numTrees];
+    for (int t = 0; t < numTrees; t++) {
+      trees[t] = new TreeBuilder(prepared, rule, maxLeafSize, treeSeed(seed, t)).build();
+    }
+    return concatenate(normalDimension, trees);
+  }
+
+  private OnHeapForest concatenate(int normalDimension, TreeBuilder.Tree[] trees) {
+    long totalSplits = 0;
+    long totalLeaves = 0;
+    for (TreeBuilder.Tree tree : trees) {
+      totalSplits += tree.numSplits();
+      totalLeaves += tree.leavesLength();
+    }
+    int stride = normalDimension + 1;
+    if (totalSplits * stride > ArrayUtil.MAX_ARRAY_LENGTH || totalLeaves > ArrayUtil.MAX_ARRAY_LENGTH) {
+      throw new IllegalArgumentException(
+          "forest too large for one segment: " + totalSplits + " split nodes of " + stride + " floats, "
+              + totalLeaves + " leaf ints; use fewer trees or a larger maxLeafSize");
+    }
+    int[] roots = new int[trees.length];
+    int[] children = new int[(int) (2 * totalSplits)];
+    float[] planes = new float[(int) (totalSplits * stride)];
+    int[] leaves = new int[(int) totalLeaves];
+    int splitBase = 0;
+    int leafBase = 0;
+    for (int t = 0; t < trees.length; t++) {
+      TreeBuilder.Tree tree = trees[t];
+      roots[t] = shift(tree.root(), splitBase, leafBase);
+      for (int i = 0; i < 2 * tree.numSplits(); i++) {
+        children[2 * splitBase + i] = shift(tree.children()[i], splitBase, leafBase);
+      }
+      System.arraycopy(tree.planes(), 0, planes, splitBase * stride, tree.numSplits() * stride);
+      System.arraycopy(tree.leaves(), 0, leaves, leafBase, tree.leavesLength());
+      splitBase += tree.numSplits();
+      leafBase += tree.leavesLength();
+    }
+    return new OnHeapForest(normalDimension, maxLeafSize, roots, splitBase, children, planes, leaves, leafBase);
+  }
+
+  private static int shift(int ref, int splitBase, int leafBase) {
+    if (NodeRefs.isLeaf(ref)) {
+      return NodeRefs.leafRef(NodeRefs.leafPosition(ref) + leafBase);
+    }
+    return ref + splitBase;
+  }
+}
