@@ -117,10 +117,10 @@ public final class AnnoyVectorsFormat extends KnnVectorsFormat {
   public static final int DEFAULT_NUM_TREES = 16;
 
   /** Default maximum number of vectors in a leaf. */
-  public static final int DEFAULT_MAX_LEAF_SIZE = 64;
+  public static final int DEFAULT_MAX_LEAF_SIZE = 128;
 
   /** Default number of distinct candidates a query scores per requested hit. */
-  public static final int DEFAULT_CANDIDATES_PER_HIT = 50;
+  public static final int DEFAULT_CANDIDATES_PER_HIT = 80;
 
   /** Seed of the trees: a constant, so that the same vectors always give the same forest. */
   public static final long DEFAULT_SEED = 0x5EED_A11_0E5L;

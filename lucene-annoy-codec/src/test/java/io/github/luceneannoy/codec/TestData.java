@@ -1,0 +1,117 @@
+package io.github.luceneannoy.codec;
+
+import java.util.Arrays;
+import java.util.Random;
+import org.apache.lucene.index.VectorSimilarityFunction;
+
+/** Generated vectors shaped for each similarity, and exact nearest neighbours to compare with. */
+final class TestData {
+  private TestData() {}
+
+  /**
+   * Gaussian clusters: {@code clusters} random centres, each vector a centre plus noise, so that
+   * neighbourhoods are meaningful (uniform random vectors make every method look alike).
+   */
+  static float[][] clustered(Random random, int count, int dim, int clusters, float spread) {
+    float[][] centres = new float[clusters][dim];
+    for (float[] c : centres) {
+      for (int i = 0; i < dim; i++) {
+        c[i] = (float) random.nextGaussian();
+      }
+    }
+    float[][] vectors = new float[count][dim];
+    for (int n = 0; n < count; n++) {
+      float[] c = centres[random.nextInt(clusters)];
+      for (int i = 0; i < dim; i++) {
+        vectors[n][i] = c[i] + spread * (float) random.nextGaussian();
+      }
+    }
+    return vectors;
+  }
+
+  /** Makes vectors valid for the similarity: unit length for DOT_PRODUCT, as Lucene expects. */
+  static float[][] shapeFor(VectorSimilarityFunction similarity, float[][] vectors) {
+    if (similarity == VectorSimilarityFunction.DOT_PRODUCT) {
+      for (float[] v : vectors) {
+        normalize(v);
+      }
+    }
+    return vectors;
+  }
+
+  static void normalize(float[] v) {
+    double norm = 0;
+    for (float x : v) {
+      norm += x * x;
+    }
+    norm = Math.sqrt(norm);
+    if (norm > 0) {
+      for (int i = 0; i < v.length; i++) {
+        v[i] /= norm;
+      }
+    }
+  }
+
+  /** Scales floats (assumed within a few units of 0) into the byte range. */
+  static byte[][] toBytes(float[][] vectors, float scale) {
+    byte[][] bytes = new byte[vectors.length][];
+    for (int n = 0; n < vectors.length; n++) {
+      bytes[n] = new byte[vectors[n].length];
+      for (int i = 0; i < vectors[n].length; i++) {
+        bytes[n][i] = (byte) Math.max(-127, Math.min(127, Math.round(vectors[n][i] * scale)));
+      }
+    }
+    return bytes;
+  }
+
+  /**
+   * Exact top-k by brute force among vectors whose index is accepted; ties broken by lower index,
+   * which is also Lucene's order for equal scores within a segment.
+   */
+  static int[] exactTopK(
+      VectorSimilarityFunction similarity, float[] query, float[][] vectors, int k, java.util.function.IntPredicate accept) {
+    return topK(vectors.length, k, accept, i -> similarity.compare(query, vectors[i]));
+  }
+
+  static int[] exactTopK(
+      VectorSimilarityFunction similarity, byte[] query, byte[][] vectors, int k, java.util.function.IntPredicate accept) {
+    return topK(vectors.length, k, accept, i -> similarity.compare(query, vectors[i]));
+  }
+
+  private static int[] topK(
+      int n, int k, java.util.function.IntPredicate accept, java.util.function.IntToDoubleFunction score) {
+    Integer[] ids = new Integer[n];
+    double[] scores = new double[n];
+    int m = 0;
+    for (int i = 0; i < n; i++) {
+      if (accept.test(i)) {
+        ids[m++] = i;
+        scores[i] = score.applyAsDouble(i);
+      }
+    }
+    Integer[] accepted = Arrays.copyOf(ids, m);
+    Arrays.sort(accepted, (a, b) -> scores[a] != scores[b] ? Double.compare(scores[b], scores[a]) : Integer.compare(a, b));
+    int[] top = new int[Math.min(k, m)];
+    for (int i = 0; i < top.length; i++) {
+      top[i] = accepted[i];
+    }
+    return top;
+  }
+
+  /** Fraction of {@code expected} found in {@code actual}. */
+  static double recall(int[] expected, int[] actual) {
+    if (expected.length == 0) {
+      return 1;
+    }
+    int found = 0;
+    for (int e : expected) {
+      for (int a : actual) {
+        if (a == e) {
+          found++;
+          break;
+        }
+      }
+    }
+    return (double) found / expected.length;
+  }
+}
