@@ -1,0 +1,43 @@
+package io.github.luceneannoy.examples;
+
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.lucene.index.IndexCommit;
+import org.apache.lucene.index.IndexFileNames;
+import org.apache.lucene.store.Directory;
+
+/**
+ * Sizes of an index's files summed per file extension, which is how Lucene tells formats apart.
+ * Counts the files of one commit, so a leftover lock file or an unrelated file in the directory
+ * does not show up as part of the index.
+ */
+final class IndexFileSizes {
+
+  /** What a commit's {@code segments_N} files are reported under. */
+  static final String COMMIT_POINT = "segments_N";
+
+  private IndexFileSizes() {}
+
+  /** Bytes per extension (such as {@code "afi"}) of the files of {@code commit}, largest first. */
+  static Map<String, Long> byExtension(Directory directory, IndexCommit commit) throws IOException {
+    Map<String, Long> bytes = new HashMap<>();
+    for (String file : commit.getFileNames()) {
+      bytes.merge(extensionOf(file), directory.fileLength(file), Long::sum);
+    }
+    Map<String, Long> largestFirst = new LinkedHashMap<>();
+    bytes.entrySet().stream()
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .forEach(entry -> largestFirst.put(entry.getKey(), entry.getValue()));
+    return largestFirst;
+  }
+
+  private static String extensionOf(String file) {
+    if (file.startsWith(IndexFileNames.SEGMENTS)) {
+      return COMMIT_POINT;
+    }
+    String extension = IndexFileNames.getExtension(file);
+    return extension == null ? file : extension;
+  }
+}

@@ -1,0 +1,29 @@
+package io.github.luceneannoy.examples;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.nio.file.Files;
+import org.junit.Test;
+
+public class QuickstartTest {
+
+  @Test
+  public void smallRunFindsTheNeighboursAndHonoursTheFilter() throws Exception {
+    QuickstartResult result =
+        Quickstart.run(Quickstart.Options.parse("--docs", "2000", "--dim", "32"));
+
+    assertEquals(Quickstart.NUM_SEGMENTS, result.segments());
+    assertEquals(Quickstart.NUM_QUERIES, result.unfiltered().queries());
+    assertTrue(
+        "unfiltered recall " + result.unfiltered().recall(), result.unfiltered().recall() >= 0.9);
+    assertTrue("filtered recall " + result.filtered().recall(), result.filtered().recall() >= 0.9);
+    assertEquals(0, result.filterViolations());
+    // the Annoy files must be visible, not hidden inside compound files
+    assertTrue(result.bytesByExtension().toString(), result.bytesByExtension().containsKey("afi"));
+    assertTrue(result.bytesByExtension().toString(), result.bytesByExtension().containsKey("afm"));
+    assertFalse(result.bytesByExtension().toString(), result.bytesByExtension().containsKey("cfs"));
+    assertFalse("temporary index left behind", Files.exists(result.indexDirectory()));
+  }
+}
