@@ -79,7 +79,8 @@ public final class ForestSearcher {
         }
       }
       int count = forest.leaf(ref, leafOrds);
-      for (int i = 0; i < count; i++) {
+      // the budget caps scoring, not leaves: stop inside the leaf that reaches it
+      for (int i = 0; i < count && scored < budget; i++) {
         int ord = leafOrds[i];
         if (visited.getAndSet(ord) || (acceptOrds != null && acceptOrds.get(ord) == false)) {
           continue;
