@@ -1,6 +1,7 @@
 package io.github.luceneannoy.codec;
 
 import io.github.luceneannoy.forest.ForestSearcher;
+import io.github.luceneannoy.search.BudgetedKnnCollector;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
@@ -158,7 +159,11 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
       throws IOException {
     KnnCollector collector = new OrdinalTranslatedKnnCollector(knnCollector, scorer::ordToDoc);
     Bits acceptOrds = scorer.getAcceptOrds(acceptDocs);
-    int budget = (int) Math.min(Integer.MAX_VALUE, (long) forest.entry.candidatesPerHit() * knnCollector.k());
+    int candidatesPerHit =
+        knnCollector instanceof BudgetedKnnCollector
+            ? ((BudgetedKnnCollector) knnCollector).candidatesPerHit()
+            : forest.entry.candidatesPerHit();
+    int budget = (int) Math.min(Integer.MAX_VALUE, (long) candidatesPerHit * knnCollector.k());
     budget = Math.max(budget, knnCollector.k());
     if (forest.entry.size() <= budget || acceptedAtMost(acceptDocs, budget)) {
       // the budget would score (nearly) every accepted vector: exact search is cheaper

@@ -1,0 +1,66 @@
+package io.github.luceneannoy.search;
+
+import java.io.IOException;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.knn.KnnCollectorManager;
+import org.apache.lucene.util.Bits;
+
+/**
+ * A {@link KnnFloatVectorQuery} with its own Annoy search budget: segments written with the Annoy
+ * format score {@code candidatesPerHit × k} distinct candidates instead of the budget recorded when
+ * they were written. Segments of other formats answer it as a plain {@link KnnFloatVectorQuery}.
+ *
+ * <pre class="prettyprint">
+ * // more candidates for a query that must not miss
+ * searcher.search(new AnnoyKnnFloatVectorQuery("embedding", target, 10, filter, 400), 10);
+ * </pre>
+ */
+public class AnnoyKnnFloatVectorQuery extends KnnFloatVectorQuery {
+  private final int candidatesPerHit;
+
+  /**
+   * @param field the vector field
+   * @param target the query vector
+   * @param k number of hits
+   * @param filter documents to search among, or null
+   * @param candidatesPerHit distinct candidates to score per hit, at least 1
+   */
+  public AnnoyKnnFloatVectorQuery(String field, float[] target, int k, Query filter, int candidatesPerHit) {
+    super(field, target, k, filter);
+    if (candidatesPerHit < 1) {
+      throw new IllegalArgumentException("candidatesPerHit must be >= 1, got " + candidatesPerHit);
+    }
+    this.candidatesPerHit = candidatesPerHit;
+  }
+
+  public int getCandidatesPerHit() {
+    return candidatesPerHit;
+  }
+
+  @Override
+  protected TopDocs approximateSearch(
+      LeafReaderContext context, Bits acceptDocs, int visitedLimit, KnnCollectorManager manager)
+      throws IOException {
+    // wrapped outermost, after any time limit, so the reader always sees the budget
+    return super.approximateSearch(
+        context, acceptDocs, visitedLimit, new BudgetedCollectorManager(manager, candidatesPerHit));
+  }
+
+  @Override
+  public String toString(String field) {
+    return super.toString(field) + "[candidatesPerHit=" + candidatesPerHit + "]";
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return super.equals(o) && ((AnnoyKnnFloatVectorQuery) o).candidatesPerHit == candidatesPerHit;
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * super.hashCode() + candidatesPerHit;
+  }
+}

@@ -1,0 +1,74 @@
+package io.github.luceneannoy.search;
+
+import org.apache.lucene.search.KnnCollector;
+import org.apache.lucene.search.TopDocs;
+
+/**
+ * A {@link KnnCollector} that carries a per-query search budget for the Annoy format: the number of
+ * distinct candidates to score per requested hit. The Annoy reader uses it instead of the budget
+ * recorded in the segment; other formats ignore it and see a plain collector.
+ *
+ * <p>Everything else is delegated, so visit limits, early termination and the collected hits are
+ * exactly those of the wrapped collector.
+ */
+public final class BudgetedKnnCollector implements KnnCollector {
+  private final KnnCollector in;
+  private final int candidatesPerHit;
+
+  /**
+   * @param in the collector to delegate to
+   * @param candidatesPerHit distinct candidates to score per requested hit, at least 1
+   */
+  public BudgetedKnnCollector(KnnCollector in, int candidatesPerHit) {
+    if (candidatesPerHit < 1) {
+      throw new IllegalArgumentException("candidatesPerHit must be >= 1, got " + candidatesPerHit);
+    }
+    this.in = in;
+    this.candidatesPerHit = candidatesPerHit;
+  }
+
+  /** The budget: distinct candidates to score per requested hit. */
+  public int candidatesPerHit() {
+    return candidatesPerHit;
+  }
+
+  @Override
+  public boolean earlyTerminated() {
+    return in.earlyTerminated();
+  }
+
+  @Override
+  public void incVisitedCount(int count) {
+    in.incVisitedCount(count);
+  }
+
+  @Override
+  public long visitedCount() {
+    return in.visitedCount();
+  }
+
+  @Override
+  public long visitLimit() {
+    return in.visitLimit();
+  }
+
+  @Override
+  public int k() {
+    return in.k();
+  }
+
+  @Override
+  public boolean collect(int docId, float similarity) {
+    return in.collect(docId, similarity);
+  }
+
+  @Override
+  public float minCompetitiveSimilarity() {
+    return in.minCompetitiveSimilarity();
+  }
+
+  @Override
+  public TopDocs topDocs() {
+    return in.topDocs();
+  }
+}
