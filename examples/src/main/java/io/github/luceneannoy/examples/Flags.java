@@ -60,6 +60,29 @@ final class Flags {
     }
   }
 
+  /** The text given for {@code name}, or {@code defaultValue} when the option is absent. */
+  String stringValue(String name, String defaultValue) {
+    return values.getOrDefault(name, defaultValue);
+  }
+
+  /** A comma-separated list of positive whole numbers, such as a budget sweep. */
+  int[] intList(String name, String defaultValue) throws UsageException {
+    String text = values.getOrDefault(name, defaultValue);
+    String[] parts = text.split(",");
+    int[] list = new int[parts.length];
+    for (int i = 0; i < parts.length; i++) {
+      try {
+        list[i] = Integer.parseInt(parts[i].trim());
+      } catch (NumberFormatException e) {
+        throw new UsageException("--" + name + " needs comma-separated whole numbers, got '" + text + "'");
+      }
+      if (list[i] < 1) {
+        throw new UsageException("--" + name + " values must be >= 1, got " + list[i]);
+      }
+    }
+    return list;
+  }
+
   /** The path given for {@code name}, or null when the option is absent. */
   Path pathValue(String name) {
     String text = values.get(name);

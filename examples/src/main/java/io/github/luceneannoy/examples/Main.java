@@ -28,6 +28,12 @@ public final class Main {
             "index generated vectors with AnnoyCodec, query them and measure recall",
             QuickstartCommand.OPTIONS,
             new QuickstartCommand()));
+    COMMANDS.put(
+        "bench",
+        new Subcommand(
+            "the Annoy format beside Lucene's HNSW on Fashion-MNIST or TEXMEX files: build, merge, recall, QPS",
+            BenchCommand.OPTIONS,
+            new BenchCommand()));
   }
 
   private Main() {}

@@ -1,0 +1,161 @@
+package io.github.luceneannoy.examples.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** The benchmark's outputs: a terminal table, a CSV, a Markdown report and an SVG plot. */
+public final class BenchReport {
+  /** Recall levels at which formats are compared by interpolated queries per second. */
+  static final double[] RECALL_TARGETS = {0.90, 0.95, 0.99};
+
+  private BenchReport() {}
+
+  public static void printTable(PrintStream out, List<Benchmark.FormatResult> results, int k) {
+    out.println();
+    out.printf(Locale.ROOT, "%-6s %-18s %10s %12s %14s%n", "format", "budget", "recall@" + k, "QPS 1 thread", "QPS N threads");
+    for (Benchmark.FormatResult r : results) {
+      for (SearchSweep.Point p : r.points()) {
+        out.printf(Locale.ROOT, "%-6s %-18s %10.4f %12.0f %14.0f%n",
+            r.format().label(), p.budget() + " " + shortName(r.format()), p.recall(), p.qpsSingle(), p.qpsMulti());
+      }
+    }
+    out.println();
+    for (Benchmark.FormatResult r : results) {
+      IndexBuild.Result b = r.build();
+      out.printf(Locale.ROOT, "%-6s index %6.1f s  merge %6.1f s  total %6.1f s  size %s  peak heap %s%n",
+          r.format().label(), b.indexSeconds(), b.mergeSeconds(), b.indexSeconds() + b.mergeSeconds(),
+          mib(b.totalBytes()), mib(b.peakHeapBytes()));
+    }
+    if (results.size() == 2) {
+      out.println();
+      for (String line : ratioLines(results.get(0), results.get(1))) {
+        out.println(line);
+      }
+    }
+  }
+
+  private static String shortName(FormatUnderTest format) {
+    return format.budgetName().startsWith("candidates") ? "cand/hit" : "fan-out";
+  }
+
+  static String mib(long bytes) {
+    return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024.0));
+  }
+
+  /** Ratios of the first format to the second, the way users compare them. */
+  static List<String> ratioLines(Benchmark.FormatResult a, Benchmark.FormatResult b) {
+    String an = a.format().label();
+    String bn = b.format().label();
+    IndexBuild.Result ab = a.build();
+    IndexBuild.Result bb = b.build();
+    java.util.ArrayList<String> lines = new java.util.ArrayList<>();
+    lines.add(String.format(Locale.ROOT, "index+merge time %s/%s: %.3f (%s is %.1fx faster)", an, bn,
+        (ab.indexSeconds() + ab.mergeSeconds()) / (bb.indexSeconds() + bb.mergeSeconds()),
+        an, (bb.indexSeconds() + bb.mergeSeconds()) / (ab.indexSeconds() + ab.mergeSeconds())));
+    lines.add(String.format(Locale.ROOT, "index size %s/%s: %.3f", an, bn, (double) ab.totalBytes() / bb.totalBytes()));
+    for (double target : RECALL_TARGETS) {
+      double qa = qpsAtRecall(a.points(), target, false);
+      double qb = qpsAtRecall(b.points(), target, false);
+      lines.add(String.format(Locale.ROOT, "QPS at recall %.2f, 1 thread: %s %s, %s %s, ratio %s", target,
+          an, fmt(qa), bn, fmt(qb), Double.isNaN(qa) || Double.isNaN(qb) ? "n/a" : String.format(Locale.ROOT, "%.2f", qa / qb)));
+    }
+    return lines;
+  }
+
+  private static String fmt(double qps) {
+    return Double.isNaN(qps) ? "n/a" : String.format(Locale.ROOT, "%.0f", qps);
+  }
+
+  /**
+   * Queries per second at a recall level, interpolated (linearly in log QPS) between the two
+   * sweep points that bracket it; NaN when no point reaches it.
+   */
+  static double qpsAtRecall(List<SearchSweep.Point> points, double target, boolean multi) {
+    double best = Double.NaN;
+    for (int i = 0; i < points.size(); i++) {
+      SearchSweep.Point p = points.get(i);
+      double qps = multi ? p.qpsMulti() : p.qpsSingle();
+      if (p.recall() < target) {
+        continue;
+      }
+      double value = qps;
+      for (SearchSweep.Point lower : points) {
+        double lq = multi ? lower.qpsMulti() : lower.qpsSingle();
+        if (lower.recall() < target && lq > qps && lower.recall() < p.recall()) {
+          double f = (target - lower.recall()) / (p.recall() - lower.recall());
+          value = Math.max(value, Math.exp(Math.log(lq) + f * (Math.log(qps) - Math.log(lq))));
+        }
+      }
+      best = Double.isNaN(best) ? value : Math.max(best, value);
+    }
+    return best;
+  }
+
+  public static void writeCsv(Path file, List<Benchmark.FormatResult> results) throws IOException {
+    StringBuilder csv = new StringBuilder("format,budget_kind,budget,recall,qps_1_thread,qps_n_threads,threads,index_s,merge_s,index_bytes,peak_heap_bytes\n");
+    for (Benchmark.FormatResult r : results) {
+      for (SearchSweep.Point p : r.points()) {
+        csv.append(String.format(Locale.ROOT, "%s,%s,%d,%.5f,%.1f,%.1f,%d,%.3f,%.3f,%d,%d%n",
+            r.format().label(), r.format().budgetName(), p.budget(), p.recall(), p.qpsSingle(), p.qpsMulti(), p.threads(),
+            r.build().indexSeconds(), r.build().mergeSeconds(), r.build().totalBytes(), r.build().peakHeapBytes()));
+      }
+    }
+    Files.writeString(file, csv, StandardCharsets.UTF_8);
+  }
+
+  public static void writeMarkdown(Path file, Benchmark.Config config, List<Benchmark.FormatResult> results, String svgName)
+      throws IOException {
+    StringBuilder md = new StringBuilder();
+    Dataset data = config.data();
+    md.append("# Benchmark: ").append(data.name()).append("\n\n");
+    md.append(String.format(Locale.ROOT, "%,d vectors of %d dimensions (%s), %,d queries, recall@%d against exact search. ",
+        data.base().length, data.dimension(), data.similarity(), data.queries().length, config.k()));
+    md.append(String.format(Locale.ROOT, "Indexed by one thread, flushed every %,d documents, then `forceMerge(1)`. ", config.segmentSize()));
+    md.append(String.format(Locale.ROOT, "Java %s (%s), %d cores, max heap %s; searched by 1 and %d threads.%n%n",
+        System.getProperty("java.version"), System.getProperty("java.vm.name"), Runtime.getRuntime().availableProcessors(),
+        mib(Runtime.getRuntime().maxMemory()), config.threads()));
+    md.append("| format | parameters | index (s) | merge (s) | total (s) | index size | peak heap |\n|---|---|---|---|---|---|---|\n");
+    for (Benchmark.FormatResult r : results) {
+      IndexBuild.Result b = r.build();
+      md.append(String.format(Locale.ROOT, "| %s | `%s` | %.1f | %.1f | %.1f | %s | %s |%n", r.format().label(), r.format().format(),
+          b.indexSeconds(), b.mergeSeconds(), b.indexSeconds() + b.mergeSeconds(), mib(b.totalBytes()), mib(b.peakHeapBytes())));
+    }
+    md.append("\nIndex size by file kind:\n\n");
+    Set<String> extensions = new TreeSet<>();
+    results.forEach(r -> extensions.addAll(r.build().bytesByExtension().keySet()));
+    md.append("| file |");
+    results.forEach(r -> md.append(' ').append(r.format().label()).append(" |"));
+    md.append("\n|---|").append("---|".repeat(results.size())).append('\n');
+    for (String ext : extensions) {
+      md.append("| ").append(ext).append(" |");
+      for (Benchmark.FormatResult r : results) {
+        Long bytes = r.build().bytesByExtension().get(ext);
+        md.append(' ').append(bytes == null ? "" : String.format(Locale.ROOT, "%,d", bytes)).append(" |");
+      }
+      md.append('\n');
+    }
+    md.append("\nRecall and queries per second over each format's budget sweep:\n\n");
+    md.append("| format | budget | recall@").append(config.k()).append(" | QPS, 1 thread | QPS, ").append(config.threads()).append(" threads |\n|---|---|---|---|---|\n");
+    for (Benchmark.FormatResult r : results) {
+      for (SearchSweep.Point p : r.points()) {
+        md.append(String.format(Locale.ROOT, "| %s | %d %s | %.4f | %.0f | %.0f |%n", r.format().label(), p.budget(),
+            r.format().budgetName(), p.recall(), p.qpsSingle(), p.qpsMulti()));
+      }
+    }
+    if (results.size() == 2) {
+      md.append("\nRatios:\n\n");
+      for (String line : ratioLines(results.get(0), results.get(1))) {
+        md.append("- ").append(line).append('\n');
+      }
+    }
+    md.append("\n![recall against queries per second](").append(svgName).append(")\n");
+    Files.writeString(file, md, StandardCharsets.UTF_8);
+  }
+}

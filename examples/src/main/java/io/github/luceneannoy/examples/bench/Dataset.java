@@ -1,0 +1,46 @@
+package io.github.luceneannoy.examples.bench;
+
+import org.apache.lucene.index.VectorSimilarityFunction;
+
+/**
+ * Vectors to index, queries to run, and (once computed or loaded) the exact nearest neighbours of
+ * each query among the indexed vectors.
+ *
+ * @param name a label for reports
+ * @param base the indexed vectors; vector {@code i} is document {@code i}
+ * @param queries the query vectors
+ * @param similarity how vectors are compared
+ * @param groundTruth for each query the ids of its exact nearest neighbours, best first, or null
+ */
+public record Dataset(
+    String name,
+    float[][] base,
+    float[][] queries,
+    VectorSimilarityFunction similarity,
+    int[][] groundTruth) {
+
+  public int dimension() {
+    return base[0].length;
+  }
+
+  /** The first {@code count} base vectors; drops the ground truth, which no longer applies. */
+  public Dataset limitBase(int count) {
+    if (count >= base.length) {
+      return this;
+    }
+    return new Dataset(name + " (first " + count + ")", java.util.Arrays.copyOf(base, count), queries, similarity, null);
+  }
+
+  /** The first {@code count} queries, with their ground truth. */
+  public Dataset limitQueries(int count) {
+    if (count >= queries.length) {
+      return this;
+    }
+    int[][] truth = groundTruth == null ? null : java.util.Arrays.copyOf(groundTruth, count);
+    return new Dataset(name, base, java.util.Arrays.copyOf(queries, count), similarity, truth);
+  }
+
+  public Dataset withGroundTruth(int[][] truth) {
+    return new Dataset(name, base, queries, similarity, truth);
+  }
+}

@@ -1,0 +1,77 @@
+package io.github.luceneannoy.examples.bench;
+
+import io.github.luceneannoy.codec.AnnoyVectorsFormat;
+import io.github.luceneannoy.search.AnnoyKnnFloatVectorQuery;
+import org.apache.lucene.codecs.KnnVectorsFormat;
+import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.Query;
+
+/**
+ * A vector format in the benchmark and how its search budget is swept: for the Annoy format the
+ * candidates per hit, for HNSW the fan-out (the query asks for {@code budget} neighbours and the
+ * top {@code k} are kept), which is how HNSW users trade speed for recall in Lucene 9.
+ */
+public interface FormatUnderTest {
+
+  /** A short label for tables ("annoy", "hnsw"). */
+  String label();
+
+  KnnVectorsFormat format();
+
+  /** What the swept budget means, for reports. */
+  String budgetName();
+
+  int[] budgets();
+
+  Query query(String field, float[] target, int k, int budget);
+
+  static FormatUnderTest annoy(AnnoyVectorsFormat format, int[] budgets) {
+    return new FormatUnderTest() {
+      public String label() {
+        return "annoy";
+      }
+
+      public KnnVectorsFormat format() {
+        return format;
+      }
+
+      public String budgetName() {
+        return "candidates per hit";
+      }
+
+      public int[] budgets() {
+        return budgets;
+      }
+
+      public Query query(String field, float[] target, int k, int budget) {
+        return new AnnoyKnnFloatVectorQuery(field, target, k, null, budget);
+      }
+    };
+  }
+
+  static FormatUnderTest hnsw(int maxConn, int beamWidth, int[] fanouts) {
+    Lucene99HnswVectorsFormat format = new Lucene99HnswVectorsFormat(maxConn, beamWidth);
+    return new FormatUnderTest() {
+      public String label() {
+        return "hnsw";
+      }
+
+      public KnnVectorsFormat format() {
+        return format;
+      }
+
+      public String budgetName() {
+        return "fan-out k";
+      }
+
+      public int[] budgets() {
+        return fanouts;
+      }
+
+      public Query query(String field, float[] target, int k, int budget) {
+        return new KnnFloatVectorQuery(field, target, Math.max(k, budget));
+      }
+    };
+  }
+}

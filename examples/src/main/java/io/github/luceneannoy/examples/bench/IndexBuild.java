@@ -1,0 +1,121 @@
+package io.github.luceneannoy.examples.bench;
+
+import io.github.luceneannoy.codec.AnnoyCodec;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.IntConsumer;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.document.NumericDocValuesField;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.NoMergePolicy;
+import org.apache.lucene.index.SegmentInfos;
+import org.apache.lucene.index.TieredMergePolicy;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+
+/**
+ * Indexes a data set with one format, with the same {@link IndexWriter} settings for every format:
+ * one indexing thread, a flush every {@code segmentSize} documents, no merges while indexing, then
+ * {@code forceMerge(1)}. Measures both phases, the files and the peak heap.
+ */
+final class IndexBuild {
+  static final String FIELD = "vector";
+  static final String ID = "id";
+
+  /** What building one index cost. */
+  record Result(
+      double indexSeconds,
+      double mergeSeconds,
+      int segmentsBeforeMerge,
+      Map<String, Long> bytesByExtension,
+      long peakHeapBytes) {
+
+    long totalBytes() {
+      return bytesByExtension.values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
+
+  private IndexBuild() {}
+
+  static Result build(Dataset data, FormatUnderTest format, Path path, int segmentSize, IntConsumer progress)
+      throws IOException {
+    resetPeakHeap();
+    try (Directory dir = FSDirectory.open(path)) {
+      IndexWriterConfig config = new IndexWriterConfig().setCodec(new AnnoyCodec(format.format()));
+      config.setMaxBufferedDocs(segmentSize);
+      config.setRAMBufferSizeMB(IndexWriterConfig.DISABLE_AUTO_FLUSH);
+      config.setMergePolicy(NoMergePolicy.INSTANCE);
+      config.setUseCompoundFile(false);
+      long start = System.nanoTime();
+      try (IndexWriter writer = new IndexWriter(dir, config)) {
+        float[][] base = data.base();
+        for (int i = 0; i < base.length; i++) {
+          Document doc = new Document();
+          doc.add(new NumericDocValuesField(ID, i));
+          doc.add(new KnnFloatVectorField(FIELD, base[i], data.similarity()));
+          writer.addDocument(doc);
+          if ((i + 1) % 1000 == 0) {
+            progress.accept(i + 1);
+          }
+        }
+        writer.commit();
+      }
+      double indexSeconds = seconds(start);
+      int segments = SegmentInfos.readLatestCommit(dir).size();
+
+      TieredMergePolicy mergePolicy = new TieredMergePolicy();
+      mergePolicy.setNoCFSRatio(0);
+      IndexWriterConfig mergeConfig =
+          new IndexWriterConfig().setCodec(new AnnoyCodec(format.format())).setMergePolicy(mergePolicy);
+      mergeConfig.setUseCompoundFile(false);
+      start = System.nanoTime();
+      try (IndexWriter writer = new IndexWriter(dir, mergeConfig)) {
+        writer.forceMerge(1);
+        writer.commit();
+      }
+      double mergeSeconds = seconds(start);
+      return new Result(indexSeconds, mergeSeconds, segments, bytesByExtension(dir), peakHeap());
+    }
+  }
+
+  static double seconds(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+
+  private static Map<String, Long> bytesByExtension(Directory dir) throws IOException {
+    Map<String, Long> sizes = new TreeMap<>();
+    for (String file : SegmentInfos.readLatestCommit(dir).files(true)) {
+      int dot = file.lastIndexOf('.');
+      String ext = dot < 0 ? file.replaceAll("_\\d+$", "") : file.substring(dot + 1);
+      sizes.merge(ext, dir.fileLength(file), Long::sum);
+    }
+    return sizes;
+  }
+
+  private static void resetPeakHeap() {
+    System.gc();
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) {
+        pool.resetPeakUsage();
+      }
+    }
+  }
+
+  /** Sum of the heap pools' peaks since the last reset: an upper bound of the peak heap in use. */
+  private static long peakHeap() {
+    long sum = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) {
+        sum += pool.getPeakUsage().getUsed();
+      }
+    }
+    return sum;
+  }
+}

@@ -1,0 +1,131 @@
+package io.github.luceneannoy.examples.bench;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.NumericDocValues;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.TopDocs;
+
+/**
+ * Runs every query at each search budget, single-threaded and on several threads, and measures
+ * recall@k against the ground truth and queries per second. Each budget is warmed up with one
+ * untimed pass so that both formats are measured with compiled code and cached pages.
+ */
+final class SearchSweep {
+
+  /** One point of the recall / speed curve. */
+  record Point(int budget, double recall, double qpsSingle, double qpsMulti, int threads) {}
+
+  private SearchSweep() {}
+
+  static List<Point> run(
+      DirectoryReader reader, Dataset data, FormatUnderTest format, int k, int threads, Runnable onPoint)
+      throws Exception {
+    IndexSearcher searcher = new IndexSearcher(reader);
+    searcher.setQueryCache(null);
+    int[] idOfDoc = idsByDoc(reader);
+    List<Point> points = new ArrayList<>();
+    for (int budget : format.budgets()) {
+      runAll(searcher, data, format, k, budget, null);
+      int[][] results = new int[data.queries().length][];
+      long start = System.nanoTime();
+      runAll(searcher, data, format, k, budget, results);
+      double single = data.queries().length / IndexBuild.seconds(start);
+      double multi = parallel(searcher, data, format, k, budget, threads);
+      points.add(new Point(budget, recall(results, idOfDoc, data.groundTruth(), k), single, multi, threads));
+      onPoint.run();
+    }
+    return points;
+  }
+
+  private static void runAll(
+      IndexSearcher searcher, Dataset data, FormatUnderTest format, int k, int budget, int[][] results)
+      throws IOException {
+    float[][] queries = data.queries();
+    for (int q = 0; q < queries.length; q++) {
+      TopDocs hits = searcher.search(format.query(IndexBuild.FIELD, queries[q], k, budget), k);
+      if (results != null) {
+        results[q] = docs(hits);
+      }
+    }
+  }
+
+  private static double parallel(
+      IndexSearcher searcher, Dataset data, FormatUnderTest format, int k, int budget, int threads)
+      throws Exception {
+    AtomicInteger next = new AtomicInteger();
+    float[][] queries = data.queries();
+    List<Thread> workers = new ArrayList<>();
+    List<Exception> failures = new ArrayList<>();
+    long start = System.nanoTime();
+    for (int t = 0; t < threads; t++) {
+      Thread worker =
+          new Thread(
+              () -> {
+                try {
+                  for (int q = next.getAndIncrement(); q < queries.length; q = next.getAndIncrement()) {
+                    searcher.search(format.query(IndexBuild.FIELD, queries[q], k, budget), k);
+                  }
+                } catch (Exception e) {
+                  synchronized (failures) {
+                    failures.add(e);
+                  }
+                }
+              });
+      worker.start();
+      workers.add(worker);
+    }
+    for (Thread worker : workers) {
+      worker.join();
+    }
+    if (failures.isEmpty() == false) {
+      throw failures.get(0);
+    }
+    return queries.length / IndexBuild.seconds(start);
+  }
+
+  private static int[] docs(TopDocs hits) {
+    int[] docs = new int[hits.scoreDocs.length];
+    int i = 0;
+    for (ScoreDoc sd : hits.scoreDocs) {
+      docs[i++] = sd.doc;
+    }
+    return docs;
+  }
+
+  /** Maps doc ids back to base-vector ids: a merge need not keep documents in insertion order. */
+  private static int[] idsByDoc(DirectoryReader reader) throws IOException {
+    int[] ids = new int[reader.maxDoc()];
+    for (LeafReaderContext leaf : reader.leaves()) {
+      NumericDocValues values = leaf.reader().getNumericDocValues(IndexBuild.ID);
+      for (int doc = values.nextDoc(); doc != NumericDocValues.NO_MORE_DOCS; doc = values.nextDoc()) {
+        ids[leaf.docBase + doc] = (int) values.longValue();
+      }
+    }
+    return ids;
+  }
+
+  static double recall(int[][] results, int[] idOfDoc, int[][] truth, int k) {
+    double sum = 0;
+    for (int q = 0; q < results.length; q++) {
+      int expected = Math.min(k, truth[q].length);
+      int found = 0;
+      for (int doc : results[q]) {
+        int id = idOfDoc[doc];
+        for (int j = 0; j < expected; j++) {
+          if (truth[q][j] == id) {
+            found++;
+            break;
+          }
+        }
+      }
+      sum += expected == 0 ? 1 : (double) found / expected;
+    }
+    return sum / results.length;
+  }
+}

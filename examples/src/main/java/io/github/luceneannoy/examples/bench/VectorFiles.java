@@ -1,0 +1,152 @@
+package io.github.luceneannoy.examples.bench;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Readers and writers for the vector files benchmark users already have: TEXMEX {@code .fvecs},
+ * {@code .bvecs} and {@code .ivecs} (each record a little-endian int32 dimension followed by that
+ * many float32 / uint8 / int32 values), and the IDX files of (Fashion-)MNIST (big-endian header,
+ * then uint8 pixels), gzipped or not.
+ */
+public final class VectorFiles {
+  private VectorFiles() {}
+
+  /** Reads up to {@code limit} vectors of an {@code .fvecs} or {@code .bvecs} file as floats. */
+  public static float[][] readVecs(Path file, int limit) throws IOException {
+    String name = file.getFileName().toString();
+    boolean bytes = name.endsWith(".bvecs");
+    if (bytes == false && name.endsWith(".fvecs") == false) {
+      throw new IllegalArgumentException(file + ": expected a .fvecs or .bvecs file");
+    }
+    List<float[]> vectors = new ArrayList<>();
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+      byte[] header = new byte[4];
+      int expectedDim = -1;
+      while (vectors.size() < limit && readFully(in, header, file, vectors.size(), true)) {
+        int dim = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN).getInt();
+        if (dim <= 0 || dim > 65536 || (expectedDim != -1 && dim != expectedDim)) {
+          throw new IOException(
+              file + ": record " + vectors.size() + " has dimension " + dim
+                  + (expectedDim == -1 ? "" : ", expected " + expectedDim));
+        }
+        expectedDim = dim;
+        byte[] body = new byte[bytes ? dim : dim * Float.BYTES];
+        readFully(in, body, file, vectors.size(), false);
+        float[] v = new float[dim];
+        if (bytes) {
+          for (int i = 0; i < dim; i++) {
+            v[i] = body[i] & 0xFF;
+          }
+        } else {
+          ByteBuffer.wrap(body).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
+        }
+        vectors.add(v);
+      }
+    }
+    return vectors.toArray(new float[0][]);
+  }
+
+  /** Reads an {@code .ivecs} file (ground truth: neighbour ids per query). */
+  public static int[][] readIvecs(Path file, int limit) throws IOException {
+    List<int[]> rows = new ArrayList<>();
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+      byte[] header = new byte[4];
+      while (rows.size() < limit && readFully(in, header, file, rows.size(), true)) {
+        int dim = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN).getInt();
+        if (dim <= 0 || dim > 1 << 20) {
+          throw new IOException(file + ": record " + rows.size() + " has invalid length " + dim);
+        }
+        byte[] body = new byte[dim * Integer.BYTES];
+        readFully(in, body, file, rows.size(), false);
+        int[] row = new int[dim];
+        ByteBuffer.wrap(body).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(row);
+        rows.add(row);
+      }
+    }
+    return rows.toArray(new int[0][]);
+  }
+
+  /** Writes an {@code .ivecs} file. */
+  public static void writeIvecs(Path file, int[][] rows) throws IOException {
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+      for (int[] row : rows) {
+        ByteBuffer buffer = ByteBuffer.allocate(4 + 4 * row.length).order(ByteOrder.LITTLE_ENDIAN);
+        buffer.putInt(row.length);
+        for (int x : row) {
+          buffer.putInt(x);
+        }
+        out.write(buffer.array());
+      }
+    }
+  }
+
+  /** Writes an {@code .fvecs} file. */
+  public static void writeFvecs(Path file, float[][] vectors) throws IOException {
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+      for (float[] v : vectors) {
+        ByteBuffer buffer = ByteBuffer.allocate(4 + 4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+        buffer.putInt(v.length);
+        for (float x : v) {
+          buffer.putFloat(x);
+        }
+        out.write(buffer.array());
+      }
+    }
+  }
+
+  /** Reads the images of an IDX3 file (magic 0x803) as flat float vectors of raw pixel values. */
+  public static float[][] readIdxImages(Path file, int limit) throws IOException {
+    try (DataInputStream in = new DataInputStream(new BufferedInputStream(open(file), 1 << 16))) {
+      int magic = in.readInt();
+      if (magic != 0x00000803) {
+        throw new IOException(file + ": not an IDX image file (magic " + Integer.toHexString(magic) + ", expected 803)");
+      }
+      int count = Math.min(limit, in.readInt());
+      int dim = in.readInt() * in.readInt();
+      float[][] images = new float[count][dim];
+      byte[] row = new byte[dim];
+      for (int n = 0; n < count; n++) {
+        in.readFully(row);
+        for (int i = 0; i < dim; i++) {
+          images[n][i] = row[i] & 0xFF;
+        }
+      }
+      return images;
+    }
+  }
+
+  private static InputStream open(Path file) throws IOException {
+    InputStream in = Files.newInputStream(file);
+    return file.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(in, 1 << 16) : in;
+  }
+
+  /** Reads exactly {@code buffer.length} bytes; false at a clean end of file before a record. */
+  private static boolean readFully(InputStream in, byte[] buffer, Path file, int record, boolean atRecordStart)
+      throws IOException {
+    int read = 0;
+    while (read < buffer.length) {
+      int n = in.read(buffer, read, buffer.length - read);
+      if (n < 0) {
+        if (read == 0 && atRecordStart) {
+          return false;
+        }
+        throw new EOFException(file + ": truncated record " + record);
+      }
+      read += n;
+    }
+    return true;
+  }
+}

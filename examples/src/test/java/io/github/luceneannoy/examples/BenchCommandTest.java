@@ -1,0 +1,90 @@
+package io.github.luceneannoy.examples;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assume.assumeTrue;
+
+import io.github.luceneannoy.examples.bench.DatasetLoader;
+import io.github.luceneannoy.examples.bench.VectorFiles;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/** Runs the benchmark command at a tiny size so that it cannot rot; the full run is for people. */
+public class BenchCommandTest {
+  @Rule public TemporaryFolder temp = new TemporaryFolder();
+
+  @Test
+  public void texmexFilesGiveAReportForBothFormats() throws Exception {
+    Path dir = temp.newFolder("data").toPath();
+    ClusteredVectors generator = new ClusteredVectors(16, 10, 0.3f, 7);
+    VectorFiles.writeFvecs(dir.resolve("base.fvecs"), generator.next(1500).vectors());
+    VectorFiles.writeFvecs(dir.resolve("query.fvecs"), generator.next(40).vectors());
+    Path out = temp.newFolder("out").toPath();
+
+    String printed =
+        run("bench", "--base", dir.resolve("base.fvecs").toString(), "--queries", dir.resolve("query.fvecs").toString(),
+            "--segment-size", "500", "--candidates", "2,50", "--fanouts", "10,100", "--out", out.toString(),
+            "--work", temp.newFolder("work").toPath().toString());
+
+    assertTrue(printed, printed.contains("indexed 1,500 vectors into 3 segments"));
+    assertTrue(printed, printed.contains("ground truth: cached in"));
+    List<String> csv = Files.readAllLines(out.resolve("results.csv"));
+    assertEquals("header plus 2 points per format", 5, csv.size());
+    // with 50 candidates per hit every one of the 1,500 vectors is scored: exact
+    assertEquals(1.0, recallOf(csv, "annoy", 50), 1e-9);
+    double small = recallOf(csv, "annoy", 2);
+    assertTrue(csv.toString(), small > 0 && small <= 1.0);
+    assertTrue(recallOf(csv, "hnsw", 100) >= 0.9);
+    String report = Files.readString(out.resolve("report.md"));
+    assertTrue(report, report.contains("| afi |") && report.contains("| vex |"));
+    assertTrue(report, report.contains("index+merge time annoy/hnsw"));
+    String svg = Files.readString(out.resolve("recall-qps.svg"));
+    assertTrue(svg.startsWith("<svg") && svg.contains("annoy, 1 thread") && svg.contains("hnsw, 1 thread"));
+
+    // the second run reads the cached ground truth instead of recomputing it
+    String again =
+        run("bench", "--base", dir.resolve("base.fvecs").toString(), "--queries", dir.resolve("query.fvecs").toString(),
+            "--formats", "annoy", "--candidates", "50", "--out", out.toString());
+    assertTrue(again, again.contains("ground truth: read"));
+  }
+
+  @Test
+  public void fashionMnistSubset() throws Exception {
+    assumeTrue(
+        "Debian's dataset-fashion-mnist is not installed (CI installs it)",
+        Files.exists(DatasetLoader.DEBIAN_FASHION_MNIST.resolve("train-images-idx3-ubyte.gz")));
+    Path out = temp.newFolder("out").toPath();
+    String printed =
+        run("bench", "--limit", "2000", "--num-queries", "30", "--segment-size", "1000", "--candidates", "10,80",
+            "--fanouts", "10,80", "--out", out.toString(), "--work", temp.newFolder("work").toPath().toString());
+    assertTrue(printed, printed.contains("2,000 vectors of 784 dimensions"));
+    List<String> csv = Files.readAllLines(out.resolve("results.csv"));
+    assertTrue(recallOf(csv, "annoy", 80) >= 0.95);
+  }
+
+  private static double recallOf(List<String> csv, String format, int budget) {
+    for (String line : csv.subList(1, csv.size())) {
+      String[] cells = line.split(",");
+      if (cells[0].equals(format) && Integer.parseInt(cells[2]) == budget) {
+        return Double.parseDouble(cells[3]);
+      }
+    }
+    throw new AssertionError("no " + format + " point at budget " + budget + " in " + csv);
+  }
+
+  private static String run(String... args) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    int status = Main.run(args, out, out);
+    String printed = bytes.toString(StandardCharsets.UTF_8);
+    assertEquals(printed, Command.OK, status);
+    return printed;
+  }
+}
