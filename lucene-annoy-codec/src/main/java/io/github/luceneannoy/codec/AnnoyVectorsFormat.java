@@ -68,13 +68,15 @@ import org.apache.lucene.index.SegmentWriteState;
  *
  * <h3>{@code .afi}: forest data</h3>
  *
- * <p>Header {@code AnnoyVectorsFormatIndex}, then for each field, aligned to 4 bytes:
+ * <p>Header {@code AnnoyVectorsFormatIndex}, then for each field:
  *
  * <ul>
- *   <li>Split section: {@code S} records of {@code 12 + 4·D} bytes: int left child, int right child,
- *       float offset, {@code D} floats normal. A vector {@code x} goes right when {@code offset +
- *       normal·x > 0}. Records of one tree are in pre-order, so a split child's number is always
- *       larger than its parent's.
+ *   <li>Split section: {@code S} records of {@code 16 + D} bytes: int left child, int right child,
+ *       float offset, float scale, {@code D} signed bytes {@code b}, the normal being {@code scale·b}.
+ *       A vector {@code x} goes right when {@code offset + scale·(b·x) > 0}. The normal is a unit
+ *       vector rounded to bytes per coordinate (the builder splits with the rounded normal, so the
+ *       stored hyperplane is exactly the one used). Records of one tree are in pre-order, so a split
+ *       child's number is always larger than its parent's.
  *   <li>Leaf section: ints; a leaf is its ordinal count {@code c} (1 ≤ c ≤ L) followed by {@code c}
  *       ordinals in increasing order. Ordinals index the flat format's vectors of the field.
  * </ul>

@@ -124,7 +124,7 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
     var rule = FieldEntry.splitRuleFor(fieldInfo.getVectorSimilarityFunction());
     OnHeapForest forest = new ForestBuilder(rule, numTrees, maxLeafSize, seed).build(vectors);
 
-    long splitsOffset = data.alignFilePointer(Float.BYTES);
+    long splitsOffset = data.getFilePointer();
     writeSplits(forest);
     long splitsLength = data.getFilePointer() - splitsOffset;
     long leavesOffset = data.getFilePointer();
@@ -164,8 +164,9 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
       record.putInt(forest.child(node, 0));
       record.putInt(forest.child(node, 1));
       record.putFloat(forest.offset(node));
+      record.putFloat(forest.scale(node));
       for (int i = 0; i < normalDimension; i++) {
-        record.putFloat(forest.normal(node, i));
+        record.put(forest.quantizedNormal(node, i));
       }
       data.writeBytes(record.array(), record.position());
     }

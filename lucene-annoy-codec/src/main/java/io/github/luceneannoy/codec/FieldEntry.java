@@ -32,9 +32,9 @@ record FieldEntry(
     long leavesLength,
     int[] roots) {
 
-  /** Bytes of one split record: two children, the offset and the normal. */
+  /** Bytes of one split record: two children, the offset, the scale and the normal's bytes. */
   static long splitRecordBytes(int normalDimension) {
-    return 3L * Integer.BYTES + (long) normalDimension * Float.BYTES;
+    return 4L * Integer.BYTES + normalDimension;
   }
 
   /** The split rule used for a similarity; the single place that decides it. */

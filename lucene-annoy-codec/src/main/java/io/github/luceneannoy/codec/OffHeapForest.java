@@ -5,7 +5,7 @@ import io.github.luceneannoy.forest.NodeRefs;
 import java.io.IOException;
 import org.apache.lucene.index.CorruptIndexException;
 import org.apache.lucene.store.IndexInput;
-import org.apache.lucene.util.VectorUtil;
+import io.github.luceneannoy.forest.Margins;
 
 /**
  * A {@link Forest} read in place from the {@code .afi} file (memory-mapped under {@code
@@ -20,7 +20,7 @@ final class OffHeapForest implements Forest {
   private final IndexInput leaves;
   private final long recordBytes;
   private final long leafInts;
-  private final float[] normal;
+  private final byte[] normal;
 
   OffHeapForest(FieldEntry entry, IndexInput splits, IndexInput leaves) {
     this.entry = entry;
@@ -28,7 +28,7 @@ final class OffHeapForest implements Forest {
     this.leaves = leaves;
     this.recordBytes = FieldEntry.splitRecordBytes(entry.normalDimension());
     this.leafInts = entry.leavesLength() / Integer.BYTES;
-    this.normal = new float[entry.dimension()];
+    this.normal = new byte[entry.dimension()];
   }
 
   @Override
@@ -55,12 +55,13 @@ final class OffHeapForest implements Forest {
     int left = splits.readInt();
     int right = splits.readInt();
     float offset = Float.intBitsToFloat(splits.readInt());
-    splits.readFloats(normal, 0, normal.length);
+    float scale = Float.intBitsToFloat(splits.readInt());
+    splits.readBytes(normal, 0, normal.length);
     checkChild(node, left);
     checkChild(node, right);
     children[0] = left;
     children[1] = right;
-    return offset + VectorUtil.dotProduct(normal, query);
+    return offset + scale * Margins.dot(normal, 0, query);
   }
 
   private void checkChild(int node, int child) throws CorruptIndexException {

@@ -47,7 +47,8 @@ public final class ForestBuilder {
   public OnHeapForest build(VectorSource vectors) throws IOException {
     int normalDimension = rule.normalDimension(vectors.dimension());
     if (vectors.size() == 0) {
-      return new OnHeapForest(normalDimension, maxLeafSize, new int[0], 0, new int[0], new float[0], new int[0], 0);
+      return new OnHeapForest(
+          normalDimension, maxLeafSize, new int[0], 0, new int[0], new float[0], new float[0], new byte[0], new int[0], 0);
     }
     VectorSource prepared = rule.prepare(vectors);
     if (prepared.dimension() != normalDimension) {
@@ -68,15 +69,17 @@ public final class ForestBuilder {
       totalSplits += tree.numSplits();
       totalLeaves += tree.leavesLength();
     }
-    int stride = normalDimension + 1;
+    int stride = normalDimension;
     if (totalSplits * stride > ArrayUtil.MAX_ARRAY_LENGTH || totalLeaves > ArrayUtil.MAX_ARRAY_LENGTH) {
       throw new IllegalArgumentException(
-          "forest too large for one segment: " + totalSplits + " split nodes of " + stride + " floats, "
+          "forest too large for one segment: " + totalSplits + " split nodes of " + stride + " bytes, "
               + totalLeaves + " leaf ints; use fewer trees or a larger maxLeafSize");
     }
     int[] roots = new int[trees.length];
     int[] children = new int[(int) (2 * totalSplits)];
-    float[] planes = new float[(int) (totalSplits * stride)];
+    float[] offsets = new float[(int) totalSplits];
+    float[] scales = new float[(int) totalSplits];
+    byte[] normals = new byte[(int) (totalSplits * stride)];
     int[] leaves = new int[(int) totalLeaves];
     int splitBase = 0;
     int leafBase = 0;
@@ -86,12 +89,15 @@ public final class ForestBuilder {
       for (int i = 0; i < 2 * tree.numSplits(); i++) {
         children[2 * splitBase + i] = shift(tree.children()[i], splitBase, leafBase);
       }
-      System.arraycopy(tree.planes(), 0, planes, splitBase * stride, tree.numSplits() * stride);
+      System.arraycopy(tree.offsets(), 0, offsets, splitBase, tree.numSplits());
+      System.arraycopy(tree.scales(), 0, scales, splitBase, tree.numSplits());
+      System.arraycopy(tree.normals(), 0, normals, splitBase * stride, tree.numSplits() * stride);
       System.arraycopy(tree.leaves(), 0, leaves, leafBase, tree.leavesLength());
       splitBase += tree.numSplits();
       leafBase += tree.leavesLength();
     }
-    return new OnHeapForest(normalDimension, maxLeafSize, roots, splitBase, children, planes, leaves, leafBase);
+    return new OnHeapForest(
+        normalDimension, maxLeafSize, roots, splitBase, children, offsets, scales, normals, leaves, leafBase);
   }
 
   private static int shift(int ref, int splitBase, int leafBase) {

@@ -3,10 +3,11 @@ package io.github.luceneannoy.forest;
 /**
  * A forest held in arrays, as {@link ForestBuilder} produces it and the codec writes it.
  *
- * <p>Split node {@code i} has its children at {@code children[2i]} and {@code children[2i+1]}, and
- * its hyperplane at {@code planes[i*(d+1)]} (the offset) followed by the {@code d} coordinates of
- * the normal, where {@code d} is {@link #normalDimension()}. Leaves are concatenated in {@code
- * leaves}, each as its length followed by its ordinals in increasing order.
+ * <p>Split node {@code i} has its children at {@code children[2i]} and {@code children[2i+1]}, its
+ * hyperplane's offset at {@code offsets[i]}, and its normal as {@code d} signed bytes at {@code
+ * normals[i*d]} to be multiplied by {@code scales[i]}, where {@code d} is {@link
+ * #normalDimension()}. Leaves are concatenated in {@code leaves}, each as its length followed by
+ * its ordinals in increasing order.
  */
 public final class OnHeapForest implements Forest {
   private final int normalDimension;
@@ -14,7 +15,9 @@ public final class OnHeapForest implements Forest {
   private final int[] roots;
   private final int numSplits;
   private final int[] children;
-  private final float[] planes;
+  private final float[] offsets;
+  private final float[] scales;
+  private final byte[] normals;
   private final int[] leaves;
   private final int leavesLength;
 
@@ -24,7 +27,9 @@ public final class OnHeapForest implements Forest {
       int[] roots,
       int numSplits,
       int[] children,
-      float[] planes,
+      float[] offsets,
+      float[] scales,
+      byte[] normals,
       int[] leaves,
       int leavesLength) {
     this.normalDimension = normalDimension;
@@ -32,7 +37,9 @@ public final class OnHeapForest implements Forest {
     this.roots = roots;
     this.numSplits = numSplits;
     this.children = children;
-    this.planes = planes;
+    this.offsets = offsets;
+    this.scales = scales;
+    this.normals = normals;
     this.leaves = leaves;
     this.leavesLength = leavesLength;
   }
@@ -69,12 +76,22 @@ public final class OnHeapForest implements Forest {
 
   /** The offset of the hyperplane of split node {@code node}. */
   public float offset(int node) {
-    return planes[node * (normalDimension + 1)];
+    return offsets[node];
+  }
+
+  /** The factor that turns the stored bytes of the normal of {@code node} into coordinates. */
+  public float scale(int node) {
+    return scales[node];
+  }
+
+  /** The stored byte of the {@code i}-th coordinate of the normal of split node {@code node}. */
+  public byte quantizedNormal(int node, int i) {
+    return normals[node * normalDimension + i];
   }
 
   /** The {@code i}-th coordinate of the normal of split node {@code node}. */
   public float normal(int node, int i) {
-    return planes[node * (normalDimension + 1) + 1 + i];
+    return scales[node] * normals[node * normalDimension + i];
   }
 
   /** Number of ints in the leaf array. */
@@ -91,13 +108,8 @@ public final class OnHeapForest implements Forest {
   public float split(int node, float[] query, int[] out) {
     out[0] = children[2 * node];
     out[1] = children[2 * node + 1];
-    int base = node * (normalDimension + 1);
-    float margin = planes[base];
     // the query may be shorter than the normal (inner product), never longer
-    for (int i = 0; i < query.length; i++) {
-      margin += planes[base + 1 + i] * query[i];
-    }
-    return margin;
+    return offsets[node] + scales[node] * Margins.dot(normals, node * normalDimension, query);
   }
 
   @Override

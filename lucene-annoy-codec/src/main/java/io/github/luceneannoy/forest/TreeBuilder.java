@@ -40,10 +40,16 @@ final class TreeBuilder {
   // the hyperplane of the node being split
   private float offset;
 
+  // the quantized normal of the node being split, and its scale
+  private final byte[] quantized;
+  private float scale;
+
   // output
   private int numSplits;
   private int[] children = new int[16];
-  private float[] planes;
+  private float[] offsets = new float[16];
+  private float[] scales = new float[16];
+  private byte[] normals;
   private int[] leaves = new int[16];
   private int leavesLength;
 
@@ -61,13 +67,14 @@ final class TreeBuilder {
     this.q = new float[dim];
     this.normal = new float[dim];
     this.sides = new boolean[vectors.size()];
-    this.planes = new float[16 * (dim + 1)];
+    this.quantized = new byte[dim];
+    this.normals = new byte[16 * dim];
   }
 
   /** Builds the tree and returns it; call once. */
   Tree build() throws IOException {
     int root = build(0, ords.length);
-    return new Tree(root, numSplits, children, planes, leaves, leavesLength);
+    return new Tree(root, numSplits, children, offsets, scales, normals, leaves, leavesLength);
   }
 
   private int build(int from, int to) throws IOException {
@@ -77,13 +84,15 @@ final class TreeBuilder {
     }
     int node = numSplits++;
     children = ArrayUtil.grow(children, 2 * numSplits);
-    if (numSplits * (dim + 1) > planes.length) {
-      planes = ArrayUtil.growExact(planes, ArrayUtil.oversize(numSplits * (dim + 1), Float.BYTES));
+    offsets = ArrayUtil.grow(offsets, numSplits);
+    scales = ArrayUtil.grow(scales, numSplits);
+    if ((long) numSplits * dim > normals.length) {
+      normals = ArrayUtil.growExact(normals, ArrayUtil.oversize(Math.multiplyExact(numSplits, dim), Byte.BYTES));
     }
     int mid = split(from, to);
-    int base = node * (dim + 1);
-    planes[base] = offset;
-    System.arraycopy(normal, 0, planes, base + 1, dim);
+    offsets[node] = offset;
+    scales[node] = scale;
+    System.arraycopy(quantized, 0, normals, node * dim, dim);
     int left = build(from, mid);
     int right = build(mid, to);
     children[2 * node] = left;
@@ -119,6 +128,8 @@ final class TreeBuilder {
       ords[j] = tmp;
     }
     Arrays.fill(normal, 0f);
+    Arrays.fill(quantized, (byte) 0);
+    scale = 0f;
     offset = 0f;
     return from + (to - from) / 2;
   }
@@ -140,29 +151,37 @@ final class TreeBuilder {
     }
     int pCount = 1;
     int qCount = 1;
+    // squared norms of the centroids, kept current so a distance costs one dot product
+    float pp = dot(p, p);
+    float qq = dot(q, q);
     int iterations = Math.min(TWO_MEANS_ITERATIONS, 2 * count);
     for (int it = 0; it < iterations; it++) {
       float[] x = vectors.vector(ords[from + random.nextInt(count)]);
+      float xx = dot(x, x);
       float scale = 1f;
       if (normalizes) {
-        float norm = (float) Math.sqrt(dot(x, x));
-        if (norm == 0f) {
+        if (xx == 0f) {
           continue;
         }
-        scale = 1f / norm;
+        scale = (float) (1 / Math.sqrt(xx));
       }
-      double dp = pCount * squaredDistance(p, x, scale);
-      double dq = qCount * squaredDistance(q, x, scale);
+      // |c - scale·x|² = |c|² - 2·scale·(c·x) + scale²·|x|²
+      float xs = scale * scale * xx;
+      double dp = pCount * (pp - 2 * scale * dot(p, x) + xs);
+      double dq = qCount * (qq - 2 * scale * dot(q, x) + xs);
       if (dp < dq) {
         moveTowards(p, x, scale, pCount++);
+        pp = dot(p, p);
       } else if (dq < dp) {
         moveTowards(q, x, scale, qCount++);
+        qq = dot(q, q);
       }
     }
     for (int d = 0; d < dim; d++) {
       normal[d] = p[d] - q[d];
     }
     normalize(normal);
+    quantizeNormal();
     if (rule.hasOffset()) {
       double o = 0;
       for (int d = 0; d < dim; d++) {
@@ -171,6 +190,30 @@ final class TreeBuilder {
       offset = (float) o;
     } else {
       offset = 0f;
+    }
+  }
+
+  /**
+   * Rounds the normal to {@code scale × byte} per coordinate, the precision it is stored with, and
+   * continues with the rounded normal, so that the sides vectors are put on here are the sides the
+   * stored hyperplane gives them. A quarter of the bytes of floats, for a direction that was a
+   * heuristic anyway.
+   */
+  private void quantizeNormal() {
+    float maxAbs = 0f;
+    for (float x : normal) {
+      maxAbs = Math.max(maxAbs, Math.abs(x));
+    }
+    if (maxAbs == 0f) {
+      scale = 0f;
+      Arrays.fill(quantized, (byte) 0);
+      return;
+    }
+    scale = maxAbs / 127f;
+    for (int d = 0; d < dim; d++) {
+      int b = Math.round(normal[d] / scale);
+      quantized[d] = (byte) Math.max(-127, Math.min(127, b));
+      normal[d] = quantized[d] * scale;
     }
   }
 
@@ -214,15 +257,6 @@ final class TreeBuilder {
     return VectorUtil.dotProduct(a, b);
   }
 
-  private static double squaredDistance(float[] c, float[] x, float scale) {
-    double sum = 0;
-    for (int i = 0; i < c.length; i++) {
-      double diff = c[i] - x[i] * scale;
-      sum += diff * diff;
-    }
-    return sum;
-  }
-
   /** Running mean: c = (c * n + x * scale) / (n + 1). */
   private static void moveTowards(float[] c, float[] x, float scale, int n) {
     float w = 1f / (n + 1);
@@ -243,5 +277,12 @@ final class TreeBuilder {
 
   /** One built tree, with node numbers local to the tree. */
   record Tree(
-      int root, int numSplits, int[] children, float[] planes, int[] leaves, int leavesLength) {}
+      int root,
+      int numSplits,
+      int[] children,
+      float[] offsets,
+      float[] scales,
+      byte[] normals,
+      int[] leaves,
+      int leavesLength) {}
 }
