@@ -37,11 +37,13 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
   private final FlatVectorsReader flatReader;
   private final FieldInfos fieldInfos;
   private final Map<String, FieldForest> fields = new HashMap<>();
+  private final String metaName;
   private IndexInput data;
 
   AnnoyVectorsReader(SegmentReadState state, FlatVectorsReader flatReader) throws IOException {
     this.flatReader = flatReader;
     this.fieldInfos = state.fieldInfos;
+    this.metaName = fileName(state, AnnoyVectorsFormat.META_EXTENSION);
     boolean success = false;
     try {
       String dataName = fileName(state, AnnoyVectorsFormat.INDEX_EXTENSION);
@@ -65,7 +67,6 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
   }
 
   private void readMeta(SegmentReadState state, int dataVersion, long dataLength) throws IOException {
-    String metaName = fileName(state, AnnoyVectorsFormat.META_EXTENSION);
     try (ChecksumIndexInput meta = state.directory.openChecksumInput(metaName, state.context)) {
       Throwable priorE = null;
       try {
@@ -78,7 +79,8 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
               "format versions mismatch: meta=" + metaVersion + ", data=" + dataVersion, meta);
         }
         for (int number = meta.readInt(); number != -1; number = meta.readInt()) {
-          FieldInfo info = fieldInfos.fieldInfo(number);
+          // FieldInfos rejects negative numbers with an IllegalArgumentException
+          FieldInfo info = number < 0 ? null : fieldInfos.fieldInfo(number);
           if (info == null || info.hasVectorValues() == false) {
             throw new CorruptIndexException("invalid vector field number " + number, meta);
           }
@@ -98,10 +100,17 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
 
   private void checkFlatCount(FieldInfo info, FieldEntry entry, ChecksumIndexInput meta)
       throws IOException {
-    int flatCount =
-        info.getVectorEncoding() == VectorEncoding.FLOAT32
-            ? flatReader.getFloatVectorValues(info.name).size()
-            : flatReader.getByteVectorValues(info.name).size();
+    int flatCount;
+    try {
+      flatCount =
+          info.getVectorEncoding() == VectorEncoding.FLOAT32
+              ? flatReader.getFloatVectorValues(info.name).size()
+              : flatReader.getByteVectorValues(info.name).size();
+    } catch (IllegalArgumentException e) {
+      // the flat reader does not know the field: the record names a field of another format
+      throw new CorruptIndexException(
+          "field \"" + info.name + "\": has no vectors in this format's flat files", meta, e);
+    }
     if (flatCount != entry.size()) {
       throw new CorruptIndexException(
           "field \"" + info.name + "\": forest over " + entry.size() + " vectors but the flat format holds " + flatCount,
@@ -128,8 +137,8 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
   @Override
   public void search(String field, float[] target, KnnCollector knnCollector, Bits acceptDocs)
       throws IOException {
-    FieldForest forest = fields.get(field);
-    if (forest == null || forest.entry.size() == 0 || forest.entry.encoding() != VectorEncoding.FLOAT32) {
+    FieldForest forest = forestOf(field);
+    if (forest.entry.size() == 0 || forest.entry.encoding() != VectorEncoding.FLOAT32) {
       return;
     }
     search(forest, target, flatReader.getRandomVectorScorer(field, target), knnCollector, acceptDocs);
@@ -138,8 +147,8 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
   @Override
   public void search(String field, byte[] target, KnnCollector knnCollector, Bits acceptDocs)
       throws IOException {
-    FieldForest forest = fields.get(field);
-    if (forest == null || forest.entry.size() == 0 || forest.entry.encoding() != VectorEncoding.BYTE) {
+    FieldForest forest = forestOf(field);
+    if (forest.entry.size() == 0 || forest.entry.encoding() != VectorEncoding.BYTE) {
       return;
     }
     RandomVectorScorer scorer = flatReader.getRandomVectorScorer(field, target);
@@ -148,6 +157,18 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
       query[i] = target[i];
     }
     search(forest, query, scorer, knnCollector, acceptDocs);
+  }
+
+  /**
+   * The forest of a field this reader was asked about: the per-field format only routes fields
+   * written with this format, and the writer records every one, even without vectors.
+   */
+  private FieldForest forestOf(String field) throws CorruptIndexException {
+    FieldForest forest = fields.get(field);
+    if (forest == null) {
+      throw new CorruptIndexException("field \"" + field + "\" has no forest record", metaName);
+    }
+    return forest;
   }
 
   private void search(

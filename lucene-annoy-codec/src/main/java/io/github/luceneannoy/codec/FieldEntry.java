@@ -86,8 +86,9 @@ record FieldEntry(
    */
   static FieldEntry read(DataInput in, FieldInfo info, long dataLength) throws IOException {
     DataInput resource = in;
-    VectorEncoding encoding = encodingFromId(in.readInt(), resource);
-    VectorSimilarityFunction similarity = similarityFromId(in.readInt(), resource);
+    String field = "field \"" + info.name + "\": ";
+    VectorEncoding encoding = encodingFromId(in.readInt(), field, resource);
+    VectorSimilarityFunction similarity = similarityFromId(in.readInt(), field, resource);
     int dimension = in.readVInt();
     int size = in.readInt();
     int ruleId = in.readByte();
@@ -101,7 +102,6 @@ record FieldEntry(
     long splitsLength = in.readVLong();
     long leavesOffset = in.readVLong();
     long leavesLength = in.readVLong();
-    String field = "field \"" + info.name + "\": ";
     if (numTrees < 0 || numTrees > AnnoyVectorsFormat.MAXIMUM_NUM_TREES) {
       throw corrupt(field + "invalid number of trees " + numTrees, resource);
     }
@@ -184,14 +184,15 @@ record FieldEntry(
     }
   }
 
-  static VectorEncoding encodingFromId(int id, DataInput resource) throws CorruptIndexException {
+  static VectorEncoding encodingFromId(int id, String field, DataInput resource)
+      throws CorruptIndexException {
     switch (id) {
       case 0:
         return VectorEncoding.BYTE;
       case 1:
         return VectorEncoding.FLOAT32;
       default:
-        throw corrupt("invalid vector encoding id " + id, resource);
+        throw corrupt(field + "invalid vector encoding id " + id, resource);
     }
   }
 
@@ -210,7 +211,7 @@ record FieldEntry(
     }
   }
 
-  static VectorSimilarityFunction similarityFromId(int id, DataInput resource)
+  static VectorSimilarityFunction similarityFromId(int id, String field, DataInput resource)
       throws CorruptIndexException {
     switch (id) {
       case 0:
@@ -222,7 +223,7 @@ record FieldEntry(
       case 3:
         return VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT;
       default:
-        throw corrupt("invalid similarity id " + id, resource);
+        throw corrupt(field + "invalid similarity id " + id, resource);
     }
   }
 }

@@ -1,18 +1,21 @@
 package io.github.luceneannoy.codec;
 
 import io.github.luceneannoy.forest.Forest;
+import io.github.luceneannoy.forest.Margins;
 import io.github.luceneannoy.forest.NodeRefs;
 import java.io.IOException;
 import org.apache.lucene.index.CorruptIndexException;
 import org.apache.lucene.store.IndexInput;
-import io.github.luceneannoy.forest.Margins;
 
 /**
  * A {@link Forest} read in place from the {@code .afi} file (memory-mapped under {@code
  * MMapDirectory}). One instance serves one query: it owns clones of the field's slices.
  *
  * <p>Every reference and leaf read is checked against the field's bounds, so a damaged file ends
- * in a {@link CorruptIndexException}, never in an out-of-bounds read or a cycle.
+ * in a {@link CorruptIndexException}, never in an out-of-bounds read or a cycle. References that
+ * stay in range and increasing can still make trees share subtrees, whose paths multiply
+ * exponentially; as a query expands each split node of a real forest at most once, expanding more
+ * nodes than the field holds is reported as corruption too.
  */
 final class OffHeapForest implements Forest {
   private final FieldEntry entry;
@@ -21,6 +24,7 @@ final class OffHeapForest implements Forest {
   private final long recordBytes;
   private final long leafInts;
   private final byte[] normal;
+  private int expanded;
 
   OffHeapForest(FieldEntry entry, IndexInput splits, IndexInput leaves) {
     this.entry = entry;
@@ -50,6 +54,11 @@ final class OffHeapForest implements Forest {
   public float split(int node, float[] query, int[] children) throws IOException {
     if (node < 0 || node >= entry.numSplits()) {
       throw new CorruptIndexException("split node " + node + " out of range", splits);
+    }
+    if (++expanded > entry.numSplits()) {
+      throw new CorruptIndexException(
+          "forest is not a tree: a query expanded more than " + entry.numSplits() + " split nodes",
+          splits);
     }
     splits.seek(node * recordBytes);
     int left = splits.readInt();
