@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 import org.apache.lucene.codecs.CodecUtil;
 import org.apache.lucene.codecs.KnnFieldVectorsWriter;
 import org.apache.lucene.codecs.KnnVectorsWriter;
@@ -18,6 +19,7 @@ import org.apache.lucene.index.IndexFileNames;
 import org.apache.lucene.index.MergeState;
 import org.apache.lucene.index.SegmentWriteState;
 import org.apache.lucene.index.Sorter;
+import org.apache.lucene.search.TaskExecutor;
 import org.apache.lucene.store.IndexOutput;
 import org.apache.lucene.util.IOUtils;
 import org.apache.lucene.util.RamUsageEstimator;
@@ -95,7 +97,7 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
         mapOldOrdToNewOrd(flatField.getDocsWithFieldSet(), sortMap, null, newToOld, null);
       }
       int dimension = field.fieldInfo.getVectorDimension();
-      writeField(field.fieldInfo, VectorSources.ofBuffered(flatField.getVectors(), dimension, newToOld));
+      writeField(field.fieldInfo, VectorSources.ofBuffered(flatField.getVectors(), dimension, newToOld), null);
     }
   }
 
@@ -114,15 +116,18 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
         }
         vectors = VectorSources.of(values);
       }
-      writeField(fieldInfo, vectors);
+      // trees are independent: build them on the merge scheduler's intra-merge threads
+      Executor intraMerge = mergeState.intraMergeTaskExecutor;
+      writeField(fieldInfo, vectors, intraMerge == null ? null : new TaskExecutor(intraMerge));
     } finally {
       IOUtils.close(merged);
     }
   }
 
-  private void writeField(FieldInfo fieldInfo, VectorSource vectors) throws IOException {
+  private void writeField(FieldInfo fieldInfo, VectorSource vectors, TaskExecutor executor)
+      throws IOException {
     var rule = FieldEntry.splitRuleFor(fieldInfo.getVectorSimilarityFunction());
-    OnHeapForest forest = new ForestBuilder(rule, numTrees, maxLeafSize, seed).build(vectors);
+    OnHeapForest forest = new ForestBuilder(rule, numTrees, maxLeafSize, seed).build(vectors, executor);
 
     long splitsOffset = data.getFilePointer();
     writeSplits(forest);

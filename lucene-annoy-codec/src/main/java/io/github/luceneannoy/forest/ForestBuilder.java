@@ -1,6 +1,10 @@
 package io.github.luceneannoy.forest;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.lucene.search.TaskExecutor;
 import org.apache.lucene.util.ArrayUtil;
 
 /**
@@ -43,8 +47,17 @@ public final class ForestBuilder {
     return z ^ (z >>> 31);
   }
 
-  /** Builds the forest. An empty source gives a forest with no trees. */
+  /** Builds the forest on the calling thread. An empty source gives a forest with no trees. */
   public OnHeapForest build(VectorSource vectors) throws IOException {
+    return build(vectors, null);
+  }
+
+  /**
+   * Builds the forest, one task per tree on {@code executor} (or on the calling thread when it is
+   * null). Trees are independent and seeded by their number, so the result is the same whatever
+   * the executor and however its threads interleave; each task reads its own copy of the source.
+   */
+  public OnHeapForest build(VectorSource vectors, TaskExecutor executor) throws IOException {
     int normalDimension = rule.normalDimension(vectors.dimension());
     if (vectors.size() == 0) {
       return new OnHeapForest(
@@ -56,8 +69,18 @@ public final class ForestBuilder {
           "split rule " + rule + " produced dimension " + prepared.dimension() + ", expected " + normalDimension);
     }
     TreeBuilder.Tree[] trees = new TreeBuilder.Tree[numTrees];
-    for (int t = 0; t < numTrees; t++) {
-      trees[t] = new TreeBuilder(prepared, rule, maxLeafSize, treeSeed(seed, t)).build();
+    if (executor == null || numTrees == 1) {
+      for (int t = 0; t < numTrees; t++) {
+        trees[t] = new TreeBuilder(prepared, rule, maxLeafSize, treeSeed(seed, t)).build();
+      }
+    } else {
+      List<Callable<TreeBuilder.Tree>> tasks = new ArrayList<>(numTrees);
+      for (int t = 0; t < numTrees; t++) {
+        VectorSource copy = prepared.copy();
+        long treeSeed = treeSeed(seed, t);
+        tasks.add(() -> new TreeBuilder(copy, rule, maxLeafSize, treeSeed).build());
+      }
+      trees = executor.invokeAll(tasks).toArray(trees);
     }
     return concatenate(normalDimension, trees);
   }

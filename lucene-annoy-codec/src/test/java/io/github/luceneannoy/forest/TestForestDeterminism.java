@@ -37,6 +37,24 @@ public class TestForestDeterminism extends LuceneTestCase {
     }
   }
 
+  public void testParallelBuildEqualsSequentialBuild() throws Exception {
+    float[][] vectors = gaussianVectors(random(), 700, 9);
+    long seed = random().nextLong();
+    for (SplitRule rule : SplitRule.values()) {
+      ForestBuilder builder = new ForestBuilder(rule, 7, 1 + random().nextInt(20), seed);
+      OnHeapForest sequential = builder.build(new ArrayVectorSource(vectors));
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+      try {
+        OnHeapForest parallel =
+            builder.build(new ArrayVectorSource(vectors), new org.apache.lucene.search.TaskExecutor(pool));
+        assertSameForest(sequential, parallel);
+      } finally {
+        pool.shutdown();
+        assertTrue(pool.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS));
+      }
+    }
+  }
+
   public void testDifferentSeedGivesDifferentForest() throws IOException {
     float[][] vectors = gaussianVectors(random(), 500, 5);
     SplitRule rule = randomRule();
