@@ -124,6 +124,15 @@ public final class AnnoyVectorsFormat extends KnnVectorsFormat {
   /** Default number of distinct candidates a query scores per requested hit. */
   public static final int DEFAULT_CANDIDATES_PER_HIT = 80;
 
+  /**
+   * Default number of coordinates trees split on: vectors of more dimensions are projected onto
+   * their leading principal directions, which makes split nodes cheap to store and to evaluate.
+   */
+  public static final int DEFAULT_PROJECTION_DIMENSION = 32;
+
+  /** Upper bound on the projection: beyond it a split costs nearly a full vector's work. */
+  public static final int MAXIMUM_PROJECTION_DIMENSION = 1024;
+
   /** Seed of the trees: a constant, so that the same vectors always give the same forest. */
   public static final long DEFAULT_SEED = 0x5EED_A11_0E5L;
 
@@ -148,6 +157,7 @@ public final class AnnoyVectorsFormat extends KnnVectorsFormat {
   private final int numTrees;
   private final int maxLeafSize;
   private final int candidatesPerHit;
+  private final int projectionDimension;
   private final long seed;
   private final FlatVectorsFormat flatVectorsFormat;
 
@@ -173,7 +183,20 @@ public final class AnnoyVectorsFormat extends KnnVectorsFormat {
    * @see #AnnoyVectorsFormat(int, int, int)
    */
   public AnnoyVectorsFormat(int numTrees, int maxLeafSize, int candidatesPerHit, long seed) {
+    this(numTrees, maxLeafSize, candidatesPerHit, DEFAULT_PROJECTION_DIMENSION, seed);
+  }
+
+  /**
+   * @param projectionDimension vectors with more than twice this many dimensions are projected to
+   *     this many coordinates (their leading principal directions) for building and descending
+   *     trees; 0 disables the projection. Candidates are always scored on the full vectors.
+   * @see #AnnoyVectorsFormat(int, int, int)
+   */
+  public AnnoyVectorsFormat(
+      int numTrees, int maxLeafSize, int candidatesPerHit, int projectionDimension, long seed) {
     super(NAME);
+    this.projectionDimension =
+        checkRange("projectionDimension", projectionDimension, 0, MAXIMUM_PROJECTION_DIMENSION);
     this.numTrees = checkRange("numTrees", numTrees, 1, MAXIMUM_NUM_TREES);
     this.maxLeafSize = checkRange("maxLeafSize", maxLeafSize, 1, MAXIMUM_MAX_LEAF_SIZE);
     this.candidatesPerHit =
@@ -195,7 +218,13 @@ public final class AnnoyVectorsFormat extends KnnVectorsFormat {
   @Override
   public KnnVectorsWriter fieldsWriter(SegmentWriteState state) throws IOException {
     return new AnnoyVectorsWriter(
-        state, flatVectorsFormat.fieldsWriter(state), numTrees, maxLeafSize, candidatesPerHit, seed);
+        state,
+        flatVectorsFormat.fieldsWriter(state),
+        numTrees,
+        maxLeafSize,
+        candidatesPerHit,
+        projectionDimension,
+        seed);
   }
 
   @Override
@@ -220,6 +249,10 @@ public final class AnnoyVectorsFormat extends KnnVectorsFormat {
     return candidatesPerHit;
   }
 
+  public int projectionDimension() {
+    return projectionDimension;
+  }
+
   public long seed() {
     return seed;
   }
@@ -233,6 +266,8 @@ public final class AnnoyVectorsFormat extends KnnVectorsFormat {
         + maxLeafSize
         + ", candidatesPerHit="
         + candidatesPerHit
+        + ", projectionDimension="
+        + projectionDimension
         + ", seed="
         + seed
         + ", flatVectorsFormat="

@@ -1,6 +1,7 @@
 package io.github.luceneannoy.codec;
 
 import io.github.luceneannoy.forest.ForestSearcher;
+import io.github.luceneannoy.forest.Projection;
 import io.github.luceneannoy.search.BudgetedKnnCollector;
 import java.io.IOException;
 import java.util.HashMap;
@@ -204,6 +205,9 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
     long total = SHALLOW_SIZE + flatReader.ramBytesUsed();
     for (FieldForest forest : fields.values()) {
       total += RamUsageEstimator.shallowSizeOf(forest) + RamUsageEstimator.sizeOf(forest.entry.roots());
+      if (forest.projection != null) {
+        total += (long) forest.projection.rows() * forest.projection.columns() * Float.BYTES;
+      }
     }
     return total;
   }
@@ -216,17 +220,40 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
   /** A field's metadata and its slices of the data file, cloned for each query. */
   private static final class FieldForest {
     final FieldEntry entry;
+    final Projection projection;
     final IndexInput splits;
     final IndexInput leaves;
 
     FieldForest(FieldEntry entry, IndexInput data) throws IOException {
       this.entry = entry;
+      this.projection = readProjection(entry, data);
       this.splits = data.slice("annoy-splits", entry.splitsOffset(), entry.splitsLength());
       this.leaves = data.slice("annoy-leaves", entry.leavesOffset(), entry.leavesLength());
     }
 
+    /**
+     * The projection is read onto the heap once: every query multiplies by all of it, and its size
+     * depends on the dimension only (rows × dimension floats), not on the number of vectors.
+     */
+    private static Projection readProjection(FieldEntry entry, IndexInput data) throws IOException {
+      if (entry.projectionRows() == 0) {
+        return null;
+      }
+      IndexInput in = data.slice("annoy-projection", entry.projectionOffset(), entry.projectionLength());
+      float[][] rows = new float[entry.projectionRows()][entry.dimension()];
+      for (float[] row : rows) {
+        in.readFloats(row, 0, row.length);
+        for (float x : row) {
+          if (Float.isFinite(x) == false) {
+            throw new CorruptIndexException("non-finite projection coordinate " + x, data);
+          }
+        }
+      }
+      return new Projection(rows);
+    }
+
     OffHeapForest view() {
-      return new OffHeapForest(entry, splits.clone(), leaves.clone());
+      return new OffHeapForest(entry, projection, splits.clone(), leaves.clone());
     }
   }
 }

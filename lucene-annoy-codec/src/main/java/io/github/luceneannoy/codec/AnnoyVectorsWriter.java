@@ -2,6 +2,7 @@ package io.github.luceneannoy.codec;
 
 import io.github.luceneannoy.forest.ForestBuilder;
 import io.github.luceneannoy.forest.OnHeapForest;
+import io.github.luceneannoy.forest.Projection;
 import io.github.luceneannoy.forest.VectorSource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -38,6 +39,7 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
   private final int numTrees;
   private final int maxLeafSize;
   private final int candidatesPerHit;
+  private final int projectionDimension;
   private final long seed;
   private final List<FieldWriter<?>> fields = new ArrayList<>();
   private IndexOutput meta;
@@ -50,8 +52,10 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
       int numTrees,
       int maxLeafSize,
       int candidatesPerHit,
+      int projectionDimension,
       long seed)
       throws IOException {
+    this.projectionDimension = projectionDimension;
     this.flatWriter = flatWriter;
     this.numTrees = numTrees;
     this.maxLeafSize = maxLeafSize;
@@ -127,8 +131,15 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
   private void writeField(FieldInfo fieldInfo, VectorSource vectors, TaskExecutor executor)
       throws IOException {
     var rule = FieldEntry.splitRuleFor(fieldInfo.getVectorSimilarityFunction());
-    OnHeapForest forest = new ForestBuilder(rule, numTrees, maxLeafSize, seed).build(vectors, executor);
+    OnHeapForest forest =
+        new ForestBuilder(rule, numTrees, maxLeafSize, projectionDimension, seed).build(vectors, executor);
 
+    long projectionOffset = data.alignFilePointer(Float.BYTES);
+    Projection projection = forest.projection();
+    if (projection != null) {
+      writeProjection(projection);
+    }
+    long projectionLength = data.getFilePointer() - projectionOffset;
     long splitsOffset = data.getFilePointer();
     writeSplits(forest);
     long splitsLength = data.getFilePointer() - splitsOffset;
@@ -150,6 +161,9 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
             maxLeafSize,
             candidatesPerHit,
             seed,
+            projection == null ? 0 : projection.rows(),
+            projectionOffset,
+            projectionLength,
             forest.normalDimension(),
             forest.numSplits(),
             splitsOffset,
@@ -158,6 +172,17 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
             leavesLength,
             roots)
         .write(meta);
+  }
+
+  private void writeProjection(Projection projection) throws IOException {
+    ByteBuffer row = ByteBuffer.allocate(projection.columns() * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    for (int r = 0; r < projection.rows(); r++) {
+      row.clear();
+      for (int c = 0; c < projection.columns(); c++) {
+        row.putFloat(projection.get(r, c));
+      }
+      data.writeBytes(row.array(), row.position());
+    }
   }
 
   private void writeSplits(OnHeapForest forest) throws IOException {

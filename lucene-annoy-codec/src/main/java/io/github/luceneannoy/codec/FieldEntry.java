@@ -24,6 +24,9 @@ record FieldEntry(
     int maxLeafSize,
     int candidatesPerHit,
     long seed,
+    int projectionRows,
+    long projectionOffset,
+    long projectionLength,
     int normalDimension,
     int numSplits,
     long splitsOffset,
@@ -67,6 +70,9 @@ record FieldEntry(
     out.writeVInt(maxLeafSize);
     out.writeVInt(candidatesPerHit);
     out.writeLong(seed);
+    out.writeVInt(projectionRows);
+    out.writeVLong(projectionOffset);
+    out.writeVLong(projectionLength);
     out.writeVInt(normalDimension);
     out.writeInt(numSplits);
     out.writeVLong(splitsOffset);
@@ -96,6 +102,9 @@ record FieldEntry(
     int maxLeafSize = in.readVInt();
     int candidatesPerHit = in.readVInt();
     long seed = in.readLong();
+    int projectionRows = in.readVInt();
+    long projectionOffset = in.readVLong();
+    long projectionLength = in.readVLong();
     int normalDimension = in.readVInt();
     int numSplits = in.readInt();
     long splitsOffset = in.readVLong();
@@ -134,8 +143,16 @@ record FieldEntry(
     if (candidatesPerHit < 1 || candidatesPerHit > AnnoyVectorsFormat.MAXIMUM_CANDIDATES_PER_HIT) {
       throw corrupt(field + "invalid candidates per hit " + candidatesPerHit, resource);
     }
-    if (normalDimension != rule.normalDimension(dimension)) {
-      throw corrupt(field + "normal dimension " + normalDimension + " for dimension " + dimension, resource);
+    if (projectionRows < 0 || projectionRows >= dimension) {
+      throw corrupt(field + "invalid projection to " + projectionRows + " of " + dimension + " dimensions", resource);
+    }
+    if (projectionLength != (long) projectionRows * dimension * Float.BYTES) {
+      throw corrupt(field + "projection section of " + projectionLength + " bytes for " + projectionRows + " rows", resource);
+    }
+    checkSection(field + "projection", projectionOffset, projectionLength, dataLength, resource);
+    int splitDimension = projectionRows == 0 ? dimension : projectionRows;
+    if (normalDimension != rule.normalDimension(splitDimension)) {
+      throw corrupt(field + "normal dimension " + normalDimension + " for dimension " + splitDimension, resource);
     }
     if (numSplits < 0 || splitsLength != numSplits * splitRecordBytes(normalDimension)) {
       throw corrupt(field + "split section of " + splitsLength + " bytes for " + numSplits + " nodes", resource);
@@ -155,7 +172,7 @@ record FieldEntry(
     }
     return new FieldEntry(
         info.number, encoding, similarity, dimension, size, rule, maxLeafSize, candidatesPerHit,
-        seed, normalDimension, numSplits, splitsOffset, splitsLength, leavesOffset, leavesLength,
+        seed, projectionRows, projectionOffset, projectionLength, normalDimension, numSplits, splitsOffset, splitsLength, leavesOffset, leavesLength,
         roots);
   }
 

@@ -3,6 +3,7 @@ package io.github.luceneannoy.codec;
 import io.github.luceneannoy.forest.Forest;
 import io.github.luceneannoy.forest.Margins;
 import io.github.luceneannoy.forest.NodeRefs;
+import io.github.luceneannoy.forest.Projection;
 import java.io.IOException;
 import org.apache.lucene.index.CorruptIndexException;
 import org.apache.lucene.store.IndexInput;
@@ -26,13 +27,21 @@ final class OffHeapForest implements Forest {
   private final byte[] normal;
   private int expanded;
 
-  OffHeapForest(FieldEntry entry, IndexInput splits, IndexInput leaves) {
+  private final Projection projection;
+
+  OffHeapForest(FieldEntry entry, Projection projection, IndexInput splits, IndexInput leaves) {
     this.entry = entry;
+    this.projection = projection;
     this.splits = splits;
     this.leaves = leaves;
     this.recordBytes = FieldEntry.splitRecordBytes(entry.normalDimension());
     this.leafInts = entry.leavesLength() / Integer.BYTES;
-    this.normal = new byte[entry.dimension()];
+    this.normal = new byte[entry.normalDimension()];
+  }
+
+  @Override
+  public Projection projection() {
+    return projection;
   }
 
   @Override
@@ -65,7 +74,8 @@ final class OffHeapForest implements Forest {
     int right = splits.readInt();
     float offset = Float.intBitsToFloat(splits.readInt());
     float scale = Float.intBitsToFloat(splits.readInt());
-    splits.readBytes(normal, 0, normal.length);
+    // the query has the split space's coordinates; inner product's extra one is always 0 for it
+    splits.readBytes(normal, 0, query.length);
     checkChild(node, left);
     checkChild(node, right);
     children[0] = left;

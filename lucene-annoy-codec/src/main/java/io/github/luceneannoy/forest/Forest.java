@@ -15,6 +15,12 @@ import java.io.IOException;
  */
 public interface Forest {
 
+  /**
+   * The projection the trees were built in, or null when they split the vectors' own coordinates.
+   * Margins take the query in the space the trees were built in.
+   */
+  Projection projection();
+
   /** Number of trees. */
   int numTrees();
 

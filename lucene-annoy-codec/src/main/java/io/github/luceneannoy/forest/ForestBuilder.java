@@ -19,14 +19,26 @@ public final class ForestBuilder {
   private final int numTrees;
   private final int maxLeafSize;
   private final long seed;
+  private final int projectionDimension;
+
+  /** A builder that splits in the vectors' own space (no projection). */
+  public ForestBuilder(SplitRule rule, int numTrees, int maxLeafSize, long seed) {
+    this(rule, numTrees, maxLeafSize, 0, seed);
+  }
 
   /**
    * @param rule how nodes are split
    * @param numTrees number of trees, at least 1
    * @param maxLeafSize largest number of ordinals in a leaf, at least 1
+   * @param projectionDimension when positive and less than half the vectors' dimension, trees are
+   *     built and searched in a {@link Projection} to this many coordinates
    * @param seed forest seed
    */
-  public ForestBuilder(SplitRule rule, int numTrees, int maxLeafSize, long seed) {
+  public ForestBuilder(SplitRule rule, int numTrees, int maxLeafSize, int projectionDimension, long seed) {
+    if (projectionDimension < 0) {
+      throw new IllegalArgumentException("projectionDimension must be >= 0, got " + projectionDimension);
+    }
+    this.projectionDimension = projectionDimension;
     if (numTrees < 1) {
       throw new IllegalArgumentException("numTrees must be >= 1, got " + numTrees);
     }
@@ -58,10 +70,15 @@ public final class ForestBuilder {
    * the executor and however its threads interleave; each task reads its own copy of the source.
    */
   public OnHeapForest build(VectorSource vectors, TaskExecutor executor) throws IOException {
+    Projection projection = null;
+    if (projects(vectors.dimension()) && vectors.size() > 0) {
+      projection = Projection.learn(vectors, projectionDimension, seed);
+      vectors = projection.applyOnHeap(vectors);
+    }
     int normalDimension = rule.normalDimension(vectors.dimension());
     if (vectors.size() == 0) {
       return new OnHeapForest(
-          normalDimension, maxLeafSize, new int[0], 0, new int[0], new float[0], new float[0], new byte[0], new int[0], 0);
+          null, normalDimension, maxLeafSize, new int[0], 0, new int[0], new float[0], new float[0], new byte[0], new int[0], 0);
     }
     VectorSource prepared = rule.prepare(vectors);
     if (prepared.dimension() != normalDimension) {
@@ -82,10 +99,19 @@ public final class ForestBuilder {
       }
       trees = executor.invokeAll(tasks).toArray(trees);
     }
-    return concatenate(normalDimension, trees);
+    return concatenate(projection, normalDimension, trees);
   }
 
-  private OnHeapForest concatenate(int normalDimension, TreeBuilder.Tree[] trees) {
+  /**
+   * Whether vectors of {@code dimension} coordinates are projected before splitting: when they have
+   * more than twice the projection's coordinates. Below that a projection saves little work and
+   * loses a large share of the variance of data without much structure.
+   */
+  public boolean projects(int dimension) {
+    return projectionDimension > 0 && dimension > 2 * projectionDimension;
+  }
+
+  private OnHeapForest concatenate(Projection projection, int normalDimension, TreeBuilder.Tree[] trees) {
     long totalSplits = 0;
     long totalLeaves = 0;
     for (TreeBuilder.Tree tree : trees) {
@@ -120,7 +146,7 @@ public final class ForestBuilder {
       leafBase += tree.leavesLength();
     }
     return new OnHeapForest(
-        normalDimension, maxLeafSize, roots, splitBase, children, offsets, scales, normals, leaves, leafBase);
+        projection, normalDimension, maxLeafSize, roots, splitBase, children, offsets, scales, normals, leaves, leafBase);
   }
 
   private static int shift(int ref, int splitBase, int leafBase) {

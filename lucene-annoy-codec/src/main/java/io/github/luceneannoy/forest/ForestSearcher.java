@@ -32,7 +32,7 @@ public final class ForestSearcher {
    * Searches {@code forest} for the vectors nearest to {@code query}.
    *
    * @param forest the forest (a view for this query)
-   * @param query the query as floats (the margin uses its coordinates)
+   * @param query the query as floats, in the vectors' space (projected here if the forest is)
    * @param scorer exact scores of ordinals against the query
    * @param collector receives (ordinal, score) pairs
    * @param acceptOrds ordinals that may be collected, or null for all
@@ -50,6 +50,10 @@ public final class ForestSearcher {
     int size = scorer.maxOrd();
     if (leafOrds.length < forest.maxLeafSize()) {
       leafOrds = new int[forest.maxLeafSize()];
+    }
+    Projection projection = forest.projection();
+    if (projection != null) {
+      query = projection.project(query, new float[projection.rows()]);
     }
     FixedBitSet visited = new FixedBitSet(size);
     queue.clear();

@@ -6,10 +6,12 @@ package io.github.luceneannoy.forest;
  * <p>Split node {@code i} has its children at {@code children[2i]} and {@code children[2i+1]}, its
  * hyperplane's offset at {@code offsets[i]}, and its normal as {@code d} signed bytes at {@code
  * normals[i*d]} to be multiplied by {@code scales[i]}, where {@code d} is {@link
- * #normalDimension()}. Leaves are concatenated in {@code leaves}, each as its length followed by
+ * #normalDimension()}. Normals live in the space of the {@link #projection()} when there is one.
+ * Leaves are concatenated in {@code leaves}, each as its length followed by
  * its ordinals in increasing order.
  */
 public final class OnHeapForest implements Forest {
+  private final Projection projection;
   private final int normalDimension;
   private final int maxLeafSize;
   private final int[] roots;
@@ -22,6 +24,7 @@ public final class OnHeapForest implements Forest {
   private final int leavesLength;
 
   OnHeapForest(
+      Projection projection,
       int normalDimension,
       int maxLeafSize,
       int[] roots,
@@ -32,6 +35,7 @@ public final class OnHeapForest implements Forest {
       byte[] normals,
       int[] leaves,
       int leavesLength) {
+    this.projection = projection;
     this.normalDimension = normalDimension;
     this.maxLeafSize = maxLeafSize;
     this.roots = roots;
@@ -42,6 +46,11 @@ public final class OnHeapForest implements Forest {
     this.normals = normals;
     this.leaves = leaves;
     this.leavesLength = leavesLength;
+  }
+
+  @Override
+  public Projection projection() {
+    return projection;
   }
 
   @Override

@@ -238,6 +238,8 @@ public class TestAnnoyCorruption extends LuceneTestCase {
   public void testInconsistentMetaRecordFailsToOpen() throws IOException {
     assertMetaRejected(r -> r.dimension++, "dimension 17 != field info's 16");
     assertMetaRejected(r -> r.normalDimension++, "normal dimension 17 for dimension 16");
+    assertMetaRejected(r -> r.projectionRows = 16, "invalid projection to 16 of 16 dimensions");
+    assertMetaRejected(r -> r.projectionLength += 4, "projection section of 4 bytes for 0 rows");
     assertMetaRejected(r -> r.size = -1, "negative vector count -1");
     assertMetaRejected(
         r -> r.size++, "forest over 601 vectors but the flat format holds " + DOCS_PER_SEGMENT);
@@ -656,6 +658,9 @@ public class TestAnnoyCorruption extends LuceneTestCase {
     int maxLeafSize;
     int candidatesPerHit;
     long seed;
+    int projectionRows;
+    long projectionOffset;
+    long projectionLength;
     int normalDimension;
     int numSplits;
     long splitsOffset;
@@ -695,6 +700,9 @@ public class TestAnnoyCorruption extends LuceneTestCase {
       r.maxLeafSize = in.readVInt();
       r.candidatesPerHit = in.readVInt();
       r.seed = in.readLong();
+      r.projectionRows = in.readVInt();
+      r.projectionOffset = in.readVLong();
+      r.projectionLength = in.readVLong();
       r.normalDimension = in.readVInt();
       r.numSplits = in.readInt();
       r.splitsOffset = in.readVLong();
@@ -729,6 +737,9 @@ public class TestAnnoyCorruption extends LuceneTestCase {
       out.writeVInt(maxLeafSize);
       out.writeVInt(candidatesPerHit);
       out.writeLong(seed);
+      out.writeVInt(projectionRows);
+      out.writeVLong(projectionOffset);
+      out.writeVLong(projectionLength);
       out.writeVInt(normalDimension);
       out.writeInt(numSplits);
       out.writeVLong(splitsOffset);

@@ -71,6 +71,37 @@ public class TestAnnoyRecall extends LuceneTestCase {
     assertByteRecall(VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT);
   }
 
+  /** Vectors of 256 dimensions are split in a 32-coordinate projection by default. */
+  public void testProjectedEuclidean() throws IOException {
+    assertProjectedRecall(VectorSimilarityFunction.EUCLIDEAN);
+  }
+
+  public void testProjectedCosine() throws IOException {
+    assertProjectedRecall(VectorSimilarityFunction.COSINE);
+  }
+
+  public void testProjectedMaximumInnerProduct() throws IOException {
+    assertProjectedRecall(VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT);
+  }
+
+  private void assertProjectedRecall(VectorSimilarityFunction similarity) throws IOException {
+    int dim = 256;
+    assertTrue(new io.github.luceneannoy.forest.ForestBuilder(
+            FieldEntry.splitRuleFor(similarity), 1, 1, AnnoyVectorsFormat.DEFAULT_PROJECTION_DIMENSION, 0)
+        .projects(dim));
+    Random random = new Random(random().nextLong());
+    float[][] vectors = TestData.shapeFor(similarity, TestData.clustered(random, COUNT + QUERIES, dim, 50, SPREAD));
+    float[][] docs = java.util.Arrays.copyOf(vectors, COUNT);
+    try (Directory dir = new MMapDirectory(createTempDir())) {
+      index(dir, docs.length, i -> new KnnFloatVectorField("v", docs[i], similarity));
+      double multiSegment = recall(dir, q -> new KnnFloatVectorQuery("v", vectors[COUNT + q], K),
+          q -> TestData.exactTopK(similarity, vectors[COUNT + q], docs, K, i -> true), false);
+      double merged = recall(dir, q -> new KnnFloatVectorQuery("v", vectors[COUNT + q], K),
+          q -> TestData.exactTopK(similarity, vectors[COUNT + q], docs, K, i -> true), true);
+      report("projected float32 " + similarity, multiSegment, merged);
+    }
+  }
+
   static KnnVectorsFormat formatUnderTest() {
     return new AnnoyVectorsFormat(
         Integer.getInteger("annoy.trees", AnnoyVectorsFormat.DEFAULT_NUM_TREES),

@@ -254,6 +254,11 @@ public class TestForestSearcher extends LuceneTestCase {
     }
 
     @Override
+    public Projection projection() {
+      return in.projection();
+    }
+
+    @Override
     public int numTrees() {
       return in.numTrees();
     }

@@ -1,0 +1,226 @@
+package io.github.luceneannoy.forest;
+
+import java.io.IOException;
+import java.util.SplittableRandom;
+import org.apache.lucene.util.VectorUtil;
+
+/**
+ * A linear map from the vectors' {@code dimension} coordinates to {@code rows} coordinates: the
+ * top principal directions of the vectors (uncentered, so the origin stays the origin and angular
+ * splits keep their meaning), learned from a sample.
+ *
+ * <p>Trees are built and descended in the projected space: a split normal then has {@code rows}
+ * coordinates instead of {@code dimension}, so a split node costs a few dozen multiplications
+ * instead of a full vector's, and its bytes shrink by the same factor. Data with structure (images,
+ * embeddings) keeps most of its variance in its first principal directions, so splits lose little;
+ * candidates are always scored exactly on the full vectors.
+ *
+ * <p>Rows are orthonormal. The learning is deterministic for a given seed and input order.
+ */
+public final class Projection {
+  /** Vectors sampled to estimate the second-moment matrix. */
+  static final int SAMPLE = 2048;
+
+  /** Rounds of subspace iteration; the leading directions converge quickly. */
+  static final int ITERATIONS = 12;
+
+  private final float[][] rows;
+
+  public Projection(float[][] rows) {
+    if (rows.length == 0) {
+      throw new IllegalArgumentException("a projection needs at least one row");
+    }
+    for (float[] row : rows) {
+      if (row.length != rows[0].length) {
+        throw new IllegalArgumentException("projection rows differ in length");
+      }
+    }
+    this.rows = rows;
+  }
+
+  /** Number of projected coordinates. */
+  public int rows() {
+    return rows.length;
+  }
+
+  /** Number of coordinates of the vectors it applies to. */
+  public int columns() {
+    return rows[0].length;
+  }
+
+  /** Coordinate {@code c} of row {@code r}. */
+  public float get(int r, int c) {
+    return rows[r][c];
+  }
+
+  /** Projects {@code x} into {@code out} (of length {@link #rows()}) and returns {@code out}. */
+  public float[] project(float[] x, float[] out) {
+    for (int r = 0; r < rows.length; r++) {
+      out[r] = VectorUtil.dotProduct(rows[r], x);
+    }
+    return out;
+  }
+
+  /** The vectors, projected on access. */
+  public VectorSource apply(VectorSource vectors) {
+    return new Projected(vectors, this);
+  }
+
+  /**
+   * The vectors projected once into an array: the builder reads every vector many times, and a
+   * projected vector is small ({@link #rows()} floats, whatever the dimension).
+   */
+  public VectorSource applyOnHeap(VectorSource vectors) throws IOException {
+    VectorSource projected = apply(vectors);
+    float[][] all = new float[vectors.size()][];
+    for (int ord = 0; ord < all.length; ord++) {
+      all[ord] = projected.vector(ord).clone();
+    }
+    return new ArrayVectorSource(all);
+  }
+
+  /**
+   * Learns the {@code rows} leading principal directions of {@code vectors}: the second-moment
+   * matrix of a sample, then subspace iteration with Gram-Schmidt.
+   */
+  public static Projection learn(VectorSource vectors, int rows, long seed) throws IOException {
+    int dim = vectors.dimension();
+    if (rows < 1 || rows >= dim) {
+      throw new IllegalArgumentException("rows must be in [1, " + (dim - 1) + "], got " + rows);
+    }
+    double[][] moment = secondMoment(vectors, seed);
+    SplittableRandom random = new SplittableRandom(seed);
+    double[][] basis = new double[rows][dim];
+    for (double[] row : basis) {
+      for (int i = 0; i < dim; i++) {
+        row[i] = random.nextDouble() - 0.5;
+      }
+    }
+    orthonormalize(basis);
+    for (int it = 0; it < ITERATIONS; it++) {
+      double[][] next = new double[rows][dim];
+      for (int r = 0; r < rows; r++) {
+        for (int i = 0; i < dim; i++) {
+          next[r][i] = dot(moment[i], basis[r]);
+        }
+      }
+      orthonormalize(next);
+      basis = next;
+    }
+    float[][] result = new float[rows][dim];
+    for (int r = 0; r < rows; r++) {
+      for (int i = 0; i < dim; i++) {
+        result[r][i] = (float) basis[r][i];
+      }
+    }
+    return new Projection(result);
+  }
+
+  /** {@code Σ x xᵀ} over an evenly spaced sample of at most {@link #SAMPLE} vectors. */
+  private static double[][] secondMoment(VectorSource vectors, long seed) throws IOException {
+    int dim = vectors.dimension();
+    double[][] moment = new double[dim][dim];
+    int n = vectors.size();
+    int samples = Math.min(n, SAMPLE);
+    long start = Math.floorMod(seed, Math.max(1, n));
+    for (int s = 0; s < samples; s++) {
+      int ord = (int) ((start + (long) s * n / samples) % n);
+      float[] x = vectors.vector(ord);
+      for (int i = 0; i < dim; i++) {
+        double xi = x[i];
+        if (xi == 0) {
+          continue;
+        }
+        double[] row = moment[i];
+        // the upper triangle only; mirrored below
+        for (int j = i; j < dim; j++) {
+          row[j] += xi * x[j];
+        }
+      }
+    }
+    for (int i = 0; i < dim; i++) {
+      for (int j = 0; j < i; j++) {
+        moment[i][j] = moment[j][i];
+      }
+    }
+    return moment;
+  }
+
+  /**
+   * Gram-Schmidt, twice per row for accuracy. A row that collapses (data of lower rank than the
+   * basis) is replaced by the first unit axis that is independent of the rows before it; one always
+   * exists because there are fewer rows than coordinates.
+   */
+  private static void orthonormalize(double[][] basis) {
+    int dim = basis[0].length;
+    for (int r = 0; r < basis.length; r++) {
+      double norm = orthogonalize(basis, r);
+      for (int axis = 0; norm < 1e-6 && axis < dim; axis++) {
+        java.util.Arrays.fill(basis[r], 0);
+        basis[r][axis] = 1;
+        norm = orthogonalize(basis, r);
+      }
+      for (int i = 0; i < dim; i++) {
+        basis[r][i] /= norm;
+      }
+    }
+  }
+
+  /** Removes from row {@code r} its components along the rows before it; returns its norm. */
+  private static double orthogonalize(double[][] basis, int r) {
+    for (int pass = 0; pass < 2; pass++) {
+      for (int q = 0; q < r; q++) {
+        double d = dot(basis[r], basis[q]);
+        for (int i = 0; i < basis[r].length; i++) {
+          basis[r][i] -= d * basis[q][i];
+        }
+      }
+    }
+    return Math.sqrt(dot(basis[r], basis[r]));
+  }
+
+  private static double dot(double[] a, double[] b) {
+    double sum = 0;
+    for (int i = 0; i < a.length; i++) {
+      sum += a[i] * b[i];
+    }
+    return sum;
+  }
+
+  /** Projects each vector on access, through a buffer of its own. */
+  private static final class Projected implements VectorSource {
+    private final VectorSource in;
+    private final Projection projection;
+    private final float[] buffer;
+
+    Projected(VectorSource in, Projection projection) {
+      if (in.dimension() != projection.columns()) {
+        throw new IllegalArgumentException(
+            "projection of " + projection.columns() + " columns for vectors of " + in.dimension());
+      }
+      this.in = in;
+      this.projection = projection;
+      this.buffer = new float[projection.rows()];
+    }
+
+    @Override
+    public int size() {
+      return in.size();
+    }
+
+    @Override
+    public int dimension() {
+      return projection.rows();
+    }
+
+    @Override
+    public float[] vector(int ord) throws IOException {
+      return projection.project(in.vector(ord), buffer);
+    }
+
+    @Override
+    public VectorSource copy() throws IOException {
+      return new Projected(in.copy(), projection);
+    }
+  }
+}
