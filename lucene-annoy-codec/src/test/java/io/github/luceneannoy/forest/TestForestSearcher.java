@@ -320,7 +320,7 @@ public class TestForestSearcher extends LuceneTestCase {
     float[] query = gaussianVectors(random(), 1, 6)[0];
     Map<Integer, Float> priorities = leafPriorities(forest, query);
     RecordingForest recording = new RecordingForest(forest);
-    // an unlimited budget walks every leaf of every tree, so the whole order is observable
+    // an unlimited budget walks leaves until every ordinal has been gathered
     new ForestSearcher()
         .search(
             recording,
@@ -329,13 +329,21 @@ public class TestForestSearcher extends LuceneTestCase {
             new TopKnnCollector(10, Integer.MAX_VALUE),
             null,
             Integer.MAX_VALUE);
-    assertEquals(priorities.size(), recording.leafRefs.size());
-    assertEquals(priorities.keySet(), new HashSet<>(recording.leafRefs));
+    assertEquals("each leaf once", recording.leafRefs.size(), new HashSet<>(recording.leafRefs).size());
+    Set<Integer> gathered = new HashSet<>();
     float previous = Float.POSITIVE_INFINITY;
     for (int ref : recording.leafRefs) {
       float priority = priorities.get(ref);
       assertTrue(previous + " then " + priority, Float.compare(previous, priority) >= 0);
       previous = priority;
+      gathered.addAll(leafOrdinals(forest, ref));
+    }
+    assertEquals("every ordinal gathered", n, gathered.size());
+    // the leaves left out come after the last one visited in best-first order
+    for (Map.Entry<Integer, Float> leaf : priorities.entrySet()) {
+      if (recording.leafRefs.contains(leaf.getKey()) == false) {
+        assertTrue(Float.compare(leaf.getValue(), previous) <= 0);
+      }
     }
   }
 
@@ -363,5 +371,15 @@ public class TestForestSearcher extends LuceneTestCase {
       assertEquals(target, best.doc);
       assertEquals(1f, best.score, 0f);
     }
+  }
+
+  private static List<Integer> leafOrdinals(OnHeapForest forest, int ref) {
+    int[] ords = new int[forest.maxLeafSize()];
+    int count = forest.leaf(ref, ords);
+    List<Integer> list = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      list.add(ords[i]);
+    }
+    return list;
   }
 }

@@ -35,8 +35,9 @@ public class TestProjection extends LuceneTestCase {
       v[17] = 5 * (float) random().nextGaussian();
     }
     Projection p = Projection.learn(new ArrayVectorSource(vectors), 2, random().nextLong());
-    assertEquals(1.0, Math.abs(p.get(0, 3)), 1e-3);
-    assertEquals(1.0, Math.abs(p.get(1, 17)), 1e-3);
+    // the sample's own correlation between the two axes tilts the eigenvectors a little
+    assertEquals(1.0, Math.abs(p.get(0, 3)), 1e-2);
+    assertEquals(1.0, Math.abs(p.get(1, 17)), 1e-2);
   }
 
   public void testRankDeficientDataStillGivesAnOrthonormalBasis() throws IOException {
