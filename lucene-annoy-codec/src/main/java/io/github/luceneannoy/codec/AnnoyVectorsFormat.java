@@ -116,13 +116,13 @@ public final class AnnoyVectorsFormat extends KnnVectorsFormat {
   static final int VERSION_CURRENT = VERSION_START;
 
   /** Default number of trees. */
-  public static final int DEFAULT_NUM_TREES = 16;
+  public static final int DEFAULT_NUM_TREES = 32;
 
   /** Default maximum number of vectors in a leaf. */
-  public static final int DEFAULT_MAX_LEAF_SIZE = 128;
+  public static final int DEFAULT_MAX_LEAF_SIZE = 64;
 
   /** Default number of distinct candidates a query scores per requested hit. */
-  public static final int DEFAULT_CANDIDATES_PER_HIT = 80;
+  public static final int DEFAULT_CANDIDATES_PER_HIT = 40;
 
   /**
    * Default number of coordinates trees split on: vectors of more dimensions are projected onto
