@@ -48,19 +48,27 @@ final class OffHeapForest implements Forest {
 
   @Override
   public float split(int node, float[] query, int[] children) throws IOException {
+    readChildren(node, children);
+    float offset = Float.intBitsToFloat(splits.readInt());
+    splits.readFloats(normal, 0, normal.length);
+    return offset + VectorUtil.dotProduct(normal, query);
+  }
+
+  /**
+   * Reads the children of split node {@code node} into {@code children}, leaving the input just
+   * past them (at the offset).
+   */
+  void readChildren(int node, int[] children) throws IOException {
     if (node < 0 || node >= entry.numSplits()) {
       throw new CorruptIndexException("split node " + node + " out of range", splits);
     }
     splits.seek(node * recordBytes);
     int left = splits.readInt();
     int right = splits.readInt();
-    float offset = Float.intBitsToFloat(splits.readInt());
-    splits.readFloats(normal, 0, normal.length);
     checkChild(node, left);
     checkChild(node, right);
     children[0] = left;
     children[1] = right;
-    return offset + VectorUtil.dotProduct(normal, query);
   }
 
   private void checkChild(int node, int child) throws CorruptIndexException {
