@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
     description = {
       "Index Fashion-MNIST (Debian package dataset-fashion-mnist) with each image's class as"
           + " keyword and text, show the nearest images that are sneakers or sandals, measure"
-          + " recall against exact filtered search, and fuse a text query with the vector ranking."
+          + " recall against exact filtered search, and re-rank a text query by vector similarity."
     })
 final class DemoCommand implements Callable<Integer> {
 
@@ -32,8 +32,8 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = {"-k", "--k"}, paramLabel = "K", description = "hits per query (default: ${DEFAULT-VALUE})")
   int k = 10;
 
-  @Option(names = "--candidates", paramLabel = "C", description = "search budget per hit (default: the format's, 80)")
-  int candidates;
+  @Option(names = "--candidates", paramLabel = "C", description = "a larger search budget per hit, measured besides the default 80 (default: ${DEFAULT-VALUE})")
+  int candidates = 320;
 
   @Option(names = "--index", paramLabel = "DIR", description = "keep the index in DIR (a new directory) instead of a temporary one")
   Path index;
@@ -48,8 +48,8 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (train < 1 || queries < 1 || k < 1 || candidates < 0) {
-      throw new IllegalArgumentException("--train, --queries and -k must be at least 1, --candidates at least 0");
+    if (train < 1 || queries < 1 || k < 1 || candidates < 1) {
+      throw new IllegalArgumentException("--train, --queries, -k and --candidates must be at least 1");
     }
     boolean temporary = index == null;
     Path path = temporary ? Files.createTempDirectory("annoy-demo-") : index;

@@ -4,30 +4,19 @@ import io.github.luceneannoy.db.Hit;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.IntPredicate;
 
 /**
- * Pools recall@k of searches over vectors whose ids are {@code <prefix>-<index>}, against exact
- * search over the same vectors (computed here, independently of Lucene), and times both.
+ * Pools recall@k of searches over vectors whose ids end in {@code -<index>}, against the exact
+ * neighbours' indices, and the searches' mean latency.
  */
 final class RecallMeter {
-  private final int k;
   private long found;
   private long expected;
   private long searches;
-  private long exactNanos;
   private long searchNanos;
-  private long searchStart = -1;
 
-  RecallMeter(int k) {
-    this.k = k;
-  }
-
-  /** Grades {@code hits}, the result of one search for {@code query} among accepted vectors. */
-  void measure(List<Hit> hits, float[][] vectors, float[] query, IntPredicate accept) {
-    long start = System.nanoTime();
-    int[] exact = ExactNeighbours.search(vectors, query, k, accept);
-    exactNanos += System.nanoTime() - start;
+  /** Grades the {@code hits} of one search that took {@code nanos}, against {@code exact}. */
+  void measure(List<Hit> hits, int[] exact, long nanos) {
     Set<Integer> truth = new HashSet<>();
     for (int index : exact) {
       truth.add(index);
@@ -39,27 +28,15 @@ final class RecallMeter {
     }
     expected += exact.length;
     searches++;
-  }
-
-  /** Times a search: call before it; {@link #stop} after. */
-  void start() {
-    searchStart = System.nanoTime();
-  }
-
-  void stop() {
-    searchNanos += System.nanoTime() - searchStart;
+    searchNanos += nanos;
   }
 
   double recall() {
     return expected == 0 ? 1 : (double) found / expected;
   }
 
-  double meanSearchMillis() {
+  double meanMillis() {
     return searches == 0 ? 0 : searchNanos / 1e6 / searches;
-  }
-
-  double meanExactMillis() {
-    return searches == 0 ? 0 : exactNanos / 1e6 / searches;
   }
 
   private static int indexOf(String id) {
