@@ -15,7 +15,7 @@ final class Progress {
   private final String unit;
   private final long total;
   private final long start = System.nanoTime();
-  private long lastDraw;
+  private long lastDraw = start;
   private boolean drawn;
 
   /**

@@ -74,7 +74,7 @@ public class CommandLineToolTest {
     Path jsonl = file("points.jsonl", lines.toString());
     Path index = temp.getRoot().toPath().resolve("db");
     assertEquals(Main.OK, run("index", "--index", index.toString(), "--input", jsonl.toString(),
-        "--trees", "3", "--leaf", "10", "--candidates", "2"));
+        "--trees", "3", "--leaf", "10"));
     assertTrue(out(), out().contains("indexed 300 vectors of 2 dimensions"));
     assertTrue(out(), out().contains("now holds 300 vectors (EUCLIDEAN)"));
 

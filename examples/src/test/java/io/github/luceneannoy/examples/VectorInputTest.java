@@ -84,8 +84,8 @@ public class VectorInputTest {
 
   @Test
   public void jsonLinesErrorsNameFileLineAndExpectation() throws Exception {
-    Path file = write("a.jsonl", "{\"id\":\"a\",\"vector\":[1]}\n{\"id\":\"b\",\"vector\":[1,\"x\"]}\n");
-    assertEquals(file + " line 2: \"vector\"[1] is a string, expected a number", errorOf(file));
+    Path file = write("a.jsonl", "{\"id\":\"a\",\"vector\":[1]}\n{\"id\":\"b\",\"vector\":[\"x\"]}\n");
+    assertEquals(file + " line 2: \"vector\"[0] is a string, expected a number", errorOf(file));
     file = write("b.jsonl", "{\"id\":\"a\",\"vector\":[1]\n");
     String message = errorOf(file);
     assertEquals(

@@ -15,6 +15,7 @@ import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.SegmentInfos;
+import org.apache.lucene.index.TieredMergePolicy;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.SearcherFactory;
 import org.apache.lucene.search.SearcherManager;
@@ -93,8 +94,14 @@ final class VectorDbOpener {
   }
 
   private static IndexWriterConfig writerConfig(VectorDbConfig config, Analyzer analyzer) {
+    // no compound files: vectors dominate a segment, and packing them into a .cfs would copy them
+    // once more at every flush; separate files also let tools report each format's size
+    TieredMergePolicy mergePolicy = new TieredMergePolicy();
+    mergePolicy.setNoCFSRatio(0.0);
     return new IndexWriterConfig(analyzer)
         .setCodec(new AnnoyCodec(config.format()))
+        .setUseCompoundFile(false)
+        .setMergePolicy(mergePolicy)
         .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
         .setRAMBufferSizeMB(config.ramBufferMB());
   }
