@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.Query;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -89,10 +90,13 @@ final class SearchCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "%d hits for %s%s%s in %.1f ms%n", hits.size(), describeTarget(),
           filter == null ? "" : " filtered by " + filter,
           text == null ? "" : " fused (" + fusion + ") with text " + text, millis);
-      out.printf(Locale.ROOT, "%4s  %-20s %12s  %s%n", "rank", "id", "score", "keywords");
+      // Euclidean scores are 1 / (1 + d²): the distance itself is what a reader can judge
+      boolean distances = text == null && db.config().similarity() == VectorSimilarityFunction.EUCLIDEAN;
+      out.printf(Locale.ROOT, "%4s  %-20s %12s  %s%n", "rank", "id", distances ? "distance" : "score", "keywords");
       for (int i = 0; i < hits.size(); i++) {
         Hit hit = hits.get(i);
-        out.printf(Locale.ROOT, "%4d  %-20s %12.6g  %s%n", i + 1, hit.id(), hit.score(), keywords(hit));
+        double value = distances ? Math.sqrt(1 / (double) hit.score() - 1) : hit.score();
+        out.printf(Locale.ROOT, "%4d  %-20s %12.6g  %s%n", i + 1, hit.id(), value, keywords(hit));
       }
     }
     return Main.OK;
