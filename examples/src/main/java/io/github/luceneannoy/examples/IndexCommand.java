@@ -5,10 +5,14 @@ import io.github.luceneannoy.db.Vector;
 import io.github.luceneannoy.db.VectorDb;
 import io.github.luceneannoy.db.VectorDbConfig;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -42,8 +46,8 @@ final class IndexCommand implements Callable<Integer> {
   @Option(
       names = "--similarity",
       paramLabel = "SIM",
-      description = "for a new database: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
-  VectorSimilarityFunction similarity = VectorSimilarityFunction.EUCLIDEAN;
+      description = "${COMPLETION-CANDIDATES}; default: the existing database's, or EUCLIDEAN for a new one")
+  VectorSimilarityFunction similarity;
 
   @Option(names = "--batch", paramLabel = "N", description = "vectors per commit (default: ${DEFAULT-VALUE})")
   int batch = 10_000;
@@ -68,6 +72,27 @@ final class IndexCommand implements Callable<Integer> {
     this.err = err;
   }
 
+  /**
+   * Opens the database: an existing one keeps its similarity unless one was asked for (a mismatch
+   * is then an error); a new one takes the first vector's dimension.
+   */
+  private VectorDb open(int dimension) throws Exception {
+    boolean exists = false;
+    if (Files.isDirectory(index)) {
+      try (Directory directory = FSDirectory.open(index)) {
+        exists = DirectoryReader.indexExists(directory);
+      }
+    }
+    if (exists && similarity == null) {
+      // a dimension that differs from the database's is reported at the first record's line
+      return VectorDb.open(index);
+    }
+    VectorDbConfig config =
+        VectorDbConfig.of(dimension, similarity == null ? VectorSimilarityFunction.EUCLIDEAN : similarity)
+            .withFormat(new AnnoyVectorsFormat(trees, leaf, candidates));
+    return VectorDb.open(index, config);
+  }
+
   @Override
   public Integer call() throws Exception {
     if (batch < 1 || limit < 1) {
@@ -79,10 +104,7 @@ final class IndexCommand implements Callable<Integer> {
       if (first == null) {
         throw new InputFormatException(input, vectors.unit(), 0, "holds no vectors");
       }
-      VectorDbConfig config =
-          VectorDbConfig.of(first.dimension(), similarity)
-              .withFormat(new AnnoyVectorsFormat(trees, leaf, candidates));
-      try (VectorDb db = VectorDb.open(index, config)) {
+      try (VectorDb db = open(first.dimension())) {
         VectorImporter.Result result = new VectorImporter(db, batch, err).run(vectors, first, limit);
         out.printf(
             Locale.ROOT,

@@ -65,7 +65,12 @@ final class VectorImporter {
       db.commit();
       throw new InputFormatException(
           e.file(), input.unit(), e.record(),
-          problemOf(e) + " (import stopped; the " + done + " vectors before it are committed)");
+          problemOf(e)
+              + " (import stopped; the "
+              + (done == 1 ? "vector" : done + " vectors")
+              + " before it "
+              + (done == 1 ? "is" : "are")
+              + " committed)");
     }
     db.commit();
     commits++;
