@@ -15,13 +15,7 @@ final class ForestWalker {
     // explicit stacks: a degenerate tree can be far deeper than the thread stack allows
     int[] nodeStack = new int[64];
     int[] depthStack = new int[64];
-    long leaves = 0;
-    long leafVectors = 0;
-    long depthSum = 0;
-    int minLeaf = Integer.MAX_VALUE;
-    int maxLeaf = 0;
-    int minDepth = Integer.MAX_VALUE;
-    int maxDepth = 0;
+    Tally tally = new Tally();
     for (int tree = 0; tree < entry.numTrees(); tree++) {
       nodeStack[0] = entry.roots()[tree];
       depthStack[0] = 0;
@@ -31,47 +25,53 @@ final class ForestWalker {
         int node = nodeStack[top];
         int depth = depthStack[top];
         if (NodeRefs.isLeaf(node)) {
-          int count = forest.leaf(node, ords);
-          leaves++;
-          leafVectors += count;
-          depthSum += depth;
-          minLeaf = Math.min(minLeaf, count);
-          maxLeaf = Math.max(maxLeaf, count);
-          minDepth = Math.min(minDepth, depth);
-          maxDepth = Math.max(maxDepth, depth);
-        } else {
-          forest.readChildren(node, children);
-          if (top + 2 > nodeStack.length) {
-            nodeStack = Arrays.copyOf(nodeStack, nodeStack.length * 2);
-            depthStack = Arrays.copyOf(depthStack, depthStack.length * 2);
-          }
-          for (int child : children) {
-            nodeStack[top] = child;
-            depthStack[top] = depth + 1;
-            top++;
-          }
+          tally.leaf(forest.leaf(node, ords), depth);
+          continue;
+        }
+        forest.readChildren(node, children);
+        if (top + 2 > nodeStack.length) {
+          nodeStack = Arrays.copyOf(nodeStack, nodeStack.length * 2);
+          depthStack = Arrays.copyOf(depthStack, depthStack.length * 2);
+        }
+        for (int child : children) {
+          nodeStack[top] = child;
+          depthStack[top] = depth + 1;
+          top++;
         }
       }
     }
-    return new ForestStatistics(
-        field,
-        entry.encoding(),
-        entry.similarity(),
-        entry.dimension(),
-        entry.size(),
-        entry.numTrees(),
-        entry.maxLeafSize(),
-        entry.candidatesPerHit(),
-        entry.seed(),
-        entry.numSplits(),
-        leaves,
-        leaves == 0 ? 0 : minLeaf,
-        maxLeaf,
-        leaves == 0 ? 0 : (double) leafVectors / leaves,
-        leaves == 0 ? 0 : minDepth,
-        maxDepth,
-        leaves == 0 ? 0 : (double) depthSum / leaves,
-        entry.splitsLength(),
-        entry.leavesLength());
+    return tally.toStatistics(field, entry);
+  }
+
+  /** Running counts over the leaves seen. */
+  private static final class Tally {
+    long leaves;
+    long leafVectors;
+    long depthSum;
+    int minLeaf = Integer.MAX_VALUE;
+    int maxLeaf;
+    int minDepth = Integer.MAX_VALUE;
+    int maxDepth;
+
+    void leaf(int size, int depth) {
+      leaves++;
+      leafVectors += size;
+      depthSum += depth;
+      minLeaf = Math.min(minLeaf, size);
+      maxLeaf = Math.max(maxLeaf, size);
+      minDepth = Math.min(minDepth, depth);
+      maxDepth = Math.max(maxDepth, depth);
+    }
+
+    ForestStatistics toStatistics(String field, FieldEntry entry) {
+      boolean none = leaves == 0;
+      return new ForestStatistics(
+          field, entry.encoding(), entry.similarity(), entry.dimension(), entry.size(),
+          entry.numTrees(), entry.maxLeafSize(), entry.candidatesPerHit(), entry.seed(),
+          entry.numSplits(), leaves,
+          none ? 0 : minLeaf, maxLeaf, none ? 0 : (double) leafVectors / leaves,
+          none ? 0 : minDepth, maxDepth, none ? 0 : (double) depthSum / leaves,
+          entry.splitsLength(), entry.leavesLength());
+    }
   }
 }
