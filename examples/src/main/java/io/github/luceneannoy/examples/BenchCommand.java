@@ -12,92 +12,146 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * The {@code bench} command: the Annoy format and Lucene's HNSW side by side on the same data, with
  * a table on the terminal and a CSV, Markdown report and SVG plot in the output directory.
  */
-final class BenchCommand implements Command {
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Benchmark the Annoy format beside Lucene's HNSW on the same data and IndexWriter settings:"
+          + " indexing and force-merge time, index size per file kind, peak heap, and recall@k and"
+          + " queries per second over a sweep of search budgets, single-threaded and on all cores.",
+      "Data: Fashion-MNIST (Debian's dataset-fashion-mnist, the default) or TEXMEX .fvecs/.bvecs"
+          + " files. Exact ground truth is computed on all cores when missing and cached.",
+      "Writes results.csv, report.md and recall-qps.svg to --out."
+    })
+final class BenchCommand implements Callable<Integer> {
 
-  static final String OPTIONS =
-      "[--fashion-mnist DIR | --base FILE.fvecs|.bvecs --queries FILE [--truth FILE.ivecs] [--similarity NAME]]"
-          + " [--limit N] [--num-queries N] [--k K] [--segment-size N] [--threads N]"
-          + " [--trees T] [--leaf L] [--candidates 5,10,..] [--hnsw-m M] [--hnsw-beam B] [--fanouts 10,20,..]"
-          + " [--formats annoy,hnsw] [--out DIR] [--work DIR] [--keep-indexes true]";
+  @Option(names = "--fashion-mnist", paramLabel = "DIR", description = "Fashion-MNIST directory (default: ${DEFAULT-VALUE})")
+  Path fashionMnist = FashionMnist.DEFAULT_DIRECTORY;
 
-  private static final String[] NAMES = {
-    "fashion-mnist", "base", "queries", "truth", "similarity", "limit", "num-queries", "k",
-    "segment-size", "threads", "trees", "leaf", "candidates", "hnsw-m", "hnsw-beam", "fanouts",
-    "formats", "out", "work", "keep-indexes"
-  };
+  @Option(names = "--base", paramLabel = "FILE", description = "base vectors, .fvecs or .bvecs (instead of Fashion-MNIST)")
+  Path base;
+
+  @Option(names = "--queries", paramLabel = "FILE", description = "query vectors, .fvecs or .bvecs (with --base)")
+  Path queries;
+
+  @Option(names = "--truth", paramLabel = "FILE", description = "ground truth .ivecs (with --base; computed when absent)")
+  Path truth;
+
+  @Option(names = "--similarity", description = "similarity of --base data: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
+  VectorSimilarityFunction similarity = VectorSimilarityFunction.EUCLIDEAN;
+
+  @Option(names = "--limit", paramLabel = "N", description = "index at most N base vectors (default: all)")
+  int limit = Integer.MAX_VALUE;
+
+  @Option(names = "--num-queries", paramLabel = "N", description = "queries to run (default: ${DEFAULT-VALUE})")
+  int numQueries = 1000;
+
+  @Option(names = "-k", paramLabel = "K", description = "hits per query, recall@K (default: ${DEFAULT-VALUE})")
+  int k = 10;
+
+  @Option(names = "--segment-size", paramLabel = "N", description = "documents per flushed segment before forceMerge(1) (default: ${DEFAULT-VALUE})")
+  int segmentSize = 10_000;
+
+  @Option(names = "--threads", paramLabel = "N", description = "threads for the multi-threaded measurement (default: cores)")
+  int threads = Runtime.getRuntime().availableProcessors();
+
+  @Option(names = "--trees", description = "Annoy trees (default: ${DEFAULT-VALUE})")
+  int trees = AnnoyVectorsFormat.DEFAULT_NUM_TREES;
+
+  @Option(names = "--leaf", description = "Annoy maximum leaf size (default: ${DEFAULT-VALUE})")
+  int leaf = AnnoyVectorsFormat.DEFAULT_MAX_LEAF_SIZE;
+
+  @Option(names = "--projection", description = "Annoy projection dimension, 0 for none (default: ${DEFAULT-VALUE})")
+  int projection = AnnoyVectorsFormat.DEFAULT_PROJECTION_DIMENSION;
+
+  @Option(names = "--candidates", split = ",", paramLabel = "C", description = "Annoy budgets, candidates per hit (default: 5,10,20,40,80,160)")
+  int[] candidates = {5, 10, 20, 40, 80, 160};
+
+  @Option(names = "--hnsw-m", description = "HNSW max connections (default: ${DEFAULT-VALUE})")
+  int hnswM = 16;
+
+  @Option(names = "--hnsw-beam", description = "HNSW beam width (default: ${DEFAULT-VALUE})")
+  int hnswBeam = 100;
+
+  @Option(names = "--fanouts", split = ",", paramLabel = "F", description = "HNSW budgets, the k asked of the graph (default: 10,20,40,80,160,320)")
+  int[] fanouts = {10, 20, 40, 80, 160, 320};
+
+  @Option(names = "--formats", split = ",", description = "formats to run (default: annoy,hnsw)")
+  List<String> formats = List.of("annoy", "hnsw");
+
+  @Option(names = "--out", paramLabel = "DIR", description = "where the report goes (default: ${DEFAULT-VALUE})")
+  Path out = Path.of("bench-out");
+
+  @Option(names = "--work", paramLabel = "DIR", description = "where indexes are built (default: a temporary directory)")
+  Path work;
+
+  @Option(names = "--keep-indexes", description = "keep the indexes built in --work")
+  boolean keepIndexes;
+
+  @Spec CommandSpec spec;
+
+  private final PrintStream printer;
+
+  BenchCommand(PrintStream printer) {
+    this.printer = printer;
+  }
 
   @Override
-  public int run(String[] args, PrintStream out) throws Exception {
-    Flags flags = Flags.parse(args, NAMES);
-    int k = flags.intValue("k", 10, 1, 1000);
-    Dataset data = DatasetLoader.load(options(flags), k, out);
-    Path outDir = flags.pathValue("out") == null ? Path.of("bench-out") : flags.pathValue("out");
-    Path workDir = flags.pathValue("work") == null ? Files.createTempDirectory("annoy-bench") : flags.pathValue("work");
-    Files.createDirectories(outDir);
+  public Integer call() throws Exception {
+    if (k < 1 || numQueries < 1 || limit < 1 || segmentSize < 1 || threads < 1) {
+      throw new ParameterException(spec.commandLine(), "-k, --num-queries, --limit, --segment-size and --threads must be >= 1");
+    }
+    DatasetLoader.Spec what =
+        new DatasetLoader.Spec(fashionMnist, base, queries, truth, similarity, limit, numQueries);
+    Dataset data = DatasetLoader.load(what, k, printer);
+    Path workDir = work == null ? Files.createTempDirectory("annoy-bench") : work;
+    Files.createDirectories(out);
     Benchmark.Config config =
-        new Benchmark.Config(
-            data,
-            k,
-            flags.intValue("segment-size", 10_000, 1, Integer.MAX_VALUE),
-            flags.intValue("threads", Runtime.getRuntime().availableProcessors(), 1, 1024),
-            formats(flags),
-            workDir,
-            Boolean.parseBoolean(flags.stringValue("keep-indexes", "false")));
-    out.printf("benchmark: %s, %,d vectors of %d dimensions, %,d queries, k=%d%n",
+        new Benchmark.Config(data, k, segmentSize, threads, formatsUnderTest(), workDir, keepIndexes);
+    printer.printf("benchmark: %s, %,d vectors of %d dimensions, %,d queries, k=%d%n",
         data.name(), data.base().length, data.dimension(), data.queries().length, k);
-    List<Benchmark.FormatResult> results = Benchmark.run(config, out);
-    BenchReport.printTable(out, results, k);
-    BenchReport.writeCsv(outDir.resolve("results.csv"), results);
-    RecallQpsPlot.write(outDir.resolve("recall-qps.svg"), "recall@" + k + " vs QPS: " + data.name(), results, k);
-    BenchReport.writeMarkdown(outDir.resolve("report.md"), config, results, "recall-qps.svg");
-    out.println("\nwrote " + outDir.resolve("report.md") + ", results.csv and recall-qps.svg");
-    return OK;
+    List<Benchmark.FormatResult> results = Benchmark.run(config, printer);
+    BenchReport.printTable(printer, results, k);
+    BenchReport.writeCsv(out.resolve("results.csv"), results);
+    RecallQpsPlot.write(out.resolve("recall-qps.svg"), "recall@" + k + " vs QPS: " + data.name(), results, k);
+    BenchReport.writeMarkdown(out.resolve("report.md"), config, results, "recall-qps.svg");
+    printer.println("\nwrote " + out.resolve("report.md") + ", results.csv and recall-qps.svg");
+    return Main.OK;
   }
 
-  private static DatasetLoader.Options options(Flags flags) {
-    return new DatasetLoader.Options() {
-      public Path path(String name) {
-        return flags.pathValue(name);
-      }
-
-      public String text(String name, String defaultValue) {
-        return flags.stringValue(name, defaultValue);
-      }
-
-      public int number(String name, int defaultValue, int min, int max) throws UsageException {
-        return flags.intValue(name, defaultValue, min, max);
-      }
-    };
-  }
-
-  private static List<FormatUnderTest> formats(Flags flags) throws UsageException {
-    List<FormatUnderTest> formats = new ArrayList<>();
-    for (String name : flags.stringValue("formats", "annoy,hnsw").split(",")) {
+  private List<FormatUnderTest> formatsUnderTest() {
+    List<FormatUnderTest> list = new ArrayList<>();
+    for (String name : formats) {
       switch (name.trim()) {
         case "annoy":
-          AnnoyVectorsFormat annoy =
-              new AnnoyVectorsFormat(
-                  flags.intValue("trees", AnnoyVectorsFormat.DEFAULT_NUM_TREES, 1, AnnoyVectorsFormat.MAXIMUM_NUM_TREES),
-                  flags.intValue("leaf", AnnoyVectorsFormat.DEFAULT_MAX_LEAF_SIZE, 1, AnnoyVectorsFormat.MAXIMUM_MAX_LEAF_SIZE),
-                  AnnoyVectorsFormat.DEFAULT_CANDIDATES_PER_HIT);
-          formats.add(FormatUnderTest.annoy(annoy, flags.intList("candidates", "5,10,20,40,80,160,320")));
+          AnnoyVectorsFormat annoy;
+          try {
+            annoy = new AnnoyVectorsFormat(trees, leaf, AnnoyVectorsFormat.DEFAULT_CANDIDATES_PER_HIT, projection,
+                AnnoyVectorsFormat.DEFAULT_SEED);
+          } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+          }
+          list.add(FormatUnderTest.annoy(annoy, candidates));
           break;
         case "hnsw":
-          formats.add(
-              FormatUnderTest.hnsw(
-                  flags.intValue("hnsw-m", 16, 2, 512),
-                  flags.intValue("hnsw-beam", 100, 1, 3200),
-                  flags.intList("fanouts", "10,20,40,80,160,320,640")));
+          list.add(FormatUnderTest.hnsw(hnswM, hnswBeam, fanouts));
           break;
         default:
-          throw new UsageException("--formats takes annoy and/or hnsw, got '" + name + "'");
+          throw new ParameterException(spec.commandLine(), "--formats takes annoy and/or hnsw, got '" + name + "'");
       }
     }
-    return formats;
+    return list;
   }
 }

@@ -1,40 +1,50 @@
 package io.github.luceneannoy.examples;
 
+import io.github.luceneannoy.db.IncompatibleIndexException;
+import io.github.luceneannoy.db.InvalidVectorException;
 import java.io.PrintStream;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.io.PrintWriter;
+import java.nio.file.FileSystemException;
+import org.apache.lucene.index.IndexNotFoundException;
+import org.apache.lucene.queryparser.classic.ParseException;
+import org.apache.lucene.store.LockObtainFailedException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * Entry point of {@code lucene-annoy-examples.jar}: {@code java -jar lucene-annoy-examples.jar
- * <command> [options]}. Without a command, or with an unknown one, it prints the usage and exits
- * with status 2.
+ * <command> [options]}; {@code --help} after any command describes it. Exit status: 0 when the
+ * command did what it was asked, 1 when it failed (a bad input file, a failed check), 2 when the
+ * command line could not be understood.
  *
- * <p>To add a command, implement {@link Command} and register it in {@link #COMMANDS} with a
- * one-line description and a synopsis of its options.
+ * <p>To add a command, write a picocli {@code @Command} class and register it in {@link
+ * #commandLine}.
  */
-public final class Main {
+@Command(
+    name = "java -jar lucene-annoy-examples.jar",
+    mixinStandardHelpOptions = true,
+    version = "lucene-annoy examples 0.1.0",
+    description = "Annoy-forest vector search on Lucene: examples and a command-line tool.",
+    synopsisSubcommandLabel = "<command>",
+    commandListHeading = "%nCommands:%n")
+public final class Main implements Runnable {
 
-  /** A registered command and what the usage says about it. */
-  private record Subcommand(String description, String options, Command command) {}
+  /** Exit status of a command that did what it was asked. */
+  static final int OK = 0;
 
-  /** Commands by name, in the order the usage lists them. */
-  private static final Map<String, Subcommand> COMMANDS = new LinkedHashMap<>();
+  /** Exit status of a command that ran but failed (a bad input, a failed check). */
+  static final int FAILED = 1;
 
-  static {
-    COMMANDS.put(
-        "quickstart",
-        new Subcommand(
-            "index generated vectors with AnnoyCodec, query them and measure recall",
-            QuickstartCommand.OPTIONS,
-            new QuickstartCommand()));
-    COMMANDS.put(
-        "bench",
-        new Subcommand(
-            "the Annoy format beside Lucene's HNSW on Fashion-MNIST or TEXMEX files: build, merge, recall, QPS",
-            BenchCommand.OPTIONS,
-            new BenchCommand()));
-  }
+  /** Exit status for a command line that could not be understood. */
+  static final int BAD_USAGE = 2;
+
+  @Spec private CommandSpec spec;
 
   private Main() {}
 
@@ -43,59 +53,68 @@ public final class Main {
     System.exit(run(args, System.out, System.err));
   }
 
-  /** Runs the command named by {@code args[0]} and returns the process exit status. */
+  /** Runs the command that {@code args} name and returns the process exit status. */
   static int run(String[] args, PrintStream out, PrintStream err) {
-    if (args.length == 0) {
-      printUsage(err);
-      return Command.BAD_USAGE;
-    }
-    String name = args[0];
-    if (isHelp(name)) {
-      printUsage(out);
-      return Command.OK;
-    }
-    Subcommand subcommand = COMMANDS.get(name);
-    if (subcommand == null) {
-      err.println("unknown command '" + name + "'");
-      printUsage(err);
-      return Command.BAD_USAGE;
-    }
-    String[] commandArgs = Arrays.copyOfRange(args, 1, args.length);
-    if (Arrays.stream(commandArgs).anyMatch(Main::isHelp)) {
-      printCommandUsage(out, name, subcommand);
-      return Command.OK;
-    }
-    try {
-      return subcommand.command().run(commandArgs, out);
-    } catch (UsageException e) {
-      err.println(name + ": " + e.getMessage());
-      printCommandUsage(err, name, subcommand);
-      return Command.BAD_USAGE;
-    } catch (Exception e) {
-      err.println(name + " failed:");
-      e.printStackTrace(err);
-      return Command.FAILED;
-    }
+    return commandLine(out, err).execute(args);
   }
 
-  private static boolean isHelp(String arg) {
-    return arg.equals("help") || arg.equals("--help") || arg.equals("-h");
+  static CommandLine commandLine(PrintStream out, PrintStream err) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.addSubcommand("quickstart", new QuickstartCommand(out));
+    cli.addSubcommand("index", new IndexCommand(out, err));
+    cli.addSubcommand("search", new SearchCommand(out));
+    cli.addSubcommand("info", new InfoCommand(out));
+    cli.addSubcommand("demo", new DemoCommand(out, err));
+    cli.addSubcommand("bench", new BenchCommand(out));
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    cli.setParameterExceptionHandler(usageErrors(err));
+    cli.setExecutionExceptionHandler(failures(err));
+    return cli;
   }
 
-  private static void printUsage(PrintStream out) {
-    out.println("usage: java -jar lucene-annoy-examples.jar <command> [options]");
-    out.println();
-    out.println("commands:");
-    COMMANDS.forEach((name, subcommand) -> printCommand(out, name, subcommand));
+  /** Without a command: the usage, as a usage error. */
+  @Override
+  public void run() {
+    throw new ParameterException(spec.commandLine(), "no command given");
   }
 
-  private static void printCommandUsage(PrintStream out, String name, Subcommand subcommand) {
-    out.println("usage: java -jar lucene-annoy-examples.jar " + name + " " + subcommand.options());
-    out.println("  " + subcommand.description());
+  private static IParameterExceptionHandler usageErrors(PrintStream err) {
+    return (e, args) -> {
+      CommandLine cli = e.getCommandLine();
+      boolean unknownCommand =
+          e instanceof UnmatchedArgumentException
+              && cli.getCommandSpec().parent() == null
+              && args.length > 0
+              && args[0].startsWith("-") == false;
+      err.println(unknownCommand ? "unknown command '" + args[0] + "'" : e.getMessage());
+      cli.usage(err);
+      return BAD_USAGE;
+    };
   }
 
-  private static void printCommand(PrintStream out, String name, Subcommand subcommand) {
-    out.printf("  %-12s %s%n", name, subcommand.description());
-    out.printf("  %-12s %s%n", "", subcommand.options());
+  private static IExecutionExceptionHandler failures(PrintStream err) {
+    return (e, cli, parseResult) -> {
+      String name = cli.getCommandName();
+      if (isUserError(e)) {
+        // the message says what is wrong with the input; a stack trace would only hide it
+        err.println(name + ": " + e.getMessage());
+      } else {
+        err.println(name + " failed:");
+        e.printStackTrace(err);
+      }
+      return FAILED;
+    };
+  }
+
+  private static boolean isUserError(Exception e) {
+    return e instanceof InputFormatException
+        || e instanceof IncompatibleIndexException
+        || e instanceof InvalidVectorException
+        || e instanceof FileSystemException
+        || e instanceof IndexNotFoundException
+        || e instanceof LockObtainFailedException
+        || e instanceof ParseException
+        || e instanceof IllegalArgumentException;
   }
 }

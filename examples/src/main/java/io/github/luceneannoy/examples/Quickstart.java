@@ -72,13 +72,8 @@ public final class Quickstart {
     static final int MAX_DOCS = 1_000_000;
 
     /** The options of the command line, such as {@code --docs 2000 --dim 32}. */
-    static Options parse(String... args) throws UsageException {
-      Flags flags = Flags.parse(args, "docs", "dim", "seed", "index");
-      return new Options(
-          flags.intValue("docs", DEFAULT_DOCS, NUM_CLUSTERS, MAX_DOCS),
-          flags.intValue("dim", DEFAULT_DIMENSION, 1, AnnoyVectorsFormat.MAXIMUM_DIMENSIONS),
-          flags.longValue("seed", DEFAULT_SEED),
-          flags.pathValue("index"));
+    static Options parse(String... args) {
+      return QuickstartCommand.parse(args);
     }
   }
 

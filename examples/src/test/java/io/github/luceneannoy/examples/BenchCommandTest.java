@@ -4,7 +4,6 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assume.assumeTrue;
 
-import io.github.luceneannoy.examples.bench.DatasetLoader;
 import io.github.luceneannoy.examples.bench.VectorFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -59,7 +58,7 @@ public class BenchCommandTest {
   public void fashionMnistSubset() throws Exception {
     assumeTrue(
         "Debian's dataset-fashion-mnist is not installed (CI installs it)",
-        Files.exists(DatasetLoader.DEBIAN_FASHION_MNIST.resolve("train-images-idx3-ubyte.gz")));
+        Files.exists(FashionMnist.DEFAULT_DIRECTORY.resolve("train-images-idx3-ubyte.gz")));
     Path out = temp.newFolder("out").toPath();
     String printed =
         run("bench", "--limit", "2000", "--num-queries", "30", "--segment-size", "1000", "--candidates", "10,80",
@@ -84,7 +83,7 @@ public class BenchCommandTest {
     PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
     int status = Main.run(args, out, out);
     String printed = bytes.toString(StandardCharsets.UTF_8);
-    assertEquals(printed, Command.OK, status);
+    assertEquals(printed, Main.OK, status);
     return printed;
   }
 }

@@ -21,25 +21,49 @@ public class MainTest {
 
   @Test
   public void noCommandPrintsUsageAndFails() {
-    assertEquals(Command.BAD_USAGE, run());
+    assertEquals(Main.BAD_USAGE, run());
     assertTrue(err.toString(StandardCharsets.UTF_8).contains("quickstart"));
   }
 
   @Test
   public void unknownCommandPrintsUsageAndFails() {
-    assertEquals(Command.BAD_USAGE, run("frobnicate"));
+    assertEquals(Main.BAD_USAGE, run("frobnicate"));
     assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown command 'frobnicate'"));
   }
 
   @Test
   public void badOptionIsAUsageError() {
-    assertEquals(Command.BAD_USAGE, run("quickstart", "--docs", "many"));
-    assertTrue(err.toString(StandardCharsets.UTF_8).contains("--docs needs a whole number"));
+    assertEquals(Main.BAD_USAGE, run("quickstart", "--docs", "many"));
+    assertTrue(
+        err.toString(StandardCharsets.UTF_8),
+        err.toString(StandardCharsets.UTF_8).contains("Invalid value for option '--docs'"));
   }
 
   @Test
-  public void helpSucceeds() {
-    assertEquals(Command.OK, run("--help"));
-    assertEquals(Command.OK, run("quickstart", "--help"));
+  public void outOfRangeOptionIsAUsageError() {
+    assertEquals(Main.BAD_USAGE, run("quickstart", "--dim", "0"));
+    assertTrue(
+        err.toString(StandardCharsets.UTF_8),
+        err.toString(StandardCharsets.UTF_8).contains("--dim must be between 1 and 4096, got 0"));
+  }
+
+  @Test
+  public void helpSucceedsForEveryCommand() {
+    assertEquals(Main.OK, run("--help"));
+    String usage = out.toString(StandardCharsets.UTF_8);
+    for (String command : new String[] {"quickstart", "index", "search", "info", "demo"}) {
+      assertTrue(usage, usage.contains(command));
+      out.reset();
+      assertEquals(Main.OK, run(command, "--help"));
+      assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("Usage: "));
+    }
+  }
+
+  @Test
+  public void missingRequiredOptionIsAUsageError() {
+    assertEquals(Main.BAD_USAGE, run("search", "--index", "x"));
+    assertTrue(
+        err.toString(StandardCharsets.UTF_8),
+        err.toString(StandardCharsets.UTF_8).contains("--vector"));
   }
 }

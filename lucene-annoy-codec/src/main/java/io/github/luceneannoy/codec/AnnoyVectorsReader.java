@@ -6,6 +6,7 @@ import io.github.luceneannoy.search.BudgetedKnnCollector;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.lucene.codecs.CodecUtil;
 import org.apache.lucene.codecs.KnnVectorsReader;
 import org.apache.lucene.codecs.hnsw.FlatVectorsReader;
@@ -198,6 +199,15 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
   /** Whether {@code acceptDocs} is known to accept at most {@code limit} documents. */
   private static boolean acceptedAtMost(Bits acceptDocs, int limit) {
     return acceptDocs instanceof BitSet && ((BitSet) acceptDocs).cardinality() <= limit;
+  }
+
+  /** Statistics of {@code field}'s forest, or empty when this segment has none for it. */
+  Optional<ForestStatistics> statistics(String field) throws IOException {
+    FieldForest forest = fields.get(field);
+    if (forest == null) {
+      return Optional.empty();
+    }
+    return Optional.of(ForestWalker.walk(field, forest.entry, forest.view()));
   }
 
   @Override

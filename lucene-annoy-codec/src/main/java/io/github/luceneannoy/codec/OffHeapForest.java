@@ -61,26 +61,34 @@ final class OffHeapForest implements Forest {
 
   @Override
   public float split(int node, float[] query, int[] children) throws IOException {
-    if (node < 0 || node >= entry.numSplits()) {
-      throw new CorruptIndexException("split node " + node + " out of range", splits);
-    }
     if (++expanded > entry.numSplits()) {
       throw new CorruptIndexException(
           "forest is not a tree: a query expanded more than " + entry.numSplits() + " split nodes",
           splits);
     }
-    splits.seek(node * recordBytes);
-    int left = splits.readInt();
-    int right = splits.readInt();
+    readChildren(node, children);
     float offset = Float.intBitsToFloat(splits.readInt());
     float scale = Float.intBitsToFloat(splits.readInt());
     // the query has the split space's coordinates; inner product's extra one is always 0 for it
     splits.readBytes(normal, 0, query.length);
+    return offset + scale * Margins.dot(normal, 0, query);
+  }
+
+  /**
+   * Reads the children of split node {@code node} into {@code children}, leaving the input just
+   * past them (at the offset).
+   */
+  void readChildren(int node, int[] children) throws IOException {
+    if (node < 0 || node >= entry.numSplits()) {
+      throw new CorruptIndexException("split node " + node + " out of range", splits);
+    }
+    splits.seek(node * recordBytes);
+    int left = splits.readInt();
+    int right = splits.readInt();
     checkChild(node, left);
     checkChild(node, right);
     children[0] = left;
     children[1] = right;
-    return offset + scale * Margins.dot(normal, 0, query);
   }
 
   private void checkChild(int node, int child) throws CorruptIndexException {

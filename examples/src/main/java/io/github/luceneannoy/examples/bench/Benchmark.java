@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.store.FSDirectory;
+import io.github.luceneannoy.examples.Progress;
 import org.apache.lucene.util.IOUtils;
 
 /**
@@ -45,18 +46,20 @@ public final class Benchmark {
       IOUtils.rm(path);
       Files.createDirectories(path);
       int total = config.data().base().length;
-      Progress indexing = new Progress(progress, "[" + format.label() + "] indexing", total);
+      Progress indexing = new Progress(progress, "[" + format.label() + "] indexing", "vectors", total);
       IndexBuild.Result build = IndexBuild.build(config.data(), format, path, config.segmentSize(), indexing::update);
+      indexing.finish();
       progress.printf(
           "[%s] indexed %,d vectors into %d segments in %.1f s, force-merged in %.1f s%n",
           format.label(), total, build.segmentsBeforeMerge(), build.indexSeconds(), build.mergeSeconds());
-      Progress sweep = new Progress(progress, "[" + format.label() + "] searching budgets", format.budgets().length);
+      Progress sweep = new Progress(progress, "[" + format.label() + "] searching", "budgets", format.budgets().length);
       int[] done = {0};
       List<SearchSweep.Point> points;
       try (FSDirectory dir = FSDirectory.open(path);
           DirectoryReader reader = DirectoryReader.open(dir)) {
         points = SearchSweep.run(reader, config.data(), format, config.k(), config.threads(), () -> sweep.update(++done[0]));
       }
+      sweep.finish();
       results.add(new FormatResult(format, build, points));
       if (config.keepIndexes() == false) {
         IOUtils.rm(path);

@@ -1,5 +1,7 @@
 package io.github.luceneannoy.examples.bench;
 
+import io.github.luceneannoy.examples.FashionMnist;
+import io.github.luceneannoy.examples.Progress;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -14,46 +16,41 @@ import org.apache.lucene.index.VectorSimilarityFunction;
  * {@code ~/.cache/lucene-annoy}.
  */
 public final class DatasetLoader {
-  /** Where Debian's {@code dataset-fashion-mnist} package installs the files. */
-  public static final Path DEBIAN_FASHION_MNIST = Path.of("/usr/share/datasets/fashion-mnist");
-
   private DatasetLoader() {}
 
-  /** Options the loader reads; implemented by the command line's flag parser. */
-  public interface Options {
-    Path path(String name);
+  /**
+   * What to load.
+   *
+   * @param fashionMnist directory of the Fashion-MNIST files, used when {@code base} is null
+   * @param base TEXMEX base vectors ({@code .fvecs} or {@code .bvecs}), or null
+   * @param queries TEXMEX query vectors, required with {@code base}
+   * @param truth TEXMEX ground truth ({@code .ivecs}), or null to compute it
+   * @param similarity the similarity of TEXMEX data
+   * @param limit how many base vectors to load at most
+   * @param numQueries how many queries to load at most
+   */
+  public record Spec(
+      Path fashionMnist, Path base, Path queries, Path truth, VectorSimilarityFunction similarity, int limit, int numQueries) {}
 
-    String text(String name, String defaultValue);
-
-    int number(String name, int defaultValue, int min, int max) throws Exception;
-  }
-
-  public static Dataset load(Options options, int k, PrintStream progress) throws Exception {
-    int limit = options.number("limit", Integer.MAX_VALUE, 1, Integer.MAX_VALUE);
-    int numQueries = options.number("num-queries", 1000, 1, Integer.MAX_VALUE);
+  public static Dataset load(Spec spec, int k, PrintStream progress) throws Exception {
+    int limit = spec.limit();
+    int numQueries = spec.numQueries();
     Dataset data;
     Path cacheBase;
-    if (options.path("base") != null) {
-      Path base = options.path("base");
-      Path queries = options.path("queries");
-      if (queries == null) {
+    if (spec.base() != null) {
+      if (spec.queries() == null) {
         throw new IllegalArgumentException("--base needs --queries");
       }
-      VectorSimilarityFunction similarity =
-          VectorSimilarityFunction.valueOf(options.text("similarity", "euclidean").toUpperCase(Locale.ROOT));
-      int[][] truth = null;
-      if (options.path("truth") != null) {
-        truth = VectorFiles.readIvecs(options.path("truth"), numQueries);
-      }
-      data = new Dataset(base.getFileName().toString(), VectorFiles.readVecs(base, limit),
-          VectorFiles.readVecs(queries, numQueries), similarity, truth);
-      cacheBase = base;
+      int[][] truth = spec.truth() == null ? null : VectorFiles.readIvecs(spec.truth(), numQueries);
+      data = new Dataset(spec.base().getFileName().toString(), VectorFiles.readVecs(spec.base(), limit),
+          VectorFiles.readVecs(spec.queries(), numQueries), spec.similarity(), truth);
+      cacheBase = spec.base();
       if (truth != null && limit != Integer.MAX_VALUE) {
         // a ground truth file describes the full base set, not a prefix of it
         data = data.withGroundTruth(null);
       }
     } else {
-      Path dir = options.path("fashion-mnist") == null ? DEBIAN_FASHION_MNIST : options.path("fashion-mnist");
+      Path dir = spec.fashionMnist() == null ? FashionMnist.DEFAULT_DIRECTORY : spec.fashionMnist();
       data = fashionMnist(dir, limit, numQueries);
       cacheBase = dir.resolve("train-images-idx3-ubyte.gz");
     }
@@ -65,15 +62,8 @@ public final class DatasetLoader {
 
   /** The Fashion-MNIST training images as the base set and the test images as queries. */
   public static Dataset fashionMnist(Path dir, int limit, int numQueries) throws IOException {
-    Path train = dir.resolve("train-images-idx3-ubyte.gz");
-    Path test = dir.resolve("t10k-images-idx3-ubyte.gz");
-    if (Files.exists(train) == false || Files.exists(test) == false) {
-      throw new IOException(
-          "Fashion-MNIST not found in " + dir + " (expected train-images-idx3-ubyte.gz and t10k-images-idx3-ubyte.gz);"
-              + " install Debian's dataset-fashion-mnist package or pass --fashion-mnist DIR");
-    }
-    return new Dataset("fashion-mnist", VectorFiles.readIdxImages(train, limit), VectorFiles.readIdxImages(test, numQueries),
-        VectorSimilarityFunction.EUCLIDEAN, null);
+    FashionMnist data = FashionMnist.load(dir, limit, numQueries);
+    return new Dataset("fashion-mnist", data.train().vectors(), data.test().vectors(), VectorSimilarityFunction.EUCLIDEAN, null);
   }
 
   private static int[][] cachedGroundTruth(Dataset data, Path dataFile, int k, PrintStream progress) throws Exception {
@@ -91,8 +81,9 @@ public final class DatasetLoader {
         return truth;
       }
     }
-    Progress bar = new Progress(progress, "ground truth (exact search, all cores)", data.queries().length);
+    Progress bar = new Progress(progress, "ground truth (exact search, all cores)", "queries", data.queries().length);
     int[][] truth = GroundTruth.compute(data, k, bar::update);
+    bar.finish();
     Files.createDirectories(dir);
     VectorFiles.writeIvecs(cache, truth);
     progress.println("ground truth: cached in " + cache);

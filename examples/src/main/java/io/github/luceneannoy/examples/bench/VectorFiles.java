@@ -2,7 +2,6 @@ package io.github.luceneannoy.examples.bench;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,13 +12,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Readers and writers for the vector files benchmark users already have: TEXMEX {@code .fvecs},
  * {@code .bvecs} and {@code .ivecs} (each record a little-endian int32 dimension followed by that
- * many float32 / uint8 / int32 values), and the IDX files of (Fashion-)MNIST (big-endian header,
- * then uint8 pixels), gzipped or not.
+ * many float32 / uint8 / int32 values).
  */
 public final class VectorFiles {
   private VectorFiles() {}
@@ -105,32 +102,6 @@ public final class VectorFiles {
         out.write(buffer.array());
       }
     }
-  }
-
-  /** Reads the images of an IDX3 file (magic 0x803) as flat float vectors of raw pixel values. */
-  public static float[][] readIdxImages(Path file, int limit) throws IOException {
-    try (DataInputStream in = new DataInputStream(new BufferedInputStream(open(file), 1 << 16))) {
-      int magic = in.readInt();
-      if (magic != 0x00000803) {
-        throw new IOException(file + ": not an IDX image file (magic " + Integer.toHexString(magic) + ", expected 803)");
-      }
-      int count = Math.min(limit, in.readInt());
-      int dim = in.readInt() * in.readInt();
-      float[][] images = new float[count][dim];
-      byte[] row = new byte[dim];
-      for (int n = 0; n < count; n++) {
-        in.readFully(row);
-        for (int i = 0; i < dim; i++) {
-          images[n][i] = row[i] & 0xFF;
-        }
-      }
-      return images;
-    }
-  }
-
-  private static InputStream open(Path file) throws IOException {
-    InputStream in = Files.newInputStream(file);
-    return file.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(in, 1 << 16) : in;
   }
 
   /** Reads exactly {@code buffer.length} bytes; false at a clean end of file before a record. */

@@ -1,0 +1,35 @@
+package io.github.luceneannoy.examples;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * An input file that does not hold what it should: the message names the file, the line or record
+ * (counted from 1) and what was expected there.
+ */
+public final class InputFormatException extends IOException {
+  private final Path file;
+  private final long record;
+
+  /**
+   * @param file the file being read
+   * @param unit what {@code record} counts, such as "line" or "record"
+   * @param record the line or record number, from 1; 0 for the file as a whole (e.g. its header)
+   * @param problem what was wrong, saying what was expected
+   */
+  public InputFormatException(Path file, String unit, long record, String problem) {
+    super(file + (record > 0 ? " " + unit + " " + record : "") + ": " + problem);
+    this.file = file;
+    this.record = record;
+  }
+
+  /** The file that was being read. */
+  public Path file() {
+    return file;
+  }
+
+  /** The line or record number (from 1), or 0 when the problem is in the file as a whole. */
+  public long record() {
+    return record;
+  }
+}

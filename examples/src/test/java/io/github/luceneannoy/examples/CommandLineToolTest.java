@@ -1,0 +1,123 @@
+package io.github.luceneannoy.examples;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import io.github.luceneannoy.db.VectorDb;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/** The index, search and info commands end to end, through {@link Main}. */
+public class CommandLineToolTest {
+  @Rule public TemporaryFolder temp = new TemporaryFolder();
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private int run(String... args) {
+    out.reset();
+    err.reset();
+    return Main.run(
+        args,
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  private String out() {
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private String err() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  private Path file(String name, String content) throws Exception {
+    return Files.writeString(temp.getRoot().toPath().resolve(name), content);
+  }
+
+  @Test
+  public void aBadLineStopsTheImportKeepingEverythingBeforeIt() throws Exception {
+    Path csv = file("v.csv", "a,0,0\nb,1,0\nc,2,0\nd,3,oops\ne,4,0\n");
+    Path index = temp.getRoot().toPath().resolve("db");
+    assertEquals(Main.FAILED, run("index", "--index", index.toString(), "--input", csv.toString(), "--batch", "2"));
+    assertEquals(
+        "index: " + csv + " line 4: column 3 is 'oops', expected a number"
+            + " (import stopped; the 3 vectors before it are committed)",
+        err().strip());
+    try (VectorDb db = VectorDb.open(index)) {
+      assertEquals(3, db.size());
+      assertTrue(db.get("c").isPresent());
+    }
+    // a value the database refuses is reported at its line too
+    Path nan = file("nan.csv", "f,1,NaN\n");
+    assertEquals(Main.FAILED, run("index", "--index", index.toString(), "--input", nan.toString()));
+    assertTrue(err(), err().contains(nan + " line 1: vector \"f\" has a non-finite component at index 1: NaN"));
+  }
+
+  @Test
+  public void indexSearchAndInfoOnJsonLinesWithMetadata() throws Exception {
+    StringBuilder lines = new StringBuilder();
+    for (int i = 0; i < 300; i++) {
+      String label = i % 2 == 0 ? "even" : "odd";
+      lines.append(
+          String.format(
+              "{\"id\":\"p%d\",\"vector\":[%d,1],\"keywords\":{\"label\":\"%s\"},"
+                  + "\"text\":{\"caption\":\"point number %d is %s\"}}%n",
+              i, i, label, i, label));
+    }
+    Path jsonl = file("points.jsonl", lines.toString());
+    Path index = temp.getRoot().toPath().resolve("db");
+    assertEquals(Main.OK, run("index", "--index", index.toString(), "--input", jsonl.toString(),
+        "--trees", "3", "--leaf", "10"));
+    assertTrue(out(), out().contains("indexed 300 vectors of 2 dimensions"));
+    assertTrue(out(), out().contains("now holds 300 vectors (EUCLIDEAN)"));
+
+    assertEquals(Main.OK, run("search", "--index", index.toString(), "--id", "p100", "-k", "3",
+        "--filter", "label:odd"));
+    String[] rows = out().strip().split("\n");
+    assertTrue(rows[0], rows[0].startsWith("3 hits for the vector of id p100 filtered by label:odd"));
+    assertTrue(rows[2], rows[2].matches("\\s+1\\s+p(99|101)\\s.*label=odd"));
+    assertTrue(rows[4], rows[4].matches("\\s+3\\s+p(97|103)\\s.*"));
+
+    assertEquals(Main.OK, run("search", "--index", index.toString(), "--vector", "50.2,1", "-k", "2"));
+    assertTrue(out(), out().contains("   1  p50 "));
+    assertTrue(out(), out().contains("   2  p51 "));
+
+    // hybrid: the text query matches only p7, which RRF lifts above the vector ranking's runner-up
+    assertEquals(Main.OK, run("search", "--index", index.toString(), "--vector", "0,1", "-k", "2",
+        "--text", "caption:7"));
+    assertTrue(out(), out().contains("fused (RRF) with text caption:7"));
+    assertTrue(out(), out().contains("   1  p0 ") || out().contains("   1  p7 "));
+    assertTrue(out(), out().contains("  p7 "));
+
+    assertEquals(Main.OK, run("info", "--index", index.toString()));
+    assertTrue(out(), out().contains("VectorDb   dimension 2, similarity EUCLIDEAN"));
+    assertTrue(out(), out().contains("documents  300 live, 0 deleted"));
+    assertTrue(out(), out().contains("label (keyword)"));
+    assertTrue(out(), out().contains("caption (text)"));
+    assertTrue(out(), out().contains("afi "));
+    assertTrue(out(), out().matches("(?s).*_vector\\s+3\\s+10\\s.*"));
+  }
+
+  @Test
+  public void searchErrorsAreClear() throws Exception {
+    Path index = temp.getRoot().toPath().resolve("db");
+    Path csv = file("v.csv", "a,0,0\n");
+    assertEquals(Main.OK, run("index", "--index", index.toString(), "--input", csv.toString()));
+    assertEquals(Main.FAILED, run("search", "--index", index.toString(), "--id", "zzz"));
+    assertEquals("search: no vector with id 'zzz' in " + index, err().strip());
+    assertEquals(Main.FAILED, run("search", "--index", index.toString(), "--vector", "1,2,3"));
+    assertEquals("search: query vector has 3 dimensions, the database has 2", err().strip());
+    assertEquals(Main.FAILED, run("search", "--index", index.toString(), "--vector", "1,0", "--filter", "label:("));
+    assertTrue(err(), err().startsWith("search: cannot parse query 'label:('"));
+    Path elsewhere = temp.newFolder("empty").toPath();
+    assertEquals(Main.FAILED, run("search", "--index", elsewhere.toString(), "--vector", "1,0"));
+    assertEquals("search: " + elsewhere + ": holds no VectorDb", err().strip());
+  }
+}

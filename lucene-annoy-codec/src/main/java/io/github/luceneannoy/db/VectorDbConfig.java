@@ -1,0 +1,114 @@
+package io.github.luceneannoy.db;
+
+import io.github.luceneannoy.codec.AnnoyVectorsFormat;
+import java.util.Objects;
+import org.apache.lucene.index.VectorSimilarityFunction;
+
+/**
+ * How a {@link VectorDb} is created and run. The dimension and similarity are fixed when the
+ * database is created and checked every time it is reopened; the rest may change between opens
+ * (format parameters apply to segments written from then on).
+ *
+ * <pre class="prettyprint">
+ * VectorDbConfig config = VectorDbConfig.of(768, VectorSimilarityFunction.COSINE)
+ *     .withFormat(new AnnoyVectorsFormat(32, 128, 100))
+ *     .withSearchThreads(4);
+ * </pre>
+ *
+ * Immutable; each {@code with…} method returns a new config.
+ */
+public final class VectorDbConfig {
+
+  /** Default indexing buffer: big enough that segments (and their forests) are not tiny. */
+  public static final double DEFAULT_RAM_BUFFER_MB = 64;
+
+  private final int dimension;
+  private final VectorSimilarityFunction similarity;
+  private final AnnoyVectorsFormat format;
+  private final int searchThreads;
+  private final double ramBufferMB;
+
+  private VectorDbConfig(
+      int dimension,
+      VectorSimilarityFunction similarity,
+      AnnoyVectorsFormat format,
+      int searchThreads,
+      double ramBufferMB) {
+    this.dimension = dimension;
+    this.similarity = similarity;
+    this.format = format;
+    this.searchThreads = searchThreads;
+    this.ramBufferMB = ramBufferMB;
+  }
+
+  /**
+   * A config with the default Annoy format, one search thread per available processor and a
+   * {@value #DEFAULT_RAM_BUFFER_MB} MB indexing buffer.
+   *
+   * @param dimension components per vector, 1 to {@link AnnoyVectorsFormat#MAXIMUM_DIMENSIONS}
+   * @param similarity how vectors are compared; DOT_PRODUCT requires unit-length vectors
+   */
+  public static VectorDbConfig of(int dimension, VectorSimilarityFunction similarity) {
+    if (dimension < 1 || dimension > AnnoyVectorsFormat.MAXIMUM_DIMENSIONS) {
+      throw new IllegalArgumentException(
+          "dimension must be in [1, " + AnnoyVectorsFormat.MAXIMUM_DIMENSIONS + "], got " + dimension);
+    }
+    Objects.requireNonNull(similarity, "similarity");
+    return new VectorDbConfig(
+        dimension,
+        similarity,
+        new AnnoyVectorsFormat(),
+        Runtime.getRuntime().availableProcessors(),
+        DEFAULT_RAM_BUFFER_MB);
+  }
+
+  /** The vector format of segments written from now on. */
+  public VectorDbConfig withFormat(AnnoyVectorsFormat format) {
+    Objects.requireNonNull(format, "format");
+    return new VectorDbConfig(dimension, similarity, format, searchThreads, ramBufferMB);
+  }
+
+  /**
+   * Threads a search fans out over, one task per segment; 1 searches on the caller's thread only.
+   */
+  public VectorDbConfig withSearchThreads(int searchThreads) {
+    if (searchThreads < 1) {
+      throw new IllegalArgumentException("searchThreads must be >= 1, got " + searchThreads);
+    }
+    return new VectorDbConfig(dimension, similarity, format, searchThreads, ramBufferMB);
+  }
+
+  /** Megabytes of added vectors buffered in memory before they are written as a segment. */
+  public VectorDbConfig withRamBufferMB(double ramBufferMB) {
+    if ((ramBufferMB >= 1 && ramBufferMB <= 2048) == false) {
+      throw new IllegalArgumentException("ramBufferMB must be in [1, 2048], got " + ramBufferMB);
+    }
+    return new VectorDbConfig(dimension, similarity, format, searchThreads, ramBufferMB);
+  }
+
+  public int dimension() {
+    return dimension;
+  }
+
+  public VectorSimilarityFunction similarity() {
+    return similarity;
+  }
+
+  public AnnoyVectorsFormat format() {
+    return format;
+  }
+
+  public int searchThreads() {
+    return searchThreads;
+  }
+
+  public double ramBufferMB() {
+    return ramBufferMB;
+  }
+
+  @Override
+  public String toString() {
+    return "VectorDbConfig{dimension=" + dimension + ", similarity=" + similarity + ", format="
+        + format + ", searchThreads=" + searchThreads + ", ramBufferMB=" + ramBufferMB + "}";
+  }
+}

@@ -1,0 +1,129 @@
+package io.github.luceneannoy.db;
+
+import io.github.luceneannoy.codec.AnnoyCodec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.SegmentInfos;
+import org.apache.lucene.index.TieredMergePolicy;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.SearcherFactory;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.IOUtils;
+
+/** Opens or creates the Lucene pieces of a {@link VectorDb}, checking what the directory holds. */
+final class VectorDbOpener {
+  private VectorDbOpener() {}
+
+  /**
+   * @param config the requested config, or null to reopen with the stored dimension and similarity
+   * @param mustExist whether a missing database is an error rather than something to create
+   */
+  static VectorDb open(Path path, VectorDbConfig config, boolean mustExist) throws IOException {
+    if (mustExist && Files.isDirectory(path) == false) {
+      throw new IncompatibleIndexException(path, "no such directory");
+    }
+    Files.createDirectories(path);
+    Directory directory = FSDirectory.open(path);
+    ExecutorService executor = null;
+    IndexWriter writer = null;
+    boolean success = false;
+    try {
+      boolean exists = DirectoryReader.indexExists(directory);
+      if (exists) {
+        Schema stored =
+            Schema.fromUserData(path, SegmentInfos.readLatestCommit(directory).getUserData());
+        if (config == null) {
+          config = VectorDbConfig.of(stored.dimension(), stored.similarity());
+        }
+        stored.checkMatches(path, new Schema(config.dimension(), config.similarity()));
+      } else if (mustExist) {
+        throw new IncompatibleIndexException(path, "holds no VectorDb");
+      } else {
+        checkEmpty(path, directory);
+      }
+      Schema schema = new Schema(config.dimension(), config.similarity());
+      Analyzer analyzer = VectorDb.newAnalyzer();
+      writer = new IndexWriter(directory, writerConfig(config, analyzer));
+      writer.setLiveCommitData(schema.userData().entrySet());
+      if (exists == false) {
+        // an empty first commit marks the directory as a VectorDb even if nothing is ever added
+        writer.commit();
+      }
+      executor = config.searchThreads() > 1 ? newSearchPool(config.searchThreads()) : null;
+      SearcherManager manager = new SearcherManager(writer, searcherFactory(executor));
+      VectorDb db = new VectorDb(path, config, directory, writer, manager, executor, analyzer);
+      success = true;
+      return db;
+    } finally {
+      if (success == false) {
+        IOUtils.closeWhileHandlingException(writer, directory);
+        if (executor != null) {
+          executor.shutdown();
+        }
+      }
+    }
+  }
+
+  /** Refuses to create a database among unrelated files, which it could mistake for its own. */
+  private static void checkEmpty(Path path, Directory directory) throws IOException {
+    String[] files =
+        Arrays.stream(directory.listAll())
+            .filter(f -> f.equals(IndexWriter.WRITE_LOCK_NAME) == false)
+            .toArray(String[]::new);
+    if (files.length > 0) {
+      throw new IncompatibleIndexException(
+          path,
+          "is not empty and holds no index (found "
+              + String.join(", ", Arrays.copyOf(files, Math.min(5, files.length)))
+              + (files.length > 5 ? ", …" : "")
+              + ")");
+    }
+  }
+
+  private static IndexWriterConfig writerConfig(VectorDbConfig config, Analyzer analyzer) {
+    // no compound files: vectors dominate a segment, and packing them into a .cfs would copy them
+    // once more at every flush; separate files also let tools report each format's size
+    TieredMergePolicy mergePolicy = new TieredMergePolicy();
+    mergePolicy.setNoCFSRatio(0.0);
+    return new IndexWriterConfig(analyzer)
+        .setCodec(new AnnoyCodec(config.format()))
+        .setUseCompoundFile(false)
+        .setMergePolicy(mergePolicy)
+        .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
+        .setRAMBufferSizeMB(config.ramBufferMB());
+  }
+
+  private static SearcherFactory searcherFactory(ExecutorService executor) {
+    return new SearcherFactory() {
+      @Override
+      public IndexSearcher newSearcher(IndexReader reader, IndexReader previousReader) {
+        return new IndexSearcher(reader, executor);
+      }
+    };
+  }
+
+  private static ExecutorService newSearchPool(int threads) {
+    AtomicInteger count = new AtomicInteger();
+    ThreadFactory factory =
+        runnable -> {
+          Thread thread = new Thread(runnable, "vectordb-search-" + count.incrementAndGet());
+          // daemon: a program that forgets to close the database can still exit
+          thread.setDaemon(true);
+          return thread;
+        };
+    return Executors.newFixedThreadPool(threads, factory);
+  }
+}
