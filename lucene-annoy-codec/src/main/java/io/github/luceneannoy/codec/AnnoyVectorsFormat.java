@@ -57,7 +57,12 @@ import org.apache.lucene.index.SegmentWriteState;
  *   <li>vint maximum leaf size {@code L}
  *   <li>vint candidates per hit (the search budget recorded when the segment was written)
  *   <li>long seed the trees were built from
- *   <li>vint normal dimension {@code D}: the dimension, plus one for inner product
+ *   <li>vint projection rows {@code P}: 0 when the trees split the vectors' own coordinates, else
+ *       the number of principal directions they split in ({@code 0 < P < dimension})
+ *   <li>vlong offset and vlong length ({@code 4·P·dimension}) of the projection section in {@code
+ *       .afi}
+ *   <li>vint normal dimension {@code D}: the split space's dimension ({@code P}, or the dimension
+ *       when {@code P = 0}), plus one for inner product
  *   <li>int number of split nodes {@code S} over all trees
  *   <li>vlong offset and vlong length of the split section in {@code .afi}
  *   <li>vlong offset and vlong length of the leaf section in {@code .afi}
@@ -71,9 +76,13 @@ import org.apache.lucene.index.SegmentWriteState;
  * <p>Header {@code AnnoyVectorsFormatIndex}, then for each field:
  *
  * <ul>
+ *   <li>Projection section (aligned to 4 bytes, empty when {@code P = 0}): {@code P} rows of
+ *       {@code dimension} floats, orthonormal. A vector {@code x} is split, and a query descends,
+ *       on {@code y = R·x}; candidates are scored on {@code x}.
  *   <li>Split section: {@code S} records of {@code 16 + D} bytes: int left child, int right child,
  *       float offset, float scale, {@code D} signed bytes {@code b}, the normal being {@code scale·b}.
- *       A vector {@code x} goes right when {@code offset + scale·(b·x) > 0}. The normal is a unit
+ *       A vector goes right when {@code offset + scale·(b·y) > 0}, {@code y} being the vector in the
+ *       split space. The normal is a unit
  *       vector rounded to bytes per coordinate (the builder splits with the rounded normal, so the
  *       stored hyperplane is exactly the one used). Records of one tree are in pre-order, so a split
  *       child's number is always larger than its parent's.
@@ -85,12 +94,21 @@ import org.apache.lucene.index.SegmentWriteState;
  * count is at int position {@code -r-1} of the leaf section. Every vector ordinal appears in exactly
  * one leaf of every tree.
  *
+ * <h2>Projection</h2>
+ *
+ * <p>When the dimension is more than twice {@code projectionDimension} (default 32), the writer
+ * learns the leading principal directions of the segment's vectors (uncentered, from a sample of
+ * 2,048) and builds the trees on the projected vectors: a split costs {@code P} multiplications
+ * instead of {@code dimension}, stores {@code P} bytes, and building is correspondingly faster.
+ * Candidates are always scored exactly on the full vectors by the flat format.
+ *
  * <h2>Search</h2>
  *
- * <p>A query for {@code k} hits scores up to {@code candidatesPerHit·k} distinct vectors that the
- * filter accepts, each once, visiting leaves in order of Annoy's margin priority across all trees;
- * it keeps going past that when fewer than {@code k} accepted vectors were found, so it returns
- * {@code min(k, accepted vectors)} hits. When the filter accepts no more vectors than the budget,
+ * <p>A query for {@code k} hits gathers candidates from leaves, visited in order of Annoy's margin
+ * priority across all trees, until it knows three times {@code candidatesPerHit·k} distinct
+ * vectors that the filter accepts, counting how many trees put each one in a visited leaf; it then
+ * scores the {@code candidatesPerHit·k} most voted exactly, each once. If the trees run out first,
+ * every accepted vector has been gathered, so it returns {@code min(k, accepted vectors)} hits. When the filter accepts no more vectors than the budget,
  * or the segment holds no more vectors than the budget, it scores every accepted vector instead
  * (exact search). The collector's visit limit counts scored vectors, so Lucene's fallback to exact
  * search for selective filters works as with HNSW.
