@@ -13,13 +13,17 @@ import org.apache.lucene.search.TopDocs;
 
 /**
  * Runs every query at each search budget, single-threaded and on several threads, and measures
- * recall@k against the ground truth and queries per second. Each budget is warmed up with one
- * untimed pass so that both formats are measured with compiled code and cached pages.
+ * recall@k against the ground truth and queries per second. The search path is warmed up with
+ * {@link #WARMUP_PASSES} untimed passes, and each budget with one more, so that both formats are
+ * measured with compiled code and cached pages.
  */
 final class SearchSweep {
 
   /** One point of the recall / speed curve. */
   record Point(int budget, double recall, double qpsSingle, double qpsMulti, int threads) {}
+
+  /** Untimed passes over all queries before the first measurement. */
+  static final int WARMUP_PASSES = 4;
 
   private SearchSweep() {}
 
@@ -30,7 +34,12 @@ final class SearchSweep {
     searcher.setQueryCache(null);
     int[] idOfDoc = idsByDoc(reader);
     List<Point> points = new ArrayList<>();
-    for (int budget : format.budgets()) {
+    // let the JIT compile the search path fully (not just on-stack replacement) before timing
+    int[] budgets = format.budgets();
+    for (int pass = 0; pass < WARMUP_PASSES; pass++) {
+      runAll(searcher, data, format, k, budgets[pass % budgets.length], null);
+    }
+    for (int budget : budgets) {
       runAll(searcher, data, format, k, budget, null);
       int[][] results = new int[data.queries().length][];
       long start = System.nanoTime();
