@@ -1,8 +1,6 @@
 package io.github.luceneannoy.solr;
 
 import io.github.luceneannoy.codec.AnnoyVectorsFormat;
-import io.github.luceneannoy.search.AnnoyKnnByteVectorQuery;
-import io.github.luceneannoy.search.AnnoyKnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
 import org.apache.solr.common.SolrException;
 import org.apache.solr.common.SolrException.ErrorCode;
@@ -56,10 +54,10 @@ public class AnnoyKnnQParser extends AbstractVectorQParserBase {
     DenseVectorParser parsed = type.getVectorBuilder(vector, DenseVectorParser.BuilderPhase.QUERY);
     switch (type.getVectorEncoding()) {
       case BYTE:
-        return new AnnoyKnnByteVectorQuery(
+        return BudgetedQueries.byteQuery(
             field.getName(), parsed.getByteVector(), topK, filter, candidatesPerHit);
       case FLOAT32:
-        return new AnnoyKnnFloatVectorQuery(
+        return BudgetedQueries.floatQuery(
             field.getName(), parsed.getFloatVector(), topK, filter, candidatesPerHit);
       default:
         throw new SolrException(

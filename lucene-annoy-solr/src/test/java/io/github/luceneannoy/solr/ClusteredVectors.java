@@ -9,32 +9,57 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
- * Vectors drawn around random cluster centres (embeddings are clustered, and uniform noise makes
- * every approximate index look bad), and exact cosine top-k over them for measuring recall.
+ * Vectors like embeddings: overlapping Gaussian clusters in a low-dimensional latent space, mapped
+ * into the full dimension by a fixed random linear map, plus a little noise in every dimension.
+ * Separated clusters in the full dimension would make any index look perfect; uniform noise would
+ * make every one look bad. Also exact cosine top-k, for measuring recall.
  */
 final class ClusteredVectors {
-  private final float[][] centres;
   private final Random random;
+  private final float[][] centres;
+  private final float[][] projection;
   private final float spread;
+  private final float noise;
 
-  ClusteredVectors(Random random, int clusters, int dimension, float spread) {
+  /**
+   * @param clusters number of cluster centres, drawn from N(0, 1) in the latent space
+   * @param latentDimension dimension the clusters live in
+   * @param dimension dimension of the vectors produced
+   * @param spread standard deviation of a point around its centre, in the latent space
+   * @param noise standard deviation of the noise added in each of the {@code dimension} coordinates
+   */
+  ClusteredVectors(
+      Random random, int clusters, int latentDimension, int dimension, float spread, float noise) {
     this.random = random;
     this.spread = spread;
+    this.noise = noise;
     centres = new float[clusters][];
     for (int c = 0; c < clusters; c++) {
-      centres[c] = gaussian(dimension, 1f, null);
+      centres[c] = gaussian(latentDimension, 1f);
+    }
+    projection = new float[latentDimension][];
+    for (int l = 0; l < latentDimension; l++) {
+      projection[l] = gaussian(dimension, 1f);
     }
   }
 
   /** A vector around a random centre. */
   float[] next() {
-    return gaussian(centres[0].length, spread, centres[random.nextInt(centres.length)]);
+    float[] centre = centres[random.nextInt(centres.length)];
+    float[] v = gaussian(projection[0].length, noise);
+    for (int l = 0; l < centre.length; l++) {
+      float latent = centre[l] + spread * (float) random.nextGaussian();
+      for (int i = 0; i < v.length; i++) {
+        v[i] += latent * projection[l][i];
+      }
+    }
+    return v;
   }
 
-  private float[] gaussian(int dimension, float sigma, float[] mean) {
+  private float[] gaussian(int dimension, float sigma) {
     float[] v = new float[dimension];
     for (int i = 0; i < dimension; i++) {
-      v[i] = (mean == null ? 0 : mean[i]) + sigma * (float) random.nextGaussian();
+      v[i] = sigma * (float) random.nextGaussian();
     }
     return v;
   }
