@@ -28,7 +28,8 @@ final class AnnoySchemaCodec extends FilterCodec {
     super(solrCodec.getName(), solrCodec);
     if (!(solrCodec.knnVectorsFormat() instanceof PerFieldKnnVectorsFormat)) {
       throw new IllegalArgumentException(
-          "expected a per-field vector format in " + solrCodec + ", got " + solrCodec.knnVectorsFormat());
+          "expected a per-field vector format in " + solrCodec
+              + ", got " + solrCodec.knnVectorsFormat());
     }
     PerFieldKnnVectorsFormat solrFormats = (PerFieldKnnVectorsFormat) solrCodec.knnVectorsFormat();
     this.knnVectorsFormat =

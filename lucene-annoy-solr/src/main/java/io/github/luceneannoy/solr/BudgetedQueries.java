@@ -27,7 +27,14 @@ final class BudgetedQueries {
       return new AnnoyKnnFloatVectorQuery(field, target, k, filter, candidatesPerHit);
     }
     return construct(
-        readerLoader, AnnoyKnnFloatVectorQuery.class, float[].class, field, target, k, filter, candidatesPerHit);
+        readerLoader,
+        AnnoyKnnFloatVectorQuery.class,
+        float[].class,
+        field,
+        target,
+        k,
+        filter,
+        candidatesPerHit);
   }
 
   static Query byteQuery(String field, byte[] target, int k, Query filter, int candidatesPerHit) {
@@ -36,7 +43,14 @@ final class BudgetedQueries {
       return new AnnoyKnnByteVectorQuery(field, target, k, filter, candidatesPerHit);
     }
     return construct(
-        readerLoader, AnnoyKnnByteVectorQuery.class, byte[].class, field, target, k, filter, candidatesPerHit);
+        readerLoader,
+        AnnoyKnnByteVectorQuery.class,
+        byte[].class,
+        field,
+        target,
+        k,
+        filter,
+        candidatesPerHit);
   }
 
   private static ClassLoader readerClassLoader() {
@@ -65,8 +79,7 @@ final class BudgetedQueries {
       throw new IllegalStateException(e.getCause());
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException(
-          "cannot build " + ours.getName() + " from the class loader of the registered Annoy format",
-          e);
+          "cannot build " + ours.getName() + " from the registered Annoy format's class loader", e);
     }
   }
 }
