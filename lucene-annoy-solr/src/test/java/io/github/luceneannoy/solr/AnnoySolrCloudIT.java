@@ -108,6 +108,15 @@ public class AnnoySolrCloudIT extends SolrCloudTestCase {
     CollectionAdminRequest.createCollection(COLLECTION, "annoy", 2, 2)
         .process(cluster.getSolrClient());
     cluster.waitForActiveCollection(COLLECTION, 2, 4);
+    for (Slice slice : getCollectionState(COLLECTION).getSlices()) {
+      Set<String> nodes = new HashSet<>();
+      slice.getReplicas().forEach(r -> nodes.add(r.getNodeName()));
+      // Replicas of one shard on different nodes: agreement between them is not a shared index.
+      assertEquals(slice.getName() + " " + slice.getReplicas(), 2, nodes.size());
+      System.out.println("annoy-solr: " + slice.getName() + " replicas " + slice.getReplicas().stream()
+          .map(r -> r.getCoreName() + "@" + r.getNodeName() + (r.isLeader() ? " (leader)" : ""))
+          .collect(Collectors.toList()));
+    }
   }
 
   @AfterClass
