@@ -43,8 +43,8 @@ public class AnnoyCodecFactory extends SchemaCodecFactory {
   public void inform(SolrCore core) {
     super.inform(core);
     checkFieldTypes(core.getLatestSchema());
-    // Solr informs a codec factory twice (once early, once with the other core-aware plugins);
-    // the codec must stay the one the index writer already holds.
+    // Solr informs the codec factory early, before the index opens, and again with the other
+    // core-aware plugins; the codec must stay the one the index writer already holds.
     synchronized (this) {
       if (codec == null) {
         this.core = core;
