@@ -5,10 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Collectors;
+import java.util.function.IntPredicate;
 import java.util.stream.IntStream;
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.perfield.PerFieldKnnVectorsFormat;
@@ -98,29 +98,58 @@ public class TestAnnoySolrPlugin extends SolrTestCaseJ4 {
   @Test
   public void testKnnQueriesMatchBruteForceWithFilters() throws Exception {
     List<float[]> vectors = new ArrayList<>();
-    int n = 300;
-    for (int i = 0; i < n; i++) {
+    // 50 vectors = topK 5 × the field type's candidatesPerHit 10: the budget covers the segment,
+    // so the reader scores every vector and {!knn} must return the exact top 5.
+    addVectors(vectors, 50);
+    for (int q = 0; q < 10; q++) {
+      float[] query = randomVector();
+      String target = toSolr(query);
+      assertExactTop(vectors, query, i -> true, ids(query("{!knn f=annoy_v topK=5}" + target)));
+      assertExactTop(
+          vectors,
+          query,
+          i -> i % 3 == 0,
+          ids(query("{!knn f=annoy_v topK=5}" + target, "fq", "cat:a")));
+    }
+
+    // A second segment of 250: the field's own budget now goes through the trees; a request's
+    // budget of 60 per hit covers both segments again.
+    addVectors(vectors, 250);
+    for (int q = 0; q < 10; q++) {
+      float[] query = randomVector();
+      String target = toSolr(query);
+      assertExactTop(
+          vectors,
+          query,
+          i -> true,
+          ids(query("{!annoyknn f=annoy_v topK=5 candidatesPerHit=60}" + target)));
+      assertExactTop(
+          vectors,
+          query,
+          i -> i % 3 == 0,
+          ids(query("{!annoyknn f=annoy_v topK=5 candidatesPerHit=60}" + target, "fq", "cat:a")));
+      List<String> approximate = ids(query("{!knn f=annoy_v topK=5}" + target, "fq", "cat:a"));
+      assertEquals(5, approximate.size());
+      for (String id : approximate) {
+        assertEquals(id, 0, Integer.parseInt(id.substring(1)) % 3); // never outside the filter
+      }
+      // Without a budget, {!annoyknn} is {!knn}.
+      assertEquals(
+          ids(query("{!knn f=annoy_v topK=5}" + target)),
+          ids(query("{!annoyknn f=annoy_v topK=5}" + target)));
+    }
+  }
+
+  private static void addVectors(List<float[]> vectors, int count) {
+    for (int i = 0; i < count; i++) {
       float[] v = randomVector();
+      int id = vectors.size();
       vectors.add(v);
-      SolrInputDocument doc = sdoc("id", "d" + i, "cat", i % 3 == 0 ? "a" : "b");
+      SolrInputDocument doc = sdoc("id", "d" + id, "cat", id % 3 == 0 ? "a" : "b");
       doc.addField("annoy_v", toList(v));
       assertU(adoc(doc));
     }
     assertU(commit());
-
-    for (int q = 0; q < 10; q++) {
-      float[] query = randomVector();
-      String target = toSolr(query);
-      // 300 vectors fit in the budget of a k=5 query, so every parser must return the exact top 5.
-      List<String> all = exactTop(vectors, query, 5, i -> true);
-      List<String> inA = exactTop(vectors, query, 5, i -> i % 3 == 0);
-      assertEquals(all, ids(query("{!knn f=annoy_v topK=5}" + target)));
-      assertEquals(inA, ids(query("{!knn f=annoy_v topK=5}" + target, "fq", "cat:a")));
-      assertEquals(all, ids(query("{!annoyknn f=annoy_v topK=5}" + target)));
-      assertEquals(
-          inA,
-          ids(query("{!annoyknn f=annoy_v topK=5 candidatesPerHit=500}" + target, "fq", "cat:a")));
-    }
   }
 
   @Test
@@ -256,15 +285,28 @@ public class TestAnnoySolrPlugin extends SolrTestCaseJ4 {
     return (List<String>) rsp.getValues().get("ids");
   }
 
-  private static List<String> exactTop(
-      List<float[]> vectors, float[] query, int k, java.util.function.IntPredicate accept) {
-    return IntStream.range(0, vectors.size())
-        .filter(accept)
-        .boxed()
-        .sorted(Comparator.comparingDouble(i -> squaredDistance(vectors.get(i), query)))
-        .limit(k)
-        .map(i -> "d" + i)
-        .collect(Collectors.toList());
+  /**
+   * Asserts that {@code actual} is an exact top 5 of the accepted vectors. Lucene computes the
+   * distance in float and this test in double, so a hit may stand in for another at the same
+   * distance up to rounding.
+   */
+  private static void assertExactTop(
+      List<float[]> vectors, float[] query, IntPredicate accept, List<String> actual) {
+    double[] distances =
+        IntStream.range(0, vectors.size())
+            .filter(accept)
+            .mapToDouble(i -> squaredDistance(vectors.get(i), query))
+            .sorted()
+            .toArray();
+    double fifth = distances[4];
+    assertEquals(actual.toString(), 5, actual.size());
+    assertEquals(actual.toString(), 5, new HashSet<>(actual).size());
+    for (String id : actual) {
+      int i = Integer.parseInt(id.substring(1));
+      assertTrue(id + " outside the filter", accept.test(i));
+      double d = squaredDistance(vectors.get(i), query);
+      assertTrue(id + " at " + d + " beyond the 5th nearest at " + fifth, d <= fifth * (1 + 1e-5) + 1e-9);
+    }
   }
 
   private static double squaredDistance(float[] a, float[] b) {
