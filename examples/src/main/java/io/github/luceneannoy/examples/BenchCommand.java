@@ -1,6 +1,7 @@
 package io.github.luceneannoy.examples;
 
 import io.github.luceneannoy.codec.AnnoyVectorsFormat;
+import io.github.luceneannoy.examples.bench.BenchFilter;
 import io.github.luceneannoy.examples.bench.BenchReport;
 import io.github.luceneannoy.examples.bench.Benchmark;
 import io.github.luceneannoy.examples.bench.Dataset;
@@ -100,6 +101,19 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--keep-indexes", description = "keep the indexes built in --work")
   boolean keepIndexes;
 
+  @Option(names = "--filtered", description = "also run filtered searches: random subsets of 50%, 10%, 2% and 0.5%,"
+      + " and with Fashion-MNIST class-based filters of about the same sizes")
+  boolean filtered;
+
+  @Option(names = "--filter-queries", paramLabel = "N", description = "queries per filter (default: ${DEFAULT-VALUE})")
+  int filterQueries = 200;
+
+  @Option(names = "--filter-candidates", split = ",", paramLabel = "C", description = "Annoy budgets for filtered searches (default: 40,160)")
+  int[] filterCandidates = {40, 160};
+
+  @Option(names = "--filter-fanouts", split = ",", paramLabel = "F", description = "HNSW budgets for filtered searches (default: 10,40,160)")
+  int[] filterFanouts = {10, 40, 160};
+
   @Spec CommandSpec spec;
 
   private final PrintStream printer;
@@ -118,13 +132,22 @@ final class BenchCommand implements Callable<Integer> {
     Dataset data = DatasetLoader.load(what, k, printer);
     Path workDir = work == null ? Files.createTempDirectory("annoy-bench") : work;
     Files.createDirectories(out);
+    Benchmark.Filtered filteredMode =
+        filtered
+            ? new Benchmark.Filtered(BenchFilter.standard(data), Math.min(filterQueries, data.queries().length),
+                java.util.Map.of("annoy", filterCandidates, "hnsw", filterFanouts))
+            : null;
     Benchmark.Config config =
-        new Benchmark.Config(data, k, segmentSize, threads, formatsUnderTest(), workDir, keepIndexes);
+        new Benchmark.Config(data, k, segmentSize, threads, formatsUnderTest(), workDir, keepIndexes, filteredMode);
     printer.printf("benchmark: %s, %,d vectors of %d dimensions, %,d queries, k=%d%n",
         data.name(), data.base().length, data.dimension(), data.queries().length, k);
     List<Benchmark.FormatResult> results = Benchmark.run(config, printer);
     BenchReport.printTable(printer, results, k);
+    BenchReport.printFiltered(printer, results, k);
     BenchReport.writeCsv(out.resolve("results.csv"), results);
+    if (filteredMode != null) {
+      BenchReport.writeFilteredCsv(out.resolve("filtered.csv"), results);
+    }
     RecallQpsPlot.write(out.resolve("recall-qps.svg"), "recall@" + k + " vs QPS: " + data.name(), results, k);
     BenchReport.writeMarkdown(out.resolve("report.md"), config, results, "recall-qps.svg");
     printer.println("\nwrote " + out.resolve("report.md") + ", results.csv and recall-qps.svg");

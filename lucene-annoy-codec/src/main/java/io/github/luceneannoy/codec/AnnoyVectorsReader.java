@@ -2,6 +2,7 @@ package io.github.luceneannoy.codec;
 
 import io.github.luceneannoy.forest.ForestSearcher;
 import io.github.luceneannoy.forest.Projection;
+import io.github.luceneannoy.forest.SearchPlan;
 import io.github.luceneannoy.search.BudgetedKnnCollector;
 import java.io.IOException;
 import java.util.HashMap;
@@ -188,17 +189,21 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
             : forest.entry.candidatesPerHit();
     int budget = (int) Math.min(Integer.MAX_VALUE, (long) candidatesPerHit * knnCollector.k());
     budget = Math.max(budget, knnCollector.k());
-    if (forest.entry.size() <= budget || acceptedAtMost(acceptDocs, budget)) {
-      // the budget would score (nearly) every accepted vector: exact search is cheaper
+    int size = forest.entry.size();
+    if (SearchPlan.exactIsCheaper(accepted(acceptDocs, size), size, budget, forest.entry.dimension())) {
       ForestSearcher.scanAll(scorer, collector, acceptOrds);
     } else {
       new ForestSearcher().search(forest.view(), query, scorer, collector, acceptOrds, budget);
     }
   }
 
-  /** Whether {@code acceptDocs} is known to accept at most {@code limit} documents. */
-  private static boolean acceptedAtMost(Bits acceptDocs, int limit) {
-    return acceptDocs instanceof BitSet && ((BitSet) acceptDocs).cardinality() <= limit;
+  /**
+   * How many of the field's vectors {@code acceptDocs} accepts, at most: the filter's cardinality
+   * when Lucene passes a bit set (a filtered query), else all of them (live documents only, or
+   * nothing).
+   */
+  private static long accepted(Bits acceptDocs, int size) {
+    return acceptDocs instanceof BitSet ? Math.min(size, ((BitSet) acceptDocs).cardinality()) : size;
   }
 
   /** Statistics of {@code field}'s forest, or empty when this segment has none for it. */

@@ -41,6 +41,43 @@ public final class BenchReport {
     }
   }
 
+  /** The filtered mode's table: filter, selectivity, then each format's recall and QPS per budget. */
+  public static void printFiltered(PrintStream out, List<Benchmark.FormatResult> results, int k) {
+    if (results.stream().allMatch(r -> r.filteredPoints().isEmpty())) {
+      return;
+    }
+    out.println();
+    out.printf(Locale.ROOT, "%-26s %8s %-6s %-16s %10s %12s%n", "filter", "accepts", "format", "budget", "recall@" + k, "QPS 1 thread");
+    for (String line : filteredRows(results, "%-26s %7.1f%% %-6s %-16s %10.4f %12.0f")) {
+      out.println(line);
+    }
+  }
+
+  private static List<String> filteredRows(List<Benchmark.FormatResult> results, String pattern) {
+    java.util.ArrayList<String> rows = new java.util.ArrayList<>();
+    java.util.LinkedHashMap<String, List<String>> byFilter = new java.util.LinkedHashMap<>();
+    for (Benchmark.FormatResult r : results) {
+      for (FilteredSweep.Point p : r.filteredPoints()) {
+        byFilter.computeIfAbsent(p.filter().name(), f -> new java.util.ArrayList<>()).add(String.format(Locale.ROOT, pattern,
+            p.filter().name(), 100 * p.filter().selectivity(), r.format().label(), p.budget() + " " + shortName(r.format()),
+            p.recall(), p.qps()));
+      }
+    }
+    byFilter.values().forEach(rows::addAll);
+    return rows;
+  }
+
+  public static void writeFilteredCsv(Path file, List<Benchmark.FormatResult> results) throws IOException {
+    StringBuilder csv = new StringBuilder("filter,correlated,selectivity,format,budget,recall,qps_1_thread\n");
+    for (Benchmark.FormatResult r : results) {
+      for (FilteredSweep.Point p : r.filteredPoints()) {
+        csv.append(String.format(Locale.ROOT, "%s,%b,%.5f,%s,%d,%.5f,%.1f%n", p.filter().name(), p.filter().correlated(),
+            p.filter().selectivity(), r.format().label(), p.budget(), p.recall(), p.qps()));
+      }
+    }
+    Files.writeString(file, csv, StandardCharsets.UTF_8);
+  }
+
   private static String shortName(FormatUnderTest format) {
     return format.budgetName().startsWith("candidates") ? "cand/hit" : "fan-out";
   }
@@ -156,6 +193,14 @@ public final class BenchReport {
       }
     }
     md.append("\n![recall against queries per second](").append(svgName).append(")\n");
+    if (results.stream().anyMatch(r -> r.filteredPoints().isEmpty() == false)) {
+      md.append("\n## Filtered search\n\nRecall@").append(config.k())
+          .append(" against exact search among the accepted documents, single-threaded:\n\n");
+      md.append("| filter | accepts | format | budget | recall | QPS |\n|---|---|---|---|---|---|\n");
+      for (String row : filteredRows(results, "| %s | %.1f%% | %s | %s | %.4f | %.0f |")) {
+        md.append(row).append('\n');
+      }
+    }
     Files.writeString(file, md, StandardCharsets.UTF_8);
   }
 }

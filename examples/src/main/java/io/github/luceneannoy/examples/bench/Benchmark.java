@@ -32,14 +32,37 @@ public final class Benchmark {
       int threads,
       List<FormatUnderTest> formats,
       Path workDir,
-      boolean keepIndexes) {}
+      boolean keepIndexes,
+      Filtered filtered) {}
+
+  /**
+   * The filtered mode, or null to skip it.
+   *
+   * @param filters the filters
+   * @param numQueries queries per filter
+   * @param budgetsByFormat budgets per format label
+   */
+  public record Filtered(List<BenchFilter> filters, int numQueries, java.util.Map<String, int[]> budgetsByFormat) {}
 
   /** One format's measurements. */
-  public record FormatResult(FormatUnderTest format, IndexBuild.Result build, List<SearchSweep.Point> points) {}
+  public record FormatResult(
+      FormatUnderTest format,
+      IndexBuild.Result build,
+      List<SearchSweep.Point> points,
+      List<FilteredSweep.Point> filteredPoints) {}
 
   private Benchmark() {}
 
   public static List<FormatResult> run(Config config, PrintStream progress) throws Exception {
+    List<int[][]> filteredTruths = new ArrayList<>();
+    if (config.filtered() != null) {
+      Dataset few = config.data().limitQueries(config.filtered().numQueries());
+      for (BenchFilter filter : config.filtered().filters()) {
+        Progress truth = new Progress(progress, "ground truth for filter " + filter.name(), "queries", few.queries().length);
+        filteredTruths.add(GroundTruth.compute(few, config.k(), filter.accepts(), truth::update));
+        truth.finish();
+      }
+    }
     List<FormatResult> results = new ArrayList<>();
     for (FormatUnderTest format : config.formats()) {
       Path path = config.workDir().resolve(format.label());
@@ -55,12 +78,18 @@ public final class Benchmark {
       Progress sweep = new Progress(progress, "[" + format.label() + "] searching", "budgets", format.budgets().length);
       int[] done = {0};
       List<SearchSweep.Point> points;
+      List<FilteredSweep.Point> filteredPoints = List.of();
       try (FSDirectory dir = FSDirectory.open(path);
           DirectoryReader reader = DirectoryReader.open(dir)) {
         points = SearchSweep.run(reader, config.data(), format, config.k(), config.threads(), () -> sweep.update(++done[0]));
+        sweep.finish();
+        if (config.filtered() != null) {
+          progress.printf("[%s] filtered searches%n", format.label());
+          filteredPoints = FilteredSweep.run(reader, config.data(), format, config.k(), config.filtered().filters(),
+              filteredTruths, config.filtered().budgetsByFormat().get(format.label()));
+        }
       }
-      sweep.finish();
-      results.add(new FormatResult(format, build, points));
+      results.add(new FormatResult(format, build, points, filteredPoints));
       if (config.keepIndexes() == false) {
         IOUtils.rm(path);
       }

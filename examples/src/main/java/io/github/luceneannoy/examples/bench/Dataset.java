@@ -11,13 +11,19 @@ import org.apache.lucene.index.VectorSimilarityFunction;
  * @param queries the query vectors
  * @param similarity how vectors are compared
  * @param groundTruth for each query the ids of its exact nearest neighbours, best first, or null
+ * @param labels a class label per base vector (such as Fashion-MNIST's), or null
  */
 public record Dataset(
     String name,
     float[][] base,
     float[][] queries,
     VectorSimilarityFunction similarity,
-    int[][] groundTruth) {
+    int[][] groundTruth,
+    int[] labels) {
+
+  public Dataset(String name, float[][] base, float[][] queries, VectorSimilarityFunction similarity, int[][] groundTruth) {
+    this(name, base, queries, similarity, groundTruth, null);
+  }
 
   public int dimension() {
     return base[0].length;
@@ -28,7 +34,8 @@ public record Dataset(
     if (count >= base.length) {
       return this;
     }
-    return new Dataset(name + " (first " + count + ")", java.util.Arrays.copyOf(base, count), queries, similarity, null);
+    return new Dataset(name + " (first " + count + ")", java.util.Arrays.copyOf(base, count), queries, similarity, null,
+        labels == null ? null : java.util.Arrays.copyOf(labels, count));
   }
 
   /** The first {@code count} queries, with their ground truth. */
@@ -37,10 +44,10 @@ public record Dataset(
       return this;
     }
     int[][] truth = groundTruth == null ? null : java.util.Arrays.copyOf(groundTruth, count);
-    return new Dataset(name, base, java.util.Arrays.copyOf(queries, count), similarity, truth);
+    return new Dataset(name, base, java.util.Arrays.copyOf(queries, count), similarity, truth, labels);
   }
 
   public Dataset withGroundTruth(int[][] truth) {
-    return new Dataset(name, base, queries, similarity, truth);
+    return new Dataset(name, base, queries, similarity, truth, labels);
   }
 }

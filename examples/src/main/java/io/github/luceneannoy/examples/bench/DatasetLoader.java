@@ -63,7 +63,8 @@ public final class DatasetLoader {
   /** The Fashion-MNIST training images as the base set and the test images as queries. */
   public static Dataset fashionMnist(Path dir, int limit, int numQueries) throws IOException {
     FashionMnist data = FashionMnist.load(dir, limit, numQueries);
-    return new Dataset("fashion-mnist", data.train().vectors(), data.test().vectors(), VectorSimilarityFunction.EUCLIDEAN, null);
+    return new Dataset("fashion-mnist", data.train().vectors(), data.test().vectors(), VectorSimilarityFunction.EUCLIDEAN, null,
+        data.train().labels());
   }
 
   private static int[][] cachedGroundTruth(Dataset data, Path dataFile, int k, PrintStream progress) throws Exception {

@@ -24,7 +24,8 @@ public interface FormatUnderTest {
 
   int[] budgets();
 
-  Query query(String field, float[] target, int k, int budget);
+  /** A k-NN query at the given budget, restricted to {@code filter} unless it is null. */
+  Query query(String field, float[] target, int k, int budget, Query filter);
 
   static FormatUnderTest annoy(AnnoyVectorsFormat format, int[] budgets) {
     return new FormatUnderTest() {
@@ -44,8 +45,8 @@ public interface FormatUnderTest {
         return budgets;
       }
 
-      public Query query(String field, float[] target, int k, int budget) {
-        return new AnnoyKnnFloatVectorQuery(field, target, k, null, budget);
+      public Query query(String field, float[] target, int k, int budget, Query filter) {
+        return new AnnoyKnnFloatVectorQuery(field, target, k, filter, budget);
       }
     };
   }
@@ -69,8 +70,8 @@ public interface FormatUnderTest {
         return fanouts;
       }
 
-      public Query query(String field, float[] target, int k, int budget) {
-        return new KnnFloatVectorQuery(field, target, Math.max(k, budget));
+      public Query query(String field, float[] target, int k, int budget, Query filter) {
+        return new KnnFloatVectorQuery(field, target, Math.max(k, budget), filter);
       }
     };
   }

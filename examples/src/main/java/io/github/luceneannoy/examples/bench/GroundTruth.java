@@ -17,12 +17,18 @@ public final class GroundTruth {
 
   /** The ids of the {@code k} most similar base vectors of each query, best first. */
   public static int[][] compute(Dataset data, int k, IntConsumer progress) throws Exception {
+    return compute(data, k, id -> true, progress);
+  }
+
+  /** As {@link #compute(Dataset, int, IntConsumer)}, among the base vectors {@code accepts} takes. */
+  public static int[][] compute(Dataset data, int k, java.util.function.IntPredicate accepts, IntConsumer progress)
+      throws Exception {
     int threads = Runtime.getRuntime().availableProcessors();
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
       List<Future<int[]>> futures = new ArrayList<>();
       for (float[] query : data.queries()) {
-        futures.add(pool.submit(() -> topK(data.similarity(), query, data.base(), k)));
+        futures.add(pool.submit(() -> topK(data.similarity(), query, data.base(), k, accepts)));
       }
       int[][] truth = new int[futures.size()][];
       for (int q = 0; q < truth.length; q++) {
@@ -36,12 +42,16 @@ public final class GroundTruth {
   }
 
   /** Top-k by a bounded min-heap of (score, id); equal scores prefer the lower id. */
-  static int[] topK(VectorSimilarityFunction similarity, float[] query, float[][] base, int k) {
+  static int[] topK(
+      VectorSimilarityFunction similarity, float[] query, float[][] base, int k, java.util.function.IntPredicate accepts) {
     int size = Math.min(k, base.length);
     float[] scores = new float[size];
     int[] ids = new int[size];
     int count = 0;
     for (int i = 0; i < base.length; i++) {
+      if (accepts.test(i) == false) {
+        continue;
+      }
       float s = similarity.compare(query, base[i]);
       if (count < size) {
         scores[count] = s;

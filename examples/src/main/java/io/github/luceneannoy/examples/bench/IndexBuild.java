@@ -10,6 +10,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.IntConsumer;
 import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.IntField;
+import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.index.IndexWriter;
@@ -28,6 +31,10 @@ import org.apache.lucene.store.FSDirectory;
 final class IndexBuild {
   static final String FIELD = "vector";
   static final String ID = "id";
+  /** A class label, when the data set has them: filters correlated with the vectors. */
+  static final String LABEL = "label";
+  /** A pseudo-random bucket in [0, 1000) per document: filters uncorrelated with the vectors. */
+  static final String BUCKET = "bucket";
 
   /** What building one index cost. */
   record Result(
@@ -59,6 +66,10 @@ final class IndexBuild {
         for (int i = 0; i < base.length; i++) {
           Document doc = new Document();
           doc.add(new NumericDocValuesField(ID, i));
+          doc.add(new IntField(BUCKET, bucket(i), Field.Store.NO));
+          if (data.labels() != null) {
+            doc.add(new StringField(LABEL, Integer.toString(data.labels()[i]), Field.Store.NO));
+          }
           doc.add(new KnnFloatVectorField(FIELD, base[i], data.similarity()));
           writer.addDocument(doc);
           if ((i + 1) % 1000 == 0) {
@@ -83,6 +94,12 @@ final class IndexBuild {
       double mergeSeconds = seconds(start);
       return new Result(indexSeconds, mergeSeconds, segments, bytesByExtension(dir), peakHeap());
     }
+  }
+
+  /** The bucket of document {@code id}: a fixed hash, so every format and run sees the same. */
+  static int bucket(int id) {
+    int h = id * 0x9E3779B9;
+    return Math.floorMod(h ^ (h >>> 15), 1000);
   }
 
   static double seconds(long startNanos) {

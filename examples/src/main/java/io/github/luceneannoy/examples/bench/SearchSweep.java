@@ -57,7 +57,7 @@ final class SearchSweep {
       throws IOException {
     float[][] queries = data.queries();
     for (int q = 0; q < queries.length; q++) {
-      TopDocs hits = searcher.search(format.query(IndexBuild.FIELD, queries[q], k, budget), k);
+      TopDocs hits = searcher.search(format.query(IndexBuild.FIELD, queries[q], k, budget, null), k);
       if (results != null) {
         results[q] = docs(hits);
       }
@@ -78,7 +78,7 @@ final class SearchSweep {
               () -> {
                 try {
                   for (int q = next.getAndIncrement(); q < queries.length; q = next.getAndIncrement()) {
-                    searcher.search(format.query(IndexBuild.FIELD, queries[q], k, budget), k);
+                    searcher.search(format.query(IndexBuild.FIELD, queries[q], k, budget, null), k);
                   }
                 } catch (Exception e) {
                   synchronized (failures) {
@@ -98,7 +98,7 @@ final class SearchSweep {
     return queries.length / IndexBuild.seconds(start);
   }
 
-  private static int[] docs(TopDocs hits) {
+  static int[] docs(TopDocs hits) {
     int[] docs = new int[hits.scoreDocs.length];
     int i = 0;
     for (ScoreDoc sd : hits.scoreDocs) {
@@ -108,7 +108,7 @@ final class SearchSweep {
   }
 
   /** Maps doc ids back to base-vector ids: a merge need not keep documents in insertion order. */
-  private static int[] idsByDoc(DirectoryReader reader) throws IOException {
+  static int[] idsByDoc(DirectoryReader reader) throws IOException {
     int[] ids = new int[reader.maxDoc()];
     for (LeafReaderContext leaf : reader.leaves()) {
       NumericDocValues values = leaf.reader().getNumericDocValues(IndexBuild.ID);

@@ -1,0 +1,75 @@
+package io.github.luceneannoy.examples.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntPredicate;
+import org.apache.lucene.document.IntField;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause.Occur;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.TermQuery;
+
+/**
+ * A filter of the benchmark's filtered mode: the Lucene query, the same condition on base-vector
+ * ids (for exact filtered ground truth), and the fraction of vectors it accepts.
+ *
+ * @param name a label for reports
+ * @param correlated whether it follows the data's classes (whose members are near each other)
+ * @param query the filter as a Lucene query
+ * @param accepts the filter on base-vector ids
+ * @param selectivity the fraction of base vectors accepted
+ */
+public record BenchFilter(String name, boolean correlated, Query query, IntPredicate accepts, double selectivity) {
+
+  /** A class of Fashion-MNIST's: Sneaker. */
+  static final int CLASS = 7;
+
+  /**
+   * Random subsets of about 50%, 10%, 2% and 0.5% of the vectors (by a hash of the id), and when
+   * the data has labels, class-based ones of about the same sizes: five classes, one class, and
+   * one class thinned by the random buckets.
+   */
+  public static List<BenchFilter> standard(Dataset data) {
+    List<BenchFilter> filters = new ArrayList<>();
+    for (int per1000 : new int[] {500, 100, 20, 5}) {
+      filters.add(of(data, "random " + per1000 / 10.0 + "%", false, bucketBelow(per1000), id -> IndexBuild.bucket(id) < per1000));
+    }
+    int[] labels = data.labels();
+    if (labels != null) {
+      BooleanQuery.Builder fiveClasses = new BooleanQuery.Builder();
+      for (int c = 0; c < 5; c++) {
+        fiveClasses.add(label(c), Occur.SHOULD);
+      }
+      filters.add(of(data, "classes 0-4", true, fiveClasses.build(), id -> labels[id] < 5));
+      filters.add(of(data, "class " + CLASS, true, label(CLASS), id -> labels[id] == CLASS));
+      filters.add(of(data, "class " + CLASS + " ∧ 20% random", true, and(label(CLASS), bucketBelow(200)),
+          id -> labels[id] == CLASS && IndexBuild.bucket(id) < 200));
+      filters.add(of(data, "class " + CLASS + " ∧ 5% random", true, and(label(CLASS), bucketBelow(50)),
+          id -> labels[id] == CLASS && IndexBuild.bucket(id) < 50));
+    }
+    return filters;
+  }
+
+  private static BenchFilter of(Dataset data, String name, boolean correlated, Query query, IntPredicate accepts) {
+    int count = 0;
+    for (int id = 0; id < data.base().length; id++) {
+      if (accepts.test(id)) {
+        count++;
+      }
+    }
+    return new BenchFilter(name, correlated, query, accepts, (double) count / data.base().length);
+  }
+
+  private static Query bucketBelow(int limit) {
+    return IntField.newRangeQuery(IndexBuild.BUCKET, 0, limit - 1);
+  }
+
+  private static Query label(int c) {
+    return new TermQuery(new Term(IndexBuild.LABEL, Integer.toString(c)));
+  }
+
+  private static Query and(Query a, Query b) {
+    return new BooleanQuery.Builder().add(a, Occur.FILTER).add(b, Occur.FILTER).build();
+  }
+}

@@ -1,0 +1,74 @@
+package io.github.luceneannoy.examples.bench;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.TopDocs;
+
+/**
+ * The filtered mode: each filter, at each of the format's filtered budgets, single-threaded,
+ * recall@k against exact search among the documents the filter accepts. Checks that no hit
+ * fails the filter.
+ */
+final class FilteredSweep {
+
+  /** One filter at one budget. */
+  record Point(BenchFilter filter, int budget, double recall, double qps) {}
+
+  private FilteredSweep() {}
+
+  static List<Point> run(
+      DirectoryReader reader,
+      Dataset data,
+      FormatUnderTest format,
+      int k,
+      List<BenchFilter> filters,
+      List<int[][]> truths,
+      int[] budgets)
+      throws IOException {
+    IndexSearcher searcher = new IndexSearcher(reader);
+    searcher.setQueryCache(null);
+    int[] idOfDoc = SearchSweep.idsByDoc(reader);
+    List<Point> points = new ArrayList<>();
+    for (int f = 0; f < filters.size(); f++) {
+      BenchFilter filter = filters.get(f);
+      int[][] truth = truths.get(f);
+      for (int budget : budgets) {
+        runAll(searcher, data, format, k, budget, filter, truth.length, null, idOfDoc);
+        int[][] results = new int[truth.length][];
+        long start = System.nanoTime();
+        runAll(searcher, data, format, k, budget, filter, truth.length, results, idOfDoc);
+        double qps = truth.length / IndexBuild.seconds(start);
+        points.add(new Point(filter, budget, SearchSweep.recall(results, idOfDoc, truth, k), qps));
+      }
+    }
+    return points;
+  }
+
+  private static void runAll(
+      IndexSearcher searcher,
+      Dataset data,
+      FormatUnderTest format,
+      int k,
+      int budget,
+      BenchFilter filter,
+      int numQueries,
+      int[][] results,
+      int[] idOfDoc)
+      throws IOException {
+    for (int q = 0; q < numQueries; q++) {
+      TopDocs hits = searcher.search(format.query(IndexBuild.FIELD, data.queries()[q], k, budget, filter.query()), k);
+      int[] docs = SearchSweep.docs(hits);
+      for (int doc : docs) {
+        if (filter.accepts().test(idOfDoc[doc]) == false) {
+          throw new IllegalStateException(format.label() + " returned id " + idOfDoc[doc] + " outside filter " + filter.name());
+        }
+      }
+      if (results != null) {
+        results[q] = docs;
+      }
+    }
+  }
+}
