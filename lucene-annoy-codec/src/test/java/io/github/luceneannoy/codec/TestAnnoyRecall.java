@@ -89,17 +89,7 @@ public class TestAnnoyRecall extends LuceneTestCase {
     assertTrue(new io.github.luceneannoy.forest.ForestBuilder(
             FieldEntry.splitRuleFor(similarity), 1, 1, AnnoyVectorsFormat.DEFAULT_PROJECTION_DIMENSION, 0)
         .projects(dim));
-    Random random = new Random(random().nextLong());
-    float[][] vectors = TestData.shapeFor(similarity, TestData.clustered(random, COUNT + QUERIES, dim, 50, SPREAD));
-    float[][] docs = java.util.Arrays.copyOf(vectors, COUNT);
-    try (Directory dir = new MMapDirectory(createTempDir())) {
-      index(dir, docs.length, i -> new KnnFloatVectorField("v", docs[i], similarity));
-      double multiSegment = recall(dir, q -> new KnnFloatVectorQuery("v", vectors[COUNT + q], K),
-          q -> TestData.exactTopK(similarity, vectors[COUNT + q], docs, K, i -> true), false);
-      double merged = recall(dir, q -> new KnnFloatVectorQuery("v", vectors[COUNT + q], K),
-          q -> TestData.exactTopK(similarity, vectors[COUNT + q], docs, K, i -> true), true);
-      report("projected float32 " + similarity, multiSegment, merged);
-    }
+    assertFloatRecall(similarity, dim, "projected float32 ");
   }
 
   static KnnVectorsFormat formatUnderTest() {
@@ -109,13 +99,13 @@ public class TestAnnoyRecall extends LuceneTestCase {
         Integer.getInteger("annoy.cph", AnnoyVectorsFormat.DEFAULT_CANDIDATES_PER_HIT));
   }
 
-  private float[][] data(VectorSimilarityFunction similarity, Random random, int count) {
-    return TestData.shapeFor(similarity, TestData.clustered(random, count, DIM, 50, SPREAD));
+  private void assertFloatRecall(VectorSimilarityFunction similarity) throws IOException {
+    assertFloatRecall(similarity, DIM, "float32 ");
   }
 
-  private void assertFloatRecall(VectorSimilarityFunction similarity) throws IOException {
+  private void assertFloatRecall(VectorSimilarityFunction similarity, int dim, String label) throws IOException {
     Random random = new Random(random().nextLong());
-    float[][] vectors = data(similarity, random, COUNT + QUERIES);
+    float[][] vectors = TestData.shapeFor(similarity, TestData.clustered(random, COUNT + QUERIES, dim, 50, SPREAD));
     float[][] docs = java.util.Arrays.copyOf(vectors, COUNT);
     try (Directory dir = new MMapDirectory(createTempDir())) {
       index(dir, docs.length, i -> new KnnFloatVectorField("v", docs[i], similarity));
@@ -123,7 +113,7 @@ public class TestAnnoyRecall extends LuceneTestCase {
           q -> TestData.exactTopK(similarity, vectors[COUNT + q], docs, K, i -> true), false);
       double merged = recall(dir, q -> new KnnFloatVectorQuery("v", vectors[COUNT + q], K),
           q -> TestData.exactTopK(similarity, vectors[COUNT + q], docs, K, i -> true), true);
-      report("float32 " + similarity, multiSegment, merged);
+      report(label + similarity, multiSegment, merged);
     }
   }
 
