@@ -190,10 +190,11 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
     int budget = (int) Math.min(Integer.MAX_VALUE, (long) candidatesPerHit * knnCollector.k());
     budget = Math.max(budget, knnCollector.k());
     int size = forest.entry.size();
-    if (SearchPlan.exactIsCheaper(accepted(acceptDocs, size), size, budget, forest.entry.dimension())) {
+    long accepted = accepted(acceptDocs, size);
+    if (SearchPlan.exactIsCheaper(accepted, size, budget, forest.entry.dimension())) {
       ForestSearcher.scanAll(scorer, collector, acceptOrds);
     } else {
-      new ForestSearcher().search(forest.view(), query, scorer, collector, acceptOrds, budget);
+      new ForestSearcher().search(forest.view(), query, scorer, collector, acceptOrds, budget, accepted);
     }
   }
 

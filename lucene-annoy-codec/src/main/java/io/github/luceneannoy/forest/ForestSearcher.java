@@ -58,17 +58,42 @@ public final class ForestSearcher {
       Bits acceptOrds,
       int budget)
       throws IOException {
+    search(forest, query, scorer, collector, acceptOrds, budget, scorer.maxOrd());
+  }
+
+  /**
+   * As {@link #search(Forest, float[], RandomVectorScorer, KnnCollector, Bits, int)}, knowing that
+   * {@code acceptOrds} accepts at most {@code accepted} ordinals, which lets the search adapt to a
+   * filter (see {@link SearchPlan}): when the leaves it reads accept far fewer vectors than the
+   * filter does overall, the accepted vectors lie away from the query and the search raises its
+   * budget, or, when that would cost more than scoring every accepted vector, scores them all.
+   */
+  public void search(
+      Forest forest,
+      float[] query,
+      RandomVectorScorer scorer,
+      KnnCollector collector,
+      Bits acceptOrds,
+      int budget,
+      long accepted)
+      throws IOException {
     if (leafOrds.length < forest.maxLeafSize()) {
       leafOrds = new int[forest.maxLeafSize()];
     }
+    int dimension = query.length;
     Projection projection = forest.projection();
     if (projection != null) {
       query = projection.project(query, new float[projection.rows()]);
     }
-    int gather = (int) Math.min(scorer.maxOrd(), (long) budget * GATHER_FACTOR);
-    CandidateVotes candidates = gather(forest, query, acceptOrds, gather);
+    SearchPlan plan =
+        new SearchPlan(budget, scorer.maxOrd(), acceptOrds == null ? scorer.maxOrd() : accepted, dimension);
+    CandidateVotes candidates = gather(forest, query, acceptOrds, plan);
+    if (candidates == null) {
+      scanAll(scorer, collector, acceptOrds);
+      return;
+    }
     int[] ranked = candidates.byVotes();
-    int scores = Math.min(budget, ranked.length);
+    int scores = Math.min(plan.budget(), ranked.length);
     for (int i = 0; i < scores; i++) {
       if (collector.earlyTerminated()) {
         return;
@@ -81,17 +106,20 @@ public final class ForestSearcher {
   }
 
   /**
-   * Visits leaves best-first until {@code target} distinct accepted candidates are gathered or
+   * Visits leaves best-first until the plan's target of distinct accepted candidates is gathered or
    * every tree is exhausted, counting for each candidate the trees that put it in a visited leaf.
+   * Returns null when the plan decides that scoring every accepted vector is cheaper.
    */
-  private CandidateVotes gather(Forest forest, float[] query, Bits acceptOrds, int target)
+  private CandidateVotes gather(Forest forest, float[] query, Bits acceptOrds, SearchPlan plan)
       throws IOException {
-    CandidateVotes candidates = new CandidateVotes(target + forest.maxLeafSize());
+    CandidateVotes candidates = new CandidateVotes(plan.gatherTarget() + forest.maxLeafSize());
     queue.clear();
     for (int t = 0; t < forest.numTrees(); t++) {
       queue.push(Float.POSITIVE_INFINITY, forest.root(t));
     }
-    while (queue.size() > 0 && candidates.size() < target) {
+    long entries = 0;
+    long acceptedEntries = 0;
+    while (queue.size() > 0 && candidates.size() < plan.gatherTarget()) {
       long top = queue.pop();
       float priority = NodeQueue.priorityOf(top);
       int ref = NodeQueue.refOf(top);
@@ -113,11 +141,16 @@ public final class ForestSearcher {
         }
       }
       int count = forest.leaf(ref, leafOrds);
+      entries += count;
       for (int i = 0; i < count; i++) {
         int ord = leafOrds[i];
         if (acceptOrds == null || acceptOrds.get(ord)) {
+          acceptedEntries++;
           candidates.add(ord);
         }
+      }
+      if (acceptOrds != null && plan.adapt(entries, acceptedEntries, candidates.size()) == false) {
+        return null;
       }
     }
     return candidates;
