@@ -2,6 +2,8 @@ package io.github.luceneannoy.forest;
 
 import java.io.IOException;
 import org.apache.lucene.search.KnnCollector;
+import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.util.BitSet;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.hnsw.RandomVectorScorer;
 
@@ -162,7 +164,21 @@ public final class ForestSearcher {
    */
   public static void scanAll(RandomVectorScorer scorer, KnnCollector collector, Bits acceptOrds)
       throws IOException {
-    for (int ord = 0; ord < scorer.maxOrd(); ord++) {
+    int size = scorer.maxOrd();
+    if (acceptOrds instanceof BitSet) {
+      // a selective filter: visit its set bits rather than test every ordinal
+      BitSet accepted = (BitSet) acceptOrds;
+      for (int ord = accepted.nextSetBit(0); ord < size; ) {
+        if (collector.earlyTerminated()) {
+          return;
+        }
+        collector.incVisitedCount(1);
+        collector.collect(ord, scorer.score(ord));
+        ord = ord + 1 < accepted.length() ? accepted.nextSetBit(ord + 1) : DocIdSetIterator.NO_MORE_DOCS;
+      }
+      return;
+    }
+    for (int ord = 0; ord < size; ord++) {
       if (acceptOrds != null && acceptOrds.get(ord) == false) {
         continue;
       }
@@ -174,4 +190,5 @@ public final class ForestSearcher {
       collector.collect(ord, score);
     }
   }
+
 }
