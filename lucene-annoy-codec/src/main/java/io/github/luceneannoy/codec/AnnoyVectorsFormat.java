@@ -98,7 +98,7 @@ import org.apache.lucene.index.SegmentWriteState;
  *
  * <p>When the dimension is more than twice {@code projectionDimension} (default 32), the writer
  * learns the leading principal directions of the segment's vectors (uncentered, from a sample of
- * 2,048) and builds the trees on the projected vectors: a split costs {@code P} multiplications
+ * 1,024) and builds the trees on the projected vectors: a split costs {@code P} multiplications
  * instead of {@code dimension}, stores {@code P} bytes, and building is correspondingly faster.
  * Candidates are always scored exactly on the full vectors by the flat format.
  *

@@ -19,10 +19,10 @@ import org.apache.lucene.util.VectorUtil;
  */
 public final class Projection {
   /** Vectors sampled to estimate the second-moment matrix. */
-  static final int SAMPLE = 2048;
+  static final int SAMPLE = 1024;
 
   /** Rounds of subspace iteration; the leading directions converge quickly. */
-  static final int ITERATIONS = 12;
+  static final int ITERATIONS = 8;
 
   private final float[][] rows;
 
@@ -116,31 +116,30 @@ public final class Projection {
     return new Projection(result);
   }
 
-  /** {@code Σ x xᵀ} over an evenly spaced sample of at most {@link #SAMPLE} vectors. */
+  /**
+   * {@code Σ x xᵀ} over an evenly spaced sample of at most {@link #SAMPLE} vectors. The sample is
+   * transposed so that each entry is one dot product of two coordinate columns, the loop Lucene's
+   * {@link VectorUtil} runs fastest.
+   */
   private static double[][] secondMoment(VectorSource vectors, long seed) throws IOException {
     int dim = vectors.dimension();
-    double[][] moment = new double[dim][dim];
     int n = vectors.size();
     int samples = Math.min(n, SAMPLE);
     long start = Math.floorMod(seed, Math.max(1, n));
+    float[][] columns = new float[dim][samples];
     for (int s = 0; s < samples; s++) {
       int ord = (int) ((start + (long) s * n / samples) % n);
       float[] x = vectors.vector(ord);
       for (int i = 0; i < dim; i++) {
-        double xi = x[i];
-        if (xi == 0) {
-          continue;
-        }
-        double[] row = moment[i];
-        // the upper triangle only; mirrored below
-        for (int j = i; j < dim; j++) {
-          row[j] += xi * x[j];
-        }
+        columns[i][s] = x[i];
       }
     }
+    double[][] moment = new double[dim][dim];
     for (int i = 0; i < dim; i++) {
-      for (int j = 0; j < i; j++) {
-        moment[i][j] = moment[j][i];
+      for (int j = i; j < dim; j++) {
+        double m = VectorUtil.dotProduct(columns[i], columns[j]);
+        moment[i][j] = m;
+        moment[j][i] = m;
       }
     }
     return moment;
