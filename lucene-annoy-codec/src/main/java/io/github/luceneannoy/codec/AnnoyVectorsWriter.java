@@ -20,6 +20,7 @@ import org.apache.lucene.index.IndexFileNames;
 import org.apache.lucene.index.MergeState;
 import org.apache.lucene.index.SegmentWriteState;
 import org.apache.lucene.index.Sorter;
+import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.TaskExecutor;
 import org.apache.lucene.store.IndexOutput;
 import org.apache.lucene.util.IOUtils;
@@ -249,7 +250,32 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
 
     @Override
     public void addValue(int docID, T vectorValue) throws IOException {
+      // Checked before anything is buffered, so a refused document leaves the segment as it was
+      // (IndexWriter then marks just that document deleted).
+      if (fieldInfo.getVectorSimilarityFunction() == VectorSimilarityFunction.COSINE && isZero(vectorValue)) {
+        throw new IllegalArgumentException(
+            "field \"" + fieldInfo.name + "\": document " + docID + " of the segment being written"
+                + " has an all-zero vector, and COSINE similarity is undefined for it"
+                + " (Lucene's cosine divides by the norm); leave the vector out or use EUCLIDEAN");
+      }
       flatField.addValue(docID, vectorValue);
+    }
+
+    private static boolean isZero(Object vector) {
+      if (vector instanceof float[]) {
+        for (float x : (float[]) vector) {
+          if (x != 0) {
+            return false;
+          }
+        }
+      } else {
+        for (byte x : (byte[]) vector) {
+          if (x != 0) {
+            return false;
+          }
+        }
+      }
+      return true;
     }
 
     @Override
