@@ -86,7 +86,8 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
 
   @Override
   public KnnFieldVectorsWriter<?> addField(FieldInfo fieldInfo) throws IOException {
-    FieldWriter<?> writer = new FieldWriter<>(fieldInfo, flatWriter.addField(fieldInfo));
+    FieldWriter<?> writer =
+        new FieldWriter<>(fieldInfo, flatWriter.addField(fieldInfo), this::forestBuildBytes);
     fields.add(writer);
     return writer;
   }
@@ -229,7 +230,51 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
 
   @Override
   public long ramBytesUsed() {
-    return SHALLOW_SIZE + flatWriter.ramBytesUsed();
+    long total = SHALLOW_SIZE + flatWriter.ramBytesUsed();
+    for (FieldWriter<?> field : fields) {
+      total += field.forestBytes();
+    }
+    return total;
+  }
+
+  /**
+   * Heap the forest of {@code count} buffered vectors of {@code fieldInfo} will take while it is
+   * built at flush. Each tree holds every ordinal once in its leaves, plus a count per leaf, and
+   * about {@code 2·count/maxLeafSize} split records ({@code 16 + D} bytes); all trees are held
+   * until they are copied into the forest's arrays, hence twice that. A projection adds the
+   * projected vectors. Counting it while the vectors are buffered (as HNSW counts its graph) lets
+   * IndexWriter's flush-by-RAM bound the flush's peak, not just the buffer.
+   */
+  long forestBuildBytes(FieldInfo fieldInfo, int count) {
+    return forestBuildBytes(
+        count,
+        fieldInfo.getVectorDimension(),
+        fieldInfo.getVectorSimilarityFunction(),
+        numTrees,
+        maxLeafSize,
+        projectionDimension);
+  }
+
+  static long forestBuildBytes(
+      int count,
+      int dimension,
+      VectorSimilarityFunction similarity,
+      int numTrees,
+      int maxLeafSize,
+      int projectionDimension) {
+    if (count == 0) {
+      return 0;
+    }
+    boolean projects = projectionDimension > 0 && dimension > 2 * projectionDimension;
+    int splitDimension = projects ? projectionDimension : dimension;
+    int normalDimension = FieldEntry.splitRuleFor(similarity).normalDimension(splitDimension);
+    long leaves = 2L * count / maxLeafSize + 1;
+    long perTree = (count + leaves) * Integer.BYTES + leaves * (16L + normalDimension);
+    long bytes = 2 * numTrees * perTree;
+    if (projects) {
+      bytes += (long) count * (projectionDimension * Float.BYTES + RamUsageEstimator.NUM_BYTES_ARRAY_HEADER);
+    }
+    return bytes;
   }
 
   @Override
@@ -241,11 +286,21 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
   private static final class FieldWriter<T> extends KnnFieldVectorsWriter<T> {
     private final FieldInfo fieldInfo;
     private final FlatFieldVectorsWriter<T> flatField;
+    private final java.util.function.ToLongBiFunction<FieldInfo, Integer> forestBuildBytes;
 
     @SuppressWarnings("unchecked")
-    FieldWriter(FieldInfo fieldInfo, FlatFieldVectorsWriter<?> flatField) {
+    FieldWriter(
+        FieldInfo fieldInfo,
+        FlatFieldVectorsWriter<?> flatField,
+        java.util.function.ToLongBiFunction<FieldInfo, Integer> forestBuildBytes) {
       this.fieldInfo = fieldInfo;
       this.flatField = (FlatFieldVectorsWriter<T>) flatField;
+      this.forestBuildBytes = forestBuildBytes;
+    }
+
+    /** The forest these buffered vectors will need at flush; see {@link #forestBuildBytes}. */
+    long forestBytes() {
+      return forestBuildBytes.applyAsLong(fieldInfo, flatField.getVectors().size());
     }
 
     @Override
@@ -286,7 +341,7 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
 
     @Override
     public long ramBytesUsed() {
-      return flatField.ramBytesUsed();
+      return flatField.ramBytesUsed() + forestBytes();
     }
   }
 }
