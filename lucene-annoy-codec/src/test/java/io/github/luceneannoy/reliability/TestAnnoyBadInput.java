@@ -48,13 +48,7 @@ public class TestAnnoyBadInput extends LuceneTestCase {
         new IndexWriter(
             dir,
             new IndexWriterConfig()
-                .setCodec(
-                    new AnnoyCodec(
-                        // no projection for the 4096-d field: learning one costs seconds
-                        // (a 4096² moment matrix), which this test is not about
-                        field -> field.equals("wide")
-                            ? new AnnoyVectorsFormat(4, 16, 10, 0, 1L)
-                            : new AnnoyVectorsFormat(4, 16, 10))));
+                .setCodec(new AnnoyCodec(new AnnoyVectorsFormat(4, 16, 10))));
     for (int i = 0; i < DOCS; i++) {
       String id = "d" + i;
       Document doc = Corpus.doc(id);
