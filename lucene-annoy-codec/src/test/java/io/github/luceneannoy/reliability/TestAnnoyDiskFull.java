@@ -177,10 +177,14 @@ public class TestAnnoyDiskFull extends LuceneTestCase {
     int rounds = Soak.pick(6, 60);
     IndexWriter writer = new IndexWriter(dir, config(true));
     commitBatches(writer, 1);
+    long firstCommit = dir.sizeInBytes();
     int failures = 0;
     for (int round = 0; round < rounds; round++) {
       long size = dir.sizeInBytes();
-      dir.setMaxSizeInBytes(size + random().nextInt((int) Math.max(1, size / 2)));
+      // a batch (and a merge's temporary copy) needs about twice the first commit's size: with up to
+      // four times that free, some rounds fit and others fill the disk at a random write
+      // (round 0 leaves no room at all, so that the disk surely fills at least once)
+      dir.setMaxSizeInBytes(size + (round == 0 ? 1 : random().nextInt((int) Math.max(1, 4 * firstCommit))));
       List<String> batch = new ArrayList<>();
       try {
         batch = addBatch(writer);
@@ -212,7 +216,7 @@ public class TestAnnoyDiskFull extends LuceneTestCase {
       }
     }
     assertTrue("the disk never filled", failures > 0);
-    System.out.printf("TestAnnoyDiskFull: disk full in %d of %d rounds, recovered each time, %d docs committed%n",
+    System.out.printf(java.util.Locale.ROOT, "TestAnnoyDiskFull: disk full in %d of %d rounds, recovered each time, %d docs committed%n",
         failures, rounds, committed.size());
     assertRecovers(writer, List.of());
   }
@@ -224,7 +228,8 @@ public class TestAnnoyDiskFull extends LuceneTestCase {
     commitBatches(writer, 1);
     int failures = 0;
     for (int round = 0; round < rounds; round++) {
-      dir.setRandomIOExceptionRate(0.2);
+      // per new file: some rounds get through, most do not; round 0 surely fails
+      dir.setRandomIOExceptionRate(round == 0 ? 0.5 : 0.03);
       List<String> batch = new ArrayList<>();
       try {
         batch = addBatch(writer);
@@ -253,7 +258,7 @@ public class TestAnnoyDiskFull extends LuceneTestCase {
       }
     }
     assertTrue("no exception was ever injected", failures > 0);
-    System.out.printf("TestAnnoyDiskFull: random I/O errors broke %d of %d rounds, recovered each time, %d docs committed%n",
+    System.out.printf(java.util.Locale.ROOT, "TestAnnoyDiskFull: random I/O errors broke %d of %d rounds, recovered each time, %d docs committed%n",
         failures, rounds, committed.size());
     assertRecovers(writer, List.of());
   }
