@@ -233,7 +233,7 @@ public class TestAnnoyConcurrentLoad {
       }
       assertEquals(live, reader.numDocs());
       double recall = recall(searcher, new Random(3), 100);
-      System.out.printf("TestAnnoyConcurrentLoad: %d live docs in %d segments, recall@%d %.3f%n",
+      System.out.printf(java.util.Locale.ROOT, "TestAnnoyConcurrentLoad: %d live docs in %d segments, recall@%d %.3f%n",
           live, reader.leaves().size(), K, recall);
       assertTrue("recall " + recall, recall >= 0.95);
     }
@@ -271,8 +271,8 @@ public class TestAnnoyConcurrentLoad {
   }
 
   private void report(double seconds) {
-    StringBuilder line = new StringBuilder(String.format("TestAnnoyConcurrentLoad: %.1f s under load,", seconds));
-    ops.forEach((kind, n) -> line.append(String.format(" %s %.0f/s,", kind, n.sum() / seconds)));
+    StringBuilder line = new StringBuilder(String.format(java.util.Locale.ROOT, "TestAnnoyConcurrentLoad: %.1f s under load,", seconds));
+    ops.forEach((kind, n) -> line.append(String.format(java.util.Locale.ROOT, " %s %.0f/s,", kind, n.sum() / seconds)));
     System.out.println(line);
   }
 

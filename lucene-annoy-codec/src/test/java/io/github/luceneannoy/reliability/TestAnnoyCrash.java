@@ -68,7 +68,7 @@ public class TestAnnoyCrash {
         }
       }
     }
-    System.out.printf(
+    System.out.printf(java.util.Locale.ROOT,
         "TestAnnoyCrash: %d kills survived (%d during a merge), %d committed docs intact, %.1f s%n",
         KILLS, inMerge, committed.size(), (System.nanoTime() - start) / 1e9);
   }
