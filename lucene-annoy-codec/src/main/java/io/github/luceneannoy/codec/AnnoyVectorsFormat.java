@@ -113,6 +113,21 @@ import org.apache.lucene.index.SegmentWriteState;
  * (exact search). The collector's visit limit counts scored vectors, so Lucene's fallback to exact
  * search for selective filters works as with HNSW.
  *
+ * <h2>Input checks</h2>
+ *
+ * <p>Lucene refuses a vector of another dimension, encoding or similarity than its field's, more
+ * dimensions than {@link #MAXIMUM_DIMENSIONS}, and non-finite components. This format also refuses
+ * an all-zero vector on a {@code COSINE} field, when the document is added (Lucene 9.12 accepts it
+ * but its cosine is 0/0, NaN, when scored), and at search time an all-zero {@code COSINE} query and
+ * a query of another dimension, naming the field. A refused document is not indexed; the rest of the
+ * segment is unaffected.
+ *
+ * <h2>Memory</h2>
+ *
+ * <p>The writer's {@code ramBytesUsed} counts the buffered vectors and an estimate of the forest
+ * the flush will build from them (about {@code 2·numTrees·4} bytes per vector plus split records),
+ * so IndexWriter's flush-by-RAM bounds a flush's peak as it does for HNSW, whose graph is counted.
+ *
  * <h2>Version history</h2>
  *
  * <ul>

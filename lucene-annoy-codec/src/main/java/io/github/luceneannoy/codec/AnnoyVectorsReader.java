@@ -19,6 +19,7 @@ import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.IndexFileNames;
 import org.apache.lucene.index.SegmentReadState;
 import org.apache.lucene.index.VectorEncoding;
+import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.KnnCollector;
 import org.apache.lucene.store.ChecksumIndexInput;
 import org.apache.lucene.store.IndexInput;
@@ -144,6 +145,7 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
     if (forest.entry.size() == 0 || forest.entry.encoding() != VectorEncoding.FLOAT32) {
       return;
     }
+    checkQuery(field, forest.entry, target.length, isZero(target));
     search(forest, target, flatReader.getRandomVectorScorer(field, target), knnCollector, acceptDocs);
   }
 
@@ -154,12 +156,47 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
     if (forest.entry.size() == 0 || forest.entry.encoding() != VectorEncoding.BYTE) {
       return;
     }
+    checkQuery(field, forest.entry, target.length, isZero(target));
     RandomVectorScorer scorer = flatReader.getRandomVectorScorer(field, target);
     float[] query = new float[target.length];
     for (int i = 0; i < target.length; i++) {
       query[i] = target[i];
     }
     search(forest, query, scorer, knnCollector, acceptDocs);
+  }
+
+  /**
+   * Refuses, naming the field, a query the flat scorer would answer wrongly or with a bare message:
+   * one of another dimension, or an all-zero query on a COSINE field (its cosine is NaN).
+   */
+  private static void checkQuery(String field, FieldEntry entry, int dimension, boolean zero) {
+    if (dimension != entry.dimension()) {
+      throw new IllegalArgumentException(
+          "field \"" + field + "\": query vector has " + dimension + " dimensions, the field has "
+              + entry.dimension());
+    }
+    if (zero && entry.similarity() == VectorSimilarityFunction.COSINE) {
+      throw new IllegalArgumentException(
+          "field \"" + field + "\": the query vector is all zeros, and COSINE similarity is undefined for it");
+    }
+  }
+
+  private static boolean isZero(float[] v) {
+    for (float x : v) {
+      if (x != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isZero(byte[] v) {
+    for (byte x : v) {
+      if (x != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

@@ -20,6 +20,7 @@ import org.apache.lucene.index.IndexFileNames;
 import org.apache.lucene.index.MergeState;
 import org.apache.lucene.index.SegmentWriteState;
 import org.apache.lucene.index.Sorter;
+import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.TaskExecutor;
 import org.apache.lucene.store.IndexOutput;
 import org.apache.lucene.util.IOUtils;
@@ -85,7 +86,8 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
 
   @Override
   public KnnFieldVectorsWriter<?> addField(FieldInfo fieldInfo) throws IOException {
-    FieldWriter<?> writer = new FieldWriter<>(fieldInfo, flatWriter.addField(fieldInfo));
+    FieldWriter<?> writer =
+        new FieldWriter<>(fieldInfo, flatWriter.addField(fieldInfo), this::forestBuildBytes);
     fields.add(writer);
     return writer;
   }
@@ -228,7 +230,51 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
 
   @Override
   public long ramBytesUsed() {
-    return SHALLOW_SIZE + flatWriter.ramBytesUsed();
+    long total = SHALLOW_SIZE + flatWriter.ramBytesUsed();
+    for (FieldWriter<?> field : fields) {
+      total += field.forestBytes();
+    }
+    return total;
+  }
+
+  /**
+   * Heap the forest of {@code count} buffered vectors of {@code fieldInfo} will take while it is
+   * built at flush. Each tree holds every ordinal once in its leaves, plus a count per leaf, and
+   * about {@code 2·count/maxLeafSize} split records ({@code 16 + D} bytes); all trees are held
+   * until they are copied into the forest's arrays, hence twice that. A projection adds the
+   * projected vectors. Counting it while the vectors are buffered (as HNSW counts its graph) lets
+   * IndexWriter's flush-by-RAM bound the flush's peak, not just the buffer.
+   */
+  long forestBuildBytes(FieldInfo fieldInfo, int count) {
+    return forestBuildBytes(
+        count,
+        fieldInfo.getVectorDimension(),
+        fieldInfo.getVectorSimilarityFunction(),
+        numTrees,
+        maxLeafSize,
+        projectionDimension);
+  }
+
+  static long forestBuildBytes(
+      int count,
+      int dimension,
+      VectorSimilarityFunction similarity,
+      int numTrees,
+      int maxLeafSize,
+      int projectionDimension) {
+    if (count == 0) {
+      return 0;
+    }
+    boolean projects = projectionDimension > 0 && dimension > 2 * projectionDimension;
+    int splitDimension = projects ? projectionDimension : dimension;
+    int normalDimension = FieldEntry.splitRuleFor(similarity).normalDimension(splitDimension);
+    long leaves = 2L * count / maxLeafSize + 1;
+    long perTree = (count + leaves) * Integer.BYTES + leaves * (16L + normalDimension);
+    long bytes = 2 * numTrees * perTree;
+    if (projects) {
+      bytes += (long) count * (projectionDimension * Float.BYTES + RamUsageEstimator.NUM_BYTES_ARRAY_HEADER);
+    }
+    return bytes;
   }
 
   @Override
@@ -240,16 +286,51 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
   private static final class FieldWriter<T> extends KnnFieldVectorsWriter<T> {
     private final FieldInfo fieldInfo;
     private final FlatFieldVectorsWriter<T> flatField;
+    private final java.util.function.ToLongBiFunction<FieldInfo, Integer> forestBuildBytes;
 
     @SuppressWarnings("unchecked")
-    FieldWriter(FieldInfo fieldInfo, FlatFieldVectorsWriter<?> flatField) {
+    FieldWriter(
+        FieldInfo fieldInfo,
+        FlatFieldVectorsWriter<?> flatField,
+        java.util.function.ToLongBiFunction<FieldInfo, Integer> forestBuildBytes) {
       this.fieldInfo = fieldInfo;
       this.flatField = (FlatFieldVectorsWriter<T>) flatField;
+      this.forestBuildBytes = forestBuildBytes;
+    }
+
+    /** The forest these buffered vectors will need at flush; see {@link #forestBuildBytes}. */
+    long forestBytes() {
+      return forestBuildBytes.applyAsLong(fieldInfo, flatField.getVectors().size());
     }
 
     @Override
     public void addValue(int docID, T vectorValue) throws IOException {
+      // Checked before anything is buffered, so a refused document leaves the segment as it was
+      // (IndexWriter then marks just that document deleted).
+      if (fieldInfo.getVectorSimilarityFunction() == VectorSimilarityFunction.COSINE && isZero(vectorValue)) {
+        throw new IllegalArgumentException(
+            "field \"" + fieldInfo.name + "\": document " + docID + " of the segment being written"
+                + " has an all-zero vector, and COSINE similarity is undefined for it"
+                + " (Lucene's cosine divides by the norm); leave the vector out or use EUCLIDEAN");
+      }
       flatField.addValue(docID, vectorValue);
+    }
+
+    private static boolean isZero(Object vector) {
+      if (vector instanceof float[]) {
+        for (float x : (float[]) vector) {
+          if (x != 0) {
+            return false;
+          }
+        }
+      } else {
+        for (byte x : (byte[]) vector) {
+          if (x != 0) {
+            return false;
+          }
+        }
+      }
+      return true;
     }
 
     @Override
@@ -260,7 +341,7 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
 
     @Override
     public long ramBytesUsed() {
-      return flatField.ramBytesUsed();
+      return flatField.ramBytesUsed() + forestBytes();
     }
   }
 }

@@ -88,7 +88,20 @@ public final class Projection {
     if (rows < 1 || rows >= dim) {
       throw new IllegalArgumentException("rows must be in [1, " + (dim - 1) + "], got " + rows);
     }
-    double[][] moment = secondMoment(vectors, seed);
+    int samples = Math.min(vectors.size(), SAMPLE);
+    // Forming the dim×dim moment matrix costs samples·dim²/2 and 8·dim² bytes (128 MiB at 4,096
+    // dimensions, even for a single vector); applying it implicitly, as Σ x (x·b), costs
+    // 2·samples·dim per row and iteration and no matrix. Take the cheaper: the result is the same
+    // up to rounding, and the choice depends only on the sizes, so learning stays deterministic.
+    boolean implicit =
+        2L * ITERATIONS * rows * samples < (long) dim * (samples / 2 + (long) ITERATIONS * rows);
+    return learn(vectors, rows, seed, implicit);
+  }
+
+  /** As {@link #learn(VectorSource, int, long)}, with the moment matrix formed or not. */
+  static Projection learn(VectorSource vectors, int rows, long seed, boolean implicit) throws IOException {
+    int dim = vectors.dimension();
+    double[][] moment = implicit ? null : secondMoment(vectors, seed);
     SplittableRandom random = new SplittableRandom(seed);
     double[][] basis = new double[rows][dim];
     for (double[] row : basis) {
@@ -98,10 +111,15 @@ public final class Projection {
     }
     orthonormalize(basis);
     for (int it = 0; it < ITERATIONS; it++) {
-      double[][] next = new double[rows][dim];
-      for (int r = 0; r < rows; r++) {
-        for (int i = 0; i < dim; i++) {
-          next[r][i] = dot(moment[i], basis[r]);
+      double[][] next;
+      if (implicit) {
+        next = momentTimes(vectors, seed, basis);
+      } else {
+        next = new double[rows][dim];
+        for (int r = 0; r < rows; r++) {
+          for (int i = 0; i < dim; i++) {
+            next[r][i] = dot(moment[i], basis[r]);
+          }
         }
       }
       orthonormalize(next);
@@ -114,6 +132,38 @@ public final class Projection {
       }
     }
     return new Projection(result);
+  }
+
+  /**
+   * {@code (Σ x xᵀ)·b} for each row {@code b} of {@code basis}, as {@code Σ x (x·b)} over the same
+   * sample as {@link #secondMoment}, without forming the matrix.
+   */
+  private static double[][] momentTimes(VectorSource vectors, long seed, double[][] basis) throws IOException {
+    int dim = vectors.dimension();
+    double[][] out = new double[basis.length][dim];
+    double[] dots = new double[basis.length];
+    int n = vectors.size();
+    int samples = Math.min(n, SAMPLE);
+    long start = Math.floorMod(seed, Math.max(1, n));
+    for (int s = 0; s < samples; s++) {
+      int ord = (int) ((start + (long) s * n / samples) % n);
+      float[] x = vectors.vector(ord);
+      for (int r = 0; r < basis.length; r++) {
+        double d = 0;
+        for (int i = 0; i < dim; i++) {
+          d += x[i] * basis[r][i];
+        }
+        dots[r] = d;
+      }
+      for (int r = 0; r < basis.length; r++) {
+        double d = dots[r];
+        double[] row = out[r];
+        for (int i = 0; i < dim; i++) {
+          row[i] += d * x[i];
+        }
+      }
+    }
+    return out;
   }
 
   /**

@@ -1,0 +1,230 @@
+package io.github.luceneannoy.reliability;
+
+import io.github.luceneannoy.codec.AnnoyCodec;
+import io.github.luceneannoy.codec.AnnoyVectorsFormat;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.KnnByteVectorField;
+import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnByteVectorQuery;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.tests.util.LuceneTestCase;
+
+/**
+ * Bad input at index and at query time: each is refused with an exception whose message names the
+ * field (or the component) and the expected and actual values, and nothing already indexed is
+ * damaged. Several are refused by Lucene before the codec sees them; the test pins their messages
+ * so a Lucene upgrade that loses them is noticed.
+ */
+public class TestAnnoyBadInput extends LuceneTestCase {
+  private static final int DOCS = 300;
+  private static final String COSINE = "cos";
+  private static final String BYTES = "bytes";
+  private static final int BYTE_DIM = 8;
+
+  private Directory dir;
+  private IndexWriter writer;
+  private final List<String> ids = new ArrayList<>();
+
+  @Override
+  public void setUp() throws Exception {
+    super.setUp();
+    dir = newDirectory();
+    writer =
+        new IndexWriter(
+            dir,
+            new IndexWriterConfig()
+                .setCodec(new AnnoyCodec(new AnnoyVectorsFormat(4, 16, 10))));
+    for (int i = 0; i < DOCS; i++) {
+      String id = "d" + i;
+      Document doc = Corpus.doc(id);
+      float[] v = Corpus.vector(id);
+      doc.add(new KnnFloatVectorField(COSINE, v, VectorSimilarityFunction.COSINE));
+      byte[] b = new byte[BYTE_DIM];
+      for (int j = 0; j < BYTE_DIM; j++) {
+        b[j] = (byte) Math.round(v[j] * 10);
+      }
+      doc.add(new KnnByteVectorField(BYTES, b, VectorSimilarityFunction.EUCLIDEAN));
+      writer.addDocument(doc);
+      ids.add(id);
+    }
+    writer.commit();
+  }
+
+  @Override
+  public void tearDown() throws Exception {
+    // whatever was refused, the writer goes on: commit, then check nothing was lost or damaged
+    writer.commit();
+    writer.close();
+    IndexState.assertHolds(dir, ids, List.of(), random());
+    dir.close();
+    super.tearDown();
+  }
+
+  private static void assertMessage(Exception e, String... parts) {
+    for (String part : parts) {
+      assertTrue("message lacks \"" + part + "\": " + e.getMessage(), e.getMessage().contains(part));
+    }
+  }
+
+  private void expectRefused(Document doc, String... parts) {
+    IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> writer.addDocument(doc));
+    assertMessage(e, parts);
+  }
+
+  private static Document with(String id, Field field) {
+    Document doc = new Document();
+    doc.add(new StringField(Corpus.ID, id, Field.Store.YES));
+    doc.add(field);
+    return doc;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // index time
+
+  public void testWrongDimension() {
+    expectRefused(
+        with("bad", new KnnFloatVectorField(Corpus.VECTOR, new float[Corpus.DIM - 3], VectorSimilarityFunction.EUCLIDEAN)),
+        "\"" + Corpus.VECTOR + "\"", "vector dimension=" + Corpus.DIM, "inconsistent vector dimension=" + (Corpus.DIM - 3));
+  }
+
+  public void testTooManyDimensions() throws IOException {
+    float[] big = new float[AnnoyVectorsFormat.MAXIMUM_DIMENSIONS + 1];
+    big[0] = 1;
+    expectRefused(with("bad", new KnnFloatVectorField("huge", big, VectorSimilarityFunction.EUCLIDEAN)),
+        "[huge]", "<= [4096]", "got 4097");
+    // the limit itself is accepted (Lucene's HNSW stops at 1024) and searchable
+    float[] limit = new float[AnnoyVectorsFormat.MAXIMUM_DIMENSIONS];
+    limit[7] = 1;
+    writer.addDocument(with("wide", new KnnFloatVectorField("wide", limit, VectorSimilarityFunction.EUCLIDEAN)));
+    ids.add("wide");
+    writer.commit();
+    try (DirectoryReader reader = DirectoryReader.open(dir)) {
+      TopDocs hits = new IndexSearcher(reader).search(new KnnFloatVectorQuery("wide", limit, 1), 1);
+      assertEquals(1, hits.scoreDocs.length);
+    }
+  }
+
+  public void testNonFiniteComponents() {
+    // Lucene checks in the field's constructor: the component's index and value are named
+    for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+      float[] v = Corpus.vector("x");
+      v[5] = bad;
+      IllegalArgumentException e = expectThrows(IllegalArgumentException.class,
+          () -> new KnnFloatVectorField(Corpus.VECTOR, v, VectorSimilarityFunction.EUCLIDEAN));
+      assertMessage(e, "non-finite", "vector[5]=" + bad);
+      e = expectThrows(IllegalArgumentException.class, () -> new KnnFloatVectorQuery(Corpus.VECTOR, v, 5));
+      assertMessage(e, "non-finite", "vector[5]=" + bad);
+    }
+  }
+
+  /**
+   * Lucene 9.12 accepts an all-zero vector on a COSINE field, but cannot score it (its cosine is
+   * 0/0: NaN, or an assertion error with assertions on). The Annoy format refuses it when the
+   * document is added, naming the field, and refuses an all-zero COSINE query likewise.
+   */
+  public void testZeroVectorWithCosine() throws IOException {
+    expectRefused(with("zero", new KnnFloatVectorField(COSINE, new float[Corpus.DIM], VectorSimilarityFunction.COSINE)),
+        "field \"" + COSINE + "\"", "all-zero vector", "COSINE");
+    writer.commit();
+    try (DirectoryReader reader = DirectoryReader.open(dir)) {
+      IndexSearcher searcher = new IndexSearcher(reader);
+      // the refused document is not there, not even half-indexed
+      assertEquals(0, searcher.count(new TermQuery(new Term(Corpus.ID, "zero"))));
+      IllegalArgumentException e = expectThrows(IllegalArgumentException.class,
+          () -> searcher.search(new KnnFloatVectorQuery(COSINE, new float[Corpus.DIM], 5), 5));
+      assertMessage(e, "field \"" + COSINE + "\"", "all zeros", "COSINE");
+      // other similarities have no such problem: a zero query on a EUCLIDEAN field is answered
+      TopDocs hits = searcher.search(new KnnFloatVectorQuery(Corpus.VECTOR, new float[Corpus.DIM], 5), 5);
+      assertEquals(5, hits.scoreDocs.length);
+      assertFalse(Float.isNaN(hits.scoreDocs[0].score));
+    }
+    // a zero vector on a EUCLIDEAN field is an ordinary vector
+    writer.addDocument(with("origin", new KnnFloatVectorField(Corpus.VECTOR, new float[Corpus.DIM], VectorSimilarityFunction.EUCLIDEAN)));
+    ids.add("origin");
+  }
+
+  public void testByteVectorsWhereFloatsAreExpectedAndBack() {
+    expectRefused(with("bad", new KnnByteVectorField(Corpus.VECTOR, new byte[Corpus.DIM], VectorSimilarityFunction.EUCLIDEAN)),
+        "\"" + Corpus.VECTOR + "\"", "vector encoding=FLOAT32", "inconsistent", "vector encoding=BYTE");
+    expectRefused(with("bad", new KnnFloatVectorField(BYTES, new float[BYTE_DIM], VectorSimilarityFunction.EUCLIDEAN)),
+        "\"" + BYTES + "\"", "vector encoding=BYTE", "inconsistent", "vector encoding=FLOAT32");
+  }
+
+  public void testOtherSimilarityOnTheSameField() {
+    expectRefused(with("bad", new KnnFloatVectorField(Corpus.VECTOR, Corpus.vector("x"), VectorSimilarityFunction.COSINE)),
+        "\"" + Corpus.VECTOR + "\"", "similarity function=EUCLIDEAN", "similarity function=COSINE");
+  }
+
+  public void testInvalidTuningParameters() {
+    assertInvalid(() -> new AnnoyVectorsFormat(0, 64, 40), "numTrees", "[1, 1024]", "got 0");
+    assertInvalid(() -> new AnnoyVectorsFormat(1025, 64, 40), "numTrees", "got 1025");
+    assertInvalid(() -> new AnnoyVectorsFormat(32, 0, 40), "maxLeafSize", "got 0");
+    assertInvalid(() -> new AnnoyVectorsFormat(32, (1 << 16) + 1, 40), "maxLeafSize", "got 65537");
+    assertInvalid(() -> new AnnoyVectorsFormat(32, 64, -1), "candidatesPerHit", "got -1");
+    assertInvalid(() -> new AnnoyVectorsFormat(32, 64, (1 << 20) + 1), "candidatesPerHit", "got 1048577");
+    assertInvalid(() -> new AnnoyVectorsFormat(32, 64, 40, -1, 0L), "projectionDimension", "[0, 1024]", "got -1");
+    assertInvalid(() -> new AnnoyVectorsFormat(32, 64, 40, 1025, 0L), "projectionDimension", "got 1025");
+  }
+
+  private static void assertInvalid(ThrowingRunnable constructor, String... parts) {
+    assertMessage(expectThrows(IllegalArgumentException.class, constructor), parts);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // query time
+
+  public void testQueryOfWrongDimension() throws IOException {
+    try (DirectoryReader reader = DirectoryReader.open(dir)) {
+      IndexSearcher searcher = new IndexSearcher(reader);
+      IllegalArgumentException e = expectThrows(IllegalArgumentException.class,
+          () -> searcher.search(new KnnFloatVectorQuery(Corpus.VECTOR, new float[] {1, 2, 3}, 5), 5));
+      assertMessage(e, "field \"" + Corpus.VECTOR + "\"", "3 dimensions", "has " + Corpus.DIM);
+      e = expectThrows(IllegalArgumentException.class,
+          () -> searcher.search(new KnnByteVectorQuery(BYTES, new byte[] {1, 2}, 5), 5));
+      assertMessage(e, "field \"" + BYTES + "\"", "2 dimensions", "has " + BYTE_DIM);
+    }
+  }
+
+  public void testQueryOfTheOtherEncoding() throws IOException {
+    try (DirectoryReader reader = DirectoryReader.open(dir)) {
+      IndexSearcher searcher = new IndexSearcher(reader);
+      IllegalStateException e = expectThrows(IllegalStateException.class,
+          () -> searcher.search(new KnnByteVectorQuery(Corpus.VECTOR, new byte[Corpus.DIM], 5), 5));
+      assertMessage(e, "(FLOAT32)", "field " + Corpus.VECTOR, "expected=BYTE");
+      e = expectThrows(IllegalStateException.class,
+          () -> searcher.search(new KnnFloatVectorQuery(BYTES, new float[BYTE_DIM], 5), 5));
+      assertMessage(e, "(BYTE)", "field " + BYTES, "expected=FLOAT32");
+    }
+  }
+
+  /**
+   * A field without vectors (a keyword field, or no field at all) gives no hits and no exception:
+   * Lucene's contract for every vector format, since a field may have vectors in some segments only.
+   */
+  public void testQueryOnAFieldWithoutVectors() throws IOException {
+    try (DirectoryReader reader = DirectoryReader.open(dir)) {
+      IndexSearcher searcher = new IndexSearcher(reader);
+      for (Query q : List.of(
+          new KnnFloatVectorQuery(Corpus.COLOUR, new float[Corpus.DIM], 5),
+          new KnnFloatVectorQuery("missing", new float[Corpus.DIM], 5),
+          new KnnByteVectorQuery("missing", new byte[Corpus.DIM], 5))) {
+        assertEquals(q.toString(), 0, searcher.search(q, 5).scoreDocs.length);
+      }
+    }
+  }
+}
