@@ -6,6 +6,7 @@ import io.github.luceneannoy.examples.bench.BenchReport;
 import io.github.luceneannoy.examples.bench.Benchmark;
 import io.github.luceneannoy.examples.bench.Dataset;
 import io.github.luceneannoy.examples.bench.DatasetLoader;
+import io.github.luceneannoy.examples.bench.FilteredPlot;
 import io.github.luceneannoy.examples.bench.FormatUnderTest;
 import io.github.luceneannoy.examples.bench.RecallQpsPlot;
 import java.io.PrintStream;
@@ -147,6 +148,7 @@ final class BenchCommand implements Callable<Integer> {
     BenchReport.writeCsv(out.resolve("results.csv"), results);
     if (filteredMode != null) {
       BenchReport.writeFilteredCsv(out.resolve("filtered.csv"), results);
+      FilteredPlot.write(out.resolve("filtered-qps.svg"), "filtered k-NN: " + data.name(), results);
     }
     RecallQpsPlot.write(out.resolve("recall-qps.svg"), "recall@" + k + " vs QPS: " + data.name(), results, k);
     BenchReport.writeMarkdown(out.resolve("report.md"), config, results, "recall-qps.svg");

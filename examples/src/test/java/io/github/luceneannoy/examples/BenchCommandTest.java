@@ -47,6 +47,20 @@ public class BenchCommandTest {
     String svg = Files.readString(out.resolve("recall-qps.svg"));
     assertTrue(svg.startsWith("<svg") && svg.contains("annoy, 1 thread") && svg.contains("hnsw, 1 thread"));
 
+    // the filtered mode: random filters only, as TEXMEX files carry no labels
+    Path filteredOut = temp.newFolder("filtered").toPath();
+    String filtered =
+        run("bench", "--base", dir.resolve("base.fvecs").toString(), "--queries", dir.resolve("query.fvecs").toString(),
+            "--candidates", "50", "--fanouts", "100", "--filtered", "--filter-queries", "10",
+            "--filter-candidates", "40", "--filter-fanouts", "40", "--out", filteredOut.toString());
+    assertTrue(filtered, filtered.contains("random 0.5%"));
+    List<String> filteredCsv = Files.readAllLines(filteredOut.resolve("filtered.csv"));
+    assertEquals("header plus 4 filters for 2 formats", 9, filteredCsv.size());
+    for (String line : filteredCsv.subList(1, filteredCsv.size())) {
+      assertTrue(line, Double.parseDouble(line.split(",")[5]) >= 0.8);
+    }
+    assertTrue(Files.readString(filteredOut.resolve("filtered-qps.svg")).contains("random 50.0%"));
+
     // the second run reads the cached ground truth instead of recomputing it
     String again =
         run("bench", "--base", dir.resolve("base.fvecs").toString(), "--queries", dir.resolve("query.fvecs").toString(),

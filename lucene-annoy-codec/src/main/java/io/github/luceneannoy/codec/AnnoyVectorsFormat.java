@@ -96,7 +96,9 @@ import org.apache.lucene.index.SegmentWriteState;
  *
  * <h2>Projection</h2>
  *
- * <p>When the dimension is more than twice {@code projectionDimension} (default 32), the writer
+ * <p>When the dimension is more than twice {@code projectionDimension} (default 32), and the
+ * similarity is EUCLIDEAN or COSINE (inner-product ranking depends on the full vectors' norms, which
+ * a projection changes), the writer
  * learns the leading principal directions of the segment's vectors (uncentered, from a sample of
  * 1,024) and builds the trees on the projected vectors: a split costs {@code P} multiplications
  * instead of {@code dimension}, stores {@code P} bytes, and building is correspondingly faster.

@@ -104,11 +104,14 @@ public final class ForestBuilder {
 
   /**
    * Whether vectors of {@code dimension} coordinates are projected before splitting: when they have
-   * more than twice the projection's coordinates. Below that a projection saves little work and
-   * loses a large share of the variance of data without much structure.
+   * more than twice the projection's coordinates, and the rule is not {@link
+   * SplitRule#INNER_PRODUCT}. Below that size a projection saves little work and loses a large share
+   * of the variance of data without much structure. Inner product ranks by the full vectors' norms,
+   * which a projection changes: measured, recall@10 at defaults fell to 0.94 for some seeds on
+   * 256-dimension data, so those fields split in their own coordinates.
    */
   public boolean projects(int dimension) {
-    return projectionDimension > 0 && dimension > 2 * projectionDimension;
+    return projectionDimension > 0 && dimension > 2 * projectionDimension && rule != SplitRule.INNER_PRODUCT;
   }
 
   private OnHeapForest concatenate(Projection projection, int normalDimension, TreeBuilder.Tree[] trees) {

@@ -80,8 +80,13 @@ public class TestAnnoyRecall extends LuceneTestCase {
     assertProjectedRecall(VectorSimilarityFunction.COSINE);
   }
 
-  public void testProjectedMaximumInnerProduct() throws IOException {
-    assertProjectedRecall(VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT);
+  /** Inner-product fields are not projected: their 256 coordinates are split as they are. */
+  public void testHighDimensionMaximumInnerProduct() throws IOException {
+    assertFalse(new io.github.luceneannoy.forest.ForestBuilder(
+            FieldEntry.splitRuleFor(VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT), 1, 1,
+            AnnoyVectorsFormat.DEFAULT_PROJECTION_DIMENSION, 0)
+        .projects(256));
+    assertFloatRecall(VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT, 256, "256-d float32 ");
   }
 
   private void assertProjectedRecall(VectorSimilarityFunction similarity) throws IOException {

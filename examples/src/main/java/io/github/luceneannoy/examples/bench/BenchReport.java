@@ -200,6 +200,7 @@ public final class BenchReport {
       for (String row : filteredRows(results, "| %s | %.1f%% | %s | %s | %.4f | %.0f |")) {
         md.append(row).append('\n');
       }
+      md.append("\n![filtered queries per second and recall](filtered-qps.svg)\n");
     }
     Files.writeString(file, md, StandardCharsets.UTF_8);
   }
