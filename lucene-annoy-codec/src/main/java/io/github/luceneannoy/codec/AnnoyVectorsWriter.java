@@ -3,6 +3,7 @@ package io.github.luceneannoy.codec;
 import io.github.luceneannoy.forest.ForestBuilder;
 import io.github.luceneannoy.forest.OnHeapForest;
 import io.github.luceneannoy.forest.Projection;
+import io.github.luceneannoy.forest.SplitRule;
 import io.github.luceneannoy.forest.VectorSource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -265,9 +266,10 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
     if (count == 0) {
       return 0;
     }
-    boolean projects = projectionDimension > 0 && dimension > 2 * projectionDimension;
+    SplitRule rule = FieldEntry.splitRuleFor(similarity);
+    boolean projects = ForestBuilder.projects(rule, projectionDimension, dimension);
     int splitDimension = projects ? projectionDimension : dimension;
-    int normalDimension = FieldEntry.splitRuleFor(similarity).normalDimension(splitDimension);
+    int normalDimension = rule.normalDimension(splitDimension);
     long leaves = 2L * count / maxLeafSize + 1;
     long perTree = (count + leaves) * Integer.BYTES + leaves * (16L + normalDimension);
     long bytes = 2 * numTrees * perTree;

@@ -111,6 +111,11 @@ public final class ForestBuilder {
    * 256-dimension data, so those fields split in their own coordinates.
    */
   public boolean projects(int dimension) {
+    return projects(rule, projectionDimension, dimension);
+  }
+
+  /** As {@link #projects(int)}, for a builder with this rule and projection dimension. */
+  public static boolean projects(SplitRule rule, int projectionDimension, int dimension) {
     return projectionDimension > 0 && dimension > 2 * projectionDimension && rule != SplitRule.INNER_PRODUCT;
   }
 
