@@ -16,7 +16,7 @@ import java.util.Map;
  * recall, so speed and recall can be compared filter by filter.
  */
 public final class FilteredPlot {
-  private static final int COLUMN = 110;
+  private static final int COLUMN = 135;
   private static final int LEFT = 80;
   private static final int TOP = 40;
   private static final int PLOT_HEIGHT = 360;
