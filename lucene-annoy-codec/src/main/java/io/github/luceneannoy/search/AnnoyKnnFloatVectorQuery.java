@@ -30,10 +30,7 @@ public class AnnoyKnnFloatVectorQuery extends KnnFloatVectorQuery {
    */
   public AnnoyKnnFloatVectorQuery(String field, float[] target, int k, Query filter, int candidatesPerHit) {
     super(field, target, k, filter);
-    if (candidatesPerHit < 1) {
-      throw new IllegalArgumentException("candidatesPerHit must be >= 1, got " + candidatesPerHit);
-    }
-    this.candidatesPerHit = candidatesPerHit;
+    this.candidatesPerHit = BudgetedKnnCollector.checkCandidatesPerHit(candidatesPerHit);
   }
 
   public int getCandidatesPerHit() {

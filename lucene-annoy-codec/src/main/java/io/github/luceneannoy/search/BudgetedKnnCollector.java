@@ -20,11 +20,19 @@ public final class BudgetedKnnCollector implements KnnCollector {
    * @param candidatesPerHit distinct candidates to score per requested hit, at least 1
    */
   public BudgetedKnnCollector(KnnCollector in, int candidatesPerHit) {
+    this.in = in;
+    this.candidatesPerHit = checkCandidatesPerHit(candidatesPerHit);
+  }
+
+  /**
+   * Returns {@code candidatesPerHit} if it is a valid per-query budget (at least 1), else throws an
+   * {@link IllegalArgumentException} naming the value. The one check every budgeted query uses.
+   */
+  public static int checkCandidatesPerHit(int candidatesPerHit) {
     if (candidatesPerHit < 1) {
       throw new IllegalArgumentException("candidatesPerHit must be >= 1, got " + candidatesPerHit);
     }
-    this.in = in;
-    this.candidatesPerHit = candidatesPerHit;
+    return candidatesPerHit;
   }
 
   /** The budget: distinct candidates to score per requested hit. */
