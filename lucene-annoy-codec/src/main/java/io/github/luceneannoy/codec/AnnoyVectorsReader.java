@@ -2,7 +2,7 @@ package io.github.luceneannoy.codec;
 
 import io.github.luceneannoy.forest.ForestSearcher;
 import io.github.luceneannoy.forest.Projection;
-import io.github.luceneannoy.forest.SearchPlan;
+import io.github.luceneannoy.forest.SketchBook;
 import io.github.luceneannoy.search.BudgetedKnnCollector;
 import java.io.IOException;
 import java.util.HashMap;
@@ -228,10 +228,11 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
     budget = Math.max(budget, knnCollector.k());
     int size = forest.entry.size();
     long accepted = accepted(acceptDocs, size);
-    if (SearchPlan.exactIsCheaper(accepted, size, budget, forest.entry.dimension())) {
+    OffHeapForest view = forest.view();
+    if (ForestSearcher.exactIsCheaper(view, accepted, size, budget, knnCollector.k(), forest.entry.dimension())) {
       ForestSearcher.scanAll(scorer, collector, acceptOrds);
     } else {
-      new ForestSearcher().search(forest.view(), query, scorer, collector, acceptOrds, budget, accepted);
+      new ForestSearcher().search(view, query, scorer, collector, acceptOrds, budget, accepted);
     }
   }
 
@@ -260,6 +261,7 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
       total += RamUsageEstimator.shallowSizeOf(forest) + RamUsageEstimator.sizeOf(forest.entry.roots());
       if (forest.projection != null) {
         total += (long) forest.projection.rows() * forest.projection.columns() * Float.BYTES;
+        total += 2L * forest.projection.rows() * Float.BYTES;
       }
     }
     return total;
@@ -276,12 +278,23 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
     final Projection projection;
     final IndexInput splits;
     final IndexInput leaves;
+    final SketchBook sketchBook;
+    final IndexInput sketchRecords;
 
     FieldForest(FieldEntry entry, IndexInput data) throws IOException {
       this.entry = entry;
       this.projection = readProjection(entry, data);
       this.splits = data.slice("annoy-splits", entry.splitsOffset(), entry.splitsLength());
       this.leaves = data.slice("annoy-leaves", entry.leavesOffset(), entry.leavesLength());
+      if (entry.sketchesLength() > 0) {
+        IndexInput section = data.slice("annoy-sketches", entry.sketchesOffset(), entry.sketchesLength());
+        this.sketchBook = OffHeapSketches.readBook(section, entry.projectionRows());
+        long bookBytes = section.getFilePointer();
+        this.sketchRecords = section.slice("annoy-sketch-records", bookBytes, entry.sketchesLength() - bookBytes);
+      } else {
+        this.sketchBook = null;
+        this.sketchRecords = null;
+      }
     }
 
     /**
@@ -302,11 +315,15 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
           }
         }
       }
-      return new Projection(rows);
+      return new Projection(rows, entry.normalDimension());
     }
 
     OffHeapForest view() {
-      return new OffHeapForest(entry, projection, splits.clone(), leaves.clone());
+      OffHeapSketches sketches =
+          sketchBook == null
+              ? null
+              : new OffHeapSketches(entry.splitRule(), sketchBook, sketchRecords.clone(), entry.size());
+      return new OffHeapForest(entry, projection, sketches, splits.clone(), leaves.clone());
     }
   }
 }

@@ -2,6 +2,8 @@ package io.github.luceneannoy.codec;
 
 import io.github.luceneannoy.forest.ForestBuilder;
 import io.github.luceneannoy.forest.OnHeapForest;
+import io.github.luceneannoy.forest.OnHeapSketches;
+import io.github.luceneannoy.forest.SketchBook;
 import io.github.luceneannoy.forest.Projection;
 import io.github.luceneannoy.forest.SplitRule;
 import io.github.luceneannoy.forest.VectorSource;
@@ -42,6 +44,7 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
   private final int maxLeafSize;
   private final int candidatesPerHit;
   private final int projectionDimension;
+  private final int sketchDimension;
   private final long seed;
   private final List<FieldWriter<?>> fields = new ArrayList<>();
   private IndexOutput meta;
@@ -55,9 +58,11 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
       int maxLeafSize,
       int candidatesPerHit,
       int projectionDimension,
+      int sketchDimension,
       long seed)
       throws IOException {
     this.projectionDimension = projectionDimension;
+    this.sketchDimension = sketchDimension;
     this.flatWriter = flatWriter;
     this.numTrees = numTrees;
     this.maxLeafSize = maxLeafSize;
@@ -135,7 +140,7 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
       throws IOException {
     var rule = FieldEntry.splitRuleFor(fieldInfo.getVectorSimilarityFunction());
     OnHeapForest forest =
-        new ForestBuilder(rule, numTrees, maxLeafSize, projectionDimension, seed).build(vectors, executor);
+        new ForestBuilder(rule, numTrees, maxLeafSize, projectionDimension, sketchDimension, seed).build(vectors, executor);
 
     long projectionOffset = data.alignFilePointer(Float.BYTES);
     Projection projection = forest.projection();
@@ -149,6 +154,11 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
     long leavesOffset = data.getFilePointer();
     writeLeaves(forest);
     long leavesLength = data.getFilePointer() - leavesOffset;
+    long sketchesOffset = data.alignFilePointer(Float.BYTES);
+    if (forest.sketches() != null) {
+      writeSketches(forest.sketches());
+    }
+    long sketchesLength = data.getFilePointer() - sketchesOffset;
 
     int[] roots = new int[forest.numTrees()];
     for (int t = 0; t < roots.length; t++) {
@@ -173,6 +183,8 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
             splitsLength,
             leavesOffset,
             leavesLength,
+            sketchesOffset,
+            sketchesLength,
             roots)
         .write(meta);
   }
@@ -185,6 +197,26 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
         row.putFloat(projection.get(r, c));
       }
       data.writeBytes(row.array(), row.position());
+    }
+  }
+
+  private void writeSketches(OnHeapSketches sketches) throws IOException {
+    SketchBook book = sketches.book();
+    int rows = book.dimension();
+    for (int c = 0; c < rows; c++) {
+      data.writeInt(Float.floatToIntBits(book.center(c)));
+    }
+    for (int c = 0; c < rows; c++) {
+      data.writeInt(Float.floatToIntBits(book.step(c)));
+    }
+    ByteBuffer record = ByteBuffer.allocate((int) FieldEntry.sketchRecordBytes(rows)).order(ByteOrder.LITTLE_ENDIAN);
+    for (int ord = 0; ord < sketches.size(); ord++) {
+      record.clear();
+      for (int c = 0; c < rows; c++) {
+        record.put(sketches.code(ord, c));
+      }
+      record.putFloat(sketches.residual(ord));
+      data.writeBytes(record.array(), record.position());
     }
   }
 
@@ -253,7 +285,8 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
         fieldInfo.getVectorSimilarityFunction(),
         numTrees,
         maxLeafSize,
-        projectionDimension);
+        projectionDimension,
+        sketchDimension);
   }
 
   static long forestBuildBytes(
@@ -262,7 +295,8 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
       VectorSimilarityFunction similarity,
       int numTrees,
       int maxLeafSize,
-      int projectionDimension) {
+      int projectionDimension,
+      int sketchDimension) {
     if (count == 0) {
       return 0;
     }
@@ -275,6 +309,8 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
     long bytes = 2 * numTrees * perTree;
     if (projects) {
       bytes += (long) count * (projectionDimension * Float.BYTES + RamUsageEstimator.NUM_BYTES_ARRAY_HEADER);
+      int sketchRows = ForestBuilder.sketchRows(projectionDimension, sketchDimension, dimension);
+      bytes += (long) count * FieldEntry.sketchRecordBytes(sketchRows);
     }
     return bytes;
   }

@@ -33,7 +33,22 @@ record FieldEntry(
     long splitsLength,
     long leavesOffset,
     long leavesLength,
+    long sketchesOffset,
+    long sketchesLength,
     int[] roots) {
+
+  /** Bytes of one sketch record: the code's bytes and the residual length. */
+  static long sketchRecordBytes(int projectionRows) {
+    return projectionRows + (long) Float.BYTES;
+  }
+
+  /**
+   * Bytes of the sketch section of a field with sketches: the code book (two floats per row), then
+   * one record per vector.
+   */
+  static long sketchesBytes(int projectionRows, int size) {
+    return projectionRows == 0 ? 0 : 2L * Float.BYTES * projectionRows + size * sketchRecordBytes(projectionRows);
+  }
 
   /** Bytes of one split record: two children, the offset, the scale and the normal's bytes. */
   static long splitRecordBytes(int normalDimension) {
@@ -79,6 +94,8 @@ record FieldEntry(
     out.writeVLong(splitsLength);
     out.writeVLong(leavesOffset);
     out.writeVLong(leavesLength);
+    out.writeVLong(sketchesOffset);
+    out.writeVLong(sketchesLength);
     for (int root : roots) {
       out.writeInt(root);
     }
@@ -111,6 +128,8 @@ record FieldEntry(
     long splitsLength = in.readVLong();
     long leavesOffset = in.readVLong();
     long leavesLength = in.readVLong();
+    long sketchesOffset = in.readVLong();
+    long sketchesLength = in.readVLong();
     if (numTrees < 0 || numTrees > AnnoyVectorsFormat.MAXIMUM_NUM_TREES) {
       throw corrupt(field + "invalid number of trees " + numTrees, resource);
     }
@@ -150,9 +169,15 @@ record FieldEntry(
       throw corrupt(field + "projection section of " + projectionLength + " bytes for " + projectionRows + " rows", resource);
     }
     checkSection(field + "projection", projectionOffset, projectionLength, dataLength, resource);
-    int splitDimension = projectionRows == 0 ? dimension : projectionRows;
-    if (normalDimension != rule.normalDimension(splitDimension)) {
-      throw corrupt(field + "normal dimension " + normalDimension + " for dimension " + splitDimension, resource);
+    boolean validNormal =
+        projectionRows == 0
+            ? normalDimension == rule.normalDimension(dimension)
+            : rule != SplitRule.INNER_PRODUCT && normalDimension >= 1 && normalDimension <= projectionRows;
+    if (validNormal == false) {
+      throw corrupt(
+          field + "normal dimension " + normalDimension + " for dimension " + dimension + " and projection rows "
+              + projectionRows,
+          resource);
     }
     if (numSplits < 0 || splitsLength != numSplits * splitRecordBytes(normalDimension)) {
       throw corrupt(field + "split section of " + splitsLength + " bytes for " + numSplits + " nodes", resource);
@@ -161,6 +186,17 @@ record FieldEntry(
     checkSection(field + "leaf", leavesOffset, leavesLength, dataLength, resource);
     if (leavesLength % Integer.BYTES != 0 || leavesLength / Integer.BYTES > Integer.MAX_VALUE) {
       throw corrupt(field + "invalid leaf section length " + leavesLength, resource);
+    }
+    // a projected field has sketches, or not when its segment was small; others never
+    if (sketchesLength != 0 && sketchesLength != sketchesBytes(projectionRows, size)) {
+      throw corrupt(
+          field + "sketch section of " + sketchesLength + " bytes for " + size + " vectors of " + projectionRows + " rows",
+          resource);
+    }
+    checkSection(field + "sketch", sketchesOffset, sketchesLength, dataLength, resource);
+    if (projectionRows > 0 && sketchesLength == 0 && normalDimension != projectionRows) {
+      // without sketches, every projected coordinate is a split coordinate
+      throw corrupt(field + "projection of " + projectionRows + " rows for splits of " + normalDimension, resource);
     }
     long leafInts = leavesLength / Integer.BYTES;
     for (int root : roots) {
@@ -173,7 +209,7 @@ record FieldEntry(
     return new FieldEntry(
         info.number, encoding, similarity, dimension, size, rule, maxLeafSize, candidatesPerHit,
         seed, projectionRows, projectionOffset, projectionLength, normalDimension, numSplits, splitsOffset, splitsLength, leavesOffset, leavesLength,
-        roots);
+        sketchesOffset, sketchesLength, roots);
   }
 
   private static void checkSection(

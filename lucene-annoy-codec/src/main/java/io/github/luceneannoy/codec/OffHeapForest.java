@@ -28,10 +28,13 @@ final class OffHeapForest implements Forest {
   private int expanded;
 
   private final Projection projection;
+  private final OffHeapSketches sketches;
 
-  OffHeapForest(FieldEntry entry, Projection projection, IndexInput splits, IndexInput leaves) {
+  OffHeapForest(
+      FieldEntry entry, Projection projection, OffHeapSketches sketches, IndexInput splits, IndexInput leaves) {
     this.entry = entry;
     this.projection = projection;
+    this.sketches = sketches;
     this.splits = splits;
     this.leaves = leaves;
     this.recordBytes = FieldEntry.splitRecordBytes(entry.normalDimension());
@@ -42,6 +45,11 @@ final class OffHeapForest implements Forest {
   @Override
   public Projection projection() {
     return projection;
+  }
+
+  @Override
+  public OffHeapSketches sketches() {
+    return sketches;
   }
 
   @Override

@@ -21,6 +21,12 @@ public interface Forest {
    */
   Projection projection();
 
+  /**
+   * The sketches of the vectors, or null when the forest has none (it has them exactly when it has
+   * a {@link #projection()}).
+   */
+  Sketches sketches();
+
   /** Number of trees. */
   int numTrees();
 

@@ -20,6 +20,7 @@ public final class ForestBuilder {
   private final int maxLeafSize;
   private final long seed;
   private final int projectionDimension;
+  private final int sketchDimension;
 
   /** A builder that splits in the vectors' own space (no projection). */
   public ForestBuilder(SplitRule rule, int numTrees, int maxLeafSize, long seed) {
@@ -35,6 +36,22 @@ public final class ForestBuilder {
    * @param seed forest seed
    */
   public ForestBuilder(SplitRule rule, int numTrees, int maxLeafSize, int projectionDimension, long seed) {
+    this(rule, numTrees, maxLeafSize, projectionDimension, 0, seed);
+  }
+
+  /**
+   * As {@link #ForestBuilder(SplitRule, int, int, int, long)}, with sketches of {@code
+   * sketchDimension} projected coordinates (at least {@code projectionDimension}, and fewer than
+   * half the vectors' dimension) for projected fields of at least {@link #SKETCH_MIN_VECTORS}
+   * vectors; 0 for no sketches.
+   */
+  public ForestBuilder(
+      SplitRule rule, int numTrees, int maxLeafSize, int projectionDimension, int sketchDimension, long seed) {
+    if (sketchDimension != 0 && sketchDimension < projectionDimension) {
+      throw new IllegalArgumentException(
+          "sketchDimension must be 0 or >= projectionDimension " + projectionDimension + ", got " + sketchDimension);
+    }
+    this.sketchDimension = sketchDimension;
     if (projectionDimension < 0) {
       throw new IllegalArgumentException("projectionDimension must be >= 0, got " + projectionDimension);
     }
@@ -71,14 +88,23 @@ public final class ForestBuilder {
    */
   public OnHeapForest build(VectorSource vectors, TaskExecutor executor) throws IOException {
     Projection projection = null;
+    OnHeapSketches sketches = null;
     if (projects(vectors.dimension()) && vectors.size() > 0) {
-      projection = Projection.learn(vectors, projectionDimension, seed);
-      vectors = projection.applyOnHeap(vectors);
+      if (sketches(vectors.size())) {
+        int rows = sketchRows(projectionDimension, sketchDimension, vectors.dimension());
+        projection = Projection.learn(vectors, rows, seed).withSplitRows(projectionDimension);
+        float[][] splitCoordinates = new float[vectors.size()][];
+        sketches = OnHeapSketches.build(rule, vectors, projection, splitCoordinates);
+        vectors = new ArrayVectorSource(splitCoordinates);
+      } else {
+        projection = Projection.learn(vectors, projectionDimension, seed);
+        vectors = projection.applyOnHeap(vectors);
+      }
     }
     int normalDimension = rule.normalDimension(vectors.dimension());
     if (vectors.size() == 0) {
       return new OnHeapForest(
-          null, normalDimension, maxLeafSize, new int[0], 0, new int[0], new float[0], new float[0], new byte[0], new int[0], 0);
+          null, null, normalDimension, maxLeafSize, new int[0], 0, new int[0], new float[0], new float[0], new byte[0], new int[0], 0);
     }
     VectorSource prepared = rule.prepare(vectors);
     if (prepared.dimension() != normalDimension) {
@@ -99,7 +125,7 @@ public final class ForestBuilder {
       }
       trees = executor.invokeAll(tasks).toArray(trees);
     }
-    return concatenate(projection, normalDimension, trees);
+    return concatenate(projection, sketches, normalDimension, trees);
   }
 
   /**
@@ -114,12 +140,35 @@ public final class ForestBuilder {
     return projects(rule, projectionDimension, dimension);
   }
 
+  /**
+   * Smallest number of vectors that gets sketches. Learning the wider projection costs about as
+   * much as projecting ten thousand vectors of it (measured, 784 dimensions, 128 rows: 0.9 s
+   * against 0.26 s for 32 rows), and a small segment's exact scores are few and cheap anyway; a
+   * small flushed segment is soon merged, and the merge sketches it.
+   */
+  public static final int SKETCH_MIN_VECTORS = 16_384;
+
+  /** Whether a projected field of {@code size} vectors gets sketches. */
+  public boolean sketches(int size) {
+    return sketchDimension > 0 && size >= SKETCH_MIN_VECTORS;
+  }
+
+  /**
+   * Projected coordinates kept per sketch: {@code sketchDimension}, but fewer than half the
+   * dimension (beyond that a sketch is no longer small next to the vector), and never fewer than
+   * the split coordinates, which come first.
+   */
+  public static int sketchRows(int projectionDimension, int sketchDimension, int dimension) {
+    return Math.max(projectionDimension, Math.min(sketchDimension, (dimension - 1) / 2));
+  }
+
   /** As {@link #projects(int)}, for a builder with this rule and projection dimension. */
   public static boolean projects(SplitRule rule, int projectionDimension, int dimension) {
     return projectionDimension > 0 && dimension > 2 * projectionDimension && rule != SplitRule.INNER_PRODUCT;
   }
 
-  private OnHeapForest concatenate(Projection projection, int normalDimension, TreeBuilder.Tree[] trees) {
+  private OnHeapForest concatenate(
+      Projection projection, OnHeapSketches sketches, int normalDimension, TreeBuilder.Tree[] trees) {
     long totalSplits = 0;
     long totalLeaves = 0;
     for (TreeBuilder.Tree tree : trees) {
@@ -154,7 +203,7 @@ public final class ForestBuilder {
       leafBase += tree.leavesLength();
     }
     return new OnHeapForest(
-        projection, normalDimension, maxLeafSize, roots, splitBase, children, offsets, scales, normals, leaves, leafBase);
+        projection, sketches, normalDimension, maxLeafSize, roots, splitBase, children, offsets, scales, normals, leaves, leafBase);
   }
 
   private static int shift(int ref, int splitBase, int leafBase) {

@@ -1,10 +1,15 @@
 package io.github.luceneannoy.forest;
 
 import java.io.IOException;
+import java.util.Arrays;
 import org.apache.lucene.search.KnnCollector;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.util.BitSet;
 import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.FixedBitSet;
+import org.apache.lucene.util.LongHeap;
+import org.apache.lucene.util.NumericUtils;
+import org.apache.lucene.util.SparseFixedBitSet;
 import org.apache.lucene.util.hnsw.RandomVectorScorer;
 
 /**
@@ -36,6 +41,19 @@ public final class ForestSearcher {
    * per hit from 0.949 to 0.974), for the price of visiting more leaves, which are cheap.
    */
   static final int GATHER_FACTOR = 3;
+
+  /**
+   * With sketches: gathered candidates are ranked by their sketches and scored in that order, at
+   * least one in this many of the budget, then until as many again in a row failed to enter the
+   * top hits, at most the budget. Measured on Fashion-MNIST (sketches of 128 coordinates): at 20
+   * candidates per hit, recall@10 0.966 from about 40 exact scores, where votes needed 400 for
+   * 0.955; on clustered data with noise in every direction, which sketches describe poorly, the
+   * scoring goes on longer (recall 0.97 where a fixed eighth of the budget gave 0.80).
+   */
+  static final int SKETCH_RESCORE_DIVISOR = 8;
+
+  /** Up to this many ordinals, a query marks the candidates it has seen in a dense bit set. */
+  private static final int DENSE_SEEN_LIMIT = 1 << 18;
 
   private final NodeQueue queue = new NodeQueue();
   private final int[] children = new int[2];
@@ -83,9 +101,31 @@ public final class ForestSearcher {
       leafOrds = new int[forest.maxLeafSize()];
     }
     int dimension = query.length;
+    float[] fullQuery = query;
+    float[] projectedQuery = null;
     Projection projection = forest.projection();
     if (projection != null) {
-      query = projection.project(query, new float[projection.rows()]);
+      projectedQuery = projection.project(query, new float[projection.rows()]);
+      query = Arrays.copyOf(projectedQuery, projection.splitRows());
+    }
+    Sketches sketches = forest.sketches();
+    if (sketches != null) {
+      int rescored = rescored(budget, collector.k());
+      SearchPlan plan =
+          new SearchPlan(
+              rescored,
+              scorer.maxOrd(),
+              acceptOrds == null ? scorer.maxOrd() : accepted,
+              dimension,
+              (double) GATHER_FACTOR * budget / rescored,
+              true);
+      int[] ranked = gatherSketched(forest, query, new SketchScorer(sketches, fullQuery, projectedQuery), acceptOrds, plan, scorer.maxOrd());
+      if (ranked == null) {
+        scanAll(scorer, collector, acceptOrds);
+        return;
+      }
+      scoreUntilStable(ranked, plan.budget(), plan.budget(), scorer, collector);
+      return;
     }
     SearchPlan plan =
         new SearchPlan(budget, scorer.maxOrd(), acceptOrds == null ? scorer.maxOrd() : accepted, dimension);
@@ -95,7 +135,53 @@ public final class ForestSearcher {
       return;
     }
     int[] ranked = candidates.byVotes();
-    int scores = Math.min(plan.budget(), ranked.length);
+    scoreInOrder(ranked, Math.min(plan.budget(), ranked.length), scorer, collector);
+  }
+
+  /**
+   * Scores {@code ranked} in order, at least {@code minimum} of them, then until {@code patience}
+   * in a row did not enter the collector's top hits: sketches that rank well stop the search
+   * early, sketches of data they describe poorly (variance spread over many directions) make it
+   * score more.
+   */
+  private static void scoreUntilStable(
+      int[] ranked, int minimum, int patience, RandomVectorScorer scorer, KnnCollector collector)
+      throws IOException {
+    int misses = 0;
+    for (int i = 0; i < ranked.length; i++) {
+      if (collector.earlyTerminated() || (i >= minimum && misses >= patience)) {
+        return;
+      }
+      int ord = ranked[i];
+      float competitive = collector.minCompetitiveSimilarity();
+      float score = scorer.score(ord);
+      collector.incVisitedCount(1);
+      collector.collect(ord, score);
+      misses = score > competitive ? 0 : misses + 1;
+    }
+  }
+
+  /** Candidates scored exactly out of a sketched search's budget. */
+  static int rescored(int budget, int k) {
+    return Math.max(k, (budget + SKETCH_RESCORE_DIVISOR - 1) / SKETCH_RESCORE_DIVISOR);
+  }
+
+  /**
+   * Whether scoring every accepted vector is expected to be cheaper than searching {@code forest}
+   * with {@code budget} for {@code k} hits (see {@link SearchPlan}).
+   *
+   * @param accepted how many vectors the filter (and live documents) accept, at most {@code size}
+   * @param size how many vectors the segment holds
+   */
+  public static boolean exactIsCheaper(Forest forest, long accepted, long size, int budget, int k, int dimension) {
+    if (forest.sketches() == null) {
+      return SearchPlan.exactIsCheaper(accepted, size, budget, dimension);
+    }
+    return SearchPlan.exactIsCheaper(accepted, size, rescored(budget, k), (long) GATHER_FACTOR * budget, dimension);
+  }
+
+  private static void scoreInOrder(int[] ranked, int scores, RandomVectorScorer scorer, KnnCollector collector)
+      throws IOException {
     for (int i = 0; i < scores; i++) {
       if (collector.earlyTerminated()) {
         return;
@@ -122,26 +208,7 @@ public final class ForestSearcher {
     long entries = 0;
     long acceptedEntries = 0;
     while (queue.size() > 0 && candidates.size() < plan.gatherTarget()) {
-      long top = queue.pop();
-      float priority = NodeQueue.priorityOf(top);
-      int ref = NodeQueue.refOf(top);
-      while (NodeRefs.isLeaf(ref) == false) {
-        float margin = forest.split(ref, query, children);
-        int near = margin > 0 ? children[1] : children[0];
-        int far = margin > 0 ? children[0] : children[1];
-        float nearPriority = Math.min(priority, Math.abs(margin));
-        queue.push(Math.min(priority, -Math.abs(margin)), far);
-        if (queue.topPriority() > nearPriority) {
-          // another subtree is now more promising: continue there, as a full pop would
-          queue.push(nearPriority, near);
-          top = queue.pop();
-          priority = NodeQueue.priorityOf(top);
-          ref = NodeQueue.refOf(top);
-        } else {
-          priority = nearPriority;
-          ref = near;
-        }
-      }
+      int ref = descendToLeaf(forest, query);
       int count = forest.leaf(ref, leafOrds);
       entries += count;
       for (int i = 0; i < count; i++) {
@@ -156,6 +223,92 @@ public final class ForestSearcher {
       }
     }
     return candidates;
+  }
+
+  /**
+   * Pops the most promising subtree and descends from it to a leaf, pushing the far side of every
+   * split on the way; returns the leaf.
+   */
+  private int descendToLeaf(Forest forest, float[] query) throws IOException {
+    long top = queue.pop();
+    float priority = NodeQueue.priorityOf(top);
+    int ref = NodeQueue.refOf(top);
+    while (NodeRefs.isLeaf(ref) == false) {
+      float margin = forest.split(ref, query, children);
+      int near = margin > 0 ? children[1] : children[0];
+      int far = margin > 0 ? children[0] : children[1];
+      float nearPriority = Math.min(priority, Math.abs(margin));
+      queue.push(Math.min(priority, -Math.abs(margin)), far);
+      if (queue.topPriority() > nearPriority) {
+        // another subtree is now more promising: continue there, as a full pop would
+        queue.push(nearPriority, near);
+        top = queue.pop();
+        priority = NodeQueue.priorityOf(top);
+        ref = NodeQueue.refOf(top);
+      } else {
+        priority = nearPriority;
+        ref = near;
+      }
+    }
+    return ref;
+  }
+
+  /**
+   * Visits leaves best-first, estimating the distance of each new accepted candidate from its
+   * sketch, until the plan's target of distinct candidates is reached or the trees are exhausted.
+   * Returns the plan's number of best estimated candidates, best first, or null when the plan
+   * decides that scoring every accepted vector is cheaper.
+   */
+  private int[] gatherSketched(
+      Forest forest, float[] query, SketchScorer estimates, Bits acceptOrds, SearchPlan plan, int maxOrd)
+      throws IOException {
+    BitSet seen = maxOrd <= DENSE_SEEN_LIMIT ? new FixedBitSet(maxOrd) : new SparseFixedBitSet(maxOrd);
+    // the best estimated candidates the budget may score: the whole budget, should the estimates
+    // rank so poorly that the scoring never settles
+    int capacity = plan.budget() * SKETCH_RESCORE_DIVISOR;
+    LongHeap best = new LongHeap(capacity);
+    queue.clear();
+    for (int t = 0; t < forest.numTrees(); t++) {
+      queue.push(Float.POSITIVE_INFINITY, forest.root(t));
+    }
+    long entries = 0;
+    long acceptedEntries = 0;
+    int gathered = 0;
+    while (queue.size() > 0 && gathered < plan.gatherTarget()) {
+      int ref = descendToLeaf(forest, query);
+      int count = forest.leaf(ref, leafOrds);
+      entries += count;
+      for (int i = 0; i < count; i++) {
+        int ord = leafOrds[i];
+        if (acceptOrds == null || acceptOrds.get(ord)) {
+          acceptedEntries++;
+          if (seen.getAndSet(ord) == false) {
+            gathered++;
+            float threshold =
+                best.size() < capacity ? Float.POSITIVE_INFINITY : -NumericUtils.sortableIntToFloat((int) (best.top() >> 32));
+            float estimate = estimates.distance(ord, threshold);
+            if (estimate < threshold) {
+              best.insertWithOverflow(((long) NumericUtils.floatToSortableInt(-estimate) << 32) | ord);
+            }
+          }
+        }
+      }
+      if (acceptOrds != null && plan.adapt(entries, acceptedEntries, gathered) == false) {
+        return null;
+      }
+      if (plan.budget() * SKETCH_RESCORE_DIVISOR > capacity) {
+        // the plan raised its budget: keep more of the best estimates
+        capacity = plan.budget() * SKETCH_RESCORE_DIVISOR;
+        LongHeap larger = new LongHeap(capacity);
+        larger.pushAll(best);
+        best = larger;
+      }
+    }
+    int[] ranked = new int[best.size()];
+    for (int i = ranked.length - 1; i >= 0; i--) {
+      ranked[i] = (int) best.pop();
+    }
+    return ranked;
   }
 
   /**

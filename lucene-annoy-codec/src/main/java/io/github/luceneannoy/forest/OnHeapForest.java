@@ -12,6 +12,7 @@ package io.github.luceneannoy.forest;
  */
 public final class OnHeapForest implements Forest {
   private final Projection projection;
+  private final OnHeapSketches sketches;
   private final int normalDimension;
   private final int maxLeafSize;
   private final int[] roots;
@@ -25,6 +26,7 @@ public final class OnHeapForest implements Forest {
 
   OnHeapForest(
       Projection projection,
+      OnHeapSketches sketches,
       int normalDimension,
       int maxLeafSize,
       int[] roots,
@@ -36,6 +38,7 @@ public final class OnHeapForest implements Forest {
       int[] leaves,
       int leavesLength) {
     this.projection = projection;
+    this.sketches = sketches;
     this.normalDimension = normalDimension;
     this.maxLeafSize = maxLeafSize;
     this.roots = roots;
@@ -51,6 +54,11 @@ public final class OnHeapForest implements Forest {
   @Override
   public Projection projection() {
     return projection;
+  }
+
+  @Override
+  public OnHeapSketches sketches() {
+    return sketches;
   }
 
   @Override

@@ -6,12 +6,14 @@ package io.github.luceneannoy.forest;
  *
  * <ul>
  *   <li>Exact scan: one distance per accepted vector.
- *   <li>Forest: the budget's distances, plus gathering {@link ForestSearcher#GATHER_FACTOR} times
- *       the budget in accepted candidates. When a fraction {@code r} of the leaf entries read is
- *       accepted, gathering a candidate reads about {@code 1/r} entries; an entry costs a bit test
- *       and, when accepted, a hash-table update: {@link #ENTRY_NANOS} against a distance of {@link
- *       #DISTANCE_NANOS_PER_DIMENSION} per dimension plus a fixed {@link #DISTANCE_FIXED_NANOS}
- *       (measured on the project's benchmark machine, Java 17, scalar kernels).
+ *   <li>Forest: the distances it scores, plus gathering a multiple of them in accepted candidates
+ *       ({@link ForestSearcher#GATHER_FACTOR} times with votes, more with sketches, which also
+ *       cost an estimate of {@link #ESTIMATE_NANOS} per candidate gathered). When a fraction {@code
+ *       r} of the leaf entries read is accepted, gathering a candidate reads about {@code 1/r}
+ *       entries; an entry costs a bit test and, when accepted, a table update: {@link
+ *       #ENTRY_NANOS} against a distance of {@link #DISTANCE_NANOS_PER_DIMENSION} per dimension plus
+ *       a fixed {@link #DISTANCE_FIXED_NANOS} (measured on the project's benchmark machine, Java 17,
+ *       scalar kernels).
  * </ul>
  *
  * <p>Before the search, {@code r} is taken to be the filter's overall selectivity ({@link
@@ -26,6 +28,8 @@ public final class SearchPlan {
   static final double ENTRY_NANOS = 10;
   static final double DISTANCE_NANOS_PER_DIMENSION = 0.5;
   static final double DISTANCE_FIXED_NANOS = 20;
+  /** A sketch estimate, most of them given up after the first block of coordinates. */
+  static final double ESTIMATE_NANOS = 60;
   /** Leaf entries read per distinct candidate gathered, duplicates across trees included. */
   static final double ENTRIES_PER_CANDIDATE = 1.5;
   /** Largest factor by which a filter far from the query raises the budget. */
@@ -33,10 +37,12 @@ public final class SearchPlan {
   /** Leaf entries read before the local acceptance rate is first trusted. */
   static final int FIRST_CHECK_ENTRIES = 1024;
 
+  private final double gatherFactor;
   private final int baseBudget;
   private final int size;
   private final long accepted;
   private final double entryCost;
+  private final double gatherCost;
   private int budget;
   private int gatherTarget;
   private long nextCheck = FIRST_CHECK_ENTRIES;
@@ -48,6 +54,16 @@ public final class SearchPlan {
    * @param dimension the vectors' dimension
    */
   SearchPlan(int budget, int size, long accepted, int dimension) {
+    this(budget, size, accepted, dimension, ForestSearcher.GATHER_FACTOR, false);
+  }
+
+  /**
+   * As {@link #SearchPlan(int, int, long, int)}, gathering {@code gatherFactor} candidates per
+   * candidate scored, each estimated from its sketch when {@code sketched}.
+   */
+  SearchPlan(int budget, int size, long accepted, int dimension, double gatherFactor, boolean sketched) {
+    this.gatherFactor = gatherFactor;
+    this.gatherCost = sketched ? estimateCost(dimension) : 0;
     this.baseBudget = budget;
     this.size = size;
     this.accepted = Math.max(1, Math.min(size, accepted));
@@ -65,7 +81,7 @@ public final class SearchPlan {
 
   private void setBudget(int newBudget) {
     budget = newBudget;
-    gatherTarget = (int) Math.min(Math.min(size, accepted), (long) newBudget * ForestSearcher.GATHER_FACTOR);
+    gatherTarget = (int) Math.min(Math.min(size, accepted), (long) Math.ceil(newBudget * gatherFactor));
   }
 
   /**
@@ -85,13 +101,33 @@ public final class SearchPlan {
     if (boosted > budget) {
       setBudget(boosted);
     }
-    double remaining = budget + Math.max(0, gatherTarget - gathered) * ENTRIES_PER_CANDIDATE / localRate * entryCost;
+    double remaining =
+        budget + Math.max(0, gatherTarget - gathered) * (ENTRIES_PER_CANDIDATE / localRate * entryCost + gatherCost);
     return remaining <= accepted;
   }
 
   /** What reading one leaf entry costs, in distances of vectors of {@code dimension}. */
   static double entryCost(int dimension) {
     return ENTRY_NANOS / (DISTANCE_FIXED_NANOS + DISTANCE_NANOS_PER_DIMENSION * dimension);
+  }
+
+  /** What estimating a candidate from its sketch costs, in distances of vectors of {@code dimension}. */
+  static double estimateCost(int dimension) {
+    return ESTIMATE_NANOS / (DISTANCE_FIXED_NANOS + DISTANCE_NANOS_PER_DIMENSION * dimension);
+  }
+
+  /**
+   * As {@link #exactIsCheaper(long, long, long, int)} for a forest with sketches, which scores
+   * {@code scored} candidates exactly out of {@code gathered} ranked by their sketches.
+   */
+  public static boolean exactIsCheaper(long accepted, long size, long scored, long gathered, int dimension) {
+    if (accepted <= scored || size <= scored) {
+      return true;
+    }
+    double target = Math.min(accepted, (double) gathered);
+    double entriesRead = target * ENTRIES_PER_CANDIDATE * size / accepted;
+    double forestCost = scored + entriesRead * entryCost(dimension) + target * estimateCost(dimension);
+    return accepted <= forestCost;
   }
 
   /**

@@ -257,6 +257,7 @@ public class TestAnnoyCorruption extends LuceneTestCase {
     assertMetaRejected(r -> r.splitsLength += 4, "split section of");
     assertMetaRejected(r -> r.leavesOffset += 1L << 40, "leaf section");
     assertMetaRejected(r -> r.leavesLength += 2, "invalid leaf section length");
+    assertMetaRejected(r -> r.sketchesLength += 5, "sketch section of 5 bytes for " + DOCS_PER_SEGMENT + " vectors of 0 rows");
     assertMetaRejected(r -> r.rule = 0, "split rule 0 does not match similarity COSINE");
     assertMetaRejected(r -> r.similarity = 0, "similarity EUCLIDEAN != field info's COSINE");
     assertMetaRejected(r -> r.similarity = 9, "invalid similarity id 9");
@@ -667,6 +668,8 @@ public class TestAnnoyCorruption extends LuceneTestCase {
     long splitsLength;
     long leavesOffset;
     long leavesLength;
+    long sketchesOffset;
+    long sketchesLength;
     int[] roots;
 
     int leafInts() {
@@ -709,6 +712,8 @@ public class TestAnnoyCorruption extends LuceneTestCase {
       r.splitsLength = in.readVLong();
       r.leavesOffset = in.readVLong();
       r.leavesLength = in.readVLong();
+      r.sketchesOffset = in.readVLong();
+      r.sketchesLength = in.readVLong();
       r.roots = new int[r.numTrees];
       for (int t = 0; t < r.numTrees; t++) {
         r.roots[t] = in.readInt();
@@ -746,6 +751,8 @@ public class TestAnnoyCorruption extends LuceneTestCase {
       out.writeVLong(splitsLength);
       out.writeVLong(leavesOffset);
       out.writeVLong(leavesLength);
+      out.writeVLong(sketchesOffset);
+      out.writeVLong(sketchesLength);
       for (int root : roots) {
         out.writeInt(root);
       }

@@ -58,7 +58,8 @@ public class TestAnnoyRamAccounting extends LuceneTestCase {
 
   private static long estimate(AnnoyVectorsFormat format, int dim, VectorSimilarityFunction similarity, int count) {
     return AnnoyVectorsWriter.forestBuildBytes(
-        count, dim, similarity, format.numTrees(), format.maxLeafSize(), format.projectionDimension());
+        count, dim, similarity, format.numTrees(), format.maxLeafSize(), format.projectionDimension(),
+        format.sketchDimension());
   }
 
   public void testBufferedVectorsAndForestAreReported() throws IOException {

@@ -259,6 +259,11 @@ public class TestForestSearcher extends LuceneTestCase {
     }
 
     @Override
+    public Sketches sketches() {
+      return in.sketches();
+    }
+
+    @Override
     public int numTrees() {
       return in.numTrees();
     }

@@ -1,0 +1,27 @@
+package io.github.luceneannoy.forest;
+
+import java.io.IOException;
+
+/**
+ * One sketch per vector of a projected forest: a cheap stand-in for the vector that ranks the
+ * candidates the trees yield, so that only the most promising ones are scored exactly.
+ *
+ * <p>A sketch describes the vector {@code x} as Euclidean distances see it, or for an {@link
+ * SplitRule#ANGULAR angular} forest the unit vector {@code x/|x|}, whose Euclidean distances rank
+ * like cosines. It holds the {@link SketchBook} code of the vector's projection {@code Px} and the
+ * length {@code r = |x - PᵀPx|} of what the projection leaves out.
+ */
+public interface Sketches {
+
+  /** The code book of the sketches. */
+  SketchBook book();
+
+  /** The forest's split rule: whether sketches describe the vectors or their directions. */
+  SplitRule rule();
+
+  /**
+   * Reads the code of {@code ord} into {@code code} (of {@link SketchBook#dimension()} bytes) and
+   * returns the length the projection leaves out.
+   */
+  float read(int ord, byte[] code) throws IOException;
+}

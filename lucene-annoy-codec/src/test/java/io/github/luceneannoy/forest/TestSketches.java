@@ -1,0 +1,182 @@
+package io.github.luceneannoy.forest;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Random;
+import java.util.stream.IntStream;
+import org.apache.lucene.tests.util.LuceneTestCase;
+
+/** Sketches: encoding, the estimate's ranking and early exit, angular sketches, the builder's policy. */
+public class TestSketches extends LuceneTestCase {
+
+  public void testEncodingRoundsWithinHalfAStepAndClampsOutside() {
+    SketchBook book = new SketchBook(new float[] {10f, -2f}, new float[] {0.5f, 0.01f});
+    byte[] code = new byte[2];
+    Random random = random();
+    for (int i = 0; i < 1000; i++) {
+      float[] p = {10f + (random.nextFloat() * 2 - 1) * 63f, -2f + (random.nextFloat() * 2 - 1) * 1.27f};
+      book.encode(p, code);
+      for (int c = 0; c < 2; c++) {
+        double decoded = book.center(c) + (double) book.step(c) * code[c];
+        assertEquals("coordinate " + c + " of " + Arrays.toString(p), p[c], decoded, book.step(c) / 2 + 1e-5);
+      }
+    }
+    book.encode(new float[] {1e6f, -1e6f}, code);
+    assertEquals(SketchBook.LEVELS, code[0]);
+    assertEquals(-SketchBook.LEVELS, code[1]);
+  }
+
+  public void testBookRefusesStepsThatCannotDecode() {
+    expectThrows(IllegalArgumentException.class, () -> new SketchBook(new float[] {0}, new float[] {0}));
+    expectThrows(IllegalArgumentException.class, () -> new SketchBook(new float[] {0}, new float[] {Float.NaN}));
+    expectThrows(IllegalArgumentException.class, () -> new SketchBook(new float[] {0, 1}, new float[] {1}));
+  }
+
+  public void testFourAtATimeProjectsExactlyAsOneAtATime() throws IOException {
+    Random random = random();
+    float[][] vectors = ForestTestUtil.gaussianVectors(random, 64, 97);
+    Projection projection = Projection.learn(source(vectors), 1 + random.nextInt(40), random.nextLong());
+    float[][] four = new float[4][projection.rows()];
+    for (int i = 0; i + 3 < vectors.length; i += 4) {
+      projection.project4(vectors[i], vectors[i + 1], vectors[i + 2], vectors[i + 3], four);
+      for (int j = 0; j < 4; j++) {
+        float[] one = projection.project(vectors[i + j], new float[projection.rows()]);
+        assertArrayEquals(one, four[j], 0f);
+      }
+    }
+  }
+
+  /**
+   * On data whose variance lies mostly in a few directions, the candidates best ranked by their
+   * sketches hold the true nearest neighbours: what lets the searcher score one in eight.
+   */
+  public void testEstimatesRankTrueNeighboursFirst() throws IOException {
+    for (SplitRule rule : new SplitRule[] {SplitRule.EUCLIDEAN, SplitRule.ANGULAR}) {
+      Random random = random();
+      int dim = 96;
+      float[][] vectors = lowRankVectors(random, 3000, dim, 12);
+      Projection projection = Projection.learn(source(vectors), 32, random.nextLong()).withSplitRows(8);
+      float[][] split = new float[vectors.length][];
+      OnHeapSketches sketches = OnHeapSketches.build(rule, source(vectors), projection, split);
+      ForestTestUtil.Similarity exact =
+          rule == SplitRule.ANGULAR ? TestSketches::cosine : ForestTestUtil::euclideanScore;
+      double found = 0;
+      int queries = 30;
+      for (int q = 0; q < queries; q++) {
+        float[] query = lowRankVectors(random, 1, dim, 12)[0];
+        int[] truth = ForestTestUtil.bruteForceTopK(vectors, query, 10, null, exact);
+        SketchScorer scorer = new SketchScorer(sketches, query, projection.project(query, new float[32]));
+        float[] estimates = new float[vectors.length];
+        for (int ord = 0; ord < vectors.length; ord++) {
+          estimates[ord] = scorer.distance(ord);
+        }
+        Integer[] order = IntStream.range(0, vectors.length).boxed().toArray(Integer[]::new);
+        Arrays.sort(order, Comparator.comparingDouble(o -> estimates[o]));
+        int[] best = Arrays.stream(order, 0, 40).mapToInt(Integer::intValue).toArray();
+        for (int t : truth) {
+          if (IntStream.of(best).anyMatch(b -> b == t)) {
+            found++;
+          }
+        }
+      }
+      double recall = found / (queries * 10.0);
+      // measured 0.99-1.0; estimates of random order would find 40/3000 of them
+      assertTrue(rule + ": recall of the top 40 estimates " + recall, recall >= 0.9);
+    }
+  }
+
+  public void testEarlyExitOnlyWhenTheThresholdIsReached() throws IOException {
+    Random random = random();
+    float[][] vectors = lowRankVectors(random, 500, 80, 8);
+    Projection projection = Projection.learn(source(vectors), 39, random.nextLong()).withSplitRows(10);
+    OnHeapSketches sketches =
+        OnHeapSketches.build(SplitRule.EUCLIDEAN, source(vectors), projection, new float[vectors.length][]);
+    float[] query = vectors[random.nextInt(vectors.length)].clone();
+    SketchScorer scorer = new SketchScorer(sketches, query, projection.project(query, new float[39]));
+    for (int ord = 0; ord < vectors.length; ord++) {
+      float full = scorer.distance(ord);
+      float threshold = full * (random.nextFloat() * 2);
+      float partial = scorer.distance(ord, threshold);
+      if (full < threshold) {
+        assertEquals(full, partial, 0f);
+      } else {
+        assertTrue(partial + " below threshold " + threshold, partial >= threshold);
+      }
+    }
+  }
+
+  public void testAngularSketchesDescribeDirectionsOnly() throws IOException {
+    Random random = random();
+    float[][] vectors = lowRankVectors(random, 200, 70, 6);
+    float[][] scaled = ForestTestUtil.deepCopy(vectors);
+    for (int i = 0; i < scaled.length; i += 2) {
+      for (int d = 0; d < scaled[i].length; d++) {
+        scaled[i][d] *= 8;
+      }
+    }
+    Projection projection = Projection.learn(source(vectors), 20, 7).withSplitRows(5);
+    OnHeapSketches a = OnHeapSketches.build(SplitRule.ANGULAR, source(vectors), projection, new float[200][]);
+    OnHeapSketches b = OnHeapSketches.build(SplitRule.ANGULAR, source(scaled), projection, new float[200][]);
+    float[] query = vectors[3];
+    float[] projected = projection.project(query, new float[20]);
+    float[] scaledQuery = query.clone();
+    for (int d = 0; d < scaledQuery.length; d++) {
+      scaledQuery[d] *= 0.1f;
+    }
+    SketchScorer sa = new SketchScorer(a, query, projected);
+    SketchScorer sb = new SketchScorer(b, scaledQuery, projection.project(scaledQuery, new float[20]));
+    for (int ord = 0; ord < vectors.length; ord++) {
+      assertEquals("ordinal " + ord, sa.distance(ord), sb.distance(ord), 1e-3f * (1 + Math.abs(sa.distance(ord))));
+    }
+  }
+
+  public void testBuilderSketchesLargeProjectedFieldsOnly() throws IOException {
+    Random random = random();
+    ForestBuilder builder = new ForestBuilder(SplitRule.EUCLIDEAN, 2, 64, 8, 24, random.nextLong());
+    assertFalse(builder.sketches(ForestBuilder.SKETCH_MIN_VECTORS - 1));
+    assertTrue(builder.sketches(ForestBuilder.SKETCH_MIN_VECTORS));
+    assertNull(builder.build(source(lowRankVectors(random, 1000, 40, 4))).sketches());
+    OnHeapForest large = builder.build(source(lowRankVectors(random, ForestBuilder.SKETCH_MIN_VECTORS, 40, 4)));
+    assertNotNull(large.sketches());
+    // 24 requested, capped below half of 40 dimensions
+    assertEquals(19, large.projection().rows());
+    assertEquals(8, large.projection().splitRows());
+    assertEquals(ForestBuilder.SKETCH_MIN_VECTORS, large.sketches().size());
+    // without sketches requested, never
+    assertFalse(new ForestBuilder(SplitRule.EUCLIDEAN, 2, 64, 8, 0, 1).sketches(1 << 20));
+    expectThrows(IllegalArgumentException.class, () -> new ForestBuilder(SplitRule.EUCLIDEAN, 2, 64, 8, 4, 1));
+  }
+
+  /** Vectors with most of their variance in {@code rank} random directions, plus a little noise. */
+  static float[][] lowRankVectors(Random random, int n, int dim, int rank) {
+    float[][] basis = ForestTestUtil.gaussianVectors(random, rank, dim);
+    float[][] vectors = new float[n][dim];
+    for (float[] v : vectors) {
+      for (int r = 0; r < rank; r++) {
+        float weight = (float) random.nextGaussian() * (rank - r);
+        for (int d = 0; d < dim; d++) {
+          v[d] += weight * basis[r][d];
+        }
+      }
+      for (int d = 0; d < dim; d++) {
+        v[d] += (float) random.nextGaussian() * 0.5f;
+      }
+    }
+    return vectors;
+  }
+
+  private static float cosine(float[] a, float[] b) {
+    double dot = 0, na = 0, nb = 0;
+    for (int i = 0; i < a.length; i++) {
+      dot += a[i] * b[i];
+      na += a[i] * a[i];
+      nb += b[i] * b[i];
+    }
+    return (float) (dot / Math.sqrt(na * nb));
+  }
+
+  private static VectorSource source(float[][] vectors) {
+    return new ArrayVectorSource(vectors);
+  }
+}
