@@ -189,11 +189,7 @@ public final class AnnoyVectorsFormat extends KnnVectorsFormat {
   /** Largest vector dimension accepted: today's embedding models go past Lucene's 1024. */
   public static final int MAXIMUM_DIMENSIONS = 4096;
 
-  private final int numTrees;
-  private final int maxLeafSize;
-  private final int candidatesPerHit;
-  private final int projectionDimension;
-  private final long seed;
+  private final ForestParameters forest;
   private final FlatVectorsFormat flatVectorsFormat;
 
   /** A format with the default parameters. */
@@ -230,36 +226,16 @@ public final class AnnoyVectorsFormat extends KnnVectorsFormat {
   public AnnoyVectorsFormat(
       int numTrees, int maxLeafSize, int candidatesPerHit, int projectionDimension, long seed) {
     super(NAME);
-    this.projectionDimension =
-        checkRange("projectionDimension", projectionDimension, 0, MAXIMUM_PROJECTION_DIMENSION);
-    this.numTrees = checkRange("numTrees", numTrees, 1, MAXIMUM_NUM_TREES);
-    this.maxLeafSize = checkRange("maxLeafSize", maxLeafSize, 1, MAXIMUM_MAX_LEAF_SIZE);
-    this.candidatesPerHit =
-        checkRange("candidatesPerHit", candidatesPerHit, 1, MAXIMUM_CANDIDATES_PER_HIT);
-    this.seed = seed;
+    this.forest =
+        new ForestParameters(numTrees, maxLeafSize, candidatesPerHit, projectionDimension, seed);
     this.flatVectorsFormat =
         new Lucene99FlatVectorsFormat(
             new RawVectorsExposingScorer(FlatVectorScorerUtil.getLucene99FlatVectorsScorer()));
   }
 
-  private static int checkRange(String name, int value, int min, int max) {
-    if (value < min || value > max) {
-      throw new IllegalArgumentException(
-          name + " must be in [" + min + ", " + max + "], got " + value);
-    }
-    return value;
-  }
-
   @Override
   public KnnVectorsWriter fieldsWriter(SegmentWriteState state) throws IOException {
-    return new AnnoyVectorsWriter(
-        state,
-        flatVectorsFormat.fieldsWriter(state),
-        numTrees,
-        maxLeafSize,
-        candidatesPerHit,
-        projectionDimension,
-        seed);
+    return forest.writer(state, flatVectorsFormat.fieldsWriter(state));
   }
 
   @Override
@@ -273,40 +249,27 @@ public final class AnnoyVectorsFormat extends KnnVectorsFormat {
   }
 
   public int numTrees() {
-    return numTrees;
+    return forest.numTrees;
   }
 
   public int maxLeafSize() {
-    return maxLeafSize;
+    return forest.maxLeafSize;
   }
 
   public int candidatesPerHit() {
-    return candidatesPerHit;
+    return forest.candidatesPerHit;
   }
 
   public int projectionDimension() {
-    return projectionDimension;
+    return forest.projectionDimension;
   }
 
   public long seed() {
-    return seed;
+    return forest.seed;
   }
 
   @Override
   public String toString() {
-    return NAME
-        + "(numTrees="
-        + numTrees
-        + ", maxLeafSize="
-        + maxLeafSize
-        + ", candidatesPerHit="
-        + candidatesPerHit
-        + ", projectionDimension="
-        + projectionDimension
-        + ", seed="
-        + seed
-        + ", flatVectorsFormat="
-        + flatVectorsFormat
-        + ")";
+    return NAME + "(" + forest + ", flatVectorsFormat=" + flatVectorsFormat + ")";
   }
 }

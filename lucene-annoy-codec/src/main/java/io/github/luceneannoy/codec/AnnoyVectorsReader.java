@@ -39,13 +39,26 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
       RamUsageEstimator.shallowSizeOfInstance(AnnoyVectorsReader.class);
 
   private final FlatVectorsReader flatReader;
+  /** Null when the flat scores are final (raw flat vectors). */
+  private final QuantizedRescoring rescoring;
   private final FieldInfos fieldInfos;
   private final Map<String, FieldForest> fields = new HashMap<>();
   private final String metaName;
   private IndexInput data;
 
   AnnoyVectorsReader(SegmentReadState state, FlatVectorsReader flatReader) throws IOException {
+    this(state, flatReader, null);
+  }
+
+  /**
+   * @param rescoring the full-precision vectors behind a quantized {@code flatReader}, with which
+   *     the best candidates are re-scored; null when {@code flatReader}'s scores are final
+   */
+  AnnoyVectorsReader(
+      SegmentReadState state, FlatVectorsReader flatReader, QuantizedRescoring rescoring)
+      throws IOException {
     this.flatReader = flatReader;
+    this.rescoring = rescoring;
     this.fieldInfos = state.fieldInfos;
     this.metaName = fileName(state, AnnoyVectorsFormat.META_EXTENSION);
     boolean success = false;
@@ -130,6 +143,9 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
 
   @Override
   public FloatVectorValues getFloatVectorValues(String field) throws IOException {
+    if (rescoring != null) {
+      return rescoring.fullPrecisionValues(field);
+    }
     return flatReader.getFloatVectorValues(field);
   }
 
@@ -146,7 +162,15 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
       return;
     }
     checkQuery(field, forest.entry, target.length, isZero(target));
-    search(forest, target, flatReader.getRandomVectorScorer(field, target), knnCollector, acceptDocs);
+    RescoringKnnCollector.Rescore rescore =
+        rescoring == null ? null : rescoring.rescore(field, target);
+    search(
+        forest,
+        target,
+        flatReader.getRandomVectorScorer(field, target),
+        knnCollector,
+        acceptDocs,
+        rescore);
   }
 
   @Override
@@ -162,7 +186,8 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
     for (int i = 0; i < target.length; i++) {
       query[i] = target[i];
     }
-    search(forest, query, scorer, knnCollector, acceptDocs);
+    // byte vectors are never quantized: their scores are final
+    search(forest, query, scorer, knnCollector, acceptDocs, null);
   }
 
   /**
@@ -216,9 +241,14 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
       float[] query,
       RandomVectorScorer scorer,
       KnnCollector knnCollector,
-      Bits acceptDocs)
+      Bits acceptDocs,
+      RescoringKnnCollector.Rescore rescore)
       throws IOException {
     KnnCollector collector = new OrdinalTranslatedKnnCollector(knnCollector, scorer::ordToDoc);
+    RescoringKnnCollector rescoring = rescore == null ? null : rescore.around(collector);
+    if (rescoring != null) {
+      collector = rescoring;
+    }
     Bits acceptOrds = scorer.getAcceptOrds(acceptDocs);
     int candidatesPerHit =
         knnCollector instanceof BudgetedKnnCollector
@@ -232,6 +262,9 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
       ForestSearcher.scanAll(scorer, collector, acceptOrds);
     } else {
       new ForestSearcher().search(forest.view(), query, scorer, collector, acceptOrds, budget, accepted);
+    }
+    if (rescoring != null) {
+      rescoring.rescore();
     }
   }
 
