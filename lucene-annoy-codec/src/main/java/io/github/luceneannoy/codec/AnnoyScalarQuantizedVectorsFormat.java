@@ -69,9 +69,10 @@ public final class AnnoyScalarQuantizedVectorsFormat extends KnnVectorsFormat {
   public static final int DEFAULT_BITS = 7;
 
   /**
-   * Default candidates re-scored at full precision per requested hit. Measured on Fashion-MNIST
-   * (see the README): at 7 bits, 2 already recovers the recall of float vectors; at 4 bits, 4
-   * recovers most of it. Re-scoring reads {@code rescoreFactor·k} raw vectors per query.
+   * Default candidates re-scored at full precision per requested hit. On clustered data ({@code
+   * TestAnnoyQuantizedRecall}, 4 bits) recall@10 is 0.80 with 1, 0.97-0.98 with 2, 0.995 with 3
+   * and that of float vectors with 4; 7 bits needs fewer. Re-scoring reads {@code
+   * rescoreFactor·k} raw vectors per query, few beside the {@code candidatesPerHit·k} scored.
    */
   public static final int DEFAULT_RESCORE_FACTOR = 4;
 
