@@ -108,7 +108,7 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--keep-indexes", description = "keep the indexes built in --work")
   boolean keepIndexes;
 
-  @Option(names = "--filtered", description = "also run filtered searches: random subsets of 50%, 10%, 2% and 0.5%,"
+  @Option(names = "--filtered", description = "also run filtered searches: random subsets of 50%%, 10%%, 2%% and 0.5%%,"
       + " and with Fashion-MNIST class-based filters of about the same sizes")
   boolean filtered;
 
