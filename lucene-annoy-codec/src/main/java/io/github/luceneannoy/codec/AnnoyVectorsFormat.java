@@ -21,6 +21,10 @@ import org.apache.lucene.index.SegmentWriteState;
  * merged (from the merged vectors, read back through a memory-mapped temporary file of the flat
  * format; deleted documents are gone by then).
  *
+ * <p>{@link AnnoyScalarQuantizedVectorsFormat} writes the same two forest files over Lucene's
+ * scalar-quantized flat format instead, scoring candidates on 7- or 4-bit vectors and re-scoring the
+ * best of them at full precision.
+ *
  * <h2>Split rules</h2>
  *
  * <ul>
