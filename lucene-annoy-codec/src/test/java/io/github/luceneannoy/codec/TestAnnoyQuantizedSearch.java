@@ -12,6 +12,8 @@ import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.StringField;
+import org.apache.lucene.index.CodecReader;
+import org.apache.lucene.index.CorruptIndexException;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.IndexReader;
@@ -27,8 +29,10 @@ import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.store.IOContext;
 import org.apache.lucene.store.IndexInput;
+import org.apache.lucene.store.IndexOutput;
 import org.apache.lucene.tests.util.LuceneTestCase;
 import org.apache.lucene.tests.util.TestUtil;
 
@@ -132,6 +136,35 @@ public class TestAnnoyQuantizedSearch extends LuceneTestCase {
     return files.get(0);
   }
 
+  /** Integrity checks reach the quantized copy: a flipped bit in {@code .veq} is reported. */
+  public void testCorruptQuantizedVectorsFailIntegrityCheck() throws IOException {
+    KnnVectorsFormat format = new AnnoyScalarQuantizedVectorsFormat(4, 16, 10, 7, false, null, 2);
+    float[][] docs = vectors(new Random(random().nextLong()), 300, VectorSimilarityFunction.EUCLIDEAN);
+    try (Directory dir = FSDirectory.open(createTempDir())) {
+      index(dir, format, docs, docs.length, VectorSimilarityFunction.EUCLIDEAN);
+      try (DirectoryReader reader = DirectoryReader.open(dir)) {
+        ((CodecReader) getOnlyLeafReader(reader)).checkIntegrity();
+      }
+      String veq = onlyFile(dir, "veq");
+      byte[] bytes;
+      try (IndexInput in = dir.openInput(veq, IOContext.READONCE)) {
+        bytes = new byte[(int) in.length()];
+        in.readBytes(bytes, 0, bytes.length);
+      }
+      // a quantized vector component, well inside header and footer
+      bytes[bytes.length / 2] ^= 0x10;
+      dir.deleteFile(veq);
+      try (IndexOutput out = dir.createOutput(veq, IOContext.DEFAULT)) {
+        out.writeBytes(bytes, bytes.length);
+      }
+      try (DirectoryReader reader = DirectoryReader.open(dir)) {
+        CorruptIndexException e =
+            expectThrows(CorruptIndexException.class, ((CodecReader) getOnlyLeafReader(reader))::checkIntegrity);
+        assertTrue(e.getMessage(), e.getMessage().contains(veq));
+      }
+    }
+  }
+
   public void testRescoreFactorIsRecordedPerField() throws IOException {
     int factor = 1 + random().nextInt(AnnoyScalarQuantizedVectorsFormat.MAXIMUM_RESCORE_FACTOR);
     KnnVectorsFormat format = new AnnoyScalarQuantizedVectorsFormat(4, 16, 10, 7, false, null, factor);
@@ -199,6 +232,8 @@ public class TestAnnoyQuantizedSearch extends LuceneTestCase {
     config.setMaxBufferedDocs(segmentSize);
     config.setRAMBufferSizeMB(IndexWriterConfig.DISABLE_AUTO_FLUSH);
     config.setMergePolicy(NoMergePolicy.INSTANCE);
+    // files stay visible by extension
+    config.setUseCompoundFile(false);
     try (IndexWriter writer = new IndexWriter(dir, config)) {
       for (int i = 0; i < docs.length; i++) {
         Document doc = new Document();
