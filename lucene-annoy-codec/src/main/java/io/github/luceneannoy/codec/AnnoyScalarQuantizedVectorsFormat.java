@@ -71,8 +71,10 @@ public final class AnnoyScalarQuantizedVectorsFormat extends KnnVectorsFormat {
   /**
    * Default candidates re-scored at full precision per requested hit. On clustered data ({@code
    * TestAnnoyQuantizedRecall}, 4 bits) recall@10 is 0.80 with 1, 0.97-0.98 with 2, 0.995 with 3
-   * and that of float vectors with 4; 7 bits needs fewer. Re-scoring reads {@code
-   * rescoreFactor·k} raw vectors per query, few beside the {@code candidatesPerHit·k} scored.
+   * and that of float vectors with 4; 7 bits needs fewer. On Fashion-MNIST (README), 4 gives the
+   * recall@10 of float vectors at 7 and 4 bits for every budget from 10 to 160 candidates per hit.
+   * Re-scoring reads {@code rescoreFactor·k} raw vectors per query, few beside the {@code
+   * candidatesPerHit·k} scored.
    */
   public static final int DEFAULT_RESCORE_FACTOR = 4;
 

@@ -32,7 +32,9 @@ import org.apache.lucene.util.hnsw.RandomVectorScorer;
 
 /**
  * Reads the forest files of a segment and answers k-NN searches with {@link ForestSearcher};
- * vector values, exact scores and ord-to-doc mapping come from the composed flat reader.
+ * vector values, exact scores and ord-to-doc mapping come from the composed flat reader. When that
+ * reader scores quantized vectors, the best candidates are re-scored at full precision ({@link
+ * QuantizedRescoring}, {@link RescoringKnnCollector}).
  */
 final class AnnoyVectorsReader extends KnnVectorsReader {
   private static final long SHALLOW_SIZE =
@@ -245,9 +247,10 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
       RescoringKnnCollector.Rescore rescore)
       throws IOException {
     KnnCollector collector = new OrdinalTranslatedKnnCollector(knnCollector, scorer::ordToDoc);
-    RescoringKnnCollector rescoring = rescore == null ? null : rescore.around(collector);
-    if (rescoring != null) {
-      collector = rescoring;
+    // over quantized vectors: collect the best candidates, then re-score them at full precision
+    RescoringKnnCollector rescorer = rescore == null ? null : rescore.around(collector);
+    if (rescorer != null) {
+      collector = rescorer;
     }
     Bits acceptOrds = scorer.getAcceptOrds(acceptDocs);
     int candidatesPerHit =
@@ -263,8 +266,8 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
     } else {
       new ForestSearcher().search(forest.view(), query, scorer, collector, acceptOrds, budget, accepted);
     }
-    if (rescoring != null) {
-      rescoring.rescore();
+    if (rescorer != null) {
+      rescorer.rescore();
     }
   }
 
