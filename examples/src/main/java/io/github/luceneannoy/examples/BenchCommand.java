@@ -1,5 +1,6 @@
 package io.github.luceneannoy.examples;
 
+import io.github.luceneannoy.codec.AnnoyScalarQuantizedVectorsFormat;
 import io.github.luceneannoy.codec.AnnoyVectorsFormat;
 import io.github.luceneannoy.examples.bench.BenchFilter;
 import io.github.luceneannoy.examples.bench.BenchReport;
@@ -90,8 +91,13 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--fanouts", split = ",", paramLabel = "F", description = "HNSW budgets, the k asked of the graph (default: 10,20,40,80,160,320)")
   int[] fanouts = {10, 20, 40, 80, 160, 320};
 
-  @Option(names = "--formats", split = ",", description = "formats to run (default: annoy,hnsw)")
+  @Option(names = "--formats", split = ",", description = "formats to run, of annoy (float32 vectors),"
+      + " annoy-q7 and annoy-q4 (Annoy over 7-bit and packed 4-bit scalar-quantized vectors, re-scored"
+      + " at full precision) and hnsw (default: annoy,hnsw)")
   List<String> formats = List.of("annoy", "hnsw");
+
+  @Option(names = "--rescore", paramLabel = "R", description = "annoy-q7/annoy-q4: candidates per hit re-scored at full precision (default: ${DEFAULT-VALUE})")
+  int rescore = AnnoyScalarQuantizedVectorsFormat.DEFAULT_RESCORE_FACTOR;
 
   @Option(names = "--out", paramLabel = "DIR", description = "where the report goes (default: ${DEFAULT-VALUE})")
   Path out = Path.of("bench-out");
@@ -102,7 +108,7 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--keep-indexes", description = "keep the indexes built in --work")
   boolean keepIndexes;
 
-  @Option(names = "--filtered", description = "also run filtered searches: random subsets of 50%, 10%, 2% and 0.5%,"
+  @Option(names = "--filtered", description = "also run filtered searches: random subsets of 50%%, 10%%, 2%% and 0.5%%,"
       + " and with Fashion-MNIST class-based filters of about the same sizes")
   boolean filtered;
 
@@ -136,7 +142,7 @@ final class BenchCommand implements Callable<Integer> {
     Benchmark.Filtered filteredMode =
         filtered
             ? new Benchmark.Filtered(BenchFilter.standard(data), Math.min(filterQueries, data.queries().length),
-                java.util.Map.of("annoy", filterCandidates, "hnsw", filterFanouts))
+                filteredBudgets())
             : null;
     Benchmark.Config config =
         new Benchmark.Config(data, k, segmentSize, threads, formatsUnderTest(), workDir, keepIndexes, filteredMode);
@@ -156,27 +162,48 @@ final class BenchCommand implements Callable<Integer> {
     return Main.OK;
   }
 
+  /** Filtered budgets by format label: every Annoy variant sweeps the candidates per hit. */
+  private java.util.Map<String, int[]> filteredBudgets() {
+    java.util.Map<String, int[]> budgets = new java.util.HashMap<>();
+    for (String name : formats) {
+      budgets.put(name.trim(), name.trim().equals("hnsw") ? filterFanouts : filterCandidates);
+    }
+    return budgets;
+  }
+
   private List<FormatUnderTest> formatsUnderTest() {
     List<FormatUnderTest> list = new ArrayList<>();
     for (String name : formats) {
-      switch (name.trim()) {
-        case "annoy":
-          AnnoyVectorsFormat annoy;
-          try {
-            annoy = new AnnoyVectorsFormat(trees, leaf, AnnoyVectorsFormat.DEFAULT_CANDIDATES_PER_HIT, projection,
-                AnnoyVectorsFormat.DEFAULT_SEED);
-          } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-          }
-          list.add(FormatUnderTest.annoy(annoy, candidates));
-          break;
-        case "hnsw":
-          list.add(FormatUnderTest.hnsw(hnswM, hnswBeam, fanouts));
-          break;
-        default:
-          throw new ParameterException(spec.commandLine(), "--formats takes annoy and/or hnsw, got '" + name + "'");
+      String label = name.trim();
+      try {
+        switch (label) {
+          case "annoy":
+            list.add(FormatUnderTest.annoy(new AnnoyVectorsFormat(trees, leaf, AnnoyVectorsFormat.DEFAULT_CANDIDATES_PER_HIT,
+                projection, AnnoyVectorsFormat.DEFAULT_SEED), candidates));
+            break;
+          case "annoy-q7":
+            list.add(FormatUnderTest.annoy(label, quantized(7, false), candidates));
+            break;
+          case "annoy-q4":
+            list.add(FormatUnderTest.annoy(label, quantized(4, true), candidates));
+            break;
+          case "hnsw":
+            list.add(FormatUnderTest.hnsw(hnswM, hnswBeam, fanouts));
+            break;
+          default:
+            throw new ParameterException(spec.commandLine(),
+                "--formats takes annoy, annoy-q7, annoy-q4 and hnsw, got '" + name + "'");
+        }
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), e.getMessage());
       }
     }
     return list;
+  }
+
+  /** The Annoy forest of --trees, --leaf and --projection over quantized vectors. */
+  private AnnoyScalarQuantizedVectorsFormat quantized(int bits, boolean compress) {
+    return new AnnoyScalarQuantizedVectorsFormat(trees, leaf, AnnoyVectorsFormat.DEFAULT_CANDIDATES_PER_HIT, projection,
+        AnnoyVectorsFormat.DEFAULT_SEED, bits, compress, null, rescore);
   }
 }

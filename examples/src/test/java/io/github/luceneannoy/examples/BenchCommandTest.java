@@ -69,6 +69,53 @@ public class BenchCommandTest {
   }
 
   @Test
+  public void quantizedVariantsBesideFloat32() throws Exception {
+    Path dir = temp.newFolder("data").toPath();
+    ClusteredVectors generator = new ClusteredVectors(16, 10, 0.3f, 11);
+    VectorFiles.writeFvecs(dir.resolve("base.fvecs"), generator.next(1500).vectors());
+    VectorFiles.writeFvecs(dir.resolve("query.fvecs"), generator.next(40).vectors());
+    Path out = temp.newFolder("out").toPath();
+
+    String printed =
+        run("bench", "--base", dir.resolve("base.fvecs").toString(), "--queries", dir.resolve("query.fvecs").toString(),
+            "--formats", "annoy,annoy-q7,annoy-q4", "--segment-size", "500", "--candidates", "2,50",
+            "--out", out.toString(), "--work", temp.newFolder("work").toPath().toString());
+
+    assertTrue(printed, printed.contains("[annoy-q4] indexed 1,500 vectors into 3 segments"));
+    List<String> csv = Files.readAllLines(out.resolve("results.csv"));
+    assertEquals("header plus 2 points per format", 7, csv.size());
+    // 50 candidates per hit scores all 1,500 vectors (quantized), then re-scores the best 40 exactly
+    assertEquals(1.0, recallOf(csv, "annoy", 50), 1e-9);
+    assertTrue(csv.toString(), recallOf(csv, "annoy-q7", 50) >= 0.99);
+    assertTrue(csv.toString(), recallOf(csv, "annoy-q4", 50) >= 0.95);
+    String report = Files.readString(out.resolve("report.md"));
+    // the quantized copies sit beside the raw vectors, a quarter and an eighth of their size
+    long vec = bytesOf(report, "vec", 2);
+    long veq7 = bytesOf(report, "veq", 2);
+    long veq4 = bytesOf(report, "veq", 3);
+    // the same raw vectors; the headers name different formats
+    assertEquals(report, vec, bytesOf(report, "vec", 1), 100);
+    assertTrue(report, veq7 < vec / 3 && veq4 < veq7 * 2 / 3);
+    assertTrue(report, report.contains("AnnoyScalarQuantizedVectorsFormat(") && report.contains("bits=4, compress=true"));
+
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    PrintStream stream = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    assertEquals(2, Main.run(new String[] {"bench", "--formats", "annoy-q3"}, stream, stream));
+    String refused = bytes.toString(StandardCharsets.UTF_8);
+    assertTrue(refused, refused.contains("annoy-q7, annoy-q4") && refused.contains("'annoy-q3'"));
+  }
+
+  /** The bytes in the report's file-kind table for {@code extension}, in format column {@code column} (from 1). */
+  private static long bytesOf(String report, String extension, int column) {
+    for (String line : report.split("\n")) {
+      if (line.startsWith("| " + extension + " |")) {
+        return Long.parseLong(line.split("\\|")[column + 1].trim().replace(",", ""));
+      }
+    }
+    throw new AssertionError("no " + extension + " row in " + report);
+  }
+
+  @Test
   public void fashionMnistSubset() throws Exception {
     assumeTrue(
         "Debian's dataset-fashion-mnist is not installed (CI installs it)",

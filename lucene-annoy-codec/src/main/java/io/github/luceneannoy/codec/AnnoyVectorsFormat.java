@@ -21,6 +21,10 @@ import org.apache.lucene.index.SegmentWriteState;
  * merged (from the merged vectors, read back through a memory-mapped temporary file of the flat
  * format; deleted documents are gone by then).
  *
+ * <p>{@link AnnoyScalarQuantizedVectorsFormat} writes the same two forest files over Lucene's
+ * scalar-quantized flat format instead, scoring candidates on 7- or 4-bit vectors and re-scoring the
+ * best of them at full precision.
+ *
  * <h2>Split rules</h2>
  *
  * <ul>
@@ -219,12 +223,7 @@ public final class AnnoyVectorsFormat extends KnnVectorsFormat {
   /** Largest vector dimension accepted: today's embedding models go past Lucene's 1024. */
   public static final int MAXIMUM_DIMENSIONS = 4096;
 
-  private final int numTrees;
-  private final int maxLeafSize;
-  private final int candidatesPerHit;
-  private final int projectionDimension;
-  private final int sketchDimension;
-  private final long seed;
+  private final ForestParameters forest;
   private final FlatVectorsFormat flatVectorsFormat;
 
   /** A format with the default parameters. */
@@ -271,10 +270,10 @@ public final class AnnoyVectorsFormat extends KnnVectorsFormat {
 
   /**
    * @param sketchDimension projected coordinates kept per vector of a projected field, at least
-   *     {@code projectionDimension} (capped below half the vectors' dimension): the candidates the
-   *     trees yield are ranked by these sketches, and only the best are scored exactly. More
-   *     coordinates rank better and cost disk ({@code sketchDimension + 8} bytes per vector) and
-   *     build time.
+   *     {@code projectionDimension} (capped below half the vectors' dimension), or 0 for none:
+   *     the candidates the trees yield are ranked by these sketches, and only the best are scored
+   *     exactly. More coordinates rank better and cost disk ({@code sketchDimension + 4} bytes per
+   *     vector) and build time.
    * @see #AnnoyVectorsFormat(int, int, int, int, long)
    */
   public AnnoyVectorsFormat(
@@ -285,39 +284,17 @@ public final class AnnoyVectorsFormat extends KnnVectorsFormat {
       int sketchDimension,
       long seed) {
     super(NAME);
-    this.projectionDimension =
-        checkRange("projectionDimension", projectionDimension, 0, MAXIMUM_PROJECTION_DIMENSION);
-    this.sketchDimension =
-        checkRange("sketchDimension", sketchDimension, projectionDimension, MAXIMUM_PROJECTION_DIMENSION);
-    this.numTrees = checkRange("numTrees", numTrees, 1, MAXIMUM_NUM_TREES);
-    this.maxLeafSize = checkRange("maxLeafSize", maxLeafSize, 1, MAXIMUM_MAX_LEAF_SIZE);
-    this.candidatesPerHit =
-        checkRange("candidatesPerHit", candidatesPerHit, 1, MAXIMUM_CANDIDATES_PER_HIT);
-    this.seed = seed;
+    this.forest =
+        new ForestParameters(
+            numTrees, maxLeafSize, candidatesPerHit, projectionDimension, sketchDimension, seed);
     this.flatVectorsFormat =
         new Lucene99FlatVectorsFormat(
             new RawVectorsExposingScorer(FlatVectorScorerUtil.getLucene99FlatVectorsScorer()));
   }
 
-  private static int checkRange(String name, int value, int min, int max) {
-    if (value < min || value > max) {
-      throw new IllegalArgumentException(
-          name + " must be in [" + min + ", " + max + "], got " + value);
-    }
-    return value;
-  }
-
   @Override
   public KnnVectorsWriter fieldsWriter(SegmentWriteState state) throws IOException {
-    return new AnnoyVectorsWriter(
-        state,
-        flatVectorsFormat.fieldsWriter(state),
-        numTrees,
-        maxLeafSize,
-        candidatesPerHit,
-        projectionDimension,
-        sketchDimension,
-        seed);
+    return forest.writer(state, flatVectorsFormat.fieldsWriter(state));
   }
 
   @Override
@@ -331,46 +308,31 @@ public final class AnnoyVectorsFormat extends KnnVectorsFormat {
   }
 
   public int numTrees() {
-    return numTrees;
+    return forest.numTrees;
   }
 
   public int maxLeafSize() {
-    return maxLeafSize;
+    return forest.maxLeafSize;
   }
 
   public int candidatesPerHit() {
-    return candidatesPerHit;
+    return forest.candidatesPerHit;
   }
 
   public int projectionDimension() {
-    return projectionDimension;
+    return forest.projectionDimension;
   }
 
   public int sketchDimension() {
-    return sketchDimension;
+    return forest.sketchDimension;
   }
 
   public long seed() {
-    return seed;
+    return forest.seed;
   }
 
   @Override
   public String toString() {
-    return NAME
-        + "(numTrees="
-        + numTrees
-        + ", maxLeafSize="
-        + maxLeafSize
-        + ", candidatesPerHit="
-        + candidatesPerHit
-        + ", projectionDimension="
-        + projectionDimension
-        + ", sketchDimension="
-        + sketchDimension
-        + ", seed="
-        + seed
-        + ", flatVectorsFormat="
-        + flatVectorsFormat
-        + ")";
+    return NAME + "(" + forest + ", flatVectorsFormat=" + flatVectorsFormat + ")";
   }
 }

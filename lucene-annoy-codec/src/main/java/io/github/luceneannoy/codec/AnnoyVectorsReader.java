@@ -32,20 +32,35 @@ import org.apache.lucene.util.hnsw.RandomVectorScorer;
 
 /**
  * Reads the forest files of a segment and answers k-NN searches with {@link ForestSearcher};
- * vector values, exact scores and ord-to-doc mapping come from the composed flat reader.
+ * vector values, exact scores and ord-to-doc mapping come from the composed flat reader. When that
+ * reader scores quantized vectors, the best candidates are re-scored at full precision ({@link
+ * QuantizedRescoring}, {@link RescoringKnnCollector}).
  */
 final class AnnoyVectorsReader extends KnnVectorsReader {
   private static final long SHALLOW_SIZE =
       RamUsageEstimator.shallowSizeOfInstance(AnnoyVectorsReader.class);
 
   private final FlatVectorsReader flatReader;
+  /** Null when the flat scores are final (raw flat vectors). */
+  private final QuantizedRescoring rescoring;
   private final FieldInfos fieldInfos;
   private final Map<String, FieldForest> fields = new HashMap<>();
   private final String metaName;
   private IndexInput data;
 
   AnnoyVectorsReader(SegmentReadState state, FlatVectorsReader flatReader) throws IOException {
+    this(state, flatReader, null);
+  }
+
+  /**
+   * @param rescoring the full-precision vectors behind a quantized {@code flatReader}, with which
+   *     the best candidates are re-scored; null when {@code flatReader}'s scores are final
+   */
+  AnnoyVectorsReader(
+      SegmentReadState state, FlatVectorsReader flatReader, QuantizedRescoring rescoring)
+      throws IOException {
     this.flatReader = flatReader;
+    this.rescoring = rescoring;
     this.fieldInfos = state.fieldInfos;
     this.metaName = fileName(state, AnnoyVectorsFormat.META_EXTENSION);
     boolean success = false;
@@ -130,6 +145,9 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
 
   @Override
   public FloatVectorValues getFloatVectorValues(String field) throws IOException {
+    if (rescoring != null) {
+      return rescoring.fullPrecisionValues(field);
+    }
     return flatReader.getFloatVectorValues(field);
   }
 
@@ -146,7 +164,15 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
       return;
     }
     checkQuery(field, forest.entry, target.length, isZero(target));
-    search(forest, target, flatReader.getRandomVectorScorer(field, target), knnCollector, acceptDocs);
+    RescoringKnnCollector.Rescore rescore =
+        rescoring == null ? null : rescoring.rescore(field, target);
+    search(
+        forest,
+        target,
+        flatReader.getRandomVectorScorer(field, target),
+        knnCollector,
+        acceptDocs,
+        rescore);
   }
 
   @Override
@@ -162,7 +188,8 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
     for (int i = 0; i < target.length; i++) {
       query[i] = target[i];
     }
-    search(forest, query, scorer, knnCollector, acceptDocs);
+    // byte vectors are never quantized: their scores are final
+    search(forest, query, scorer, knnCollector, acceptDocs, null);
   }
 
   /**
@@ -216,9 +243,15 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
       float[] query,
       RandomVectorScorer scorer,
       KnnCollector knnCollector,
-      Bits acceptDocs)
+      Bits acceptDocs,
+      RescoringKnnCollector.Rescore rescore)
       throws IOException {
     KnnCollector collector = new OrdinalTranslatedKnnCollector(knnCollector, scorer::ordToDoc);
+    // over quantized vectors: collect the best candidates, then re-score them at full precision
+    RescoringKnnCollector rescorer = rescore == null ? null : rescore.around(collector);
+    if (rescorer != null) {
+      collector = rescorer;
+    }
     Bits acceptOrds = scorer.getAcceptOrds(acceptDocs);
     int candidatesPerHit =
         knnCollector instanceof BudgetedKnnCollector
@@ -233,6 +266,9 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
       ForestSearcher.scanAll(scorer, collector, acceptOrds);
     } else {
       new ForestSearcher().search(view, query, scorer, collector, acceptOrds, budget, accepted);
+    }
+    if (rescorer != null) {
+      rescorer.rescore();
     }
   }
 

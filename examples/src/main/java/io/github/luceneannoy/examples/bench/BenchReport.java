@@ -19,19 +19,20 @@ public final class BenchReport {
 
   public static void printTable(PrintStream out, List<Benchmark.FormatResult> results, int k) {
     out.println();
-    out.printf(Locale.ROOT, "%-6s %-18s %10s %12s %14s%n", "format", "budget", "recall@" + k, "QPS 1 thread", "QPS N threads");
+    out.printf(Locale.ROOT, "%-8s %-18s %10s %12s %14s%n", "format", "budget", "recall@" + k, "QPS 1 thread", "QPS N threads");
     for (Benchmark.FormatResult r : results) {
       for (SearchSweep.Point p : r.points()) {
-        out.printf(Locale.ROOT, "%-6s %-18s %10.4f %12.0f %14.0f%n",
+        out.printf(Locale.ROOT, "%-8s %-18s %10.4f %12.0f %14.0f%n",
             r.format().label(), p.budget() + " " + shortName(r.format()), p.recall(), p.qpsSingle(), p.qpsMulti());
       }
     }
     out.println();
     for (Benchmark.FormatResult r : results) {
       IndexBuild.Result b = r.build();
-      out.printf(Locale.ROOT, "%-6s index %6.1f s  merge %6.1f s  total %6.1f s  size %s  peak heap %s%n",
+      out.printf(Locale.ROOT, "%-8s index %6.1f s  merge %6.1f s  total %6.1f s  size %s  peak heap %s%n",
           r.format().label(), b.indexSeconds(), b.mergeSeconds(), b.indexSeconds() + b.mergeSeconds(),
           mib(b.totalBytes()), mib(b.peakHeapBytes()));
+      out.printf(Locale.ROOT, "%-8s files %s%n", "", filesLine(b));
     }
     if (results.size() == 2) {
       out.println();
@@ -47,8 +48,8 @@ public final class BenchReport {
       return;
     }
     out.println();
-    out.printf(Locale.ROOT, "%-26s %8s %-6s %-16s %10s %12s%n", "filter", "accepts", "format", "budget", "recall@" + k, "QPS 1 thread");
-    for (String line : filteredRows(results, "%-26s %7.1f%% %-6s %-16s %10.4f %12.0f")) {
+    out.printf(Locale.ROOT, "%-26s %8s %-8s %-16s %10s %12s%n", "filter", "accepts", "format", "budget", "recall@" + k, "QPS 1 thread");
+    for (String line : filteredRows(results, "%-26s %7.1f%% %-8s %-16s %10.4f %12.0f")) {
       out.println(line);
     }
   }
@@ -80,6 +81,15 @@ public final class BenchReport {
 
   private static String shortName(FormatUnderTest format) {
     return format.budgetName().startsWith("candidates") ? "cand/hit" : "fan-out";
+  }
+
+  /** The index's bytes per file kind, largest first: "vec 179.4 MiB, afi 36.1 MiB, ...". */
+  static String filesLine(IndexBuild.Result build) {
+    return build.bytesByExtension().entrySet().stream()
+        .filter(e -> e.getValue() >= 1024 * 1024 / 10)
+        .sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
+        .map(e -> e.getKey() + " " + mib(e.getValue()))
+        .collect(java.util.stream.Collectors.joining(", "));
   }
 
   static String mib(long bytes) {

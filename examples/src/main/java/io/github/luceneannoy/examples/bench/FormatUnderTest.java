@@ -14,7 +14,7 @@ import org.apache.lucene.search.Query;
  */
 public interface FormatUnderTest {
 
-  /** A short label for tables ("annoy", "hnsw"). */
+  /** A short label for tables ("annoy", "annoy-q7", "hnsw"). */
   String label();
 
   KnnVectorsFormat format();
@@ -28,9 +28,17 @@ public interface FormatUnderTest {
   Query query(String field, float[] target, int k, int budget, Query filter);
 
   static FormatUnderTest annoy(AnnoyVectorsFormat format, int[] budgets) {
+    return annoy("annoy", format, budgets);
+  }
+
+  /**
+   * An Annoy format under {@code label}: {@link AnnoyVectorsFormat} or its quantized variant ({@link
+   * io.github.luceneannoy.codec.AnnoyScalarQuantizedVectorsFormat}), swept over candidates per hit.
+   */
+  static FormatUnderTest annoy(String label, KnnVectorsFormat format, int[] budgets) {
     return new FormatUnderTest() {
       public String label() {
-        return "annoy";
+        return label;
       }
 
       public KnnVectorsFormat format() {
