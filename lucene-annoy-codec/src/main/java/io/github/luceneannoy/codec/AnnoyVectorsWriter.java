@@ -1,7 +1,7 @@
 package io.github.luceneannoy.codec;
 
 import io.github.luceneannoy.forest.ForestBuilder;
-import io.github.luceneannoy.forest.OnHeapForest;
+import io.github.luceneannoy.forest.ForestShape;
 import io.github.luceneannoy.forest.Projection;
 import io.github.luceneannoy.forest.SplitRule;
 import io.github.luceneannoy.forest.VectorSource;
@@ -23,6 +23,8 @@ import org.apache.lucene.index.SegmentWriteState;
 import org.apache.lucene.index.Sorter;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.TaskExecutor;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.IOContext;
 import org.apache.lucene.store.IndexOutput;
 import org.apache.lucene.util.IOUtils;
 import org.apache.lucene.util.RamUsageEstimator;
@@ -43,6 +45,8 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
   private final int candidatesPerHit;
   private final int projectionDimension;
   private final long seed;
+  private final Directory directory;
+  private final IOContext context;
   private final List<FieldWriter<?>> fields = new ArrayList<>();
   private IndexOutput meta;
   private IndexOutput data;
@@ -63,6 +67,8 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
     this.maxLeafSize = maxLeafSize;
     this.candidatesPerHit = candidatesPerHit;
     this.seed = seed;
+    this.directory = state.directory;
+    this.context = state.context;
     boolean success = false;
     try {
       meta = state.directory.createOutput(fileName(state, AnnoyVectorsFormat.META_EXTENSION), state.context);
@@ -131,50 +137,55 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
     }
   }
 
+  /**
+   * Builds the forest of one field and writes it. What grows with the number of vectors stays off
+   * the heap: the vectors are read where they are (the flush buffer or the merge's memory-mapped
+   * file), projected vectors go to a temporary file, and each tree is written as soon as it is
+   * built (see {@link ForestBuilder#buildTrees}).
+   */
   private void writeField(FieldInfo fieldInfo, VectorSource vectors, TaskExecutor executor)
       throws IOException {
-    var rule = FieldEntry.splitRuleFor(fieldInfo.getVectorSimilarityFunction());
-    OnHeapForest forest =
-        new ForestBuilder(rule, numTrees, maxLeafSize, projectionDimension, seed).build(vectors, executor);
-
+    SplitRule rule = FieldEntry.splitRuleFor(fieldInfo.getVectorSimilarityFunction());
+    ForestBuilder builder = new ForestBuilder(rule, numTrees, maxLeafSize, projectionDimension, seed);
+    Projection projection = builder.learnProjection(vectors);
     long projectionOffset = data.alignFilePointer(Float.BYTES);
-    Projection projection = forest.projection();
     if (projection != null) {
       writeProjection(projection);
     }
     long projectionLength = data.getFilePointer() - projectionOffset;
-    long splitsOffset = data.getFilePointer();
-    writeSplits(forest);
-    long splitsLength = data.getFilePointer() - splitsOffset;
-    long leavesOffset = data.getFilePointer();
-    writeLeaves(forest);
-    long leavesLength = data.getFilePointer() - leavesOffset;
-
-    int[] roots = new int[forest.numTrees()];
-    for (int t = 0; t < roots.length; t++) {
-      roots[t] = forest.root(t);
+    int splitDimension = projection == null ? vectors.dimension() : projection.rows();
+    try (SpilledVectors projected =
+            projection == null ? null : SpilledVectors.write(directory, data.getName(), context, projection.apply(vectors));
+        ForestFileOutput out = new ForestFileOutput(data, directory, context, rule.normalDimension(splitDimension))) {
+      // the vectors the trees split: also what a later pass over the split space would read
+      VectorSource splitSpace = projected == null ? vectors : projected.vectors();
+      long splitsOffset = data.getFilePointer();
+      ForestShape shape = builder.buildTrees(splitSpace, executor, out);
+      long splitsLength = data.getFilePointer() - splitsOffset;
+      long leavesOffset = data.getFilePointer();
+      long leavesLength = out.appendLeavesTo(data);
+      new FieldEntry(
+              fieldInfo.number,
+              fieldInfo.getVectorEncoding(),
+              fieldInfo.getVectorSimilarityFunction(),
+              fieldInfo.getVectorDimension(),
+              vectors.size(),
+              rule,
+              maxLeafSize,
+              candidatesPerHit,
+              seed,
+              projection == null ? 0 : projection.rows(),
+              projectionOffset,
+              projectionLength,
+              shape.normalDimension(),
+              shape.numSplits(),
+              splitsOffset,
+              splitsLength,
+              leavesOffset,
+              leavesLength,
+              shape.roots())
+          .write(meta);
     }
-    new FieldEntry(
-            fieldInfo.number,
-            fieldInfo.getVectorEncoding(),
-            fieldInfo.getVectorSimilarityFunction(),
-            fieldInfo.getVectorDimension(),
-            vectors.size(),
-            rule,
-            maxLeafSize,
-            candidatesPerHit,
-            seed,
-            projection == null ? 0 : projection.rows(),
-            projectionOffset,
-            projectionLength,
-            forest.normalDimension(),
-            forest.numSplits(),
-            splitsOffset,
-            splitsLength,
-            leavesOffset,
-            leavesLength,
-            roots)
-        .write(meta);
   }
 
   private void writeProjection(Projection projection) throws IOException {
@@ -186,35 +197,6 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
       }
       data.writeBytes(row.array(), row.position());
     }
-  }
-
-  private void writeSplits(OnHeapForest forest) throws IOException {
-    int normalDimension = forest.normalDimension();
-    ByteBuffer record =
-        ByteBuffer.allocate((int) FieldEntry.splitRecordBytes(normalDimension)).order(ByteOrder.LITTLE_ENDIAN);
-    for (int node = 0; node < forest.numSplits(); node++) {
-      record.clear();
-      record.putInt(forest.child(node, 0));
-      record.putInt(forest.child(node, 1));
-      record.putFloat(forest.offset(node));
-      record.putFloat(forest.scale(node));
-      for (int i = 0; i < normalDimension; i++) {
-        record.put(forest.quantizedNormal(node, i));
-      }
-      data.writeBytes(record.array(), record.position());
-    }
-  }
-
-  private void writeLeaves(OnHeapForest forest) throws IOException {
-    ByteBuffer chunk = ByteBuffer.allocate(4096).order(ByteOrder.LITTLE_ENDIAN);
-    for (int i = 0; i < forest.leavesLength(); i++) {
-      if (chunk.remaining() < Integer.BYTES) {
-        data.writeBytes(chunk.array(), chunk.position());
-        chunk.clear();
-      }
-      chunk.putInt(forest.leafInt(i));
-    }
-    data.writeBytes(chunk.array(), chunk.position());
   }
 
   @Override

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.lucene.search.TaskExecutor;
-import org.apache.lucene.util.ArrayUtil;
 
 /**
  * Builds a forest of independent random-projection trees over a {@link VectorSource}.
@@ -65,42 +64,95 @@ public final class ForestBuilder {
   }
 
   /**
-   * Builds the forest, one task per tree on {@code executor} (or on the calling thread when it is
-   * null). Trees are independent and seeded by their number, so the result is the same whatever
-   * the executor and however its threads interleave; each task reads its own copy of the source.
+   * Builds the whole forest on the heap: learns the projection if the vectors need one, holds the
+   * projected vectors in an array and collects the trees in arrays. For tests and small forests;
+   * the codec streams the trees to its file through {@link #buildTrees} instead. The result is the
+   * same as the codec's, whatever the executor.
    */
   public OnHeapForest build(VectorSource vectors, TaskExecutor executor) throws IOException {
-    Projection projection = null;
-    if (projects(vectors.dimension()) && vectors.size() > 0) {
-      projection = Projection.learn(vectors, projectionDimension, seed);
-      vectors = projection.applyOnHeap(vectors);
+    Projection projection = learnProjection(vectors);
+    VectorSource splitSpace = projection == null ? vectors : projection.applyOnHeap(vectors);
+    OnHeapForest.Collector collector = OnHeapForest.collector(rule.normalDimension(splitSpace.dimension()));
+    ForestShape shape = buildTrees(splitSpace, executor, collector);
+    return collector.toForest(projection, maxLeafSize, shape.roots());
+  }
+
+  /**
+   * The projection the trees of these vectors are built in, or null when they split the vectors'
+   * own coordinates (see {@link #projects(int)}) or there are no vectors. Deterministic for the
+   * builder's seed and the vectors in their order.
+   */
+  public Projection learnProjection(VectorSource vectors) throws IOException {
+    if (projects(vectors.dimension()) == false || vectors.size() == 0) {
+      return null;
     }
-    int normalDimension = rule.normalDimension(vectors.dimension());
-    if (vectors.size() == 0) {
-      return new OnHeapForest(
-          null, normalDimension, maxLeafSize, new int[0], 0, new int[0], new float[0], new float[0], new byte[0], new int[0], 0);
+    return Projection.learn(vectors, projectionDimension, seed);
+  }
+
+  /**
+   * Builds the trees over {@code splitSpace}, the vectors in the space the trees split (projected
+   * by {@link #learnProjection} when there is a projection), and passes each tree to {@code out}
+   * as soon as it and the trees before it are built.
+   *
+   * <p>Heap: a tree being built holds an int and a boolean per vector, and its nodes (an int per
+   * vector and a split record per {@code maxLeafSize/2} vectors or so) until it is written. On
+   * the calling thread one tree is built at a time; with an executor, trees are built in windows
+   * of {@link #treesInFlight} and written in order after each window, so at most that many trees
+   * are held at once. Neither depends on the vectors' dimension beyond the split records; the
+   * vectors themselves are only read through {@code splitSpace}.
+   *
+   * @param executor runs one task per tree (each reading its own {@link VectorSource#copy()}), or
+   *     null to build on the calling thread; the result is the same either way
+   */
+  public ForestShape buildTrees(VectorSource splitSpace, TaskExecutor executor, ForestOutput out) throws IOException {
+    int normalDimension = rule.normalDimension(splitSpace.dimension());
+    if (splitSpace.size() == 0) {
+      return new ForestShape(normalDimension, new int[0], 0, 0, 0);
     }
-    VectorSource prepared = rule.prepare(vectors);
+    VectorSource prepared = rule.prepare(splitSpace);
     if (prepared.dimension() != normalDimension) {
       throw new IllegalStateException(
           "split rule " + rule + " produced dimension " + prepared.dimension() + ", expected " + normalDimension);
     }
-    TreeBuilder.Tree[] trees = new TreeBuilder.Tree[numTrees];
+    TreeWriter writer = new TreeWriter(out, numTrees);
+    long peakTreeBytes = 0;
     if (executor == null || numTrees == 1) {
       for (int t = 0; t < numTrees; t++) {
-        trees[t] = new TreeBuilder(prepared, rule, maxLeafSize, treeSeed(seed, t)).build();
+        TreeBuilder.Tree tree = new TreeBuilder(prepared, rule, maxLeafSize, treeSeed(seed, t)).build();
+        peakTreeBytes = Math.max(peakTreeBytes, tree.buildBytes());
+        writer.write(tree);
       }
     } else {
-      List<Callable<TreeBuilder.Tree>> tasks = new ArrayList<>(numTrees);
-      for (int t = 0; t < numTrees; t++) {
-        VectorSource copy = prepared.copy();
-        long treeSeed = treeSeed(seed, t);
-        tasks.add(() -> new TreeBuilder(copy, rule, maxLeafSize, treeSeed).build());
+      int window = treesInFlight(numTrees);
+      for (int first = 0; first < numTrees; first += window) {
+        List<Callable<TreeBuilder.Tree>> tasks = new ArrayList<>(window);
+        for (int t = first; t < Math.min(numTrees, first + window); t++) {
+          VectorSource copy = prepared.copy();
+          long treeSeed = treeSeed(seed, t);
+          tasks.add(() -> new TreeBuilder(copy, rule, maxLeafSize, treeSeed).build());
+        }
+        long windowBytes = 0;
+        for (TreeBuilder.Tree tree : executor.invokeAll(tasks)) {
+          windowBytes += tree.buildBytes();
+          writer.write(tree);
+        }
+        peakTreeBytes = Math.max(peakTreeBytes, windowBytes);
       }
-      trees = executor.invokeAll(tasks).toArray(trees);
     }
-    return concatenate(projection, normalDimension, trees);
+    return new ForestShape(normalDimension, writer.roots, writer.splitBase, writer.leafBase, peakTreeBytes);
   }
+
+  /**
+   * Trees built at once by a parallel build: enough to keep every core busy while the slowest
+   * tree of a window finishes, few enough that the trees held stay a small multiple of one.
+   */
+  static int treesInFlight(int numTrees) {
+    int cores = Runtime.getRuntime().availableProcessors();
+    return Math.min(numTrees, Math.min(MAX_TREES_IN_FLIGHT, Math.max(2, 2 * cores)));
+  }
+
+  /** Upper bound on {@link #treesInFlight}, whatever the number of cores. */
+  static final int MAX_TREES_IN_FLIGHT = 16;
 
   /**
    * Whether vectors of {@code dimension} coordinates are projected before splitting: when they have
@@ -119,48 +171,53 @@ public final class ForestBuilder {
     return projectionDimension > 0 && dimension > 2 * projectionDimension && rule != SplitRule.INNER_PRODUCT;
   }
 
-  private OnHeapForest concatenate(Projection projection, int normalDimension, TreeBuilder.Tree[] trees) {
-    long totalSplits = 0;
-    long totalLeaves = 0;
-    for (TreeBuilder.Tree tree : trees) {
-      totalSplits += tree.numSplits();
-      totalLeaves += tree.leavesLength();
+  /**
+   * Passes finished trees to the output in tree order, turning each tree's local node numbers
+   * into the forest's global ones.
+   */
+  private static final class TreeWriter {
+    private final ForestOutput out;
+    final int[] roots;
+    private int trees;
+    int splitBase;
+    long leafBase;
+
+    TreeWriter(ForestOutput out, int numTrees) {
+      this.out = out;
+      this.roots = new int[numTrees];
     }
-    int stride = normalDimension;
-    if (totalSplits * stride > ArrayUtil.MAX_ARRAY_LENGTH || totalLeaves > ArrayUtil.MAX_ARRAY_LENGTH) {
-      throw new IllegalArgumentException(
-          "forest too large for one segment: " + totalSplits + " split nodes of " + stride + " bytes, "
-              + totalLeaves + " leaf ints; use fewer trees or a larger maxLeafSize");
-    }
-    int[] roots = new int[trees.length];
-    int[] children = new int[(int) (2 * totalSplits)];
-    float[] offsets = new float[(int) totalSplits];
-    float[] scales = new float[(int) totalSplits];
-    byte[] normals = new byte[(int) (totalSplits * stride)];
-    int[] leaves = new int[(int) totalLeaves];
-    int splitBase = 0;
-    int leafBase = 0;
-    for (int t = 0; t < trees.length; t++) {
-      TreeBuilder.Tree tree = trees[t];
-      roots[t] = shift(tree.root(), splitBase, leafBase);
-      for (int i = 0; i < 2 * tree.numSplits(); i++) {
-        children[2 * splitBase + i] = shift(tree.children()[i], splitBase, leafBase);
+
+    void write(TreeBuilder.Tree tree) throws IOException {
+      // split numbers and leaf positions are ints in node references
+      if ((long) splitBase + tree.numSplits() > Integer.MAX_VALUE
+          || leafBase + tree.leavesLength() > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException(
+            "forest too large for one segment: more than " + Integer.MAX_VALUE
+                + " split nodes or leaf ints after " + trees + " trees; use fewer trees or a larger maxLeafSize");
       }
-      System.arraycopy(tree.offsets(), 0, offsets, splitBase, tree.numSplits());
-      System.arraycopy(tree.scales(), 0, scales, splitBase, tree.numSplits());
-      System.arraycopy(tree.normals(), 0, normals, splitBase * stride, tree.numSplits() * stride);
-      System.arraycopy(tree.leaves(), 0, leaves, leafBase, tree.leavesLength());
+      int leafShift = (int) leafBase;
+      roots[trees++] = shift(tree.root(), splitBase, leafShift);
+      int[] children = tree.children();
+      for (int node = 0; node < tree.numSplits(); node++) {
+        out.split(
+            shift(children[2 * node], splitBase, leafShift),
+            shift(children[2 * node + 1], splitBase, leafShift),
+            tree.offsets()[node],
+            tree.scales()[node],
+            tree.normals(),
+            node * tree.normalDimension(),
+            tree.normalDimension());
+      }
+      out.leafInts(tree.leaves(), 0, tree.leavesLength());
       splitBase += tree.numSplits();
       leafBase += tree.leavesLength();
     }
-    return new OnHeapForest(
-        projection, normalDimension, maxLeafSize, roots, splitBase, children, offsets, scales, normals, leaves, leafBase);
-  }
 
-  private static int shift(int ref, int splitBase, int leafBase) {
-    if (NodeRefs.isLeaf(ref)) {
-      return NodeRefs.leafRef(NodeRefs.leafPosition(ref) + leafBase);
+    private static int shift(int ref, int splitBase, int leafBase) {
+      if (NodeRefs.isLeaf(ref)) {
+        return NodeRefs.leafRef(NodeRefs.leafPosition(ref) + leafBase);
+      }
+      return ref + splitBase;
     }
-    return ref + splitBase;
   }
 }
