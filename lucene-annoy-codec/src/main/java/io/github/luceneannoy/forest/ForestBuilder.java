@@ -146,7 +146,7 @@ public final class ForestBuilder {
    * Trees built at once by a parallel build: enough to keep every core busy while the slowest
    * tree of a window finishes, few enough that the trees held stay a small multiple of one.
    */
-  static int treesInFlight(int numTrees) {
+  public static int treesInFlight(int numTrees) {
     int cores = Runtime.getRuntime().availableProcessors();
     return Math.min(numTrees, Math.min(MAX_TREES_IN_FLIGHT, Math.max(2, 2 * cores)));
   }
