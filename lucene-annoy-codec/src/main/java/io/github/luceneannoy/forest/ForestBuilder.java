@@ -1,9 +1,6 @@
 package io.github.luceneannoy.forest;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.Callable;
 import org.apache.lucene.search.TaskExecutor;
 
 /**
@@ -96,9 +93,9 @@ public final class ForestBuilder {
    *
    * <p>Heap: a tree being built holds an int and a boolean per vector, and its nodes (an int per
    * vector and a split record per {@code maxLeafSize/2} vectors or so) until it is written. On
-   * the calling thread one tree is built at a time; with an executor, trees are built in windows
-   * of {@link #treesInFlight} and written in order after each window, so at most that many trees
-   * are held at once. Neither depends on the vectors' dimension beyond the split records; the
+   * the calling thread one tree is built at a time; with an executor, trees are built by one task
+   * per core and written in tree order as they finish, never more than {@link #treesInFlight}
+   * ahead of the writing (see {@link OrderedTreeBuild}), so at most that many trees are held. Neither depends on the vectors' dimension beyond the split records; the
    * vectors themselves are only read through {@code splitSpace}.
    *
    * @param executor runs one task per tree (each reading its own {@link VectorSource#copy()}), or
@@ -123,28 +120,37 @@ public final class ForestBuilder {
         writer.write(tree);
       }
     } else {
-      int window = treesInFlight(numTrees);
-      for (int first = 0; first < numTrees; first += window) {
-        List<Callable<TreeBuilder.Tree>> tasks = new ArrayList<>(window);
-        for (int t = first; t < Math.min(numTrees, first + window); t++) {
-          VectorSource copy = prepared.copy();
-          long treeSeed = treeSeed(seed, t);
-          tasks.add(() -> new TreeBuilder(copy, rule, maxLeafSize, treeSeed).build());
-        }
-        long windowBytes = 0;
-        for (TreeBuilder.Tree tree : executor.invokeAll(tasks)) {
-          windowBytes += tree.buildBytes();
-          writer.write(tree);
-        }
-        peakTreeBytes = Math.max(peakTreeBytes, windowBytes);
-      }
+      VectorSource shared = prepared;
+      OrderedTreeBuild build =
+          new OrderedTreeBuild(
+              numTrees,
+              treesInFlight(numTrees),
+              t -> new TreeBuilder(copyOf(shared), rule, maxLeafSize, treeSeed(seed, t)).build(),
+              writer::write);
+      peakTreeBytes = build.run(executor, workers(numTrees));
     }
     return new ForestShape(normalDimension, writer.roots, writer.splitBase, writer.leafBase, peakTreeBytes);
   }
 
   /**
-   * Trees built at once by a parallel build: enough to keep every core busy while the slowest
-   * tree of a window finishes, few enough that the trees held stay a small multiple of one.
+   * Each tree reads its own copy, as sources keep a read buffer; copies are taken one at a time, as
+   * a source promises that its copies may be used concurrently, not that it may be copied so.
+   */
+  private static VectorSource copyOf(VectorSource source) throws IOException {
+    synchronized (source) {
+      return source.copy();
+    }
+  }
+
+  /** Tasks of a parallel build: one per core, since idle ones return at once. */
+  private static int workers(int numTrees) {
+    return Math.min(treesInFlight(numTrees), Math.max(2, Runtime.getRuntime().availableProcessors()));
+  }
+
+  /**
+   * Trees a parallel build may hold at once (built, being built, or waiting to be written): enough
+   * that a slow tree does not stall the other cores, few enough that the trees held stay a small
+   * multiple of one.
    */
   public static int treesInFlight(int numTrees) {
     int cores = Runtime.getRuntime().availableProcessors();
