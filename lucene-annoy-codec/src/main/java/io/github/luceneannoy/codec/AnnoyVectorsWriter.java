@@ -221,12 +221,13 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
   }
 
   /**
-   * Heap the forest of {@code count} buffered vectors of {@code fieldInfo} will take while it is
-   * built at flush. Each tree holds every ordinal once in its leaves, plus a count per leaf, and
-   * about {@code 2·count/maxLeafSize} split records ({@code 16 + D} bytes); all trees are held
-   * until they are copied into the forest's arrays, hence twice that. A projection adds the
-   * projected vectors. Counting it while the vectors are buffered (as HNSW counts its graph) lets
-   * IndexWriter's flush-by-RAM bound the flush's peak, not just the buffer.
+   * Heap to set aside for building the forest of {@code count} buffered vectors of {@code
+   * fieldInfo} at flush: the whole forest twice (each tree holds every ordinal once in its leaves,
+   * plus a count per leaf, and about {@code 2·count/maxLeafSize} split records of {@code 16 + D}
+   * bytes), and for a projected field the projected vectors. The build holds less (one tree at a
+   * time at flush, projected vectors in a temporary file), so this is an upper bound. Counting it
+   * while the vectors are buffered (as HNSW counts its graph) lets IndexWriter's flush-by-RAM bound
+   * the flush's peak, not just the buffer.
    */
   long forestBuildBytes(FieldInfo fieldInfo, int count) {
     return forestBuildBytes(
