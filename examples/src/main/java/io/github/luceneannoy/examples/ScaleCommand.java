@@ -96,6 +96,9 @@ final class ScaleCommand implements Callable<Integer> {
   @Option(names = "--keep-indexes", description = "keep the indexes in --work")
   boolean keepIndexes;
 
+  @Option(names = "--prepare-only", description = "generate the data and exact neighbours in --work, run no format")
+  boolean prepareOnly;
+
   @Spec CommandSpec spec;
 
   private final PrintStream printer;
@@ -117,6 +120,10 @@ final class ScaleCommand implements Callable<Integer> {
         new ScaleBenchmark.Settings(vectors, dimension, clusters, spread, seed, queries, k, formats, heap,
             hnswHeap == null ? heap : hnswHeap, segmentSize, mergeThreads, searchThreads, trees, leaf, candidates,
             hnswM, hnswBeam, fanouts, work, keepIndexes);
+    if (prepareOnly) {
+      ScaleBenchmark.prepare(settings, printer);
+      return Main.OK;
+    }
     List<ScaleReport.Outcome> outcomes = ScaleBenchmark.run(settings, printer);
     String report = ScaleReport.markdown(ScaleBenchmark.title(settings), outcomes, mergeThreads, segmentSize, k);
     printer.println();

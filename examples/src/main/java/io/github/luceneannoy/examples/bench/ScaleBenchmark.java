@@ -39,9 +39,18 @@ public final class ScaleBenchmark {
 
   private ScaleBenchmark() {}
 
+  /** Generates the data and its exact neighbours, or finds them from an earlier run. */
+  public static void prepare(Settings s, PrintStream progress) throws Exception {
+    ScaleData.prepare(spec(s), s.workDir(), progress);
+  }
+
+  private static ScaleData.Spec spec(Settings s) {
+    return new ScaleData.Spec(s.vectors(), s.dimension(), s.clusters(), s.spread(), s.seed(), s.queries(), s.k());
+  }
+
   /** Runs every format; a format that fails (out of memory, say) is reported, not fatal. */
   public static List<ScaleReport.Outcome> run(Settings s, PrintStream progress) throws Exception {
-    ScaleData.Spec spec = new ScaleData.Spec(s.vectors(), s.dimension(), s.clusters(), s.spread(), s.seed(), s.queries(), s.k());
+    ScaleData.Spec spec = spec(s);
     ScaleData.Files3 data = ScaleData.prepare(spec, s.workDir(), progress);
     List<ScaleReport.Outcome> outcomes = new ArrayList<>();
     for (String format : s.formats()) {
