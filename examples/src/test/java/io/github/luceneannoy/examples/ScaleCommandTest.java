@@ -43,7 +43,7 @@ public class ScaleCommandTest {
     double small = recall(md, "annoy", 5);
     assertTrue(md, small > 0 && small <= 1);
     // the children measured their own heap, which stayed within their limit
-    Matcher live = Pattern.compile("\\| live heap after GC, max: index / merge / search \\| ([\\d.,]+) MiB").matcher(md);
+    Matcher live = Pattern.compile("\\| heap after GC, max: index / merge / search \\| ([\\d.,]+) MiB").matcher(md);
     assertTrue(md, live.find());
     double mib = Double.parseDouble(live.group(1).replace(",", ""));
     assertTrue(md, mib > 0 && mib < 128);

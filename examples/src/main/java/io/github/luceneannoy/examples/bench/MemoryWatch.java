@@ -16,8 +16,9 @@ import javax.management.NotificationListener;
 import javax.management.openmbean.CompositeData;
 
 /**
- * Watches this JVM's memory during one phase of a run: the heap left live after each garbage
- * collection (what the program really retained), the sum of the heap pools' peaks (an upper bound
+ * Watches this JVM's memory during one phase of a run: the heap in use after each garbage
+ * collection (what the program retained, plus old-generation garbage a young collection did not
+ * reach: an upper bound of the live data), the sum of the heap pools' peaks (an upper bound
  * that includes garbage not yet collected), and from {@code /proc/self/status} the resident set's
  * high-water mark and the largest anonymous resident memory seen (heap and native memory without
  * the memory-mapped index files, which the kernel may drop at will).
@@ -26,13 +27,15 @@ final class MemoryWatch implements AutoCloseable {
   private static final long SAMPLE_MILLIS = 200;
 
   /** One phase's figures, in bytes. */
-  public record Figures(long maxLiveHeapAfterGc, long peakHeapPools, long peakRssAnon, long rssHighWaterMark) {}
+  public record Figures(
+      long maxLiveHeapAfterGc, long peakHeapPools, long peakRssAnon, long rssHighWaterMark, double cpuSeconds) {}
 
   private final AtomicLong maxLiveAfterGc = new AtomicLong();
   private final AtomicLong maxRssAnon = new AtomicLong();
   private final NotificationListener listener = (notification, handback) -> onGc(notification.getUserData());
   private final Thread sampler;
   private volatile boolean running = true;
+  private final long cpuStart = processCpuNanos();
 
   MemoryWatch() {
     resetRssHighWaterMark();
@@ -95,7 +98,14 @@ final class MemoryWatch implements AutoCloseable {
         pools += pool.getPeakUsage().getUsed();
       }
     }
-    return new Figures(maxLiveAfterGc.get(), pools, maxRssAnon.get(), statusKilobytes("VmHWM") * 1024);
+    return new Figures(
+        maxLiveAfterGc.get(), pools, maxRssAnon.get(), statusKilobytes("VmHWM") * 1024,
+        (processCpuNanos() - cpuStart) / 1e9);
+  }
+
+  /** CPU time of every thread of this JVM so far: over wall time, the cores a phase kept busy. */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   @Override
