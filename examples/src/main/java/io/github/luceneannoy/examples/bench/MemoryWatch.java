@@ -28,7 +28,12 @@ final class MemoryWatch implements AutoCloseable {
 
   /** One phase's figures, in bytes. */
   public record Figures(
-      long maxLiveHeapAfterGc, long peakHeapPools, long peakRssAnon, long rssHighWaterMark, double cpuSeconds) {}
+      long maxLiveHeapAfterGc,
+      long peakHeapPools,
+      long peakRssAnon,
+      long rssHighWaterMark,
+      double cpuSeconds,
+      double machineBusyCores) {}
 
   private final AtomicLong maxLiveAfterGc = new AtomicLong();
   private final AtomicLong maxRssAnon = new AtomicLong();
@@ -36,6 +41,7 @@ final class MemoryWatch implements AutoCloseable {
   private final Thread sampler;
   private volatile boolean running = true;
   private final long cpuStart = processCpuNanos();
+  private final long[] machineStart = machineJiffies();
 
   MemoryWatch() {
     resetRssHighWaterMark();
@@ -100,7 +106,34 @@ final class MemoryWatch implements AutoCloseable {
     }
     return new Figures(
         maxLiveAfterGc.get(), pools, maxRssAnon.get(), statusKilobytes("VmHWM") * 1024,
-        (processCpuNanos() - cpuStart) / 1e9);
+        (processCpuNanos() - cpuStart) / 1e9, busyCores(machineStart, machineJiffies()));
+  }
+
+  /**
+   * Cores the whole machine kept busy between two readings of {@code /proc/stat}, this JVM and
+   * every other process: on a shared machine, what is left of it tells whether a phase could use
+   * the cores it asked for. -1 where there is no {@code /proc/stat} (JSON has no NaN).
+   */
+  private static double busyCores(long[] start, long[] end) {
+    if (start == null || end == null || end[0] <= start[0]) {
+      return -1;
+    }
+    double busy = 1 - (double) (end[1] - start[1]) / (end[0] - start[0]);
+    return busy * Runtime.getRuntime().availableProcessors();
+  }
+
+  /** Total and idle (idle + iowait) jiffies of all cores, or null. */
+  private static long[] machineJiffies() {
+    try {
+      String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+      long total = 0;
+      for (int i = 1; i < fields.length; i++) {
+        total += Long.parseLong(fields[i]);
+      }
+      return new long[] {total, Long.parseLong(fields[4]) + Long.parseLong(fields[5])};
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
   }
 
   /** CPU time of every thread of this JVM so far: over wall time, the cores a phase kept busy. */

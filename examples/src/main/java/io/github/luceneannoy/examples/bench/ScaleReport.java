@@ -34,9 +34,10 @@ public final class ScaleReport {
         o -> String.format(Locale.ROOT, "%.1f s (%d segments)", o.result().indexSeconds(), o.result().segmentsBeforeMerge()));
     row(md, outcomes, "forceMerge(1) time, " + mergeThreads + " merge thread" + (mergeThreads == 1 ? "" : "s"),
         o -> String.format(Locale.ROOT, "%.1f s", o.result().mergeSeconds()));
-    row(md, outcomes, "CPU time: index / merge (cores busy in the merge)",
-        o -> String.format(Locale.ROOT, "%.1f s / %.1f s (%.2f)", o.result().index().cpuSeconds(),
-            o.result().merge().cpuSeconds(), o.result().merge().cpuSeconds() / o.result().mergeSeconds()));
+    row(md, outcomes, "CPU time: index / merge (cores busy in the merge: this JVM, whole machine)",
+        o -> String.format(Locale.ROOT, "%.1f s / %.1f s (%.2f, %.2f)", o.result().index().cpuSeconds(),
+            o.result().merge().cpuSeconds(), o.result().merge().cpuSeconds() / o.result().mergeSeconds(),
+            o.result().merge().machineBusyCores()));
     row(md, outcomes, "heap after GC, max: index / merge / search",
         o -> mib(o.result().index().maxLiveHeapAfterGc()) + " / " + mib(o.result().merge().maxLiveHeapAfterGc()) + " / "
             + mib(o.result().search().maxLiveHeapAfterGc()));
