@@ -164,6 +164,12 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
       long splitsLength = data.getFilePointer() - splitsOffset;
       long leavesOffset = data.getFilePointer();
       long leavesLength = out.appendLeavesTo(data);
+      if (splitsLength != shape.numSplits() * FieldEntry.splitRecordBytes(shape.normalDimension())
+          || leavesLength != shape.leavesLength() * Integer.BYTES) {
+        throw new IllegalStateException(
+            "field \"" + fieldInfo.name + "\": wrote " + splitsLength + " split and " + leavesLength
+                + " leaf bytes for " + shape.numSplits() + " splits and " + shape.leavesLength() + " leaf ints");
+      }
       new FieldEntry(
               fieldInfo.number,
               fieldInfo.getVectorEncoding(),

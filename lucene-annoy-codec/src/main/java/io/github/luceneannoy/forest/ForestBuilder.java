@@ -95,11 +95,12 @@ public final class ForestBuilder {
    * vector and a split record per {@code maxLeafSize/2} vectors or so) until it is written. On
    * the calling thread one tree is built at a time; with an executor, trees are built by one task
    * per core and written in tree order as they finish, never more than {@link #treesInFlight}
-   * ahead of the writing (see {@link OrderedTreeBuild}), so at most that many trees are held. Neither depends on the vectors' dimension beyond the split records; the
-   * vectors themselves are only read through {@code splitSpace}.
+   * ahead of the writing (see {@link OrderedTreeBuild}), so at most that many trees are held.
+   * None of this depends on the vectors' dimension beyond the split records; the vectors
+   * themselves are only read through {@code splitSpace}.
    *
-   * @param executor runs one task per tree (each reading its own {@link VectorSource#copy()}), or
-   *     null to build on the calling thread; the result is the same either way
+   * @param executor runs the build's tasks (each tree reading its own {@link VectorSource#copy()}),
+   *     or null to build on the calling thread; the result is the same either way
    */
   public ForestShape buildTrees(VectorSource splitSpace, TaskExecutor executor, ForestOutput out) throws IOException {
     int normalDimension = rule.normalDimension(splitSpace.dimension());
