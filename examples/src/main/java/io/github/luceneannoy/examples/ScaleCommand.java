@@ -51,11 +51,12 @@ final class ScaleCommand implements Callable<Integer> {
   @Option(names = "-k", paramLabel = "K", description = "hits per query, recall@K (default: ${DEFAULT-VALUE})")
   int k = 10;
 
-  @Option(names = "--heap", paramLabel = "SIZE", description = "-Xmx of each child JVM (default: ${DEFAULT-VALUE})")
-  String heap = "512m";
+  @Option(names = "--heap", split = ",", paramLabel = "SIZE",
+      description = "-Xmx of each child JVM; with several, each is tried in turn until one works (default: 512m)")
+  List<String> heap = List.of("512m");
 
-  @Option(names = "--hnsw-heap", paramLabel = "SIZE", description = "-Xmx of HNSW's child JVM (default: --heap)")
-  String hnswHeap;
+  @Option(names = "--hnsw-heap", split = ",", paramLabel = "SIZE", description = "-Xmx of HNSW's child JVM, as --heap (default: --heap)")
+  List<String> hnswHeap;
 
   @Option(names = "--formats", split = ",", description = "formats to run (default: annoy,hnsw)")
   List<String> formats = List.of("annoy", "hnsw");

@@ -62,6 +62,13 @@ public class ScaleCommandTest {
     assertEquals(result.printed, Main.FAILED, result.status);
     assertTrue(result.printed, result.printed.contains("annoy with -Xmx1k exited with status"));
     assertTrue(result.printed, result.printed.contains("| result | failed: annoy with -Xmx1k exited with status"));
+
+    // with a second limit to fall back on, the report says which one worked and which failed
+    Result fallback =
+        run("scale", "--vectors", "200", "--dimension", "4", "--queries", "5", "--formats", "annoy", "--heap", "1k,128m",
+            "--candidates", "50", "--work", work.toString());
+    assertEquals(fallback.printed, Main.OK, fallback.status);
+    assertTrue(fallback.printed, fallback.printed.contains("| heap limit (-Xmx) | 128m (failed with 1k) |"));
   }
 
   private static double recall(String markdown, String format, int budget) {

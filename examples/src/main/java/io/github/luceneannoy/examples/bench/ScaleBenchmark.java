@@ -23,8 +23,8 @@ public final class ScaleBenchmark {
       int queries,
       int k,
       List<String> formats,
-      String annoyHeap,
-      String hnswHeap,
+      List<String> annoyHeaps,
+      List<String> hnswHeaps,
       int segmentSize,
       int mergeThreads,
       int searchThreads,
@@ -54,24 +54,42 @@ public final class ScaleBenchmark {
     ScaleData.Files3 data = ScaleData.prepare(spec, s.workDir(), progress);
     List<ScaleReport.Outcome> outcomes = new ArrayList<>();
     for (String format : s.formats()) {
-      String heap = format.equals("hnsw") ? s.hnswHeap() : s.annoyHeap();
+      List<String> heaps = format.equals("hnsw") ? s.hnswHeaps() : s.annoyHeaps();
       Path indexDir = s.workDir().resolve("index-" + format + "-" + spec.stem());
       ScaleRun.Config config =
           new ScaleRun.Config(format, data.base().toString(), data.queries().toString(), data.truth().toString(),
               indexDir.toString(), s.segmentSize(), s.mergeThreads(), s.searchThreads(), s.k(),
               format.equals("hnsw") ? s.fanouts() : s.candidates(), s.annoyTrees(), s.annoyLeaf(), s.hnswM(), s.hnswBeam());
+      outcomes.add(runWithSmallestHeap(format, heaps, config, indexDir, s.keepIndexes(), progress));
+    }
+    return outcomes;
+  }
+
+  /**
+   * Runs one format with each heap limit in turn until one works (out of memory ends a child at
+   * once), so that the report gives the smallest of those tried that works and the ones that did
+   * not.
+   */
+  private static ScaleReport.Outcome runWithSmallestHeap(
+      String format, List<String> heaps, ScaleRun.Config config, Path indexDir, boolean keepIndexes, PrintStream progress)
+      throws Exception {
+    List<String> failed = new ArrayList<>();
+    String failure = null;
+    for (String heap : heaps) {
       try {
-        outcomes.add(new ScaleReport.Outcome(format, heap, ChildJvm.run(heap, config, progress), null));
+        ScaleResult result = ChildJvm.run(heap, config, progress);
+        return new ScaleReport.Outcome(format, heap, failed, result, null);
       } catch (ChildJvm.ChildFailedException e) {
         progress.println(e.getMessage());
-        outcomes.add(new ScaleReport.Outcome(format, heap, null, e.getMessage()));
+        failed.add(heap);
+        failure = e.getMessage();
       } finally {
-        if (s.keepIndexes() == false) {
+        if (keepIndexes == false) {
           IOUtils.rm(indexDir);
         }
       }
     }
-    return outcomes;
+    return new ScaleReport.Outcome(format, String.join(", ", heaps), failed, null, failure);
   }
 
   /** The report's heading: what was indexed, how, and on what. */

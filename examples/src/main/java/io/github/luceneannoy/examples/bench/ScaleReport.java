@@ -12,8 +12,11 @@ public final class ScaleReport {
 
   private ScaleReport() {}
 
-  /** One format's outcome: a result, or why there is none (such as running out of heap). */
-  public record Outcome(String format, String heap, ScaleResult result, String failure) {}
+  /**
+   * One format's outcome: a result with the heap limit it ran with and the smaller limits that
+   * failed before, or why there is none (such as running out of heap).
+   */
+  public record Outcome(String format, String heap, List<String> failedHeaps, ScaleResult result, String failure) {}
 
   public static String markdown(String title, List<Outcome> outcomes, int mergeThreads, int segmentSize, int k) {
     StringBuilder md = new StringBuilder();
@@ -23,7 +26,8 @@ public final class ScaleReport {
     md.append("\n|---|");
     outcomes.forEach(o -> md.append("---|"));
     md.append('\n');
-    row(md, outcomes, "heap limit (-Xmx)", o -> o.heap());
+    row(md, outcomes, "heap limit (-Xmx)", o -> o.result() == null || o.failedHeaps().isEmpty()
+        ? o.heap() : o.heap() + " (failed with " + String.join(", ", o.failedHeaps()) + ")");
     for (Outcome o : outcomes) {
       if (o.result() == null) {
         row(md, outcomes, "result", x -> x.result() == null ? "failed: " + firstLine(x.failure()) : "ok");
