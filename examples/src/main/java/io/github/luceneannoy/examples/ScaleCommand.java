@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
     description = {
       "Index, force-merge and search many generated clustered vectors with the Annoy format and with"
           + " Lucene's HNSW, each format in a child JVM with the heap limit given, and print a Markdown"
-          + " table: index and merge time, live heap, resident memory, disk per file kind, recall@k and"
+          + " table: index and merge time, heap, resident memory, disk per file kind, recall@k and"
           + " queries per second.",
       "Data and exact neighbours are cached in --work and reused by later runs with the same parameters."
     })
@@ -76,8 +76,8 @@ final class ScaleCommand implements Callable<Integer> {
   @Option(names = "--leaf", description = "Annoy maximum leaf size (default: ${DEFAULT-VALUE})")
   int leaf = AnnoyVectorsFormat.DEFAULT_MAX_LEAF_SIZE;
 
-  @Option(names = "--candidates", split = ",", paramLabel = "C", description = "Annoy budgets, candidates per hit (default: 10,20,40,80,160)")
-  int[] candidates = {10, 20, 40, 80, 160};
+  @Option(names = "--candidates", split = ",", paramLabel = "C", description = "Annoy budgets, candidates per hit (default: 10,20,40,80,160,320)")
+  int[] candidates = {10, 20, 40, 80, 160, 320};
 
   @Option(names = "--hnsw-m", description = "HNSW max connections (default: ${DEFAULT-VALUE})")
   int hnswM = 16;
@@ -85,8 +85,8 @@ final class ScaleCommand implements Callable<Integer> {
   @Option(names = "--hnsw-beam", description = "HNSW beam width (default: ${DEFAULT-VALUE})")
   int hnswBeam = 100;
 
-  @Option(names = "--fanouts", split = ",", paramLabel = "F", description = "HNSW budgets, the k asked of the graph (default: 10,20,40,80,160)")
-  int[] fanouts = {10, 20, 40, 80, 160};
+  @Option(names = "--fanouts", split = ",", paramLabel = "F", description = "HNSW budgets, the k asked of the graph (default: 10,20,40,80,160,320)")
+  int[] fanouts = {10, 20, 40, 80, 160, 320};
 
   @Option(names = "--work", paramLabel = "DIR", description = "data, ground truth and indexes (default: ${DEFAULT-VALUE})")
   Path work = Path.of(System.getProperty("java.io.tmpdir"), "lucene-annoy-scale");
