@@ -154,9 +154,26 @@ import org.apache.lucene.index.SegmentWriteState;
  *
  * <h2>Memory</h2>
  *
- * <p>The writer's {@code ramBytesUsed} counts the buffered vectors and an estimate of the forest
- * the flush will build from them (about {@code 2·numTrees·4} bytes per vector plus split records),
- * so IndexWriter's flush-by-RAM bounds a flush's peak as it does for HNSW, whose graph is counted.
+ * <p>Building reads the vectors where they already are: the flush's buffer, or at merge the flat
+ * format's memory-mapped temporary file. Projected vectors go to a temporary file of the segment's
+ * directory ({@code 4·P} bytes per vector) and are read back memory-mapped. Each tree is written
+ * as soon as it is built: split records straight into {@code .afi}, leaves into a temporary file
+ * that is appended after the split section, so the layout above is unchanged. Temporary files are
+ * deleted when the field is written, and on failure. So the heap of a build is about 11 bytes per
+ * vector for each tree in flight (an ordinal and a side per vector, then the tree's leaves and
+ * split records until written), whatever the dimension: one tree at flush, and during a merge whose
+ * scheduler lends threads at most {@code ForestBuilder.treesInFlight} (two per core, at most 16).
+ * Beyond that a build holds the projection ({@code P × dimension} floats) and the sample of at
+ * most 1,024 vectors it is learned from.
+ *
+ * <p>Searching keeps on the heap, per field, its metadata (a root per tree) and its projection;
+ * split records and leaves are read in place from {@code .afi}, and a query allocates in
+ * proportion to its budget, not to the segment.
+ *
+ * <p>The writer's {@code ramBytesUsed} counts the buffered vectors and a generous estimate of what
+ * the flush will build from them (the whole forest twice, about {@code 2·numTrees·4} bytes per
+ * vector plus split records), so IndexWriter's flush-by-RAM bounds a flush's peak as it does for
+ * HNSW, whose graph is counted.
  *
  * <h2>Version history</h2>
  *

@@ -292,7 +292,15 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
 
   @Override
   public long ramBytesUsed() {
-    long total = SHALLOW_SIZE + flatReader.ramBytesUsed();
+    return flatReader.ramBytesUsed() + forestRamBytesUsed();
+  }
+
+  /**
+   * Heap of this reader without the flat reader's: per field, its metadata, a root per tree and
+   * the projection; nothing that grows with the number of vectors.
+   */
+  long forestRamBytesUsed() {
+    long total = SHALLOW_SIZE;
     for (FieldForest forest : fields.values()) {
       total += RamUsageEstimator.shallowSizeOf(forest) + RamUsageEstimator.sizeOf(forest.entry.roots());
       if (forest.projection != null) {

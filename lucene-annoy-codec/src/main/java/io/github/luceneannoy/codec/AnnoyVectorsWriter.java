@@ -1,10 +1,10 @@
 package io.github.luceneannoy.codec;
 
 import io.github.luceneannoy.forest.ForestBuilder;
-import io.github.luceneannoy.forest.OnHeapForest;
-import io.github.luceneannoy.forest.OnHeapSketches;
-import io.github.luceneannoy.forest.SketchBook;
+import io.github.luceneannoy.forest.ForestShape;
 import io.github.luceneannoy.forest.Projection;
+import io.github.luceneannoy.forest.SketchBook;
+import io.github.luceneannoy.forest.Sketcher;
 import io.github.luceneannoy.forest.SplitRule;
 import io.github.luceneannoy.forest.VectorSource;
 import java.io.IOException;
@@ -25,6 +25,8 @@ import org.apache.lucene.index.SegmentWriteState;
 import org.apache.lucene.index.Sorter;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.TaskExecutor;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.IOContext;
 import org.apache.lucene.store.IndexOutput;
 import org.apache.lucene.util.IOUtils;
 import org.apache.lucene.util.RamUsageEstimator;
@@ -46,6 +48,8 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
   private final int projectionDimension;
   private final int sketchDimension;
   private final long seed;
+  private final Directory directory;
+  private final IOContext context;
   private final List<FieldWriter<?>> fields = new ArrayList<>();
   private IndexOutput meta;
   private IndexOutput data;
@@ -68,6 +72,8 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
     this.maxLeafSize = maxLeafSize;
     this.candidatesPerHit = candidatesPerHit;
     this.seed = seed;
+    this.directory = state.directory;
+    this.context = state.context;
     boolean success = false;
     try {
       meta = state.directory.createOutput(fileName(state, AnnoyVectorsFormat.META_EXTENSION), state.context);
@@ -136,57 +142,106 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
     }
   }
 
+  /**
+   * Builds the forest of one field and writes it. What grows with the number of vectors stays off
+   * the heap: the vectors are read where they are (the flush buffer or the merge's memory-mapped
+   * file), projected vectors go to a temporary file, and each tree is written as soon as it is
+   * built (see {@link ForestBuilder#buildTrees}).
+   */
   private void writeField(FieldInfo fieldInfo, VectorSource vectors, TaskExecutor executor)
       throws IOException {
-    var rule = FieldEntry.splitRuleFor(fieldInfo.getVectorSimilarityFunction());
-    OnHeapForest forest =
-        new ForestBuilder(rule, numTrees, maxLeafSize, projectionDimension, sketchDimension, seed).build(vectors, executor);
-
+    SplitRule rule = FieldEntry.splitRuleFor(fieldInfo.getVectorSimilarityFunction());
+    ForestBuilder builder = new ForestBuilder(rule, numTrees, maxLeafSize, projectionDimension, sketchDimension, seed);
+    Projection projection = builder.learnProjection(vectors);
     long projectionOffset = data.alignFilePointer(Float.BYTES);
-    Projection projection = forest.projection();
     if (projection != null) {
       writeProjection(projection);
     }
     long projectionLength = data.getFilePointer() - projectionOffset;
-    long splitsOffset = data.getFilePointer();
-    writeSplits(forest);
-    long splitsLength = data.getFilePointer() - splitsOffset;
-    long leavesOffset = data.getFilePointer();
-    writeLeaves(forest);
-    long leavesLength = data.getFilePointer() - leavesOffset;
+    int splitDimension = projection == null ? vectors.dimension() : projection.splitRows();
+    boolean sketched = projection != null && builder.sketches(vectors.size());
     long sketchesOffset = data.alignFilePointer(Float.BYTES);
-    if (forest.sketches() != null) {
-      writeSketches(forest.sketches());
+    try (SpilledVectors projected =
+            projection == null
+                ? null
+                : sketched
+                    ? writeSketches(Sketcher.learn(rule, projection, vectors), vectors)
+                    : SpilledVectors.write(directory, data.getName(), context, projection.apply(vectors));
+        ForestFileOutput out = new ForestFileOutput(data, directory, context, rule.normalDimension(splitDimension))) {
+      long sketchesLength = data.getFilePointer() - sketchesOffset;
+      // the vectors the trees split: also what a later pass over the split space would read
+      VectorSource splitSpace = projected == null ? vectors : projected.vectors();
+      long splitsOffset = data.getFilePointer();
+      ForestShape shape = builder.buildTrees(splitSpace, executor, out);
+      long splitsLength = data.getFilePointer() - splitsOffset;
+      long leavesOffset = data.getFilePointer();
+      long leavesLength = out.appendLeavesTo(data);
+      if (splitsLength != shape.numSplits() * FieldEntry.splitRecordBytes(shape.normalDimension())
+          || leavesLength != shape.leavesLength() * Integer.BYTES) {
+        throw new IllegalStateException(
+            "field \"" + fieldInfo.name + "\": wrote " + splitsLength + " split and " + leavesLength
+                + " leaf bytes for " + shape.numSplits() + " splits and " + shape.leavesLength() + " leaf ints");
+      }
+      new FieldEntry(
+              fieldInfo.number,
+              fieldInfo.getVectorEncoding(),
+              fieldInfo.getVectorSimilarityFunction(),
+              fieldInfo.getVectorDimension(),
+              vectors.size(),
+              rule,
+              maxLeafSize,
+              candidatesPerHit,
+              seed,
+              projection == null ? 0 : projection.rows(),
+              projectionOffset,
+              projectionLength,
+              shape.normalDimension(),
+              shape.numSplits(),
+              splitsOffset,
+              splitsLength,
+              leavesOffset,
+              leavesLength,
+              sketchesOffset,
+              sketchesLength,
+              shape.roots())
+          .write(meta);
     }
-    long sketchesLength = data.getFilePointer() - sketchesOffset;
+  }
 
-    int[] roots = new int[forest.numTrees()];
-    for (int t = 0; t < roots.length; t++) {
-      roots[t] = forest.root(t);
+  /**
+   * Writes the sketch section (code book, then one record per vector) to the data file, and the
+   * vectors' split coordinates to a temporary file, in one pass that projects each vector once.
+   */
+  private SpilledVectors writeSketches(Sketcher sketcher, VectorSource vectors) throws IOException {
+    SketchBook book = sketcher.book();
+    int rows = book.dimension();
+    for (int c = 0; c < rows; c++) {
+      data.writeInt(Float.floatToIntBits(book.center(c)));
     }
-    new FieldEntry(
-            fieldInfo.number,
-            fieldInfo.getVectorEncoding(),
-            fieldInfo.getVectorSimilarityFunction(),
-            fieldInfo.getVectorDimension(),
-            vectors.size(),
-            rule,
-            maxLeafSize,
-            candidatesPerHit,
-            seed,
-            projection == null ? 0 : projection.rows(),
-            projectionOffset,
-            projectionLength,
-            forest.normalDimension(),
-            forest.numSplits(),
-            splitsOffset,
-            splitsLength,
-            leavesOffset,
-            leavesLength,
-            sketchesOffset,
-            sketchesLength,
-            roots)
-        .write(meta);
+    for (int c = 0; c < rows; c++) {
+      data.writeInt(Float.floatToIntBits(book.step(c)));
+    }
+    ByteBuffer record = ByteBuffer.allocate((int) FieldEntry.sketchRecordBytes(rows)).order(ByteOrder.LITTLE_ENDIAN);
+    SpilledVectors.Writer split = SpilledVectors.create(directory, data.getName(), context, vectors.size(), sketcher.splitRows());
+    boolean success = false;
+    try {
+      sketcher.run(
+          vectors,
+          (ord, splitCoordinates, code, residual) -> {
+            split.add(splitCoordinates);
+            record.clear();
+            record.put(code);
+            record.putFloat(residual);
+            data.writeBytes(record.array(), record.position());
+          });
+      SpilledVectors spilled = split.finish();
+      success = true;
+      return spilled;
+    } finally {
+      if (success == false) {
+        split.abort();
+      }
+    }
   }
 
   private void writeProjection(Projection projection) throws IOException {
@@ -198,55 +253,6 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
       }
       data.writeBytes(row.array(), row.position());
     }
-  }
-
-  private void writeSketches(OnHeapSketches sketches) throws IOException {
-    SketchBook book = sketches.book();
-    int rows = book.dimension();
-    for (int c = 0; c < rows; c++) {
-      data.writeInt(Float.floatToIntBits(book.center(c)));
-    }
-    for (int c = 0; c < rows; c++) {
-      data.writeInt(Float.floatToIntBits(book.step(c)));
-    }
-    ByteBuffer record = ByteBuffer.allocate((int) FieldEntry.sketchRecordBytes(rows)).order(ByteOrder.LITTLE_ENDIAN);
-    for (int ord = 0; ord < sketches.size(); ord++) {
-      record.clear();
-      for (int c = 0; c < rows; c++) {
-        record.put(sketches.code(ord, c));
-      }
-      record.putFloat(sketches.residual(ord));
-      data.writeBytes(record.array(), record.position());
-    }
-  }
-
-  private void writeSplits(OnHeapForest forest) throws IOException {
-    int normalDimension = forest.normalDimension();
-    ByteBuffer record =
-        ByteBuffer.allocate((int) FieldEntry.splitRecordBytes(normalDimension)).order(ByteOrder.LITTLE_ENDIAN);
-    for (int node = 0; node < forest.numSplits(); node++) {
-      record.clear();
-      record.putInt(forest.child(node, 0));
-      record.putInt(forest.child(node, 1));
-      record.putFloat(forest.offset(node));
-      record.putFloat(forest.scale(node));
-      for (int i = 0; i < normalDimension; i++) {
-        record.put(forest.quantizedNormal(node, i));
-      }
-      data.writeBytes(record.array(), record.position());
-    }
-  }
-
-  private void writeLeaves(OnHeapForest forest) throws IOException {
-    ByteBuffer chunk = ByteBuffer.allocate(4096).order(ByteOrder.LITTLE_ENDIAN);
-    for (int i = 0; i < forest.leavesLength(); i++) {
-      if (chunk.remaining() < Integer.BYTES) {
-        data.writeBytes(chunk.array(), chunk.position());
-        chunk.clear();
-      }
-      chunk.putInt(forest.leafInt(i));
-    }
-    data.writeBytes(chunk.array(), chunk.position());
   }
 
   @Override
@@ -271,12 +277,13 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
   }
 
   /**
-   * Heap the forest of {@code count} buffered vectors of {@code fieldInfo} will take while it is
-   * built at flush. Each tree holds every ordinal once in its leaves, plus a count per leaf, and
-   * about {@code 2·count/maxLeafSize} split records ({@code 16 + D} bytes); all trees are held
-   * until they are copied into the forest's arrays, hence twice that. A projection adds the
-   * projected vectors. Counting it while the vectors are buffered (as HNSW counts its graph) lets
-   * IndexWriter's flush-by-RAM bound the flush's peak, not just the buffer.
+   * Heap to set aside for building the forest of {@code count} buffered vectors of {@code
+   * fieldInfo} at flush: the whole forest twice (each tree holds every ordinal once in its leaves,
+   * plus a count per leaf, and about {@code 2·count/maxLeafSize} split records of {@code 16 + D}
+   * bytes), and for a projected field the projected vectors. The build holds less (one tree at a
+   * time at flush, projected vectors in a temporary file), so this is an upper bound. Counting it
+   * while the vectors are buffered (as HNSW counts its graph) lets IndexWriter's flush-by-RAM bound
+   * the flush's peak, not just the buffer.
    */
   long forestBuildBytes(FieldInfo fieldInfo, int count) {
     return forestBuildBytes(
@@ -309,8 +316,11 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
     long bytes = 2 * numTrees * perTree;
     if (projects) {
       bytes += (long) count * (projectionDimension * Float.BYTES + RamUsageEstimator.NUM_BYTES_ARRAY_HEADER);
-      int sketchRows = ForestBuilder.sketchRows(projectionDimension, sketchDimension, dimension);
-      bytes += (long) count * FieldEntry.sketchRecordBytes(sketchRows);
+      if (count >= ForestBuilder.SKETCH_MIN_VECTORS && sketchDimension > 0) {
+        // sketches are written as they are computed; their rows are a per-query and per-build constant
+        int sketchRows = ForestBuilder.sketchRows(projectionDimension, sketchDimension, dimension);
+        bytes += (long) sketchRows * dimension * Float.BYTES;
+      }
     }
     return bytes;
   }

@@ -1,11 +1,7 @@
 package io.github.luceneannoy.forest;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.Callable;
 import org.apache.lucene.search.TaskExecutor;
-import org.apache.lucene.util.ArrayUtil;
 
 /**
  * Builds a forest of independent random-projection trees over a {@link VectorSource}.
@@ -82,51 +78,121 @@ public final class ForestBuilder {
   }
 
   /**
-   * Builds the forest, one task per tree on {@code executor} (or on the calling thread when it is
-   * null). Trees are independent and seeded by their number, so the result is the same whatever
-   * the executor and however its threads interleave; each task reads its own copy of the source.
+   * Builds the whole forest on the heap: learns the projection if the vectors need one, holds the
+   * projected vectors in an array and collects the trees in arrays. For tests and small forests;
+   * the codec streams the trees to its file through {@link #buildTrees} instead. The result is the
+   * same as the codec's, whatever the executor.
    */
   public OnHeapForest build(VectorSource vectors, TaskExecutor executor) throws IOException {
-    Projection projection = null;
+    Projection projection = learnProjection(vectors);
     OnHeapSketches sketches = null;
-    if (projects(vectors.dimension()) && vectors.size() > 0) {
-      if (sketches(vectors.size())) {
-        int rows = sketchRows(projectionDimension, sketchDimension, vectors.dimension());
-        projection = Projection.learn(vectors, rows, seed).withSplitRows(projectionDimension);
-        float[][] splitCoordinates = new float[vectors.size()][];
-        sketches = OnHeapSketches.build(rule, vectors, projection, splitCoordinates);
-        vectors = new ArrayVectorSource(splitCoordinates);
-      } else {
-        projection = Projection.learn(vectors, projectionDimension, seed);
-        vectors = projection.applyOnHeap(vectors);
-      }
+    VectorSource splitSpace;
+    if (projection == null) {
+      splitSpace = vectors;
+    } else if (sketches(vectors.size())) {
+      float[][] splitCoordinates = new float[vectors.size()][];
+      sketches = OnHeapSketches.build(rule, vectors, projection, splitCoordinates);
+      splitSpace = new ArrayVectorSource(splitCoordinates);
+    } else {
+      splitSpace = projection.applyOnHeap(vectors);
     }
-    int normalDimension = rule.normalDimension(vectors.dimension());
-    if (vectors.size() == 0) {
-      return new OnHeapForest(
-          null, null, normalDimension, maxLeafSize, new int[0], 0, new int[0], new float[0], new float[0], new byte[0], new int[0], 0);
+    OnHeapForest.Collector collector = OnHeapForest.collector(rule.normalDimension(splitSpace.dimension()));
+    ForestShape shape = buildTrees(splitSpace, executor, collector);
+    return collector.toForest(projection, sketches, maxLeafSize, shape.roots());
+  }
+
+  /**
+   * The projection the trees of these vectors are built in, or null when they split the vectors'
+   * own coordinates (see {@link #projects(int)}) or there are no vectors. When the vectors get
+   * sketches ({@link #sketches(int)}), it has the sketches' rows, the trees splitting in the
+   * leading {@link Projection#splitRows()} of them. Deterministic for the builder's seed and the
+   * vectors in their order.
+   */
+  public Projection learnProjection(VectorSource vectors) throws IOException {
+    if (projects(vectors.dimension()) == false || vectors.size() == 0) {
+      return null;
     }
-    VectorSource prepared = rule.prepare(vectors);
+    if (sketches(vectors.size())) {
+      int rows = sketchRows(projectionDimension, sketchDimension, vectors.dimension());
+      return Projection.learn(vectors, rows, seed).withSplitRows(projectionDimension);
+    }
+    return Projection.learn(vectors, projectionDimension, seed);
+  }
+
+  /**
+   * Builds the trees over {@code splitSpace}, the vectors in the space the trees split (projected
+   * by {@link #learnProjection} when there is a projection), and passes each tree to {@code out}
+   * as soon as it and the trees before it are built.
+   *
+   * <p>Heap: a tree being built holds an int and a boolean per vector, and its nodes (an int per
+   * vector and a split record per {@code maxLeafSize/2} vectors or so) until it is written. On
+   * the calling thread one tree is built at a time; with an executor, trees are built by one task
+   * per core and written in tree order as they finish, never more than {@link #treesInFlight}
+   * ahead of the writing (see {@link OrderedTreeBuild}), so at most that many trees are held.
+   * None of this depends on the vectors' dimension beyond the split records; the vectors
+   * themselves are only read through {@code splitSpace}.
+   *
+   * @param executor runs the build's tasks (each tree reading its own {@link VectorSource#copy()}),
+   *     or null to build on the calling thread; the result is the same either way
+   */
+  public ForestShape buildTrees(VectorSource splitSpace, TaskExecutor executor, ForestOutput out) throws IOException {
+    int normalDimension = rule.normalDimension(splitSpace.dimension());
+    if (splitSpace.size() == 0) {
+      return new ForestShape(normalDimension, new int[0], 0, 0, 0);
+    }
+    VectorSource prepared = rule.prepare(splitSpace);
     if (prepared.dimension() != normalDimension) {
       throw new IllegalStateException(
           "split rule " + rule + " produced dimension " + prepared.dimension() + ", expected " + normalDimension);
     }
-    TreeBuilder.Tree[] trees = new TreeBuilder.Tree[numTrees];
+    TreeWriter writer = new TreeWriter(out, numTrees);
+    long peakTreeBytes = 0;
     if (executor == null || numTrees == 1) {
       for (int t = 0; t < numTrees; t++) {
-        trees[t] = new TreeBuilder(prepared, rule, maxLeafSize, treeSeed(seed, t)).build();
+        TreeBuilder.Tree tree = new TreeBuilder(prepared, rule, maxLeafSize, treeSeed(seed, t)).build();
+        peakTreeBytes = Math.max(peakTreeBytes, tree.buildBytes());
+        writer.write(tree);
       }
     } else {
-      List<Callable<TreeBuilder.Tree>> tasks = new ArrayList<>(numTrees);
-      for (int t = 0; t < numTrees; t++) {
-        VectorSource copy = prepared.copy();
-        long treeSeed = treeSeed(seed, t);
-        tasks.add(() -> new TreeBuilder(copy, rule, maxLeafSize, treeSeed).build());
-      }
-      trees = executor.invokeAll(tasks).toArray(trees);
+      VectorSource shared = prepared;
+      OrderedTreeBuild build =
+          new OrderedTreeBuild(
+              numTrees,
+              treesInFlight(numTrees),
+              t -> new TreeBuilder(copyOf(shared), rule, maxLeafSize, treeSeed(seed, t)).build(),
+              writer::write);
+      peakTreeBytes = build.run(executor, workers(numTrees));
     }
-    return concatenate(projection, sketches, normalDimension, trees);
+    return new ForestShape(normalDimension, writer.roots, writer.splitBase, writer.leafBase, peakTreeBytes);
   }
+
+  /**
+   * Each tree reads its own copy, as sources keep a read buffer; copies are taken one at a time, as
+   * a source promises that its copies may be used concurrently, not that it may be copied so.
+   */
+  private static VectorSource copyOf(VectorSource source) throws IOException {
+    synchronized (source) {
+      return source.copy();
+    }
+  }
+
+  /** Tasks of a parallel build: one per core, since idle ones return at once. */
+  private static int workers(int numTrees) {
+    return Math.min(treesInFlight(numTrees), Math.max(2, Runtime.getRuntime().availableProcessors()));
+  }
+
+  /**
+   * Trees a parallel build may hold at once (built, being built, or waiting to be written): enough
+   * that a slow tree does not stall the other cores, few enough that the trees held stay a small
+   * multiple of one.
+   */
+  public static int treesInFlight(int numTrees) {
+    int cores = Runtime.getRuntime().availableProcessors();
+    return Math.min(numTrees, Math.min(MAX_TREES_IN_FLIGHT, Math.max(2, 2 * cores)));
+  }
+
+  /** Upper bound on {@link #treesInFlight}, whatever the number of cores. */
+  static final int MAX_TREES_IN_FLIGHT = 16;
 
   /**
    * Whether vectors of {@code dimension} coordinates are projected before splitting: when they have
@@ -167,49 +233,53 @@ public final class ForestBuilder {
     return projectionDimension > 0 && dimension > 2 * projectionDimension && rule != SplitRule.INNER_PRODUCT;
   }
 
-  private OnHeapForest concatenate(
-      Projection projection, OnHeapSketches sketches, int normalDimension, TreeBuilder.Tree[] trees) {
-    long totalSplits = 0;
-    long totalLeaves = 0;
-    for (TreeBuilder.Tree tree : trees) {
-      totalSplits += tree.numSplits();
-      totalLeaves += tree.leavesLength();
+  /**
+   * Passes finished trees to the output in tree order, turning each tree's local node numbers
+   * into the forest's global ones.
+   */
+  private static final class TreeWriter {
+    private final ForestOutput out;
+    final int[] roots;
+    private int trees;
+    int splitBase;
+    long leafBase;
+
+    TreeWriter(ForestOutput out, int numTrees) {
+      this.out = out;
+      this.roots = new int[numTrees];
     }
-    int stride = normalDimension;
-    if (totalSplits * stride > ArrayUtil.MAX_ARRAY_LENGTH || totalLeaves > ArrayUtil.MAX_ARRAY_LENGTH) {
-      throw new IllegalArgumentException(
-          "forest too large for one segment: " + totalSplits + " split nodes of " + stride + " bytes, "
-              + totalLeaves + " leaf ints; use fewer trees or a larger maxLeafSize");
-    }
-    int[] roots = new int[trees.length];
-    int[] children = new int[(int) (2 * totalSplits)];
-    float[] offsets = new float[(int) totalSplits];
-    float[] scales = new float[(int) totalSplits];
-    byte[] normals = new byte[(int) (totalSplits * stride)];
-    int[] leaves = new int[(int) totalLeaves];
-    int splitBase = 0;
-    int leafBase = 0;
-    for (int t = 0; t < trees.length; t++) {
-      TreeBuilder.Tree tree = trees[t];
-      roots[t] = shift(tree.root(), splitBase, leafBase);
-      for (int i = 0; i < 2 * tree.numSplits(); i++) {
-        children[2 * splitBase + i] = shift(tree.children()[i], splitBase, leafBase);
+
+    void write(TreeBuilder.Tree tree) throws IOException {
+      // split numbers and leaf positions are ints in node references
+      if ((long) splitBase + tree.numSplits() > Integer.MAX_VALUE
+          || leafBase + tree.leavesLength() > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException(
+            "forest too large for one segment: more than " + Integer.MAX_VALUE
+                + " split nodes or leaf ints after " + trees + " trees; use fewer trees or a larger maxLeafSize");
       }
-      System.arraycopy(tree.offsets(), 0, offsets, splitBase, tree.numSplits());
-      System.arraycopy(tree.scales(), 0, scales, splitBase, tree.numSplits());
-      System.arraycopy(tree.normals(), 0, normals, splitBase * stride, tree.numSplits() * stride);
-      System.arraycopy(tree.leaves(), 0, leaves, leafBase, tree.leavesLength());
+      int leafShift = (int) leafBase;
+      roots[trees++] = shift(tree.root(), splitBase, leafShift);
+      int[] children = tree.children();
+      for (int node = 0; node < tree.numSplits(); node++) {
+        out.split(
+            shift(children[2 * node], splitBase, leafShift),
+            shift(children[2 * node + 1], splitBase, leafShift),
+            tree.offsets()[node],
+            tree.scales()[node],
+            tree.normals(),
+            node * tree.normalDimension(),
+            tree.normalDimension());
+      }
+      out.leafInts(tree.leaves(), 0, tree.leavesLength());
       splitBase += tree.numSplits();
       leafBase += tree.leavesLength();
     }
-    return new OnHeapForest(
-        projection, sketches, normalDimension, maxLeafSize, roots, splitBase, children, offsets, scales, normals, leaves, leafBase);
-  }
 
-  private static int shift(int ref, int splitBase, int leafBase) {
-    if (NodeRefs.isLeaf(ref)) {
-      return NodeRefs.leafRef(NodeRefs.leafPosition(ref) + leafBase);
+    private static int shift(int ref, int splitBase, int leafBase) {
+      if (NodeRefs.isLeaf(ref)) {
+        return NodeRefs.leafRef(NodeRefs.leafPosition(ref) + leafBase);
+      }
+      return ref + splitBase;
     }
-    return ref + splitBase;
   }
 }

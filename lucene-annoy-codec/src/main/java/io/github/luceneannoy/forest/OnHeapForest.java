@@ -1,5 +1,7 @@
 package io.github.luceneannoy.forest;
 
+import org.apache.lucene.util.ArrayUtil;
+
 /**
  * A forest held in arrays, as {@link ForestBuilder} produces it and the codec writes it.
  *
@@ -135,5 +137,67 @@ public final class OnHeapForest implements Forest {
     int count = leaves[pos];
     System.arraycopy(leaves, pos + 1, ords, 0, count);
     return count;
+  }
+
+  /** An output that collects a forest's trees into the arrays of an {@link OnHeapForest}. */
+  static Collector collector(int normalDimension) {
+    return new Collector(normalDimension);
+  }
+
+  /** Collects split records and leaf ints as {@link ForestBuilder#buildTrees} writes them. */
+  static final class Collector implements ForestOutput {
+    private final int normalDimension;
+    private int numSplits;
+    private int[] children = new int[16];
+    private float[] offsets = new float[8];
+    private float[] scales = new float[8];
+    private byte[] normals = new byte[0];
+    private int[] leaves = new int[16];
+    private int leavesLength;
+
+    private Collector(int normalDimension) {
+      this.normalDimension = normalDimension;
+    }
+
+    @Override
+    public void split(int left, int right, float offset, float scale, byte[] normal, int from, int length) {
+      if (length != normalDimension) {
+        throw new IllegalArgumentException("normal of " + length + " coordinates, expected " + normalDimension);
+      }
+      long normalBytes = (long) (numSplits + 1) * normalDimension;
+      if (normalBytes > ArrayUtil.MAX_ARRAY_LENGTH) {
+        throw new IllegalArgumentException(
+            "forest too large for the heap: " + (numSplits + 1) + " split nodes of " + normalDimension
+                + " bytes; use fewer trees or a larger maxLeafSize");
+      }
+      children = ArrayUtil.grow(children, 2 * numSplits + 2);
+      offsets = ArrayUtil.grow(offsets, numSplits + 1);
+      scales = ArrayUtil.grow(scales, numSplits + 1);
+      normals = ArrayUtil.grow(normals, (int) normalBytes);
+      children[2 * numSplits] = left;
+      children[2 * numSplits + 1] = right;
+      offsets[numSplits] = offset;
+      scales[numSplits] = scale;
+      System.arraycopy(normal, from, normals, numSplits * normalDimension, length);
+      numSplits++;
+    }
+
+    @Override
+    public void leafInts(int[] ints, int from, int length) {
+      if ((long) leavesLength + length > ArrayUtil.MAX_ARRAY_LENGTH) {
+        throw new IllegalArgumentException(
+            "forest too large for the heap: more than " + ArrayUtil.MAX_ARRAY_LENGTH
+                + " leaf ints; use fewer trees or a larger maxLeafSize");
+      }
+      leaves = ArrayUtil.grow(leaves, leavesLength + length);
+      System.arraycopy(ints, from, leaves, leavesLength, length);
+      leavesLength += length;
+    }
+
+    OnHeapForest toForest(Projection projection, OnHeapSketches sketches, int maxLeafSize, int[] roots) {
+      return new OnHeapForest(
+          projection, sketches, normalDimension, maxLeafSize, roots, numSplits, children, offsets, scales, normals, leaves,
+          leavesLength);
+    }
   }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.apache.lucene.util.ArrayUtil;
+import org.apache.lucene.util.RamUsageEstimator;
 import org.apache.lucene.util.VectorUtil;
 
 /**
@@ -74,7 +75,23 @@ final class TreeBuilder {
   /** Builds the tree and returns it; call once. */
   Tree build() throws IOException {
     int root = build(0, ords.length);
-    return new Tree(root, numSplits, children, offsets, scales, normals, leaves, leavesLength);
+    return new Tree(root, numSplits, dim, children, offsets, scales, normals, leaves, leavesLength, ramBytesUsed());
+  }
+
+  /**
+   * Heap held by this builder: arrays only grow while a tree is built, so called at the end this is
+   * the tree's peak. It does not count the vector source, which the builder only reads.
+   */
+  private long ramBytesUsed() {
+    return RamUsageEstimator.sizeOf(ords)
+        + RamUsageEstimator.sizeOf(sides)
+        + RamUsageEstimator.sizeOf(p) * 3
+        + RamUsageEstimator.sizeOf(quantized)
+        + RamUsageEstimator.sizeOf(children)
+        + RamUsageEstimator.sizeOf(offsets)
+        + RamUsageEstimator.sizeOf(scales)
+        + RamUsageEstimator.sizeOf(normals)
+        + RamUsageEstimator.sizeOf(leaves);
   }
 
   private int build(int from, int to) throws IOException {
@@ -275,14 +292,19 @@ final class TreeBuilder {
     }
   }
 
-  /** One built tree, with node numbers local to the tree. */
+  /**
+   * One built tree, with node numbers local to the tree; {@code buildBytes} is the heap its builder
+   * held at its peak, including these arrays.
+   */
   record Tree(
       int root,
       int numSplits,
+      int normalDimension,
       int[] children,
       float[] offsets,
       float[] scales,
       byte[] normals,
       int[] leaves,
-      int leavesLength) {}
+      int leavesLength,
+      long buildBytes) {}
 }

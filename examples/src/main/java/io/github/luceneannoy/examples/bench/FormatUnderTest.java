@@ -60,7 +60,15 @@ public interface FormatUnderTest {
   }
 
   static FormatUnderTest hnsw(int maxConn, int beamWidth, int[] fanouts) {
-    Lucene99HnswVectorsFormat format = new Lucene99HnswVectorsFormat(maxConn, beamWidth);
+    return hnsw(maxConn, beamWidth, 1, fanouts);
+  }
+
+  /**
+   * HNSW whose merges insert nodes on {@code mergeWorkers} threads, taken from the merge
+   * scheduler's intra-merge executor (Lucene's default is one).
+   */
+  static FormatUnderTest hnsw(int maxConn, int beamWidth, int mergeWorkers, int[] fanouts) {
+    Lucene99HnswVectorsFormat format = new Lucene99HnswVectorsFormat(maxConn, beamWidth, mergeWorkers, null);
     return new FormatUnderTest() {
       public String label() {
         return "hnsw";

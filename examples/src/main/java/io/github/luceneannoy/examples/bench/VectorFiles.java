@@ -56,6 +56,42 @@ public final class VectorFiles {
     return vectors.toArray(new float[0][]);
   }
 
+  /** Receives vectors one at a time. */
+  @FunctionalInterface
+  public interface VectorConsumer {
+    void accept(float[] vector) throws IOException;
+  }
+
+  /**
+   * Passes every vector of an {@code .fvecs} file to {@code consumer}, in file order, each in a
+   * new array; only one vector is held at a time, so files far larger than the heap can be read.
+   * Returns the number of vectors.
+   */
+  public static int forEachFvecs(Path file, VectorConsumer consumer) throws IOException {
+    int count = 0;
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+      byte[] header = new byte[4];
+      int expectedDim = -1;
+      byte[] body = null;
+      while (readFully(in, header, file, count, true)) {
+        int dim = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN).getInt();
+        if (dim <= 0 || dim > 65536 || (expectedDim != -1 && dim != expectedDim)) {
+          throw new IOException(file + ": record " + count + " has dimension " + dim);
+        }
+        if (body == null) {
+          expectedDim = dim;
+          body = new byte[dim * Float.BYTES];
+        }
+        readFully(in, body, file, count, false);
+        float[] v = new float[dim];
+        ByteBuffer.wrap(body).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
+        consumer.accept(v);
+        count++;
+      }
+    }
+    return count;
+  }
+
   /** Reads an {@code .ivecs} file (ground truth: neighbour ids per query). */
   public static int[][] readIvecs(Path file, int limit) throws IOException {
     List<int[]> rows = new ArrayList<>();

@@ -1,0 +1,88 @@
+package io.github.luceneannoy.examples;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/**
+ * Runs the scale benchmark at a tiny size, child JVMs and all, so that it cannot rot; the figures
+ * come from full runs, not from here.
+ */
+public class ScaleCommandTest {
+  @Rule public TemporaryFolder temp = new TemporaryFolder();
+
+  @Test
+  public void tinyRunReportsBothFormatsFromChildJvms() throws Exception {
+    Path work = temp.newFolder("work").toPath();
+    Path report = work.resolve("report.md");
+    String[] args = {
+      "scale", "--vectors", "3000", "--dimension", "16", "--clusters", "10", "--queries", "20", "--heap", "128m",
+      "--segment-size", "1000", "--candidates", "5,300", "--fanouts", "10,100", "--work", work.toString(),
+      "--out", report.toString()
+    };
+    Result first = run(args);
+    assertEquals(first.printed, Main.OK, first.status);
+    assertTrue(first.printed, first.printed.contains("[annoy] indexed 3,000 vectors into 3 segments"));
+    assertTrue(first.printed, first.printed.contains("[hnsw] force-merged in"));
+    String md = Files.readString(report);
+    assertTrue(md, md.contains("| heap limit (-Xmx) | 128m | 128m |"));
+    assertTrue(md, md.contains("| disk, .afi |") && md.contains("| disk, .vex |"));
+    // 300 candidates per hit for k=10 score every one of the 3,000 vectors: exact
+    assertEquals(1.0, recall(md, "annoy", 300), 1e-9);
+    assertTrue(md, recall(md, "hnsw", 100) >= 0.9);
+    double small = recall(md, "annoy", 5);
+    assertTrue(md, small > 0 && small <= 1);
+    // the children measured their own heap, which stayed within their limit
+    Matcher live = Pattern.compile("\\| heap after GC, max: index / merge / search \\| ([\\d.,]+) MiB").matcher(md);
+    assertTrue(md, live.find());
+    double mib = Double.parseDouble(live.group(1).replace(",", ""));
+    assertTrue(md, mib > 0 && mib < 128);
+
+    Result again = run(args);
+    assertTrue(again.printed, again.printed.contains("data: reusing") && again.printed.contains("ground truth: reusing"));
+  }
+
+  @Test
+  public void aChildThatCannotRunIsReportedAsFailed() throws Exception {
+    Path work = temp.newFolder("work").toPath();
+    // the JVM refuses a heap this small before running anything
+    Result result =
+        run("scale", "--vectors", "200", "--dimension", "4", "--queries", "5", "--formats", "annoy", "--heap", "1k",
+            "--work", work.toString());
+    assertEquals(result.printed, Main.FAILED, result.status);
+    assertTrue(result.printed, result.printed.contains("annoy with -Xmx1k exited with status"));
+    assertTrue(result.printed, result.printed.contains("| result | failed: annoy with -Xmx1k exited with status"));
+
+    // with a second limit to fall back on, the report says which one worked and which failed
+    Result fallback =
+        run("scale", "--vectors", "200", "--dimension", "4", "--queries", "5", "--formats", "annoy", "--heap", "1k,128m",
+            "--candidates", "50", "--work", work.toString());
+    assertEquals(fallback.printed, Main.OK, fallback.status);
+    assertTrue(fallback.printed, fallback.printed.contains("| heap limit (-Xmx) | 128m (failed with 1k) |"));
+  }
+
+  private static double recall(String markdown, String format, int budget) {
+    Matcher m = Pattern.compile("\\| " + format + " \\| " + budget + " \\| ([\\d.]+) \\|").matcher(markdown);
+    assertTrue(markdown, m.find());
+    return Double.parseDouble(m.group(1));
+  }
+
+  private record Result(int status, String printed) {}
+
+  private static Result run(String... args) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    int status = Main.run(args, out, out);
+    return new Result(status, bytes.toString(StandardCharsets.UTF_8));
+  }
+}
