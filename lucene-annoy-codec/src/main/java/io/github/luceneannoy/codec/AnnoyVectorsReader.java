@@ -263,7 +263,7 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
     long accepted = accepted(acceptDocs, size);
     OffHeapForest view = forest.view();
     if (ForestSearcher.exactIsCheaper(view, accepted, size, budget, knnCollector.k(), forest.entry.dimension())) {
-      ForestSearcher.scanAll(scorer, collector, acceptOrds);
+      new ForestSearcher().scan(view, query, scorer, collector, acceptOrds, budget, accepted);
     } else {
       new ForestSearcher().search(view, query, scorer, collector, acceptOrds, budget, accepted);
     }

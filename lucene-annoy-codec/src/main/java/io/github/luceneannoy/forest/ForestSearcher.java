@@ -127,10 +127,10 @@ public final class ForestSearcher {
               dimension,
               (double) GATHER_FACTOR * budget / rescored,
               true);
-      int[] ranked = gatherSketched(forest, query, new SketchScorer(sketches, fullQuery, projectedQuery), acceptOrds, plan, scorer.maxOrd());
+      SketchScorer estimates = new SketchScorer(sketches, fullQuery, projectedQuery);
+      int[] ranked = gatherSketched(forest, query, estimates, acceptOrds, plan, scorer.maxOrd());
       if (ranked == null) {
-        scanAll(scorer, collector, acceptOrds);
-        return;
+        ranked = rankAll(estimates, acceptOrds, plan.budget(), scorer.maxOrd());
       }
       scoreUntilStable(ranked, plan.budget(), plan.budget() * SKETCH_PATIENCE, scorer, collector);
       return;
@@ -279,12 +279,7 @@ public final class ForestSearcher {
       Forest forest, float[] query, SketchScorer estimates, Bits acceptOrds, SearchPlan plan, int maxOrd)
       throws IOException {
     BitSet seen = maxOrd <= DENSE_SEEN_LIMIT ? new FixedBitSet(maxOrd) : new SparseFixedBitSet(maxOrd);
-    // the best estimated candidates the budget may score: the whole budget, should the estimates
-    // rank so poorly that the scoring never settles
-    int capacity = plan.budget() * SKETCH_RESCORE_DIVISOR;
-    LongHeap best = new LongHeap(capacity);
-    int tightSize = Math.max(1, Math.min(capacity, plan.budget() * TIGHT));
-    LongHeap tight = new LongHeap(tightSize);
+    Ranking ranking = new Ranking(plan.budget());
     queue.clear();
     for (int t = 0; t < forest.numTrees(); t++) {
       queue.push(Float.POSITIVE_INFINITY, forest.root(t));
@@ -302,39 +297,117 @@ public final class ForestSearcher {
           acceptedEntries++;
           if (seen.getAndSet(ord) == false) {
             gathered++;
-            // estimates are completed only while they may rank among the best few; the others
-            // stop early and are ranked by what they had summed, a lower bound
-            float threshold = tight.size() < tightSize ? Float.POSITIVE_INFINITY : -NumericUtils.sortableIntToFloat((int) tight.top());
-            float estimate = estimates.distance(ord, threshold);
-            if (estimate < threshold) {
-              tight.insertWithOverflow(NumericUtils.floatToSortableInt(-estimate));
-            }
-            best.insertWithOverflow(((long) NumericUtils.floatToSortableInt(-estimate) << 32) | ord);
+            ranking.offer(ord, estimates);
           }
         }
       }
       if (acceptOrds != null && plan.adapt(entries, acceptedEntries, gathered) == false) {
         return null;
       }
-      if (plan.budget() * SKETCH_RESCORE_DIVISOR > capacity) {
-        // the plan raised its budget: keep more of the best estimates
-        capacity = plan.budget() * SKETCH_RESCORE_DIVISOR;
+      ranking.grow(plan.budget());
+    }
+    return ranking.ranked();
+  }
+
+  /**
+   * Scans the accepted vectors instead of searching the trees: with sketches, ranks every accepted
+   * vector by its sketch and scores the best exactly as a search would (a filter of {@code
+   * accepted} vectors then costs an estimate each, a seventh of a 784-dimension distance, rather
+   * than a distance each); without, or when the filter accepts no more vectors than would be
+   * scored anyway, scores every accepted vector ({@link #scanAll}).
+   */
+  public void scan(
+      Forest forest, float[] query, RandomVectorScorer scorer, KnnCollector collector, Bits acceptOrds, int budget, long accepted)
+      throws IOException {
+    Sketches sketches = forest.sketches();
+    int rescored = rescored(budget, collector.k());
+    if (sketches == null || accepted <= rescored) {
+      scanAll(scorer, collector, acceptOrds);
+      return;
+    }
+    Projection projection = forest.projection();
+    float[] projectedQuery = projection.project(query, new float[projection.rows()]);
+    SketchScorer estimates = new SketchScorer(sketches, query, projectedQuery);
+    int[] ranked = rankAll(estimates, acceptOrds, rescored, scorer.maxOrd());
+    scoreUntilStable(ranked, rescored, rescored * SKETCH_PATIENCE, scorer, collector);
+  }
+
+  /**
+   * Every accepted ordinal's estimate, keeping the {@code SKETCH_RESCORE_DIVISOR · rescored} best,
+   * best first.
+   */
+  private static int[] rankAll(SketchScorer estimates, Bits acceptOrds, int rescored, int maxOrd) throws IOException {
+    Ranking ranking = new Ranking(rescored);
+    if (acceptOrds instanceof BitSet) {
+      BitSet bits = (BitSet) acceptOrds;
+      for (int ord = bits.nextSetBit(0); ord < maxOrd; ) {
+        ranking.offer(ord, estimates);
+        ord = ord + 1 < bits.length() ? bits.nextSetBit(ord + 1) : DocIdSetIterator.NO_MORE_DOCS;
+      }
+    } else {
+      for (int ord = 0; ord < maxOrd; ord++) {
+        if (acceptOrds == null || acceptOrds.get(ord)) {
+          ranking.offer(ord, estimates);
+        }
+      }
+    }
+    return ranking.ranked();
+  }
+
+  /**
+   * The best estimated candidates a sketched search may score, enough for the whole budget should
+   * the estimates rank so poorly that the scoring never settles.
+   */
+  private static final class Ranking {
+    private LongHeap best;
+    private int capacity;
+    private final LongHeap tight;
+    private final int tightSize;
+
+    /** For a search that scores at least {@code rescored} candidates. */
+    Ranking(int rescored) {
+      capacity = rescored * SKETCH_RESCORE_DIVISOR;
+      best = new LongHeap(capacity);
+      tightSize = Math.max(1, Math.min(capacity, rescored * TIGHT));
+      tight = new LongHeap(tightSize);
+    }
+
+    void offer(int ord, SketchScorer estimates) throws IOException {
+      // estimates are completed only while they may rank among the best few; the others stop
+      // early and are ranked by what they had summed, a lower bound
+      float threshold =
+          tight.size() < tightSize ? Float.POSITIVE_INFINITY : -NumericUtils.sortableIntToFloat((int) tight.top());
+      float estimate = estimates.distance(ord, threshold);
+      if (estimate < threshold) {
+        tight.insertWithOverflow(NumericUtils.floatToSortableInt(-estimate));
+      }
+      best.insertWithOverflow(((long) NumericUtils.floatToSortableInt(-estimate) << 32) | ord);
+    }
+
+    /** Keeps more candidates when the plan raised the minimum scored to {@code rescored}. */
+    void grow(int rescored) {
+      if (rescored * SKETCH_RESCORE_DIVISOR > capacity) {
+        capacity = rescored * SKETCH_RESCORE_DIVISOR;
         LongHeap larger = new LongHeap(capacity);
         larger.pushAll(best);
         best = larger;
       }
     }
-    // larger keys are better estimates: sort the heap's array rather than pop it
-    long[] keys = new long[best.size()];
-    for (int i = 0; i < keys.length; i++) {
-      keys[i] = best.get(i + 1);
+
+    /** The ordinals kept, best estimate first. */
+    int[] ranked() {
+      // larger keys are better estimates: sort the heap's array rather than pop it
+      long[] keys = new long[best.size()];
+      for (int i = 0; i < keys.length; i++) {
+        keys[i] = best.get(i + 1);
+      }
+      Arrays.sort(keys);
+      int[] ranked = new int[keys.length];
+      for (int i = 0; i < ranked.length; i++) {
+        ranked[i] = (int) keys[keys.length - 1 - i];
+      }
+      return ranked;
     }
-    Arrays.sort(keys);
-    int[] ranked = new int[keys.length];
-    for (int i = 0; i < ranked.length; i++) {
-      ranked[i] = (int) keys[keys.length - 1 - i];
-    }
-    return ranked;
   }
 
   /**

@@ -103,7 +103,23 @@ public final class SearchPlan {
     }
     double remaining =
         budget + Math.max(0, gatherTarget - gathered) * (ENTRIES_PER_CANDIDATE / localRate * entryCost + gatherCost);
-    return remaining <= accepted;
+    return remaining <= scanCost();
+  }
+
+  /**
+   * What scanning every accepted vector costs: one distance each, or with sketches an estimate
+   * each and the exact scores of the best ({@link #scanCost(long, long, double)}).
+   */
+  double scanCost() {
+    return gatherCost == 0 ? accepted : scanCost(accepted, baseBudget, gatherCost);
+  }
+
+  /**
+   * What a sketched scan of {@code accepted} vectors costs when it may score up to twice {@code
+   * scored} exactly ({@link ForestSearcher#SKETCH_PATIENCE}), never more than the exact scan.
+   */
+  static double scanCost(long accepted, long scored, double estimateCost) {
+    return Math.min(accepted, accepted * estimateCost + (1 + ForestSearcher.SKETCH_PATIENCE) * (double) scored);
   }
 
   /** What reading one leaf entry costs, in distances of vectors of {@code dimension}. */
@@ -118,7 +134,9 @@ public final class SearchPlan {
 
   /**
    * As {@link #exactIsCheaper(long, long, long, int)} for a forest with sketches, which scores
-   * {@code scored} candidates exactly out of {@code gathered} ranked by their sketches.
+   * {@code scored} candidates exactly out of {@code gathered} ranked by their sketches, and whose
+   * scan ranks every accepted vector by its sketch before scoring the best (see {@link
+   * ForestSearcher#scan}).
    */
   public static boolean exactIsCheaper(long accepted, long size, long scored, long gathered, int dimension) {
     if (accepted <= scored || size <= scored) {
@@ -127,7 +145,7 @@ public final class SearchPlan {
     double target = Math.min(accepted, (double) gathered);
     double entriesRead = target * ENTRIES_PER_CANDIDATE * size / accepted;
     double forestCost = scored + entriesRead * entryCost(dimension) + target * estimateCost(dimension);
-    return accepted <= forestCost;
+    return scanCost(accepted, scored, estimateCost(dimension)) <= forestCost;
   }
 
   /**

@@ -148,6 +148,62 @@ public class TestSketches extends LuceneTestCase {
     expectThrows(IllegalArgumentException.class, () -> new ForestBuilder(SplitRule.EUCLIDEAN, 2, 64, 8, 4, 1));
   }
 
+  /**
+   * A sketched forest searched with and without a filter, and scanned by sketch (what a selective
+   * or far-away filter gets): recall against exact search, only accepted ordinals, and a scan
+   * scores a small part of the filter exactly.
+   */
+  public void testSketchedSearchAndScanFindTheNeighbours() throws IOException {
+    Random random = random();
+    int dim = 40;
+    float[][] vectors = lowRankVectors(random, ForestBuilder.SKETCH_MIN_VECTORS, dim, 6);
+    OnHeapForest forest = new ForestBuilder(SplitRule.EUCLIDEAN, 8, 32, 8, 19, random.nextLong()).build(source(vectors));
+    assertNotNull(forest.sketches());
+    ForestSearcher searcher = new ForestSearcher();
+    int k = 10;
+    int budget = 40 * k;
+    double foundSearch = 0;
+    double foundScan = 0;
+    int queries = 20;
+    for (int q = 0; q < queries; q++) {
+      float[] query = lowRankVectors(random, 1, dim, 6)[0];
+      org.apache.lucene.util.FixedBitSet filter = new org.apache.lucene.util.FixedBitSet(vectors.length);
+      boolean[] accept = new boolean[vectors.length];
+      for (int ord = 0; ord < vectors.length; ord++) {
+        if (random.nextInt(4) == 0) {
+          filter.set(ord);
+          accept[ord] = true;
+        }
+      }
+      int[] truth = ForestTestUtil.bruteForceTopK(vectors, query, k, accept);
+      ForestTestUtil.CountingScorer scorer = new ForestTestUtil.CountingScorer(vectors, query, ForestTestUtil::euclideanScore);
+      org.apache.lucene.search.TopKnnCollector searched = new org.apache.lucene.search.TopKnnCollector(k, Integer.MAX_VALUE);
+      searcher.search(forest, query, scorer, searched, filter, budget, filter.cardinality());
+      foundSearch += overlap(truth, searched.topDocs(), accept);
+      ForestTestUtil.CountingScorer scanScorer = new ForestTestUtil.CountingScorer(vectors, query, ForestTestUtil::euclideanScore);
+      org.apache.lucene.search.TopKnnCollector scanned = new org.apache.lucene.search.TopKnnCollector(k, Integer.MAX_VALUE);
+      searcher.scan(forest, query, scanScorer, scanned, filter, budget, filter.cardinality());
+      foundScan += overlap(truth, scanned.topDocs(), accept);
+      // the scan estimates every accepted vector but scores at most the budget exactly
+      assertTrue(scanScorer.scoredOrds.size() + " scored", scanScorer.scoredOrds.size() <= budget);
+      assertTrue(scanned.visitedCount() >= k);
+    }
+    // measured 0.98 - 1.0 for both
+    assertTrue("search recall " + foundSearch / (queries * k), foundSearch / (queries * k) >= 0.9);
+    assertTrue("scan recall " + foundScan / (queries * k), foundScan / (queries * k) >= 0.9);
+  }
+
+  private static int overlap(int[] truth, org.apache.lucene.search.TopDocs hits, boolean[] accept) {
+    int found = 0;
+    for (org.apache.lucene.search.ScoreDoc hit : hits.scoreDocs) {
+      assertTrue("ordinal " + hit.doc + " is not accepted", accept[hit.doc]);
+      if (IntStream.of(truth).anyMatch(t -> t == hit.doc)) {
+        found++;
+      }
+    }
+    return found;
+  }
+
   /** Vectors with most of their variance in {@code rank} random directions, plus a little noise. */
   static float[][] lowRankVectors(Random random, int n, int dim, int rank) {
     float[][] basis = ForestTestUtil.gaussianVectors(random, rank, dim);
