@@ -138,10 +138,16 @@ import org.apache.lucene.index.SegmentWriteState;
  * the best eighth of the budget ({@code candidatesPerHit·k/8}, at least {@code k}) exactly;
  * without, it counts how many trees put each one in a visited leaf and scores the {@code
  * candidatesPerHit·k} most voted exactly, each once. If the trees run out first,
- * every accepted vector has been gathered, so it returns {@code min(k, accepted vectors)} hits. When the filter accepts no more vectors than the budget,
- * or the segment holds no more vectors than the budget, it scores every accepted vector instead
- * (exact search). The collector's visit limit counts scored vectors, so Lucene's fallback to exact
- * search for selective filters works as with HNSW.
+ * every accepted vector has been gathered, so it returns {@code min(k, accepted vectors)} hits.
+ *
+ * <p>Filters: {@link io.github.luceneannoy.forest.SearchPlan} compares the forest's expected cost
+ * with a scan of the accepted vectors, before the search and again as it measures how many of the
+ * leaf entries it reads the filter accepts (a filter far from the query raises the budget up to
+ * 8×). The scan scores every accepted vector when there are no sketches or no more accepted
+ * vectors than a search would score; with sketches it estimates every accepted vector from its
+ * sketch and scores the best exactly, with the search's stopping rule. The collector's visit limit
+ * counts scored vectors, so Lucene's fallback to exact search for selective filters works as with
+ * HNSW.
  *
  * <h2>Input checks</h2>
  *

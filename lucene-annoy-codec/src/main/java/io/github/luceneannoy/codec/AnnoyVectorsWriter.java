@@ -159,7 +159,7 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
     }
     long projectionLength = data.getFilePointer() - projectionOffset;
     int splitDimension = projection == null ? vectors.dimension() : projection.splitRows();
-    boolean sketched = projection != null && builder.sketches(vectors.size());
+    boolean sketched = ForestBuilder.sketched(projection);
     long sketchesOffset = data.alignFilePointer(Float.BYTES);
     try (SpilledVectors projected =
             projection == null

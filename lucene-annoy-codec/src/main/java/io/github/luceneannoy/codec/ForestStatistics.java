@@ -42,6 +42,8 @@ import org.apache.lucene.index.VectorSimilarityFunction;
  * @param meanDepth the mean number of splits from a root to a leaf, over leaves
  * @param splitBytes bytes of the field's split section in {@code .afi}
  * @param leafBytes bytes of the field's leaf section in {@code .afi}
+ * @param sketchBytes bytes of the field's sketch section in {@code .afi}, 0 when it has no
+ *     sketches
  */
 public record ForestStatistics(
     String field,
@@ -62,7 +64,8 @@ public record ForestStatistics(
     int maxDepth,
     double meanDepth,
     long splitBytes,
-    long leafBytes) {
+    long leafBytes,
+    long sketchBytes) {
 
   /**
    * The statistics of {@code field} in the segment that {@code reader} reads, or empty when the
@@ -89,6 +92,11 @@ public record ForestStatistics(
 
   /** Bytes of the field's forest in {@code .afi}: split records plus leaves. */
   public long forestBytes() {
-    return splitBytes + leafBytes;
+    return splitBytes + leafBytes + sketchBytes;
+  }
+
+  /** Whether the field's candidates are ranked by sketches in this segment. */
+  public boolean sketched() {
+    return sketchBytes > 0;
   }
 }

@@ -71,7 +71,7 @@ final class ForestWalker {
           entry.numSplits(), leaves,
           none ? 0 : minLeaf, maxLeaf, none ? 0 : (double) leafVectors / leaves,
           none ? 0 : minDepth, maxDepth, none ? 0 : (double) depthSum / leaves,
-          entry.splitsLength(), entry.leavesLength());
+          entry.splitsLength(), entry.leavesLength(), entry.sketchesLength());
     }
   }
 }

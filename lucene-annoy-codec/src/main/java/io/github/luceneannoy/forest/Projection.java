@@ -67,6 +67,50 @@ public final class Projection {
     return new Projection(rows, splitRows);
   }
 
+  /** The projection onto the leading {@code rows} rows only, all of them split coordinates. */
+  public Projection leading(int rows) {
+    return new Projection(java.util.Arrays.copyOf(this.rows, rows));
+  }
+
+  /**
+   * The share of the vectors' variance (about their mean) that the projection keeps, measured on
+   * an evenly spaced sample of at most {@link #SAMPLE} vectors: 1 when the vectors lie in the
+   * projection's span, about {@code rows/dimension} when their variance is spread evenly.
+   */
+  public double capturedVariance(VectorSource vectors) throws IOException {
+    int n = vectors.size();
+    int samples = Math.min(n, SAMPLE);
+    int dim = columns();
+    double[] mean = new double[dim];
+    for (int s = 0; s < samples; s++) {
+      float[] v = vectors.vector((int) ((long) s * n / samples));
+      for (int i = 0; i < dim; i++) {
+        mean[i] += v[i];
+      }
+    }
+    float[] meanVector = new float[dim];
+    for (int i = 0; i < dim; i++) {
+      meanVector[i] = (float) (mean[i] / samples);
+    }
+    float[] projectedMean = project(meanVector, new float[rows.length]);
+    float[] projected = new float[rows.length];
+    double total = 0;
+    double kept = 0;
+    for (int s = 0; s < samples; s++) {
+      float[] v = vectors.vector((int) ((long) s * n / samples));
+      for (int i = 0; i < dim; i++) {
+        double d = v[i] - meanVector[i];
+        total += d * d;
+      }
+      project(v, projected);
+      for (int r = 0; r < rows.length; r++) {
+        double d = projected[r] - projectedMean[r];
+        kept += d * d;
+      }
+    }
+    return total > 0 ? Math.min(1, kept / total) : 1;
+  }
+
   /** Number of coordinates of the vectors it applies to. */
   public int columns() {
     return rows[0].length;

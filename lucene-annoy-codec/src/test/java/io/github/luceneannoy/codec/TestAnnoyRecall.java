@@ -80,6 +80,18 @@ public class TestAnnoyRecall extends LuceneTestCase {
     assertProjectedRecall(VectorSimilarityFunction.COSINE);
   }
 
+  /**
+   * Clusters with little noise keep most of their variance in the sketches' 127 principal
+   * coordinates: the merged segment gets sketches, and its candidates are ranked by them.
+   */
+  public void testSketchedEuclidean() throws IOException {
+    assertFloatRecall(VectorSimilarityFunction.EUCLIDEAN, 256, 0.3f, "sketched float32 ");
+  }
+
+  public void testSketchedCosine() throws IOException {
+    assertFloatRecall(VectorSimilarityFunction.COSINE, 256, 0.3f, "sketched float32 ");
+  }
+
   /** Inner-product fields are not projected: their 256 coordinates are split as they are. */
   public void testHighDimensionMaximumInnerProduct() throws IOException {
     assertFalse(new io.github.luceneannoy.forest.ForestBuilder(
@@ -109,8 +121,13 @@ public class TestAnnoyRecall extends LuceneTestCase {
   }
 
   private void assertFloatRecall(VectorSimilarityFunction similarity, int dim, String label) throws IOException {
+    assertFloatRecall(similarity, dim, SPREAD, label);
+  }
+
+  private void assertFloatRecall(VectorSimilarityFunction similarity, int dim, float spread, String label)
+      throws IOException {
     Random random = new Random(random().nextLong());
-    float[][] vectors = TestData.shapeFor(similarity, TestData.clustered(random, COUNT + QUERIES, dim, 50, SPREAD));
+    float[][] vectors = TestData.shapeFor(similarity, TestData.clustered(random, COUNT + QUERIES, dim, 50, spread));
     float[][] docs = java.util.Arrays.copyOf(vectors, COUNT);
     try (Directory dir = new MMapDirectory(createTempDir())) {
       index(dir, docs.length, i -> new KnnFloatVectorField("v", docs[i], similarity));
@@ -119,6 +136,13 @@ public class TestAnnoyRecall extends LuceneTestCase {
       double merged = recall(dir, q -> new KnnFloatVectorQuery("v", vectors[COUNT + q], K),
           q -> TestData.exactTopK(similarity, vectors[COUNT + q], docs, K, i -> true), true);
       report(label + similarity, multiSegment, merged);
+      if (label.startsWith("sketched")) {
+        // the label must tell the truth: the merged segment (20,000 vectors) ranks by sketches
+        try (DirectoryReader reader = DirectoryReader.open(dir)) {
+          assertEquals(1, reader.leaves().size());
+          assertTrue(ForestStatistics.read(reader.leaves().get(0).reader(), "v").orElseThrow().sketched());
+        }
+      }
     }
   }
 

@@ -143,6 +143,10 @@ public class TestSketches extends LuceneTestCase {
     assertEquals(19, large.projection().rows());
     assertEquals(8, large.projection().splitRows());
     assertEquals(ForestBuilder.SKETCH_MIN_VECTORS, large.sketches().size());
+    // noise in every direction: 19 of 40 coordinates keep about half the variance, not enough
+    OnHeapForest noise = builder.build(source(ForestTestUtil.gaussianVectors(random, ForestBuilder.SKETCH_MIN_VECTORS, 40)));
+    assertNull(noise.sketches());
+    assertEquals(8, noise.projection().rows());
     // without sketches requested, never
     assertFalse(new ForestBuilder(SplitRule.EUCLIDEAN, 2, 64, 8, 0, 1).sketches(1 << 20));
     expectThrows(IllegalArgumentException.class, () -> new ForestBuilder(SplitRule.EUCLIDEAN, 2, 64, 8, 4, 1));
