@@ -313,18 +313,19 @@ public final class ForestSearcher {
    * Scans the accepted vectors instead of searching the trees: with sketches, ranks every accepted
    * vector by its sketch and scores the best exactly as a search would (a filter of {@code
    * accepted} vectors then costs an estimate each, a seventh of a 784-dimension distance, rather
-   * than a distance each); without, or when the filter accepts no more vectors than would be
-   * scored anyway, scores every accepted vector ({@link #scanAll}).
+   * than a distance each); without sketches, or when the budget covers every accepted vector,
+   * scores every accepted vector ({@link #scanAll}).
    */
   public void scan(
       Forest forest, float[] query, RandomVectorScorer scorer, KnnCollector collector, Bits acceptOrds, int budget, long accepted)
       throws IOException {
     Sketches sketches = forest.sketches();
-    int rescored = rescored(budget, collector.k());
-    if (sketches == null || accepted <= rescored) {
+    if (sketches == null || accepted <= budget) {
+      // the budget would score every accepted vector anyway: score them, exactly
       scanAll(scorer, collector, acceptOrds);
       return;
     }
+    int rescored = rescored(budget, collector.k());
     Projection projection = forest.projection();
     float[] projectedQuery = projection.project(query, new float[projection.rows()]);
     SketchScorer estimates = new SketchScorer(sketches, query, projectedQuery);

@@ -40,12 +40,9 @@ public final class SketchScorer {
     this.sketches = sketches;
     SketchBook book = sketches.book();
     int dim = book.dimension();
-    double normSq = 0;
-    for (float x : query) {
-      normSq += (double) x * x;
-    }
-    // an angular forest's sketches describe directions: so must the query
-    double scale = sketches.rule() == SplitRule.ANGULAR && normSq > 0 ? 1 / Math.sqrt(normSq) : 1;
+    double normSq = Sketcher.squaredNorm(query);
+    // the query is seen as the sketches see the vectors (directions, for an angular forest)
+    double scale = Sketcher.scale(sketches.rule(), normSq);
     levels = new float[dim];
     weights = new float[dim];
     double projectedNormSq = 0;
