@@ -24,6 +24,21 @@ public final class Projection {
   /** Rounds of subspace iteration; the leading directions converge quickly. */
   static final int ITERATIONS = 8;
 
+  /**
+   * Rounds for a projection of {@link #WIDE_ROWS} rows or more (sketches): a wider subspace
+   * separates its leading directions from the rest faster, and its trailing rows only need to span
+   * the variance, not to be eigenvectors. Measured on Fashion-MNIST (128 rows): 8, 4 and 3 rounds
+   * gave the same recall@10 at 15, 20 and 40 candidates per hit (within 0.005), and 4 instead of 8
+   * saves about 0.4 s of a 60,000-vector merge.
+   */
+  static final int WIDE_ITERATIONS = 4;
+
+  static final int WIDE_ROWS = 64;
+
+  static int iterations(int rows) {
+    return rows >= WIDE_ROWS ? WIDE_ITERATIONS : ITERATIONS;
+  }
+
   private final float[][] rows;
   private final int splitRows;
 
@@ -252,7 +267,7 @@ public final class Projection {
     // 2·samples·dim per row and iteration and no matrix. Take the cheaper: the result is the same
     // up to rounding, and the choice depends only on the sizes, so learning stays deterministic.
     boolean implicit =
-        2L * ITERATIONS * rows * samples < (long) dim * (samples / 2 + (long) ITERATIONS * rows);
+        2L * iterations(rows) * rows * samples < (long) dim * (samples / 2 + (long) iterations(rows) * rows);
     return learn(vectors, rows, seed, implicit);
   }
 
@@ -268,7 +283,7 @@ public final class Projection {
       }
     }
     orthonormalize(basis);
-    for (int it = 0; it < ITERATIONS; it++) {
+    for (int it = 0; it < iterations(rows); it++) {
       double[][] next;
       if (implicit) {
         next = momentTimes(vectors, seed, basis);
