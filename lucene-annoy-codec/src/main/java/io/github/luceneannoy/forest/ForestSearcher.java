@@ -23,7 +23,10 @@ import org.apache.lucene.util.hnsw.RandomVectorScorer;
  * {@code budget} distinct accepted candidates are known, each with the number of trees that put it
  * in a visited leaf. Scoring: the {@code budget} most voted candidates (ties: first seen first) are
  * scored exactly once each by the {@link RandomVectorScorer} and offered to the {@link
- * KnnCollector}, which sees ordinals.
+ * KnnCollector}, which sees ordinals. With {@link Sketches}, gathered candidates are ranked by
+ * their estimated distance instead of their votes, and scored in that order until the collector's
+ * top hits settle (see {@link #SKETCH_RESCORE_DIVISOR}); {@link #scan} ranks every accepted
+ * vector that way when the trees would cost more.
  *
  * <p>Stopping rule: the search stops when it has scored {@code budget} candidates, when the
  * collector terminates early (its visit limit counts exactly the scored candidates), or when every
