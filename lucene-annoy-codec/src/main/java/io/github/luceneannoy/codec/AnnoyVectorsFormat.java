@@ -239,9 +239,11 @@ import org.apache.lucene.index.SegmentWriteState;
  * are written to {@code .afi} as they are computed, in the pass that writes the split coordinates'
  * temporary file.
  *
- * <p>Searching keeps on the heap, per field, its metadata (a root per tree) and its projection;
- * split records and leaves are read in place from {@code .afi}, and a query allocates in
- * proportion to its budget, not to the segment.
+ * <p>Searching keeps on the heap, per field, its metadata (a root per tree), its projection and
+ * its sketches' code book; split records, leaves and sketch records are read in place from {@code
+ * .afi}. A query allocates in proportion to its budget, plus, with sketches, a bit per vector of
+ * the segment to mark the candidates seen (dense up to 2<sup>18</sup> vectors, 32 KiB; sparse
+ * beyond).
  *
  * <p>The writer's {@code ramBytesUsed} counts the buffered vectors and a generous estimate of what
  * the flush will build from them (the whole forest twice, about {@code 2·numTrees·4} bytes per

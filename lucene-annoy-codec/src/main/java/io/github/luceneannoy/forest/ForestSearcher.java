@@ -342,20 +342,38 @@ public final class ForestSearcher {
    */
   private static int[] rankAll(SketchScorer estimates, Bits acceptOrds, int rescored, int maxOrd) throws IOException {
     Ranking ranking = new Ranking(rescored);
+    forEachAccepted(acceptOrds, maxOrd, ord -> {
+      ranking.offer(ord, estimates);
+      return true;
+    });
+    return ranking.ranked();
+  }
+
+  /** Receives accepted ordinals in order; returns false to stop. */
+  private interface OrdinalVisitor {
+    boolean visit(int ord) throws IOException;
+  }
+
+  /**
+   * Visits the ordinals below {@code maxOrd} that {@code acceptOrds} accepts (all when null), in
+   * increasing order: a bit set's set bits directly, so a selective filter costs its own size.
+   */
+  private static void forEachAccepted(Bits acceptOrds, int maxOrd, OrdinalVisitor visitor) throws IOException {
     if (acceptOrds instanceof BitSet) {
       BitSet bits = (BitSet) acceptOrds;
       for (int ord = bits.nextSetBit(0); ord < maxOrd; ) {
-        ranking.offer(ord, estimates);
+        if (visitor.visit(ord) == false) {
+          return;
+        }
         ord = ord + 1 < bits.length() ? bits.nextSetBit(ord + 1) : DocIdSetIterator.NO_MORE_DOCS;
       }
-    } else {
-      for (int ord = 0; ord < maxOrd; ord++) {
-        if (acceptOrds == null || acceptOrds.get(ord)) {
-          ranking.offer(ord, estimates);
-        }
+      return;
+    }
+    for (int ord = 0; ord < maxOrd; ord++) {
+      if ((acceptOrds == null || acceptOrds.get(ord)) && visitor.visit(ord) == false) {
+        return;
       }
     }
-    return ranking.ranked();
   }
 
   /**
@@ -420,31 +438,13 @@ public final class ForestSearcher {
    */
   public static void scanAll(RandomVectorScorer scorer, KnnCollector collector, Bits acceptOrds)
       throws IOException {
-    int size = scorer.maxOrd();
-    if (acceptOrds instanceof BitSet) {
-      // a selective filter: visit its set bits rather than test every ordinal
-      BitSet accepted = (BitSet) acceptOrds;
-      for (int ord = accepted.nextSetBit(0); ord < size; ) {
-        if (collector.earlyTerminated()) {
-          return;
-        }
-        collector.incVisitedCount(1);
-        collector.collect(ord, scorer.score(ord));
-        ord = ord + 1 < accepted.length() ? accepted.nextSetBit(ord + 1) : DocIdSetIterator.NO_MORE_DOCS;
-      }
-      return;
-    }
-    for (int ord = 0; ord < size; ord++) {
-      if (acceptOrds != null && acceptOrds.get(ord) == false) {
-        continue;
-      }
+    forEachAccepted(acceptOrds, scorer.maxOrd(), ord -> {
       if (collector.earlyTerminated()) {
-        return;
+        return false;
       }
-      float score = scorer.score(ord);
       collector.incVisitedCount(1);
-      collector.collect(ord, score);
-    }
+      collector.collect(ord, scorer.score(ord));
+      return true;
+    });
   }
-
 }

@@ -28,8 +28,8 @@ public final class Projection {
    * Rounds for a projection of {@link #WIDE_ROWS} rows or more (sketches): a wider subspace
    * separates its leading directions from the rest faster, and its trailing rows only need to span
    * the variance, not to be eigenvectors. Measured on Fashion-MNIST (128 rows): 8, 4 and 3 rounds
-   * gave the same recall@10 at 15, 20 and 40 candidates per hit (within 0.005), and 4 instead of 8
-   * saves about 0.4 s of a 60,000-vector merge.
+   * gave the same recall@10 at 15, 20 and 40 candidates per hit (within 0.005); learning 128 rows
+   * from 10,000 vectors of 784 dimensions took 0.88 s with 8 rounds and 0.50 s with 4.
    */
   static final int WIDE_ITERATIONS = 4;
 

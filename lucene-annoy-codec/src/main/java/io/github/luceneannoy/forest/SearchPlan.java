@@ -28,7 +28,13 @@ public final class SearchPlan {
   static final double ENTRY_NANOS = 10;
   static final double DISTANCE_NANOS_PER_DIMENSION = 0.5;
   static final double DISTANCE_FIXED_NANOS = 20;
-  /** A sketch estimate, most of them given up after the first block of coordinates. */
+  /**
+   * A sketch estimate, most of them given up after the first block of coordinates. Measured with
+   * {@link ForestSearcher#scan} over Fashion-MNIST (784 dimensions, 128-coordinate sketches, on
+   * the heap, Java 17): 61 – 67 ns per accepted vector for a random half of the 60,000 (ranking and
+   * the 117 exact scores of the best included), 116 – 124 ns for a random tenth, where the first
+   * estimates, completed before the threshold tightens, weigh more.
+   */
   static final double ESTIMATE_NANOS = 60;
   /** Leaf entries read per distinct candidate gathered, duplicates across trees included. */
   static final double ENTRIES_PER_CANDIDATE = 1.5;
@@ -139,13 +145,9 @@ public final class SearchPlan {
    * ForestSearcher#scan}).
    */
   public static boolean exactIsCheaper(long accepted, long size, long scored, long gathered, int dimension) {
-    if (accepted <= scored || size <= scored) {
-      return true;
-    }
-    double target = Math.min(accepted, (double) gathered);
-    double entriesRead = target * ENTRIES_PER_CANDIDATE * size / accepted;
-    double forestCost = scored + entriesRead * entryCost(dimension) + target * estimateCost(dimension);
-    return scanCost(accepted, scored, estimateCost(dimension)) <= forestCost;
+    double estimate = estimateCost(dimension);
+    return scanIsCheaper(
+        accepted, size, scored, gathered, dimension, estimate, scanCost(accepted, scored, estimate));
   }
 
   /**
@@ -158,12 +160,23 @@ public final class SearchPlan {
    * @param dimension the vectors' dimension
    */
   public static boolean exactIsCheaper(long accepted, long size, long budget, int dimension) {
-    if (accepted <= budget || size <= budget) {
+    return scanIsCheaper(
+        accepted, size, budget, budget * (long) ForestSearcher.GATHER_FACTOR, dimension, 0, accepted);
+  }
+
+  /**
+   * The one comparison behind both {@code exactIsCheaper}: a forest that scores {@code scored}
+   * candidates out of {@code gathered}, each gathered one costing {@code gatherCost} on top of the
+   * leaf entries read for it, against a scan costing {@code scanCost}.
+   */
+  private static boolean scanIsCheaper(
+      long accepted, long size, long scored, long gathered, int dimension, double gatherCost, double scanCost) {
+    if (accepted <= scored || size <= scored) {
       return true;
     }
-    double gathered = Math.min(accepted, (double) budget * ForestSearcher.GATHER_FACTOR);
-    double entriesRead = gathered * ENTRIES_PER_CANDIDATE * size / accepted;
-    double forestCost = budget + entriesRead * entryCost(dimension);
-    return accepted <= forestCost;
+    double target = Math.min(accepted, (double) gathered);
+    double entriesRead = target * ENTRIES_PER_CANDIDATE * size / accepted;
+    double forestCost = scored + entriesRead * entryCost(dimension) + target * gatherCost;
+    return scanCost <= forestCost;
   }
 }
