@@ -39,7 +39,7 @@ public class TestAnnoyBadInput extends LuceneTestCase {
   private Directory dir;
   private IndexWriter writer;
   private final List<String> ids = new ArrayList<>();
-  /** Documents that must be kept but are not searched for by their own vectors. */
+  /** Documents kept whose vector in the corpus field is not {@code Corpus.vector(id)}, or absent. */
   private final List<String> extraIds = new ArrayList<>();
 
   @Override
@@ -156,9 +156,14 @@ public class TestAnnoyBadInput extends LuceneTestCase {
       assertEquals(5, hits.scoreDocs.length);
       assertFalse(Float.isNaN(hits.scoreDocs[0].score));
     }
-    // a zero vector on a EUCLIDEAN field is an ordinary vector
+    // a zero vector on a EUCLIDEAN field is an ordinary vector; it is not the corpus vector of its
+    // id, which tearDown searches each document by, so it is kept out of that sample
     writer.addDocument(with("origin", new KnnFloatVectorField(Corpus.VECTOR, new float[Corpus.DIM], VectorSimilarityFunction.EUCLIDEAN)));
-    ids.add("origin");
+    writer.commit();
+    try (DirectoryReader reader = DirectoryReader.open(dir)) {
+      assertEquals(1, new IndexSearcher(reader).count(new TermQuery(new Term(Corpus.ID, "origin"))));
+    }
+    extraIds.add("origin");
   }
 
   public void testByteVectorsWhereFloatsAreExpectedAndBack() {
