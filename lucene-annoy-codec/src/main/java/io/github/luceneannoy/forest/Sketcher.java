@@ -51,37 +51,24 @@ public final class Sketcher {
     return projection.splitRows();
   }
 
-  /** Projects every vector of {@code vectors}, four at a time, and passes the results on. */
+  /** Projects every vector of {@code vectors} and passes the results on. */
   public void run(VectorSource vectors, Sink sink) throws IOException {
     int size = vectors.size();
     byte[] code = new byte[book.dimension()];
     float[] split = new float[projection.splitRows()];
-    float[][] batch = new float[4][vectors.dimension()];
-    float[][] projected = new float[4][projection.rows()];
-    for (int start = 0; start < size; start += 4) {
-      int count = Math.min(4, size - start);
-      for (int i = 0; i < count; i++) {
-        System.arraycopy(vectors.vector(start + i), 0, batch[i], 0, batch[i].length);
+    float[] p = new float[projection.rows()];
+    for (int ord = 0; ord < size; ord++) {
+      float[] vector = vectors.vector(ord);
+      projection.project(vector, p);
+      System.arraycopy(p, 0, split, 0, split.length);
+      double normSq = squaredNorm(vector);
+      double scale = scale(rule, normSq);
+      for (int c = 0; c < p.length; c++) {
+        p[c] *= scale;
       }
-      if (count == 4) {
-        projection.project4(batch[0], batch[1], batch[2], batch[3], projected);
-      } else {
-        for (int i = 0; i < count; i++) {
-          projection.project(batch[i], projected[i]);
-        }
-      }
-      for (int i = 0; i < count; i++) {
-        float[] p = projected[i];
-        System.arraycopy(p, 0, split, 0, split.length);
-        double normSq = squaredNorm(batch[i]);
-        double scale = scale(rule, normSq);
-        for (int c = 0; c < p.length; c++) {
-          p[c] *= scale;
-        }
-        book.encode(p, code);
-        float residual = (float) Math.sqrt(Math.max(0, normSq * scale * scale - squaredNorm(p)));
-        sink.accept(start + i, split, code, residual);
-      }
+      book.encode(p, code);
+      float residual = (float) Math.sqrt(Math.max(0, normSq * scale * scale - squaredNorm(p)));
+      sink.accept(ord, split, code, residual);
     }
   }
 

@@ -24,4 +24,11 @@ public interface Sketches {
    * returns the length the projection leaves out.
    */
   float read(int ord, byte[] code) throws IOException;
+
+  /**
+   * A hint that the sketches of {@code ords[0..count)} are about to be read, one by one. Sketches
+   * read in place from a memory-mapped file wait on their cache lines when first read; asking for
+   * many at once lets those waits overlap. Does nothing by default.
+   */
+  default void prefetch(int[] ords, int count) throws IOException {}
 }

@@ -36,6 +36,14 @@ public class TestOffHeapSketches extends LuceneTestCase {
         assertArrayEquals(new byte[] {3, -7}, code);
         CorruptIndexException e = expectThrows(CorruptIndexException.class, () -> sketches.read(2, code));
         assertTrue(e.getMessage(), e.getMessage().contains("sketch of ordinal 2 out of range"));
+
+        // a prefetch leaves the records as they read; a bad ordinal in it is corruption too
+        sketches.prefetch(new int[] {1, 0, 1}, 3);
+        assertEquals(2.5f, sketches.read(0, code), 0f);
+        assertArrayEquals(new byte[] {3, -7}, code);
+        e = expectThrows(CorruptIndexException.class, () -> sketches.prefetch(new int[] {0, -1}, 2));
+        assertTrue(e.getMessage(), e.getMessage().contains("sketch of ordinal -1 out of range"));
+        sketches.prefetch(new int[] {5}, 0);
       }
     }
   }
