@@ -121,11 +121,11 @@ public final class SearchPlan {
   }
 
   /**
-   * What a sketched scan of {@code accepted} vectors costs when it may score up to twice {@code
-   * scored} exactly ({@link ForestSearcher#SKETCH_PATIENCE}), never more than the exact scan.
+   * What a sketched scan of {@code accepted} vectors costs when it scores up to a few times {@code
+   * scored} exactly ({@link ForestSearcher#SKETCH_SETTLE_FACTOR}), never more than the exact scan.
    */
   static double scanCost(long accepted, long scored, double estimateCost) {
-    return Math.min(accepted, accepted * estimateCost + (1 + ForestSearcher.SKETCH_PATIENCE) * (double) scored);
+    return Math.min(accepted, accepted * estimateCost + ForestSearcher.SKETCH_SETTLE_FACTOR * (double) scored);
   }
 
   /** What reading one leaf entry costs, in distances of vectors of {@code dimension}. */
