@@ -1,0 +1,37 @@
+package io.github.luceneannoy.examples;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.jar.JarFile;
+import org.junit.Test;
+
+/**
+ * The packaged command-line jar, as users run it: a multi-release jar that keeps Lucene's Java 20+
+ * classes, so that Java 21+ started with {@code --add-modules jdk.incubator.vector} loads Lucene's
+ * vector kernels instead of failing ("PanamaVectorizationProvider is missing in Lucene JAR file").
+ */
+public class ShadedJarIT {
+  @Test
+  public void jarKeepsLuceneMultiReleaseClasses() throws Exception {
+    String location = System.getProperty("annoy.examples.jar");
+    assertNotNull("annoy.examples.jar is not set: run through Maven's failsafe plugin", location);
+    Path jar = Paths.get(location);
+    assertTrue("missing " + jar, Files.isRegularFile(jar));
+    try (JarFile file = new JarFile(new File(location), true, JarFile.OPEN_READ, Runtime.version())) {
+      assertEquals("true", file.getManifest().getMainAttributes().getValue("Multi-Release"));
+      assertTrue(file.isMultiRelease());
+      assertEquals(
+          "io.github.luceneannoy.examples.Main", file.getManifest().getMainAttributes().getValue("Main-Class"));
+      String panama = "org/apache/lucene/internal/vectorization/PanamaVectorizationProvider.class";
+      assertNotNull(
+          "Lucene's Java 20+ vector provider is not in the jar",
+          file.getEntry("META-INF/versions/20/" + panama));
+    }
+  }
+}
