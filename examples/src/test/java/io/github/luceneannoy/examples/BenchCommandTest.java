@@ -44,6 +44,8 @@ public class BenchCommandTest {
     String report = Files.readString(out.resolve("report.md"));
     assertTrue(report, report.contains("| afi |") && report.contains("| vex |"));
     assertTrue(report, report.contains("index+merge time annoy/hnsw"));
+    // tests run without the vector module: the report says Lucene's kernels were scalar
+    assertTrue(report, report.contains("Module `jdk.incubator.vector` not loaded"));
     String svg = Files.readString(out.resolve("recall-qps.svg"));
     assertTrue(svg.startsWith("<svg") && svg.contains("annoy, 1 thread") && svg.contains("hnsw, 1 thread"));
 

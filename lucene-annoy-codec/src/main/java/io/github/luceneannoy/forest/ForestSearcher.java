@@ -58,13 +58,13 @@ public final class ForestSearcher {
    * hits: where the sketches rank well, the top hits settle among the first candidates and
    * scoring stops soon after; where they rank poorly, late improvements make it go on in
    * proportion. Measured against the rule it replaced (stop after twice the minimum in a row
-   * without improvement): on Fashion-MNIST at 20 and 40 candidates per hit, recall@10 0.9612 /
-   * 0.9903 (was 0.9611 / 0.9904) for 223 / 367 µs of CPU per query (was 236 / 394; same index
-   * and queries, noise about ±8%); on 256-dimension clustered vectors whose 128 principal
+   * without improvement, a patience that grew with the budget): on Fashion-MNIST at 20 and 40
+   * candidates per hit, 68 / 72 exact scores per query (was 67 / 118) for recall@10 0.9612 /
+   * 0.9903 (was 0.9611 / 0.9904); on 256-dimension clustered vectors whose 128 principal
    * coordinates keep 85% of the variance, recall@10 0.942 / 0.991 / 0.998 at 10 / 20 / 40 per hit
    * (was 0.936 / 0.991 / 0.998) at the same speed; TestAnnoyRecall's sketched fields 0.996 - 0.999
-   * (was 0.995 - 0.997). A factor of 3 was 3-5% faster on Fashion-MNIST but lost 0.002 - 0.005
-   * of that recall on the test's fields.
+   * (was 0.995 - 0.997). A factor of 3 scored fewer still but lost 0.002 - 0.005 of that recall
+   * on the test's fields.
    */
   static final int SKETCH_SETTLE_FACTOR = 4;
 

@@ -157,6 +157,19 @@ public final class BenchReport {
     Files.writeString(file, csv, StandardCharsets.UTF_8);
   }
 
+  /**
+   * What decides whether Lucene's distance kernels use SIMD: the incubating vector module, and on
+   * Java versions newer than Lucene 9.12 knows, the property that lets it use the module anyway.
+   */
+  static String vectorization() {
+    boolean module = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    String upper = System.getProperty("org.apache.lucene.vectorization.upperJavaFeatureVersion");
+    return "Module `jdk.incubator.vector` "
+        + (module ? "loaded" : "not loaded (Lucene's distance kernels are scalar)")
+        + (upper == null ? "" : ", `org.apache.lucene.vectorization.upperJavaFeatureVersion=" + upper + "`")
+        + ".";
+  }
+
   public static void writeMarkdown(Path file, Benchmark.Config config, List<Benchmark.FormatResult> results, String svgName)
       throws IOException {
     StringBuilder md = new StringBuilder();
@@ -168,6 +181,7 @@ public final class BenchReport {
     md.append(String.format(Locale.ROOT, "Java %s (%s), %d cores, max heap %s; searched by 1 and %d threads.%n%n",
         System.getProperty("java.version"), System.getProperty("java.vm.name"), Runtime.getRuntime().availableProcessors(),
         mib(Runtime.getRuntime().maxMemory()), config.threads()));
+    md.append(vectorization()).append("\n\n");
     md.append("| format | parameters | index (s) | merge (s) | total (s) | index size | peak heap |\n|---|---|---|---|---|---|---|\n");
     for (Benchmark.FormatResult r : results) {
       IndexBuild.Result b = r.build();
