@@ -6,6 +6,7 @@ import io.github.luceneannoy.forest.SplitRule;
 import java.io.IOException;
 import org.apache.lucene.index.CorruptIndexException;
 import org.apache.lucene.store.IndexInput;
+import org.apache.lucene.store.RandomAccessInput;
 
 /**
  * Sketches read in place from the {@code .afi} file. The code book is small (two floats per
@@ -63,6 +64,9 @@ final class OffHeapSketches implements Sketches {
   /** Sink of the prefetching reads, so that they cannot be optimized away. */
   private int touched;
 
+  /** The records for positional reads, which need no seek; made on the first prefetch. */
+  private RandomAccessInput access;
+
   /**
    * Reads one byte per cache line of each record before any record is used: the reads are
    * independent, so the processor overlaps their misses, where estimating one candidate at a time
@@ -71,6 +75,9 @@ final class OffHeapSketches implements Sketches {
    */
   @Override
   public void prefetch(int[] ords, int count) throws IOException {
+    if (access == null) {
+      access = records.randomAccessSlice(0, records.length());
+    }
     int sum = 0;
     for (int i = 0; i < count; i++) {
       int ord = ords[i];
@@ -79,11 +86,9 @@ final class OffHeapSketches implements Sketches {
       }
       long start = ord * recordBytes;
       for (long pos = start; pos < start + recordBytes; pos += CACHE_LINE) {
-        records.seek(pos);
-        sum += records.readByte();
+        sum += access.readByte(pos);
       }
-      records.seek(start + recordBytes - 1);
-      sum += records.readByte();
+      sum += access.readByte(start + recordBytes - 1);
     }
     touched += sum;
   }
