@@ -1,11 +1,11 @@
 package io.github.luceneannoy.forest;
 
 /** Vectors held in an array of arrays; shared read-only between copies. */
-final class ArrayVectorSource implements VectorSource {
+public final class ArrayVectorSource implements VectorSource {
   private final float[][] vectors;
   private final int dimension;
 
-  ArrayVectorSource(float[][] vectors) {
+  public ArrayVectorSource(float[][] vectors) {
     this.vectors = vectors;
     this.dimension = vectors.length == 0 ? 0 : vectors[0].length;
   }

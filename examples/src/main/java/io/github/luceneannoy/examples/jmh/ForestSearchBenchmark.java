@@ -1,11 +1,11 @@
 package io.github.luceneannoy.examples.jmh;
 
 import io.github.luceneannoy.examples.ClusteredVectors;
+import io.github.luceneannoy.forest.ArrayVectorSource;
 import io.github.luceneannoy.forest.ForestBuilder;
 import io.github.luceneannoy.forest.ForestSearcher;
 import io.github.luceneannoy.forest.OnHeapForest;
 import io.github.luceneannoy.forest.SplitRule;
-import io.github.luceneannoy.forest.VectorSource;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import org.apache.lucene.search.TopKnnCollector;
@@ -55,27 +55,7 @@ public class ForestSearchBenchmark {
     ClusteredVectors generator = new ClusteredVectors(dim, 50, 0.5f, 42);
     vectors = generator.next(size).vectors();
     queries = generator.next(100).vectors();
-    forest = new ForestBuilder(SplitRule.EUCLIDEAN, 16, 128, 1).build(source(vectors));
-  }
-
-  private static VectorSource source(float[][] vectors) {
-    return new VectorSource() {
-      public int size() {
-        return vectors.length;
-      }
-
-      public int dimension() {
-        return vectors[0].length;
-      }
-
-      public float[] vector(int ord) {
-        return vectors[ord];
-      }
-
-      public VectorSource copy() {
-        return this;
-      }
-    };
+    forest = new ForestBuilder(SplitRule.EUCLIDEAN, 16, 128, 1).build(new ArrayVectorSource(vectors));
   }
 
   private RandomVectorScorer scorer(float[] query) {

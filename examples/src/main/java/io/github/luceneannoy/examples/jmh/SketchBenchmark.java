@@ -1,12 +1,12 @@
 package io.github.luceneannoy.examples.jmh;
 
 import io.github.luceneannoy.examples.ClusteredVectors;
+import io.github.luceneannoy.forest.ArrayVectorSource;
 import io.github.luceneannoy.forest.ForestBuilder;
 import io.github.luceneannoy.forest.OnHeapForest;
 import io.github.luceneannoy.forest.Projection;
 import io.github.luceneannoy.forest.SketchScorer;
 import io.github.luceneannoy.forest.SplitRule;
-import io.github.luceneannoy.forest.VectorSource;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import org.apache.lucene.util.VectorUtil;
@@ -52,7 +52,7 @@ public class SketchBenchmark {
     ClusteredVectors generator = new ClusteredVectors(dim, 50, 0.3f, 42);
     float[][] vectors = generator.next(ForestBuilder.SKETCH_MIN_VECTORS).vectors();
     query = generator.next(1).vectors()[0];
-    OnHeapForest forest = new ForestBuilder(SplitRule.EUCLIDEAN, 2, 64, 32, 128, 42).build(source(vectors));
+    OnHeapForest forest = new ForestBuilder(SplitRule.EUCLIDEAN, 2, 64, 32, 128, 42).build(new ArrayVectorSource(vectors));
     if (forest.sketches() == null) {
       throw new IllegalStateException("the generated vectors did not get sketches");
     }
@@ -72,26 +72,6 @@ public class SketchBenchmark {
     }
     java.util.Arrays.sort(all);
     median = all[size / 2];
-  }
-
-  private static VectorSource source(float[][] vectors) {
-    return new VectorSource() {
-      public int size() {
-        return vectors.length;
-      }
-
-      public int dimension() {
-        return vectors[0].length;
-      }
-
-      public float[] vector(int ord) {
-        return vectors[ord];
-      }
-
-      public VectorSource copy() {
-        return this;
-      }
-    };
   }
 
   /** Projecting the query as the searcher does (column by column). */
