@@ -2,8 +2,9 @@ package io.github.luceneannoy.forest;
 
 /**
  * The value of every byte as a float, for loops that multiply stored bytes with floats: on Java 17
- * a load from this 1 KiB table is cheaper than converting a byte to a float (measured: a
- * 128-coordinate sketch estimate took 107 ns with the table against 142-152 ns converting, both with four sums per block, in a micro-benchmark).
+ * a load from this 1 KiB table is cheaper than converting a byte to a float (measured in a
+ * micro-benchmark: a 128-coordinate sketch estimate took 107 ns with the table against 142 - 152
+ * ns converting, both with four sums per block).
  */
 final class ByteValues {
   private static final float[] VALUES = new float[256];
