@@ -20,6 +20,14 @@ final class OffHeapSketches implements Sketches {
   private final long recordBytes;
   private final int size;
 
+  /** The records for positional reads, which need no seek; made on the first prefetch. */
+  private RandomAccessInput access;
+
+  /** Sink of the prefetching reads, so that they cannot be optimized away. */
+  private int touched;
+
+  private static final int CACHE_LINE = 64;
+
   OffHeapSketches(SplitRule rule, SketchBook book, IndexInput records, int size) {
     this.rule = rule;
     this.book = book;
@@ -53,19 +61,11 @@ final class OffHeapSketches implements Sketches {
 
   @Override
   public float read(int ord, byte[] code) throws IOException {
-    if (ord < 0 || ord >= size) {
-      throw new CorruptIndexException("sketch of ordinal " + ord + " out of range", records);
-    }
+    checkOrdinal(ord);
     records.seek(ord * recordBytes);
     records.readBytes(code, 0, book.dimension());
     return Float.intBitsToFloat(records.readInt());
   }
-
-  /** Sink of the prefetching reads, so that they cannot be optimized away. */
-  private int touched;
-
-  /** The records for positional reads, which need no seek; made on the first prefetch. */
-  private RandomAccessInput access;
 
   /**
    * Reads one byte per cache line of each record before any record is used: the reads are
@@ -81,9 +81,7 @@ final class OffHeapSketches implements Sketches {
     int sum = 0;
     for (int i = 0; i < count; i++) {
       int ord = ords[i];
-      if (ord < 0 || ord >= size) {
-        throw new CorruptIndexException("sketch of ordinal " + ord + " out of range", records);
-      }
+      checkOrdinal(ord);
       long start = ord * recordBytes;
       for (long pos = start; pos < start + recordBytes; pos += CACHE_LINE) {
         sum += access.readByte(pos);
@@ -93,5 +91,9 @@ final class OffHeapSketches implements Sketches {
     touched += sum;
   }
 
-  private static final int CACHE_LINE = 64;
+  private void checkOrdinal(int ord) throws CorruptIndexException {
+    if (ord < 0 || ord >= size) {
+      throw new CorruptIndexException("sketch of ordinal " + ord + " out of range", records);
+    }
+  }
 }
