@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -70,26 +71,11 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--threads", paramLabel = "N", description = "threads for the multi-threaded measurement (default: cores)")
   int threads = Runtime.getRuntime().availableProcessors();
 
-  @Option(names = "--trees", description = "Annoy trees (default: ${DEFAULT-VALUE})")
-  int trees = AnnoyVectorsFormat.DEFAULT_NUM_TREES;
-
-  @Option(names = "--leaf", description = "Annoy maximum leaf size (default: ${DEFAULT-VALUE})")
-  int leaf = AnnoyVectorsFormat.DEFAULT_MAX_LEAF_SIZE;
-
   @Option(names = "--projection", description = "Annoy projection dimension, 0 for none (default: ${DEFAULT-VALUE})")
   int projection = AnnoyVectorsFormat.DEFAULT_PROJECTION_DIMENSION;
 
   @Option(names = "--candidates", split = ",", paramLabel = "C", description = "Annoy budgets, candidates per hit (default: 5,10,20,40,80,160)")
   int[] candidates = {5, 10, 20, 40, 80, 160};
-
-  @Option(names = "--hnsw-m", description = "HNSW max connections (default: ${DEFAULT-VALUE})")
-  int hnswM = 16;
-
-  @Option(names = "--hnsw-beam", description = "HNSW beam width (default: ${DEFAULT-VALUE})")
-  int hnswBeam = 100;
-
-  @Option(names = "--fanouts", split = ",", paramLabel = "F", description = "HNSW budgets, the k asked of the graph (default: 10,20,40,80,160,320)")
-  int[] fanouts = {10, 20, 40, 80, 160, 320};
 
   @Option(names = "--formats", split = ",", description = "formats to run, of annoy (float32 vectors),"
       + " annoy-q7 and annoy-q4 (Annoy over 7-bit and packed 4-bit scalar-quantized vectors, re-scored"
@@ -122,6 +108,8 @@ final class BenchCommand implements Callable<Integer> {
   int[] filterFanouts = {10, 40, 160};
 
   @Spec CommandSpec spec;
+
+  @Mixin ForestAndGraphOptions formatOptions = new ForestAndGraphOptions();
 
   private final PrintStream printer;
 
@@ -178,7 +166,7 @@ final class BenchCommand implements Callable<Integer> {
       try {
         switch (label) {
           case "annoy":
-            list.add(FormatUnderTest.annoy(new AnnoyVectorsFormat(trees, leaf, AnnoyVectorsFormat.DEFAULT_CANDIDATES_PER_HIT,
+            list.add(FormatUnderTest.annoy(new AnnoyVectorsFormat(formatOptions.trees, formatOptions.leaf, AnnoyVectorsFormat.DEFAULT_CANDIDATES_PER_HIT,
                 projection, AnnoyVectorsFormat.DEFAULT_SEED), candidates));
             break;
           case "annoy-q7":
@@ -188,7 +176,7 @@ final class BenchCommand implements Callable<Integer> {
             list.add(FormatUnderTest.annoy(label, quantized(4, true), candidates));
             break;
           case "hnsw":
-            list.add(FormatUnderTest.hnsw(hnswM, hnswBeam, fanouts));
+            list.add(FormatUnderTest.hnsw(formatOptions.hnswM, formatOptions.hnswBeam, formatOptions.fanouts));
             break;
           default:
             throw new ParameterException(spec.commandLine(),
@@ -203,7 +191,7 @@ final class BenchCommand implements Callable<Integer> {
 
   /** The Annoy forest of --trees, --leaf and --projection over quantized vectors. */
   private AnnoyScalarQuantizedVectorsFormat quantized(int bits, boolean compress) {
-    return new AnnoyScalarQuantizedVectorsFormat(trees, leaf, AnnoyVectorsFormat.DEFAULT_CANDIDATES_PER_HIT, projection,
+    return new AnnoyScalarQuantizedVectorsFormat(formatOptions.trees, formatOptions.leaf, AnnoyVectorsFormat.DEFAULT_CANDIDATES_PER_HIT, projection,
         AnnoyVectorsFormat.DEFAULT_SEED, bits, compress, null, rescore);
   }
 }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -70,23 +71,8 @@ final class ScaleCommand implements Callable<Integer> {
   @Option(names = "--search-threads", paramLabel = "T", description = "threads for the multi-threaded measurement (default: cores)")
   int searchThreads = Runtime.getRuntime().availableProcessors();
 
-  @Option(names = "--trees", description = "Annoy trees (default: ${DEFAULT-VALUE})")
-  int trees = AnnoyVectorsFormat.DEFAULT_NUM_TREES;
-
-  @Option(names = "--leaf", description = "Annoy maximum leaf size (default: ${DEFAULT-VALUE})")
-  int leaf = AnnoyVectorsFormat.DEFAULT_MAX_LEAF_SIZE;
-
   @Option(names = "--candidates", split = ",", paramLabel = "C", description = "Annoy budgets, candidates per hit (default: 10,20,40,80,160,320)")
   int[] candidates = {10, 20, 40, 80, 160, 320};
-
-  @Option(names = "--hnsw-m", description = "HNSW max connections (default: ${DEFAULT-VALUE})")
-  int hnswM = 16;
-
-  @Option(names = "--hnsw-beam", description = "HNSW beam width (default: ${DEFAULT-VALUE})")
-  int hnswBeam = 100;
-
-  @Option(names = "--fanouts", split = ",", paramLabel = "F", description = "HNSW budgets, the k asked of the graph (default: 10,20,40,80,160,320)")
-  int[] fanouts = {10, 20, 40, 80, 160, 320};
 
   @Option(names = "--work", paramLabel = "DIR", description = "data, ground truth and indexes (default: ${DEFAULT-VALUE})")
   Path work = Path.of(System.getProperty("java.io.tmpdir"), "lucene-annoy-scale");
@@ -101,6 +87,8 @@ final class ScaleCommand implements Callable<Integer> {
   boolean prepareOnly;
 
   @Spec CommandSpec spec;
+
+  @Mixin ForestAndGraphOptions formatOptions = new ForestAndGraphOptions();
 
   private final PrintStream printer;
 
@@ -119,8 +107,8 @@ final class ScaleCommand implements Callable<Integer> {
     }
     ScaleBenchmark.Settings settings =
         new ScaleBenchmark.Settings(vectors, dimension, clusters, spread, seed, queries, k, formats, heap,
-            hnswHeap == null ? heap : hnswHeap, segmentSize, mergeThreads, searchThreads, trees, leaf, candidates,
-            hnswM, hnswBeam, fanouts, work, keepIndexes);
+            hnswHeap == null ? heap : hnswHeap, segmentSize, mergeThreads, searchThreads, formatOptions.trees, formatOptions.leaf, candidates,
+            formatOptions.hnswM, formatOptions.hnswBeam, formatOptions.fanouts, work, keepIndexes);
     if (prepareOnly) {
       ScaleBenchmark.prepare(settings, printer);
       return Main.OK;

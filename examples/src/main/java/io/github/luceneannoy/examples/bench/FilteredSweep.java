@@ -38,12 +38,9 @@ final class FilteredSweep {
       for (int budget : budgets) {
         runAll(searcher, data, format, k, budget, filter, truth.length, null, idOfDoc);
         int[][] results = new int[truth.length][];
-        double qps = 0;
-        for (int pass = 0; pass < SearchSweep.TIMED_PASSES; pass++) {
-          long start = System.nanoTime();
-          runAll(searcher, data, format, k, budget, filter, truth.length, results, idOfDoc);
-          qps = Math.max(qps, truth.length / IndexBuild.seconds(start));
-        }
+        double qps =
+            SearchSweep.bestQps(
+                truth.length, () -> runAll(searcher, data, format, k, budget, filter, truth.length, results, idOfDoc));
         points.add(new Point(filter, budget, SearchSweep.recall(results, idOfDoc, truth, k), qps));
       }
     }

@@ -106,7 +106,8 @@ final class IndexBuild {
     return (System.nanoTime() - startNanos) / 1e9;
   }
 
-  private static Map<String, Long> bytesByExtension(Directory dir) throws IOException {
+  /** Bytes of the latest commit's files, by extension (the extension-less ones by name). */
+  static Map<String, Long> bytesByExtension(Directory dir) throws IOException {
     Map<String, Long> sizes = new TreeMap<>();
     for (String file : SegmentInfos.readLatestCommit(dir).files(true)) {
       int dot = file.lastIndexOf('.');

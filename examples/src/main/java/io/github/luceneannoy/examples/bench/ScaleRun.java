@@ -110,7 +110,7 @@ public final class ScaleRun {
       return new ScaleResult(
           config.format(), format.format().toString(), vectors, dimension, Runtime.getRuntime().maxMemory(),
           System.getProperty("java.vm.name") + " " + Runtime.version(), indexSeconds, mergeSeconds, segments,
-          indexMemory, mergeMemory, searchMemory, bytesByExtension(dir), points);
+          indexMemory, mergeMemory, searchMemory, IndexBuild.bytesByExtension(dir), points);
     }
   }
 
@@ -154,15 +154,5 @@ public final class ScaleRun {
       writer.forceMerge(1);
       writer.commit();
     }
-  }
-
-  private static Map<String, Long> bytesByExtension(Directory dir) throws IOException {
-    Map<String, Long> sizes = new TreeMap<>();
-    for (String file : SegmentInfos.readLatestCommit(dir).files(true)) {
-      int dot = file.lastIndexOf('.');
-      String ext = dot < 0 ? file.replaceAll("_\\d+$", "") : file.substring(dot + 1);
-      sizes.merge(ext, dir.fileLength(file), Long::sum);
-    }
-    return sizes;
   }
 }

@@ -33,6 +33,22 @@ final class SearchSweep {
 
   private SearchSweep() {}
 
+  /** One timed pass over the queries. */
+  interface Pass {
+    void run() throws IOException;
+  }
+
+  /** Queries per second of the fastest of {@link #TIMED_PASSES} runs of {@code pass}. */
+  static double bestQps(int queries, Pass pass) throws IOException {
+    double best = 0;
+    for (int i = 0; i < TIMED_PASSES; i++) {
+      long start = System.nanoTime();
+      pass.run();
+      best = Math.max(best, queries / IndexBuild.seconds(start));
+    }
+    return best;
+  }
+
   static List<Point> run(
       DirectoryReader reader, Dataset data, FormatUnderTest format, int k, int threads, Runnable onPoint)
       throws Exception {
@@ -48,12 +64,7 @@ final class SearchSweep {
     for (int budget : budgets) {
       runAll(searcher, data, format, k, budget, null);
       int[][] results = new int[data.queries().length][];
-      double single = 0;
-      for (int pass = 0; pass < TIMED_PASSES; pass++) {
-        long start = System.nanoTime();
-        runAll(searcher, data, format, k, budget, results);
-        single = Math.max(single, data.queries().length / IndexBuild.seconds(start));
-      }
+      double single = bestQps(data.queries().length, () -> runAll(searcher, data, format, k, budget, results));
       double multi = parallel(searcher, data, format, k, budget, threads);
       points.add(new Point(budget, recall(results, idOfDoc, data.groundTruth(), k), single, multi, threads));
       onPoint.run();
