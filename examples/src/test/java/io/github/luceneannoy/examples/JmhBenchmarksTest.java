@@ -29,22 +29,16 @@ public class JmhBenchmarksTest {
       scale = Math.max(scale, Math.abs(v));
     }
     assertArrayEquals(rowByRow, columnWise, 1e-4f * scale);
-    // the same deterministic setup twice: one instance estimates completely, the other may stop
-    // early, over the same ordinals; stopping early only returns a partial sum of the complete one
-    SketchBenchmark early = new SketchBenchmark();
-    early.dim = 256;
-    early.setUp();
-    int stopped = 0;
+    // estimates of different candidates differ (their correctness is TestSketches' business)
+    float min = Float.POSITIVE_INFINITY;
+    float max = Float.NEGATIVE_INFINITY;
     for (int i = 0; i < 1_000; i++) {
-      float complete = bench.sketchEstimate();
-      float partial = early.sketchEstimateEarlyExit();
-      assertTrue("estimate " + complete, Float.isFinite(complete));
-      assertTrue(partial + " > " + complete, partial <= complete * 1.0001f + 1e-3f);
-      if (partial < complete * 0.9999f) {
-        stopped++;
-      }
+      float estimate = bench.sketchEstimate();
+      assertTrue("estimate " + estimate, Float.isFinite(estimate));
+      min = Math.min(min, estimate);
+      max = Math.max(max, estimate);
     }
-    assertTrue("no estimate stopped early", stopped > 0);
+    assertTrue(min + " .. " + max, min < max);
   }
 
   @Test

@@ -73,7 +73,7 @@ import org.apache.lucene.index.SegmentWriteState;
  *   <li>vlong offset and vlong length of the split section in {@code .afi}
  *   <li>vlong offset and vlong length of the leaf section in {@code .afi}
  *   <li>vlong offset and vlong length of the sketch section in {@code .afi}: length 0 when the
- *       field has no sketches, else {@code 8·P + N·(P + 4)} for {@code N} vectors
+ *       field has no sketches, else {@code 8·P + N·(P + 8)} for {@code N} vectors
  *   <li>{@code T} ints: the root reference of each tree
  * </ol>
  *
@@ -98,10 +98,11 @@ import org.apache.lucene.index.SegmentWriteState;
  *       ordinals in increasing order. Ordinals index the flat format's vectors of the field.
  *   <li>Sketch section (aligned to 4 bytes, absent when its length is 0): the code book, {@code P}
  *       floats {@code center} then {@code P} floats {@code step} (finite, {@code step > 0}), then
- *       one record per vector in ordinal order: {@code P} signed bytes {@code b} (|b| ≤ 127) and a
- *       float {@code r}. The sketch stands for the projected vector {@code center + step·b} and
- *       {@code r} for the length of what the projection leaves out, {@code |x - Rᵀ·R·x|}; for COSINE
- *       both describe the unit vector {@code x/|x|}.
+ *       one record per vector in ordinal order: {@code P} signed bytes {@code b} (|b| ≤ 127), a
+ *       float {@code r} and a float {@code n}. The sketch stands for the projected vector {@code
+ *       x̂ = center + step·b}, {@code r} for the length of what the projection leaves out, {@code
+ *       |x - Rᵀ·R·x|}, and {@code n} is {@code |x̂|²}, which lets a query estimate a distance with one
+ *       dot product per record; for COSINE all three describe the unit vector {@code x/|x|}.
  * </ul>
  *
  * A node reference {@code r >= 0} names split record {@code r}; {@code r < 0} names the leaf whose
@@ -254,7 +255,8 @@ import org.apache.lucene.index.SegmentWriteState;
  * <h2>Version history</h2>
  *
  * <ul>
- *   <li>0: first version.
+ *   <li>0: first version (never released; no longer read).
+ *   <li>1: sketch records carry the decoded squared norm {@code n}.
  * </ul>
  *
  * @lucene.experimental
@@ -268,7 +270,7 @@ public final class AnnoyVectorsFormat extends KnnVectorsFormat {
   static final String INDEX_CODEC_NAME = NAME + "Index";
   static final String META_EXTENSION = "afm";
   static final String INDEX_EXTENSION = "afi";
-  static final int VERSION_START = 0;
+  static final int VERSION_START = 1;
   static final int VERSION_CURRENT = VERSION_START;
 
   /** Default number of trees. */

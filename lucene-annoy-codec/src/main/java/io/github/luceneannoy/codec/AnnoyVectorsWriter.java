@@ -227,11 +227,12 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
     try {
       sketcher.run(
           vectors,
-          (ord, splitCoordinates, code, residual) -> {
+          (ord, splitCoordinates, code, residual, decodedSquaredNorm) -> {
             split.add(splitCoordinates);
             record.clear();
             record.put(code);
             record.putFloat(residual);
+            record.putFloat(decodedSquaredNorm);
             data.writeBytes(record.array(), record.position());
           });
       SpilledVectors spilled = split.finish();

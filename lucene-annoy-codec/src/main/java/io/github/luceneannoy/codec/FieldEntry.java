@@ -37,9 +37,9 @@ record FieldEntry(
     long sketchesLength,
     int[] roots) {
 
-  /** Bytes of one sketch record: the code's bytes and the residual length. */
+  /** Bytes of one sketch record: the code's bytes, the residual length and the decoded norm. */
   static long sketchRecordBytes(int projectionRows) {
-    return projectionRows + (long) Float.BYTES;
+    return projectionRows + 2L * Float.BYTES;
   }
 
   /**

@@ -181,14 +181,6 @@ public final class ForestSearcher {
     }
   }
 
-  /**
-   * Estimates are completed only for candidates that may rank among this many times the minimum
-   * exact scores; the others stop at the first block that shows they cannot, and are ranked by
-   * their partial sums (lower bounds), in case scoring goes that deep. Measured: 4 keeps recall on
-   * data that sketches describe poorly (0.97, as with every estimate complete), 2 lost 0.01.
-   */
-  static final int TIGHT = 4;
-
   /** Candidates scored exactly out of a sketched search's budget. */
   static int rescored(int budget, int k) {
     return Math.max(k, (budget + SKETCH_RESCORE_DIVISOR - 1) / SKETCH_RESCORE_DIVISOR);
@@ -406,26 +398,15 @@ public final class ForestSearcher {
   private static final class Ranking {
     private LongHeap best;
     private int capacity;
-    private final LongHeap tight;
-    private final int tightSize;
 
     /** For a search that scores at least {@code rescored} candidates. */
     Ranking(int rescored) {
       capacity = rescored * SKETCH_RESCORE_DIVISOR;
       best = new LongHeap(capacity);
-      tightSize = Math.max(1, Math.min(capacity, rescored * TIGHT));
-      tight = new LongHeap(tightSize);
     }
 
     void offer(int ord, SketchScorer estimates) throws IOException {
-      // estimates are completed only while they may rank among the best few; the others stop
-      // early and are ranked by what they had summed, a lower bound
-      float threshold =
-          tight.size() < tightSize ? Float.POSITIVE_INFINITY : -NumericUtils.sortableIntToFloat((int) tight.top());
-      float estimate = estimates.distance(ord, threshold);
-      if (estimate < threshold) {
-        tight.insertWithOverflow(NumericUtils.floatToSortableInt(-estimate));
-      }
+      float estimate = estimates.distance(ord);
       best.insertWithOverflow(((long) NumericUtils.floatToSortableInt(-estimate) << 32) | ord);
     }
 

@@ -8,12 +8,15 @@ public final class OnHeapSketches implements Sketches {
   private final SketchBook book;
   private final byte[] codes;
   private final float[] residuals;
+  private final float[] decodedSquaredNorms;
 
-  private OnHeapSketches(SplitRule rule, SketchBook book, byte[] codes, float[] residuals) {
+  private OnHeapSketches(
+      SplitRule rule, SketchBook book, byte[] codes, float[] residuals, float[] decodedSquaredNorms) {
     this.rule = rule;
     this.book = book;
     this.codes = codes;
     this.residuals = residuals;
+    this.decodedSquaredNorms = decodedSquaredNorms;
   }
 
   /**
@@ -29,14 +32,16 @@ public final class OnHeapSketches implements Sketches {
     int dim = sketcher.book().dimension();
     byte[] codes = new byte[Math.multiplyExact(vectors.size(), dim)];
     float[] residuals = new float[vectors.size()];
+    float[] decodedSquaredNorms = new float[vectors.size()];
     sketcher.run(
         vectors,
-        (ord, split, code, residual) -> {
+        (ord, split, code, residual, decodedSquaredNorm) -> {
           splitCoordinates[ord] = split.clone();
           System.arraycopy(code, 0, codes, ord * dim, dim);
           residuals[ord] = residual;
+          decodedSquaredNorms[ord] = decodedSquaredNorm;
         });
-    return new OnHeapSketches(rule, sketcher.book(), codes, residuals);
+    return new OnHeapSketches(rule, sketcher.book(), codes, residuals, decodedSquaredNorms);
   }
 
   @Override
@@ -64,10 +69,16 @@ public final class OnHeapSketches implements Sketches {
     return residuals[ord];
   }
 
+  /** The squared length of the vector the code of {@code ord} stands for. */
+  public float decodedSquaredNorm(int ord) {
+    return decodedSquaredNorms[ord];
+  }
+
   @Override
-  public float read(int ord, byte[] code) {
+  public void read(int ord, byte[] code, float[] lengths) {
     int dim = book.dimension();
     System.arraycopy(codes, ord * dim, code, 0, dim);
-    return residuals[ord];
+    lengths[RESIDUAL] = residuals[ord];
+    lengths[DECODED_SQUARED_NORM] = decodedSquaredNorms[ord];
   }
 }

@@ -92,6 +92,20 @@ public final class SketchBook {
     return steps[c];
   }
 
+  /**
+   * The squared length of the vector {@code code} stands for, {@code Σ (center[c] + step[c]·b[c])²}:
+   * stored beside each code, it turns an estimate's sum of squared differences into one dot
+   * product of the code with the query (see {@link SketchScorer}).
+   */
+  public float decodedSquaredNorm(byte[] code) {
+    double sum = 0;
+    for (int c = 0; c < centers.length; c++) {
+      double x = centers[c] + (double) steps[c] * code[c];
+      sum += x * x;
+    }
+    return (float) sum;
+  }
+
   /** Encodes {@code projected} into {@code code}, clamping coordinates outside the range. */
   public void encode(float[] projected, byte[] code) {
     for (int c = 0; c < centers.length; c++) {

@@ -7,13 +7,17 @@ import java.io.IOException;
  * estimate only ranks candidates; it is never a score a user sees.
  *
  * <p>With {@code ⊥} for what the projection leaves out, {@code |q - x|² = |Pq - Px|² + |q⊥|² +
- * |x⊥|² - 2 q⊥·x⊥}. The sketch gives the first term, coordinate by coordinate, and {@code |x⊥|}; the
- * cross term is unknown and taken as {@link #RESIDUAL_CORRELATION} times its largest value, since
- * near neighbours have residuals that point the same way.
+ * |x⊥|² - 2 q⊥·x⊥}. The sketch gives the first term, with {@code Px} read as the vector {@code x̂}
+ * its code stands for, and {@code |x⊥|}; the cross term is unknown and taken as {@link
+ * #RESIDUAL_CORRELATION} times its largest value, since near neighbours have residuals that point
+ * the same way.
  *
- * <p>Coordinates come most significant first, so the sum over them is checked against a threshold
- * (the worst estimate still worth keeping) every {@link #BLOCK} coordinates: most candidates are
- * given up after the first block, which makes a wide sketch cost little more than a narrow one.
+ * <p>The first term is computed as {@code |Pq|² - 2 Pq·x̂ + |x̂|²}, with {@code |x̂|²} stored in
+ * the record and {@code Pq·x̂ = Pq·center + Σ (Pq[c]·step[c])·b[c]}: one multiply-add per code byte
+ * against a query weighted once per query, where a difference per coordinate cost a subtraction
+ * and two multiplications more. Measured on Fashion-MNIST: 460 estimates per query at 15
+ * candidates per hit took 56 µs that way (stopping early at a threshold) and 45 µs this way
+ * (always complete).
  */
 public final class SketchScorer {
   /**
@@ -22,14 +26,14 @@ public final class SketchScorer {
    */
   static final float RESIDUAL_CORRELATION = 0.5f;
 
-  /** Coordinates summed between two checks against the threshold. */
-  static final int BLOCK = 16;
-
   private final Sketches sketches;
-  private final float[] levels;
-  private final float[] weights;
+  /** The projected query times each coordinate's step: what a code byte is multiplied with. */
+  private final float[] weightedQuery;
+  /** The part of every estimate that depends on the query only. */
+  private final float queryTerm;
   private final float queryResidual;
   private final byte[] code;
+  private final float[] lengths = new float[2];
 
   /**
    * @param sketches the vectors' sketches
@@ -43,16 +47,16 @@ public final class SketchScorer {
     double normSq = Sketcher.squaredNorm(query);
     // the query is seen as the sketches see the vectors (directions, for an angular forest)
     double scale = Sketcher.scale(sketches.rule(), normSq);
-    levels = new float[dim];
-    weights = new float[dim];
+    weightedQuery = new float[dim];
     double projectedNormSq = 0;
+    double centerDot = 0;
     for (int c = 0; c < dim; c++) {
       double p = projectedQuery[c] * scale;
       projectedNormSq += p * p;
-      // in units of the code's levels, so that the inner loop subtracts the code's bytes directly
-      levels[c] = (float) ((p - book.center(c)) / book.step(c));
-      weights[c] = book.step(c) * book.step(c);
+      centerDot += p * book.center(c);
+      weightedQuery[c] = (float) (p * book.step(c));
     }
+    this.queryTerm = (float) (projectedNormSq - 2 * centerDot);
     this.queryResidual = (float) Math.sqrt(Math.max(0, normSq * scale * scale - projectedNormSq));
     this.code = new byte[dim];
   }
@@ -64,47 +68,27 @@ public final class SketchScorer {
 
   /** The estimated distance of vector {@code ord} from the query: lower is nearer. */
   public float distance(int ord) throws IOException {
-    return distance(ord, Float.POSITIVE_INFINITY);
-  }
-
-  /**
-   * As {@link #distance(int)}, but may stop early and return any value {@code >= threshold} once
-   * the estimate is known to reach it.
-   */
-  public float distance(int ord, float threshold) throws IOException {
     byte[] code = this.code;
-    float residual = sketches.read(ord, code);
-    float sum = residual * (residual - 2 * RESIDUAL_CORRELATION * queryResidual);
-    float[] l = levels;
-    float[] w = weights;
+    sketches.read(ord, code, lengths);
+    float residual = lengths[Sketches.RESIDUAL];
+    float[] q = weightedQuery;
     float[] value = ByteValues.table();
-    int full = code.length - code.length % BLOCK;
+    // four independent sums, so that additions do not wait on each other
+    float s0 = 0;
+    float s1 = 0;
+    float s2 = 0;
+    float s3 = 0;
     int c = 0;
-    for (; c < full; c += BLOCK) {
-      // four independent sums, so that additions do not wait on each other
-      float s0 = 0;
-      float s1 = 0;
-      float s2 = 0;
-      float s3 = 0;
-      for (int k = c; k < c + BLOCK; k += 4) {
-        float d0 = l[k] - value[code[k] & 0xFF];
-        float d1 = l[k + 1] - value[code[k + 1] & 0xFF];
-        float d2 = l[k + 2] - value[code[k + 2] & 0xFF];
-        float d3 = l[k + 3] - value[code[k + 3] & 0xFF];
-        s0 += w[k] * d0 * d0;
-        s1 += w[k + 1] * d1 * d1;
-        s2 += w[k + 2] * d2 * d2;
-        s3 += w[k + 3] * d3 * d3;
-      }
-      sum += (s0 + s1) + (s2 + s3);
-      if (sum >= threshold) {
-        return sum;
-      }
+    for (int full = code.length & ~3; c < full; c += 4) {
+      s0 = Math.fma(q[c], value[code[c] & 0xFF], s0);
+      s1 = Math.fma(q[c + 1], value[code[c + 1] & 0xFF], s1);
+      s2 = Math.fma(q[c + 2], value[code[c + 2] & 0xFF], s2);
+      s3 = Math.fma(q[c + 3], value[code[c + 3] & 0xFF], s3);
     }
     for (; c < code.length; c++) {
-      float d = l[c] - value[code[c] & 0xFF];
-      sum += w[c] * d * d;
+      s0 = Math.fma(q[c], value[code[c] & 0xFF], s0);
     }
-    return sum;
+    float projected = queryTerm + lengths[Sketches.DECODED_SQUARED_NORM] - 2 * ((s0 + s1) + (s2 + s3));
+    return projected + residual * (residual - 2 * RESIDUAL_CORRELATION * queryResidual);
   }
 }

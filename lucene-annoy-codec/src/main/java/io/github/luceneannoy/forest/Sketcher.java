@@ -13,7 +13,12 @@ public final class Sketcher {
 
   /** Receives each vector's results, in ordinal order; the arrays are reused after the call. */
   public interface Sink {
-    void accept(int ord, float[] splitCoordinates, byte[] code, float residual) throws IOException;
+    /**
+     * @param residual the length the projection leaves out
+     * @param decodedSquaredNorm the squared length of the vector {@code code} stands for
+     */
+    void accept(int ord, float[] splitCoordinates, byte[] code, float residual, float decodedSquaredNorm)
+        throws IOException;
   }
 
   private final SplitRule rule;
@@ -68,7 +73,7 @@ public final class Sketcher {
       }
       book.encode(p, code);
       float residual = (float) Math.sqrt(Math.max(0, normSq * scale * scale - squaredNorm(p)));
-      sink.accept(ord, split, code, residual);
+      sink.accept(ord, split, code, residual, book.decodedSquaredNorm(code));
     }
   }
 

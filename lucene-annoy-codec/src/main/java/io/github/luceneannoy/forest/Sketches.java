@@ -19,11 +19,20 @@ public interface Sketches {
   /** The forest's split rule: whether sketches describe the vectors or their directions. */
   SplitRule rule();
 
+  /** Where {@link #read} puts the length the projection leaves out of a vector. */
+  int RESIDUAL = 0;
+
+  /**
+   * Where {@link #read} puts the squared length of the vector a code stands for ({@link
+   * SketchBook#decodedSquaredNorm}).
+   */
+  int DECODED_SQUARED_NORM = 1;
+
   /**
    * Reads the code of {@code ord} into {@code code} (of {@link SketchBook#dimension()} bytes) and
-   * returns the length the projection leaves out.
+   * its two lengths into {@code lengths[RESIDUAL]} and {@code lengths[DECODED_SQUARED_NORM]}.
    */
-  float read(int ord, byte[] code) throws IOException;
+  void read(int ord, byte[] code, float[] lengths) throws IOException;
 
   /**
    * A hint that the sketches of {@code ords[0..count)} are about to be read, one by one. Sketches

@@ -21,8 +21,10 @@ public class TestOffHeapSketches extends LuceneTestCase {
         writeFloats(out, 0.5f, 0.25f); // steps
         out.writeBytes(new byte[] {3, -7}, 2);
         out.writeInt(Float.floatToIntBits(2.5f));
+        out.writeInt(Float.floatToIntBits(9.25f));
         out.writeBytes(new byte[] {-127, 127}, 2);
         out.writeInt(Float.floatToIntBits(0f));
+        out.writeInt(Float.floatToIntBits(1234.5f));
       }
       try (IndexInput in = dir.openInput("s", IOContext.DEFAULT)) {
         SketchBook book = OffHeapSketches.readBook(in, 2);
@@ -30,17 +32,21 @@ public class TestOffHeapSketches extends LuceneTestCase {
         IndexInput records = in.slice("records", 16, in.length() - 16);
         OffHeapSketches sketches = new OffHeapSketches(SplitRule.EUCLIDEAN, book, records, 2);
         byte[] code = new byte[2];
-        assertEquals(0f, sketches.read(1, code), 0f);
+        float[] lengths = new float[2];
+        sketches.read(1, code, lengths);
         assertArrayEquals(new byte[] {-127, 127}, code);
-        assertEquals(2.5f, sketches.read(0, code), 0f);
+        assertArrayEquals(new float[] {0f, 1234.5f}, lengths, 0f);
+        sketches.read(0, code, lengths);
         assertArrayEquals(new byte[] {3, -7}, code);
-        CorruptIndexException e = expectThrows(CorruptIndexException.class, () -> sketches.read(2, code));
+        assertArrayEquals(new float[] {2.5f, 9.25f}, lengths, 0f);
+        CorruptIndexException e = expectThrows(CorruptIndexException.class, () -> sketches.read(2, code, lengths));
         assertTrue(e.getMessage(), e.getMessage().contains("sketch of ordinal 2 out of range"));
 
         // a prefetch leaves the records as they read; a bad ordinal in it is corruption too
         sketches.prefetch(new int[] {1, 0, 1}, 3);
-        assertEquals(2.5f, sketches.read(0, code), 0f);
+        sketches.read(0, code, lengths);
         assertArrayEquals(new byte[] {3, -7}, code);
+        assertArrayEquals(new float[] {2.5f, 9.25f}, lengths, 0f);
         e = expectThrows(CorruptIndexException.class, () -> sketches.prefetch(new int[] {0, -1}, 2));
         assertTrue(e.getMessage(), e.getMessage().contains("sketch of ordinal -1 out of range"));
         sketches.prefetch(new int[] {5}, 0);

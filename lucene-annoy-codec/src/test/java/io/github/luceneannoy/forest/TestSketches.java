@@ -97,23 +97,39 @@ public class TestSketches extends LuceneTestCase {
     }
   }
 
-  public void testEarlyExitOnlyWhenTheThresholdIsReached() throws IOException {
+  /**
+   * The estimate is computed as a dot product with stored norms; it must equal the formula it
+   * stands for, evaluated directly: the squared distance from the projected query to the vector
+   * the code stands for, plus the residual terms.
+   */
+  public void testEstimateIsTheDistanceToTheDecodedSketch() throws IOException {
     Random random = random();
     float[][] vectors = lowRankVectors(random, 500, 80, 8);
     Projection projection = Projection.learn(source(vectors), 39, random.nextLong()).withSplitRows(10);
     OnHeapSketches sketches =
         OnHeapSketches.build(SplitRule.EUCLIDEAN, source(vectors), projection, new float[vectors.length][]);
-    float[] query = vectors[random.nextInt(vectors.length)].clone();
-    SketchScorer scorer = new SketchScorer(sketches, query, projection.project(query, new float[39]));
+    SketchBook book = sketches.book();
+    float[] query = lowRankVectors(random, 1, 80, 8)[0];
+    float[] projected = projection.project(query, new float[39]);
+    SketchScorer scorer = new SketchScorer(sketches, query, projected);
+    double queryNormSq = Sketcher.squaredNorm(query);
+    double projectedNormSq = 0;
+    for (float p : projected) {
+      projectedNormSq += (double) p * p;
+    }
+    double queryResidual = Math.sqrt(Math.max(0, queryNormSq - projectedNormSq));
     for (int ord = 0; ord < vectors.length; ord++) {
-      float full = scorer.distance(ord);
-      float threshold = full * (random.nextFloat() * 2);
-      float partial = scorer.distance(ord, threshold);
-      if (full < threshold) {
-        assertEquals(full, partial, 0f);
-      } else {
-        assertTrue(partial + " below threshold " + threshold, partial >= threshold);
+      double decodedNormSq = 0;
+      double squared = 0;
+      for (int c = 0; c < book.dimension(); c++) {
+        double decoded = book.center(c) + (double) book.step(c) * sketches.code(ord, c);
+        decodedNormSq += decoded * decoded;
+        squared += (projected[c] - decoded) * (projected[c] - decoded);
       }
+      assertEquals(decodedNormSq, sketches.decodedSquaredNorm(ord), 1e-4 * decodedNormSq);
+      double r = sketches.residual(ord);
+      double expected = squared + r * (r - 2 * SketchScorer.RESIDUAL_CORRELATION * queryResidual);
+      assertEquals("ordinal " + ord, expected, scorer.distance(ord), 1e-3 * (1 + queryNormSq));
     }
   }
 

@@ -25,7 +25,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The two per-query kernels of a sketched field: projecting the query onto the sketch's rows
  * (once per query and segment), against what a dot product per row would cost, and estimating a
- * candidate's distance from its sketch (once per gathered candidate), complete or given up early.
+ * candidate's distance from its sketch (once per gathered candidate).
  * Sketches on the heap, so memory latency is not part of the estimate's figure.
  */
 @State(Scope.Thread)
@@ -44,7 +44,6 @@ public class SketchBenchmark {
   private float[] projected;
   private SketchScorer estimates;
   private int size;
-  private float median;
   private int next;
 
   @Setup
@@ -66,12 +65,6 @@ public class SketchBenchmark {
     projected = projection.project(query, new float[projection.rows()]);
     estimates = new SketchScorer(forest.sketches(), query, projected);
     size = vectors.length;
-    float[] all = new float[size];
-    for (int ord = 0; ord < size; ord++) {
-      all[ord] = estimates.distance(ord);
-    }
-    java.util.Arrays.sort(all);
-    median = all[size / 2];
   }
 
   /** Projecting the query as the searcher does (column by column). */
@@ -89,17 +82,10 @@ public class SketchBenchmark {
     return projected;
   }
 
-  /** A complete estimate (all 128 coordinates). */
+  /** One estimate (all 128 coordinates), of the next ordinal in turn. */
   @Benchmark
   public float sketchEstimate() throws IOException {
     next = next + 1 == size ? 0 : next + 1;
     return estimates.distance(next);
-  }
-
-  /** An estimate that may stop once it exceeds the median estimate, as most do in a search. */
-  @Benchmark
-  public float sketchEstimateEarlyExit() throws IOException {
-    next = next + 1 == size ? 0 : next + 1;
-    return estimates.distance(next, median);
   }
 }
