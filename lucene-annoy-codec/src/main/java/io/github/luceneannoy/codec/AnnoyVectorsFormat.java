@@ -125,8 +125,8 @@ import org.apache.lucene.index.SegmentWriteState;
  * vectors also gets a sketch per vector: {@code sketchDimension} (default 128, capped below half
  * the dimension) principal coordinates as bytes, and the length the projection leaves out; the
  * trees split in the first {@code projectionDimension} of those coordinates. A query projects
- * itself once and estimates the distance of each candidate from its sketch (most estimates stop
- * after the first 16 coordinates, once they exceed the worst estimate still kept), and scores
+ * itself once and estimates the distance of each candidate from its sketch (one dot product of the
+ * code bytes with the weighted query, plus the record's stored norms), and scores
  * exactly only the best estimated, until the top hits settle. On Fashion-MNIST, sketches of 128
  * bytes find recall@10 0.96 with about 70 exact distances per query (20 candidates per hit) where
  * votes needed 400 for 0.955. Smaller segments (usually fresh
@@ -192,9 +192,9 @@ import org.apache.lucene.index.SegmentWriteState;
  *       given recall grows with {@code N}, by how much depends on the data.
  *   <li><b>With sketches</b> ({@code S = 128} rows, a field that qualifies): the build learns and
  *       applies an {@code S}-row projection instead ({@code N·S·d} multiply-adds, in the same single
- *       pass) and writes {@code N·(S + 4)} more bytes; a query projects itself once ({@code S·d}),
- *       estimates its {@code 3·c·k} candidates from their sketches (usually 16 to 64 of the {@code
- *       S} coordinates each) and scores exactly between {@code c·k/8} and {@code c·k} of them, as
+ *       pass) and writes {@code N·(S + 8)} more bytes; a query projects itself once ({@code S·d}),
+ *       estimates its {@code 3·c·k} candidates from their sketches ({@code S} multiply-adds each)
+ *       and scores exactly between {@code c·k/8} and {@code c·k} of them, as
  *       many as it takes for the top {@code k} to settle: on Fashion-MNIST (784 dimensions) about
  *       70 for recall 0.96 – 0.99 instead of 400.
  * </ul>
@@ -367,7 +367,7 @@ public final class AnnoyVectorsFormat extends KnnVectorsFormat {
    * @param sketchDimension projected coordinates kept per vector of a projected field, at least
    *     {@code projectionDimension} (capped below half the vectors' dimension), or 0 for none:
    *     the candidates the trees yield are ranked by these sketches, and only the best are scored
-   *     exactly. More coordinates rank better and cost disk ({@code sketchDimension + 4} bytes per
+   *     exactly. More coordinates rank better and cost disk ({@code sketchDimension + 8} bytes per
    *     vector) and build time.
    * @see #AnnoyVectorsFormat(int, int, int, int, long)
    */
