@@ -84,10 +84,11 @@ final class OffHeapSketches implements Sketches {
       int ord = ords[i];
       checkOrdinal(ord);
       long start = ord * recordBytes;
-      for (long pos = start; pos < start + recordBytes; pos += CACHE_LINE) {
-        sum += access.readByte(pos);
+      // one read in each cache line the record touches: its first byte, then each line start
+      sum += access.readByte(start);
+      for (long line = (start | (CACHE_LINE - 1)) + 1; line < start + recordBytes; line += CACHE_LINE) {
+        sum += access.readByte(line);
       }
-      sum += access.readByte(start + recordBytes - 1);
     }
     touched += sum;
   }

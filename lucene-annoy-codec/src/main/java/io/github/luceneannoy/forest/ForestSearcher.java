@@ -260,9 +260,8 @@ public final class ForestSearcher {
       float nearPriority = Math.min(priority, Math.abs(margin));
       queue.push(Math.min(priority, -Math.abs(margin)), far);
       if (queue.topPriority() > nearPriority) {
-        // another subtree is now more promising: continue there, as a full pop would
-        queue.push(nearPriority, near);
-        top = queue.pop();
+        // another subtree is now more promising: continue there, as a push and a pop would
+        top = queue.replaceTop(nearPriority, near);
         priority = NodeQueue.priorityOf(top);
         ref = NodeQueue.refOf(top);
       } else {

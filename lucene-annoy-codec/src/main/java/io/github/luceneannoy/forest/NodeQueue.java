@@ -21,7 +21,7 @@ final class NodeQueue {
   }
 
   void push(float priority, int ref) {
-    long packed = ((long) NumericUtils.floatToSortableInt(priority) << 32) | (ref & 0xFFFFFFFFL);
+    long packed = pack(priority, ref);
     if (size == heap.length) {
       heap = ArrayUtil.grow(heap, size + 1);
     }
@@ -45,7 +45,26 @@ final class NodeQueue {
   /** Removes the top element and returns it packed; decode with the static helpers. */
   long pop() {
     long top = heap[0];
-    long last = heap[--size];
+    siftDown(heap[--size]);
+    return top;
+  }
+
+  /**
+   * Removes the top element, returned packed, and adds ({@code priority}, {@code ref}) in its
+   * place: one pass down the heap, where a push and a pop take one up and one down.
+   */
+  long replaceTop(float priority, int ref) {
+    long top = heap[0];
+    siftDown(pack(priority, ref));
+    return top;
+  }
+
+  private static long pack(float priority, int ref) {
+    return ((long) NumericUtils.floatToSortableInt(priority) << 32) | (ref & 0xFFFFFFFFL);
+  }
+
+  /** Puts {@code last} where the root was, then moves it down to its place. */
+  private void siftDown(long last) {
     int i = 0;
     int half = size >>> 1;
     while (i < half) {
@@ -61,7 +80,6 @@ final class NodeQueue {
       i = child;
     }
     heap[i] = last;
-    return top;
   }
 
   static float priorityOf(long packed) {

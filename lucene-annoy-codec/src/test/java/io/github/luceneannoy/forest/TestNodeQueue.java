@@ -78,17 +78,21 @@ public class TestNodeQueue extends LuceneTestCase {
     }
   }
 
-  public void testInterleavedPushAndPopMatchModel() {
+  public void testInterleavedPushPopAndReplaceMatchModel() {
     NodeQueue queue = new NodeQueue();
     PriorityQueue<long[]> model = new PriorityQueue<>(BY_PRIORITY_DESC);
     for (int iter = 0; iter < 5000; iter++) {
-      if (model.isEmpty() || random().nextInt(3) != 0) {
+      int op = model.isEmpty() ? 0 : random().nextInt(6);
+      if (op < 3) {
         float priority = randomPriority();
         int ref = randomRef();
         queue.push(priority, ref);
         model.add(new long[] {Float.floatToRawIntBits(priority), ref});
       } else {
-        long packed = queue.pop();
+        // a replacement is a pop followed by a push, applied to the model in that order
+        float replacement = randomPriority();
+        int replacementRef = randomRef();
+        long packed = op == 5 ? queue.replaceTop(replacement, replacementRef) : queue.pop();
         float priority = NodeQueue.priorityOf(packed);
         int ref = NodeQueue.refOf(packed);
         float expected = Float.intBitsToFloat((int) model.peek()[0]);
@@ -104,6 +108,9 @@ public class TestNodeQueue extends LuceneTestCase {
         }
         assertNotNull("popped a pair never pushed", match);
         model.remove(match);
+        if (op == 5) {
+          model.add(new long[] {Float.floatToRawIntBits(replacement), replacementRef});
+        }
       }
       assertEquals(model.size(), queue.size());
     }
