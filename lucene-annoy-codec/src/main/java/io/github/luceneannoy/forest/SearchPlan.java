@@ -33,7 +33,10 @@ public final class SearchPlan {
    * dimensions, 128-coordinate sketches, on the heap, Java 17), when most estimates still stopped
    * after their first 16 coordinates: 61 – 67 ns per accepted vector for a random half of the
    * 60,000 (ranking and the 117 exact scores of the best included), 116 – 124 ns for a random
-   * tenth. A complete estimate now costs 52 ns (JMH), less than those early-stopped ones did.
+   * tenth. Estimates are now always complete (52 ns alone in JMH), and the benchmark's scans of
+   * filters far from the query got 5 – 15% slower, so this somewhat understates an estimate. Not
+   * re-measured: the constant prices the estimates of both sides the plan compares (every
+   * accepted vector for a scan, each gathered candidate for a search).
    */
   static final double ESTIMATE_NANOS = 60;
   /** Leaf entries read per distinct candidate gathered, duplicates across trees included. */
