@@ -68,6 +68,23 @@ public final class ForestSearcher {
    */
   static final int SKETCH_SETTLE_FACTOR = 4;
 
+  /**
+   * Scoring also stops, sooner than {@link #SKETCH_SETTLE_FACTOR} would, once the next candidate's
+   * estimate is too far behind the k-th best exact distance for its error to bring it in: when
+   * {@code estimate + lowest error − ESTIMATE_ERROR_SLACK × (highest − lowest error)} exceeds that
+   * distance, the errors being those of the candidates scored so far (exact distance minus
+   * estimate). Estimates rank in increasing order, so no later candidate is nearer by that
+   * measure either. Where sketches describe the data well their errors are narrow and the search
+   * stops early; where they describe it poorly the errors are wide and scoring goes on. Measured
+   * against the settle rule alone (which still caps scoring): Fashion-MNIST at 10 / 15 / 20 / 40
+   * candidates per hit 62 / 65 / 67 / 72 → 39 / 42 / 45 / 61 exact scores per query, recall@10
+   * 0.8936 / 0.9403 / 0.9644 / 0.9912 → 0.8934 / 0.9401 / 0.9644 / 0.9912; on TestAnnoyRecall's
+   * sketched data (256 dimensions, 50 clusters, 500 queries) the same recall and scores at 10 and
+   * 20 per hit, and 292 → 264 scores at 40. A slack of 0.1 lost up to 0.003 of recall there, 0.35
+   * saved a fifth less on Fashion-MNIST.
+   */
+  static final float ESTIMATE_ERROR_SLACK = 0.25f;
+
   /** Up to this many ordinals, a query marks the candidates it has seen in a dense bit set. */
   private static final int DENSE_SEEN_LIMIT = 1 << 18;
 
@@ -139,11 +156,11 @@ public final class ForestSearcher {
               (double) GATHER_FACTOR * budget / rescored,
               true);
       SketchScorer estimates = new SketchScorer(sketches, fullQuery, projectedQuery);
-      int[] ranked = gatherSketched(forest, query, estimates, acceptOrds, plan, scorer.maxOrd());
+      Ranked ranked = gatherSketched(forest, query, estimates, acceptOrds, plan, scorer.maxOrd());
       if (ranked == null) {
         ranked = rankAll(estimates, acceptOrds, plan.budget(), scorer.maxOrd());
       }
-      scoreUntilStable(ranked, plan.budget(), scorer, collector);
+      scoreUntilStable(ranked, plan.budget(), estimates, scorer, collector);
       return;
     }
     SearchPlan plan =
@@ -159,20 +176,39 @@ public final class ForestSearcher {
 
   /**
    * Scores {@code ranked} in order, at least {@code minimum} of them, then until {@link
-   * #SKETCH_SETTLE_FACTOR} times the rank of the last one that entered the collector's top hits:
-   * sketches that rank well stop the search early, sketches of data they describe poorly (variance
-   * spread over many directions) make it score more.
+   * #SKETCH_SETTLE_FACTOR} times the rank of the last one that entered the collector's top hits
+   * or until the next estimate is out of reach ({@link #ESTIMATE_ERROR_SLACK}): sketches that rank
+   * well stop the search early, sketches of data they describe poorly (variance spread over many
+   * directions) make it score more.
    */
   private static void scoreUntilStable(
-      int[] ranked, int minimum, RandomVectorScorer scorer, KnnCollector collector) throws IOException {
+      Ranked ranked, int minimum, SketchScorer estimates, RandomVectorScorer scorer, KnnCollector collector)
+      throws IOException {
     long settled = 0; // ranks up to here have been scored since the last improvement
-    for (int i = 0; i < ranked.length; i++) {
-      if (collector.earlyTerminated() || (i >= minimum && i >= settled)) {
+    float lowestError = Float.POSITIVE_INFINITY;
+    float highestError = Float.NEGATIVE_INFINITY;
+    for (int i = 0; i < ranked.size(); i++) {
+      if (collector.earlyTerminated()) {
         return;
       }
-      int ord = ranked[i];
       float competitive = collector.minCompetitiveSimilarity();
+      if (i >= minimum) {
+        if (i >= settled) {
+          return;
+        }
+        float reach = lowestError - ESTIMATE_ERROR_SLACK * (highestError - lowestError);
+        if (competitive != Float.NEGATIVE_INFINITY
+            && ranked.estimate(i) + reach > estimates.distanceOf(competitive)) {
+          return;
+        }
+      }
+      int ord = ranked.ord(i);
       float score = scorer.score(ord);
+      float error = estimates.distanceOf(score) - ranked.estimate(i);
+      if (Float.isFinite(error)) {
+        lowestError = Math.min(lowestError, error);
+        highestError = Math.max(highestError, error);
+      }
       collector.incVisitedCount(1);
       collector.collect(ord, score);
       if (score > competitive) {
@@ -278,7 +314,7 @@ public final class ForestSearcher {
    * Returns the plan's number of best estimated candidates, best first, or null when the plan
    * decides that scoring every accepted vector is cheaper.
    */
-  private int[] gatherSketched(
+  private Ranked gatherSketched(
       Forest forest, float[] query, SketchScorer estimates, Bits acceptOrds, SearchPlan plan, int maxOrd)
       throws IOException {
     BitSet seen = maxOrd <= DENSE_SEEN_LIMIT ? new FixedBitSet(maxOrd) : new SparseFixedBitSet(maxOrd);
@@ -346,15 +382,15 @@ public final class ForestSearcher {
     Projection projection = forest.projection();
     float[] projectedQuery = projection.project(query, new float[projection.rows()]);
     SketchScorer estimates = new SketchScorer(sketches, query, projectedQuery);
-    int[] ranked = rankAll(estimates, acceptOrds, rescored, scorer.maxOrd());
-    scoreUntilStable(ranked, rescored, scorer, collector);
+    Ranked ranked = rankAll(estimates, acceptOrds, rescored, scorer.maxOrd());
+    scoreUntilStable(ranked, rescored, estimates, scorer, collector);
   }
 
   /**
    * Every accepted ordinal's estimate, keeping the {@code SKETCH_RESCORE_DIVISOR · rescored} best,
    * best first.
    */
-  private static int[] rankAll(SketchScorer estimates, Bits acceptOrds, int rescored, int maxOrd) throws IOException {
+  private static Ranked rankAll(SketchScorer estimates, Bits acceptOrds, int rescored, int maxOrd) throws IOException {
     Ranking ranking = new Ranking(rescored);
     forEachAccepted(acceptOrds, maxOrd, ord -> {
       ranking.offer(ord, estimates);
@@ -419,19 +455,37 @@ public final class ForestSearcher {
       }
     }
 
-    /** The ordinals kept, best estimate first. */
-    int[] ranked() {
+    /** The candidates kept, best estimate first. */
+    Ranked ranked() {
       // larger keys are better estimates: sort the heap's array rather than pop it
       long[] keys = new long[best.size()];
       for (int i = 0; i < keys.length; i++) {
         keys[i] = best.get(i + 1);
       }
       Arrays.sort(keys);
-      int[] ranked = new int[keys.length];
-      for (int i = 0; i < ranked.length; i++) {
-        ranked[i] = (int) keys[keys.length - 1 - i];
-      }
-      return ranked;
+      return new Ranked(keys);
+    }
+  }
+
+  /** Candidates in increasing order of their estimated distance, with those estimates. */
+  private static final class Ranked {
+    /** {@link Ranking}'s keys, sorted in increasing order: the best estimate is the last. */
+    private final long[] keys;
+
+    Ranked(long[] keys) {
+      this.keys = keys;
+    }
+
+    int size() {
+      return keys.length;
+    }
+
+    int ord(int rank) {
+      return (int) keys[keys.length - 1 - rank];
+    }
+
+    float estimate(int rank) {
+      return -NumericUtils.sortableIntToFloat((int) (keys[keys.length - 1 - rank] >>> 32));
     }
   }
 

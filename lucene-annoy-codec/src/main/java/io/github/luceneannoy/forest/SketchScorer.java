@@ -27,6 +27,7 @@ public final class SketchScorer {
   static final float RESIDUAL_CORRELATION = 0.5f;
 
   private final Sketches sketches;
+  private final boolean angular;
   /** The projected query times each coordinate's step: what a code byte is multiplied with. */
   private final float[] weightedQuery;
   /** The part of every estimate that depends on the query only. */
@@ -42,6 +43,7 @@ public final class SketchScorer {
    */
   public SketchScorer(Sketches sketches, float[] query, float[] projectedQuery) {
     this.sketches = sketches;
+    this.angular = sketches.rule() == SplitRule.ANGULAR;
     SketchBook book = sketches.book();
     int dim = book.dimension();
     double normSq = Sketcher.squaredNorm(query);
@@ -64,6 +66,16 @@ public final class SketchScorer {
   /** See {@link Sketches#prefetch}. */
   public void prefetch(int[] ords, int count) throws IOException {
     sketches.prefetch(ords, count);
+  }
+
+  /**
+   * An exact score, as Lucene's similarity functions give it, in the unit of the estimates: for
+   * Euclidean forests {@code 1 / (1 + d²)} becomes {@code d²}, for angular forests {@code (1 +
+   * cos) / 2} becomes the squared distance of the directions, {@code 2 − 2 cos}. Lets a search
+   * compare how far its estimates were from the truth.
+   */
+  public float distanceOf(float similarity) {
+    return angular ? 4 - 4 * similarity : 1 / similarity - 1;
   }
 
   /** The estimated distance of vector {@code ord} from the query: lower is nearer. */
