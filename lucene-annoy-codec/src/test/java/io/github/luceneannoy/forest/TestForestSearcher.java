@@ -244,6 +244,75 @@ public class TestForestSearcher extends LuceneTestCase {
     assertTrue(limitedCollector.earlyTerminated());
   }
 
+  /**
+   * A sketched search gathers until its best estimates stop changing: replaying the leaves it read,
+   * with the same estimates, the last {@code SKETCH_QUIET_LEAVES} added nothing to the kept
+   * candidates (the budget's best estimates) once these were full, and no earlier run of that
+   * many did, unless the gathering limit ({@code SKETCH_GATHER_LIMIT × GATHER_FACTOR × budget}
+   * distinct candidates) stopped it first. Queries stop on both sides of the fixed target that
+   * gathering without sketches uses.
+   */
+  public void testSketchedGatheringStopsWhenEstimatesSettle() throws IOException {
+    java.util.Random random = random();
+    float[][] vectors = TestSketches.lowRankVectors(random, ForestBuilder.SKETCH_MIN_VECTORS, 40, 6, 0.1f);
+    OnHeapForest forest = new ForestBuilder(SplitRule.EUCLIDEAN, 8, 32, 8, 19, random.nextLong()).build(new ArrayVectorSource(vectors));
+    assertNotNull(forest.sketches());
+    int k = 10;
+    int budget = 40 * k;
+    int capacity = ForestSearcher.rescored(budget, k) * ForestSearcher.SKETCH_RESCORE_DIVISOR;
+    int target = ForestSearcher.GATHER_FACTOR * budget;
+    int limit = ForestSearcher.SKETCH_GATHER_LIMIT * target;
+    int belowTarget = 0;
+    int aboveTarget = 0;
+    for (int q = 0; q < 30; q++) {
+      float[] query = TestSketches.lowRankVectors(random, 1, 40, 6, 0.1f)[0];
+      RecordingForest recording = new RecordingForest(forest);
+      TopKnnCollector collector = new TopKnnCollector(k, Integer.MAX_VALUE);
+      new ForestSearcher().search(recording, query, new CountingScorer(vectors, query), collector, null, budget);
+
+      SketchScorer estimates =
+          new SketchScorer(forest.sketches(), query, forest.projection().project(query, new float[forest.projection().rows()]));
+      java.util.PriorityQueue<Long> kept = new java.util.PriorityQueue<>();
+      Set<Integer> gathered = new HashSet<>();
+      int[] ords = new int[forest.maxLeafSize()];
+      int quiet = 0;
+      List<Integer> leaves = recording.leafRefs;
+      for (int l = 0; l < leaves.size(); l++) {
+        assertTrue("gathering went on past the limit", gathered.size() < limit);
+        boolean entered = false;
+        int count = forest.leaf(leaves.get(l), ords);
+        for (int i = 0; i < count; i++) {
+          if (gathered.add(ords[i])) {
+            long key = ((long) org.apache.lucene.util.NumericUtils.floatToSortableInt(-estimates.distance(ords[i])) << 32) | ords[i];
+            if (kept.size() < capacity) {
+              kept.add(key);
+              entered = true;
+            } else if (key >= kept.peek()) {
+              kept.poll();
+              kept.add(key);
+              entered = true;
+            }
+          }
+        }
+        quiet = kept.size() < capacity || entered ? 0 : quiet + 1;
+        if (l < leaves.size() - 1) {
+          assertTrue("leaf " + l + " was the " + quiet + "th quiet one in a row", quiet < ForestSearcher.SKETCH_QUIET_LEAVES);
+        }
+      }
+      assertTrue(
+          "stopped with " + quiet + " quiet leaves and " + gathered.size() + " gathered",
+          quiet == ForestSearcher.SKETCH_QUIET_LEAVES || gathered.size() >= limit);
+      if (gathered.size() < target) {
+        belowTarget++;
+      } else {
+        aboveTarget++;
+      }
+    }
+    // measured over six seeds: 18 - 27 below, 3 - 12 above
+    assertTrue(belowTarget + " queries stopped below the fixed target", belowTarget > 0);
+    assertTrue(aboveTarget + " queries went past it", aboveTarget > 0);
+  }
+
   /** Records the leaves a search reads, in order. */
   private static final class RecordingForest implements Forest {
     final Forest in;
