@@ -246,9 +246,9 @@ public class TestForestSearcher extends LuceneTestCase {
 
   /**
    * A sketched search gathers until its best estimates stop changing: replaying the leaves it read,
-   * with the same estimates, the last {@code SKETCH_QUIET_LEAVES} added nothing to the kept
-   * candidates (the budget's best estimates) once these were full, and no earlier run of that
-   * many did, unless the gathering limit ({@code SKETCH_GATHER_LIMIT × GATHER_FACTOR × budget}
+   * with the same estimates, the last leaves, {@code SKETCH_QUIET_LEAVES × maxLeafSize} entries of
+   * them, added nothing to the kept candidates (the budget's best estimates) once these were full,
+   * and no earlier run of that many entries did, unless the gathering limit ({@code SKETCH_GATHER_LIMIT × GATHER_FACTOR × budget}
    * distinct candidates) stopped it first. Queries stop on both sides of the fixed target that
    * gathering without sketches uses.
    */
@@ -275,7 +275,8 @@ public class TestForestSearcher extends LuceneTestCase {
       java.util.PriorityQueue<Long> kept = new java.util.PriorityQueue<>();
       Set<Integer> gathered = new HashSet<>();
       int[] ords = new int[forest.maxLeafSize()];
-      int quiet = 0;
+      long quiet = 0;
+      long quietLimit = (long) ForestSearcher.SKETCH_QUIET_LEAVES * forest.maxLeafSize();
       List<Integer> leaves = recording.leafRefs;
       for (int l = 0; l < leaves.size(); l++) {
         assertTrue("gathering went on past the limit", gathered.size() < limit);
@@ -294,14 +295,14 @@ public class TestForestSearcher extends LuceneTestCase {
             }
           }
         }
-        quiet = kept.size() < capacity || entered ? 0 : quiet + 1;
+        quiet = kept.size() < capacity || entered ? 0 : quiet + count;
         if (l < leaves.size() - 1) {
-          assertTrue("leaf " + l + " was the " + quiet + "th quiet one in a row", quiet < ForestSearcher.SKETCH_QUIET_LEAVES);
+          assertTrue("leaf " + l + " ended " + quiet + " quiet entries", quiet < quietLimit);
         }
       }
       assertTrue(
-          "stopped with " + quiet + " quiet leaves and " + gathered.size() + " gathered",
-          quiet == ForestSearcher.SKETCH_QUIET_LEAVES || gathered.size() >= limit);
+          "stopped after " + quiet + " quiet entries with " + gathered.size() + " gathered",
+          quiet >= quietLimit || gathered.size() >= limit);
       if (gathered.size() < target) {
         belowTarget++;
       } else {
