@@ -139,9 +139,12 @@ import org.apache.lucene.index.SegmentWriteState;
  *
  * <p>A query for {@code k} hits gathers candidates from leaves, visited in order of Annoy's margin
  * priority across all trees, until it knows three times {@code candidatesPerHit·k} distinct
- * vectors that the filter accepts. With sketches it ranks them by estimated distance and scores
- * the best eighth of the budget ({@code candidatesPerHit·k/8}, at least {@code k}) exactly;
- * without, it counts how many trees put each one in a visited leaf and scores the {@code
+ * vectors that the filter accepts. With sketches it ranks them by estimated distance, keeping the
+ * best {@code candidatesPerHit·k}, and gathers instead until three full leaves' worth of accepted
+ * entries add none to those (at most twice the target without a filter, the target with one);
+ * it scores at least the best eighth of the budget ({@code candidatesPerHit·k/8}, at least {@code
+ * k}) exactly, then until the top hits settle or the next estimate is out of reach; without, it
+ * counts how many trees put each one in a visited leaf and scores the {@code
  * candidatesPerHit·k} most voted exactly, each once. If the trees run out first,
  * every accepted vector has been gathered, so it returns {@code min(k, accepted vectors)} hits.
  *
