@@ -16,6 +16,10 @@ import org.apache.lucene.util.hnsw.RandomVectorScorer;
  * from the similarity's; keeping several candidates per hit lets the exact scores repair the order,
  * and the hits then carry the same scores as without quantization.
  *
+ * <p>{@link #minCompetitiveSimilarity()} is the quantized score a candidate must beat to be kept,
+ * so that a search stops scoring once the kept candidates settle, as it does on full-precision
+ * scores; it is never compared with the final scores.
+ *
  * <p>Visits are forwarded as they happen, so the wrapped collector's visit limit (Lucene's signal
  * to fall back to exact search) counts exactly the candidates the search scored; re-scoring is not
  * counted, as it reads at most {@code rescoreFactor·k} vectors whatever the filter.
@@ -76,8 +80,9 @@ final class RescoringKnnCollector implements KnnCollector {
 
   @Override
   public float minCompetitiveSimilarity() {
-    // quantized scores are not on the scale of the final ones: nothing can be pruned by them
-    return Float.NEGATIVE_INFINITY;
+    // the bar of the kept candidates, a quantized score: the search compares it with the quantized
+    // scores it collects here (to see the kept set settle), never with the final hits' scores
+    return candidates.minCompetitiveSimilarity();
   }
 
   @Override

@@ -52,6 +52,20 @@ public class TestRescoringKnnCollector extends LuceneTestCase {
     assertFalse(rescoring.earlyTerminated());
     rescoring.incVisitedCount(1);
     assertTrue(rescoring.earlyTerminated());
-    assertEquals(Float.NEGATIVE_INFINITY, rescoring.minCompetitiveSimilarity(), 0f);
+  }
+
+  /** The bar is that of the kept candidates, in quantized scores: open until they are full. */
+  public void testCompetitiveScoreIsTheKeptCandidatesBar() {
+    KnnCollector out = new TopKnnCollector(2, Integer.MAX_VALUE);
+    RescoringKnnCollector rescoring = new RescoringKnnCollector(out, EXACT, 3);
+    for (int ord = 0; ord < 5; ord++) {
+      rescoring.collect(ord, 10 + ord);
+      assertEquals("after " + (ord + 1), Float.NEGATIVE_INFINITY, rescoring.minCompetitiveSimilarity(), 0f);
+    }
+    rescoring.collect(5, 15);
+    assertEquals(10f, rescoring.minCompetitiveSimilarity(), 0f);
+    rescoring.collect(6, 30);
+    assertEquals(11f, rescoring.minCompetitiveSimilarity(), 0f);
+    assertEquals("the final hits do not move", Float.NEGATIVE_INFINITY, out.minCompetitiveSimilarity(), 0f);
   }
 }

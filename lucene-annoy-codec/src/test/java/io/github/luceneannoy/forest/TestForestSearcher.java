@@ -255,8 +255,7 @@ public class TestForestSearcher extends LuceneTestCase {
   public void testSketchedGatheringStopsWhenEstimatesSettle() throws IOException {
     java.util.Random random = random();
     float[][] vectors = TestSketches.lowRankVectors(random, ForestBuilder.SKETCH_MIN_VECTORS, 40, 6, 0.1f);
-    OnHeapForest forest = new ForestBuilder(SplitRule.EUCLIDEAN, 8, 32, 8, 19, random.nextLong()).build(new ArrayVectorSource(vectors));
-    assertNotNull(forest.sketches());
+    OnHeapForest forest = TestSketches.sketchedForest(random, vectors);
     int k = 10;
     int budget = 40 * k;
     int capacity = ForestSearcher.rescored(budget, k) * ForestSearcher.SKETCH_RESCORE_DIVISOR;
