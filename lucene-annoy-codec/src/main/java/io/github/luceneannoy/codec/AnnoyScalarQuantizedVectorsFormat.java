@@ -28,8 +28,9 @@ import org.apache.lucene.util.IOUtils;
  *   <li><b>Search.</b> The forest gathers and ranks candidates exactly as {@link
  *       AnnoyVectorsFormat} does, but scores them on the quantized vectors ({@code .veq}, a quarter
  *       of the floats' size at 7 bits, an eighth at 4 bits compressed): these are the bytes a query
- *       touches, so they are what must stay in the page cache. The best {@code rescoreFactor·k}
- *       candidates by quantized score are then scored again against the full-precision vectors and
+ *       touches, so they are what must stay in the page cache. Scoring stops as it does on floats,
+ *       once the best {@code rescoreFactor·k} candidates by quantized score settle; those are then
+ *       scored again against the full-precision vectors and
  *       the top {@code k} of those are the hits, with the scores {@link AnnoyVectorsFormat} would
  *       give them. Lucene's exact search (its fallback for selective filters) is also given the
  *       full-precision vectors, so every hit carries a full-precision score.
