@@ -5,6 +5,7 @@ import static org.junit.Assert.assertTrue;
 import static org.junit.Assume.assumeTrue;
 
 import io.github.luceneannoy.examples.bench.VectorFiles;
+import io.github.luceneannoy.forest.ForestKernels;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -44,8 +45,13 @@ public class BenchCommandTest {
     String report = Files.readString(out.resolve("report.md"));
     assertTrue(report, report.contains("| afi |") && report.contains("| vex |"));
     assertTrue(report, report.contains("index+merge time annoy/hnsw"));
-    // tests run without the vector module: the report says Lucene's kernels were scalar
-    assertTrue(report, report.contains("Module `jdk.incubator.vector` not loaded"));
+    // tests run with the vector module (the pom's argLine) on Java 17, which Lucene 9.12 does not
+    // vectorize: the report says which kernels each side used
+    assertTrue(report, report.contains("Module `jdk.incubator.vector` loaded"));
+    assertTrue(report, report.contains("the forest's kernels: " + ForestKernels.get().description()));
+    if (Runtime.version().feature() < 20) {
+      assertTrue(report, report.contains("Lucene's distance kernels: scalar"));
+    }
     String svg = Files.readString(out.resolve("recall-qps.svg"));
     assertTrue(svg.startsWith("<svg") && svg.contains("annoy, 1 thread") && svg.contains("hnsw, 1 thread"));
 

@@ -32,6 +32,10 @@ public class ShadedJarIT {
       assertNotNull(
           "Lucene's Java 20+ vector provider is not in the jar",
           file.getEntry("META-INF/versions/20/" + panama));
+      // loaded by name only, so a minimizing shade would drop it unnoticed
+      assertNotNull(
+          "the forest's vector kernels are not in the jar",
+          file.getEntry("io/github/luceneannoy/forest/PanamaForestKernels.class"));
     }
   }
 }

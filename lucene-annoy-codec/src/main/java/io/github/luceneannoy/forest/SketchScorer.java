@@ -26,6 +26,8 @@ public final class SketchScorer {
    */
   static final float RESIDUAL_CORRELATION = 0.5f;
 
+  private static final ForestKernels KERNELS = ForestKernels.get();
+
   private final Sketches sketches;
   private final boolean angular;
   /** The projected query times each coordinate's step: what a code byte is multiplied with. */
@@ -83,24 +85,7 @@ public final class SketchScorer {
     byte[] code = this.code;
     sketches.read(ord, code, lengths);
     float residual = lengths[Sketches.RESIDUAL];
-    float[] q = weightedQuery;
-    float[] value = ByteValues.table();
-    // four independent sums, so that additions do not wait on each other
-    float s0 = 0;
-    float s1 = 0;
-    float s2 = 0;
-    float s3 = 0;
-    int c = 0;
-    for (int full = code.length & ~3; c < full; c += 4) {
-      s0 = Math.fma(q[c], value[code[c] & 0xFF], s0);
-      s1 = Math.fma(q[c + 1], value[code[c + 1] & 0xFF], s1);
-      s2 = Math.fma(q[c + 2], value[code[c + 2] & 0xFF], s2);
-      s3 = Math.fma(q[c + 3], value[code[c + 3] & 0xFF], s3);
-    }
-    for (; c < code.length; c++) {
-      s0 = Math.fma(q[c], value[code[c] & 0xFF], s0);
-    }
-    float projected = queryTerm + lengths[Sketches.DECODED_SQUARED_NORM] - 2 * ((s0 + s1) + (s2 + s3));
+    float projected = queryTerm + lengths[Sketches.DECODED_SQUARED_NORM] - 2 * KERNELS.dotCodes(weightedQuery, code, 0, code.length);
     return projected + residual * (residual - 2 * RESIDUAL_CORRELATION * queryResidual);
   }
 }

@@ -1,5 +1,6 @@
 package io.github.luceneannoy.examples.bench;
 
+import io.github.luceneannoy.forest.ForestKernels;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -157,17 +158,28 @@ public final class BenchReport {
     Files.writeString(file, csv, StandardCharsets.UTF_8);
   }
 
+  /** The newest Java version whose vector API Lucene 9.12 uses without being told to. */
+  private static final int LUCENE_NEWEST_JAVA = 23;
+
   /**
-   * What decides whether Lucene's distance kernels use SIMD: the incubating vector module, and on
-   * Java versions newer than Lucene 9.12 knows, the property that lets it use the module anyway.
+   * Whether the distance kernels use SIMD: Lucene's (which need the incubating vector module, Java
+   * 20 or later, and on Java versions newer than Lucene 9.12 knows the property that lets it use
+   * the module anyway) and the forest's ({@link ForestKernels}, the module on Java 17 or later).
    */
   static String vectorization() {
     boolean module = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
     String upper = System.getProperty("org.apache.lucene.vectorization.upperJavaFeatureVersion");
+    // Lucene 9.12's rule (its provider may not be asked from outside Lucene): Java 20 up to 23, or
+    // up to the property's version
+    int feature = Runtime.version().feature();
+    int newest = upper == null ? LUCENE_NEWEST_JAVA : Math.max(LUCENE_NEWEST_JAVA, Integer.parseInt(upper.trim()));
+    boolean luceneSimd = module && feature >= 20 && feature <= newest;
     return "Module `jdk.incubator.vector` "
-        + (module ? "loaded" : "not loaded (Lucene's distance kernels are scalar)")
+        + (module ? "loaded" : "not loaded")
         + (upper == null ? "" : ", `org.apache.lucene.vectorization.upperJavaFeatureVersion=" + upper + "`")
-        + ".";
+        + ". Lucene's distance kernels: "
+        + (luceneSimd ? "SIMD" : "scalar")
+        + "; the forest's kernels: " + ForestKernels.get().description() + ".";
   }
 
   public static void writeMarkdown(Path file, Benchmark.Config config, List<Benchmark.FormatResult> results, String svgName)

@@ -1,0 +1,70 @@
+package io.github.luceneannoy.forest;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The forest's loops with the JDK's vector API: a vector of bytes widened to floats in one
+ * instruction and multiplied-added lane by lane, where scalar code loads, converts and multiplies
+ * each byte on its own. Loaded only by {@link ForestKernels} when {@code jdk.incubator.vector} is
+ * readable; any tail shorter than a vector is done in scalar code.
+ */
+final class PanamaForestKernels extends ForestKernels {
+  private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
+  /** As many bytes as {@link #FLOATS} has lanes, so that one byte vector widens to one float vector. */
+  private static final VectorSpecies<Byte> BYTES =
+      VectorSpecies.of(byte.class, VectorShape.forBitSize(FLOATS.length() * Byte.SIZE));
+
+  int floatsPerVector() {
+    return FLOATS.length();
+  }
+
+  @Override
+  public String description() {
+    return "vector API, " + FLOATS.vectorBitSize() + "-bit";
+  }
+
+  @Override
+  public float dotCodes(float[] weights, byte[] codes, int offset, int length) {
+    int lanes = FLOATS.length();
+    int i = 0;
+    float sum = 0;
+    if (length >= lanes) {
+      FloatVector acc = FloatVector.zero(FLOATS);
+      for (int bound = FLOATS.loopBound(length); i < bound; i += lanes) {
+        FloatVector code = (FloatVector) ByteVector.fromArray(BYTES, codes, offset + i).convertShape(VectorOperators.B2F, FLOATS, 0);
+        acc = FloatVector.fromArray(FLOATS, weights, i).fma(code, acc);
+      }
+      sum = acc.reduceLanes(VectorOperators.ADD);
+    }
+    for (; i < length; i++) {
+      sum = Math.fma(weights[i], codes[offset + i], sum);
+    }
+    return sum;
+  }
+
+  @Override
+  public void addColumns(
+      float[] out, int length, float a0, float[] c0, float a1, float[] c1, float a2, float[] c2, float a3, float[] c3) {
+    int lanes = FLOATS.length();
+    FloatVector v0 = FloatVector.broadcast(FLOATS, a0);
+    FloatVector v1 = FloatVector.broadcast(FLOATS, a1);
+    FloatVector v2 = FloatVector.broadcast(FLOATS, a2);
+    FloatVector v3 = FloatVector.broadcast(FLOATS, a3);
+    int r = 0;
+    for (int bound = FLOATS.loopBound(length); r < bound; r += lanes) {
+      FloatVector sum = FloatVector.fromArray(FLOATS, out, r);
+      sum = FloatVector.fromArray(FLOATS, c0, r).fma(v0, sum);
+      sum = FloatVector.fromArray(FLOATS, c1, r).fma(v1, sum);
+      sum = FloatVector.fromArray(FLOATS, c2, r).fma(v2, sum);
+      sum = FloatVector.fromArray(FLOATS, c3, r).fma(v3, sum);
+      sum.intoArray(out, r);
+    }
+    for (; r < length; r++) {
+      out[r] += a0 * c0[r] + a1 * c1[r] + a2 * c2[r] + a3 * c3[r];
+    }
+  }
+}
