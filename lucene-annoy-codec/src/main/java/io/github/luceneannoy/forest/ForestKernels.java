@@ -4,17 +4,18 @@ import java.lang.management.ManagementFactory;
 import java.util.logging.Logger;
 
 /**
- * The arithmetic loops a query spends its time in outside exact scoring: byte codes (split normals,
- * sketches) against float weights, and the query's projection. Two implementations: {@link
- * ScalarForestKernels} everywhere, and {@link PanamaForestKernels} with the JDK's vector API, which
+ * The loop a query spends most of its own time in: byte codes (sketches, split normals) against
+ * float weights. (The query's projection, a sum of scaled columns, C2 vectorizes by itself.) Two
+ * implementations: {@link ScalarForestKernels} everywhere, and {@link PanamaForestKernels} with the JDK's vector API, which
  * Java 17 and later ship as the incubator module {@code jdk.incubator.vector}, readable when the JVM
  * is started with {@code --add-modules jdk.incubator.vector} (the flag Lucene asks for on Java 21
  * and later). Lucene 9.12 uses that module only from Java 20 on; the forest's loops use it from
  * Java 17 on.
  *
  * <p>The implementation is chosen once per JVM ({@link #get()}): the vector one when the module is
- * readable, the C2 compiler is on, the preferred vector holds at least 8 floats and the system
- * property {@code annoy.vectorization} is not {@code false}; otherwise the scalar one.
+ * readable, the C2 compiler is on, the preferred vector holds at least 8 floats, a self-check
+ * agrees with the scalar one and the system property {@code annoy.vectorization} is not {@code
+ * false}; otherwise the scalar one. Results differ between the two only by float rounding.
  */
 public abstract class ForestKernels {
   private static final Logger LOG = Logger.getLogger(ForestKernels.class.getName());
@@ -39,14 +40,6 @@ public abstract class ForestKernels {
    * byte.
    */
   public abstract float dotCodes(float[] weights, byte[] codes, int offset, int length);
-
-  /**
-   * {@code out[r] += a0·c0[r] + a1·c1[r] + a2·c2[r] + a3·c3[r]} for {@code r < length}: four
-   * columns of a matrix added to a product at once, so that {@code out} is loaded and stored once
-   * for four of them.
-   */
-  public abstract void addColumns(
-      float[] out, int length, float a0, float[] c0, float a1, float[] c1, float a2, float[] c2, float a3, float[] c3);
 
   /**
    * The vector implementation if {@code allowed} and usable here, else the scalar one; logs the

