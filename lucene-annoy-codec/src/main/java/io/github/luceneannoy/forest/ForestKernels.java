@@ -23,13 +23,19 @@ public abstract class ForestKernels {
   /** Floats the vector implementation needs per vector to beat scalar code (256-bit registers). */
   static final int MIN_VECTOR_FLOATS = 8;
 
-  private static final ForestKernels INSTANCE = choose(vectorizationAllowed());
-
   ForestKernels() {}
+
+  /**
+   * Holds the choice apart from this class's own initialization, which a subclass's triggers: the
+   * choice loads the vector subclass, and must not run while that subclass is half initialized.
+   */
+  private static final class Chosen {
+    static final ForestKernels INSTANCE = choose(vectorizationAllowed());
+  }
 
   /** The kernels of this JVM. */
   public static ForestKernels get() {
-    return INSTANCE;
+    return Chosen.INSTANCE;
   }
 
   /** What the kernels use, for logs and benchmark reports. */

@@ -14,9 +14,15 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class PanamaForestKernels extends ForestKernels {
   private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
-  /** As many bytes as {@link #FLOATS} has lanes, so that one byte vector widens to one float vector. */
+  /**
+   * As many bytes as {@link #FLOATS} has lanes, so that one byte vector widens to one float vector;
+   * null below {@link ForestKernels#MIN_VECTOR_FLOATS} lanes (no byte vector is that short), where
+   * this class is not used.
+   */
   private static final VectorSpecies<Byte> BYTES =
-      VectorSpecies.of(byte.class, VectorShape.forBitSize(FLOATS.length() * Byte.SIZE));
+      FLOATS.length() < MIN_VECTOR_FLOATS
+          ? null
+          : VectorSpecies.of(byte.class, VectorShape.forBitSize(FLOATS.length() * Byte.SIZE));
 
   int floatsPerVector() {
     return FLOATS.length();
