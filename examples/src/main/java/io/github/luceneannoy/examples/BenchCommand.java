@@ -136,6 +136,10 @@ final class BenchCommand implements Callable<Integer> {
         new Benchmark.Config(data, k, segmentSize, threads, formatsUnderTest(), workDir, keepIndexes, filteredMode);
     printer.printf("benchmark: %s, %,d vectors of %d dimensions, %,d queries, k=%d%n",
         data.name(), data.base().length, data.dimension(), data.queries().length, k);
+    printer.println("kernels: " + BenchReport.vectorization().replace("`", ""));
+    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+      printer.println("(start the JVM with --add-modules jdk.incubator.vector for the vector kernels: see the README)");
+    }
     List<Benchmark.FormatResult> results = Benchmark.run(config, printer);
     BenchReport.printTable(printer, results, k);
     BenchReport.printFiltered(printer, results, k);

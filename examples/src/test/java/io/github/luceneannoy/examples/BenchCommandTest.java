@@ -48,6 +48,7 @@ public class BenchCommandTest {
     // tests run with the vector module (the pom's argLine) on Java 17, which Lucene 9.12 does not
     // vectorize: the report says which kernels each side used
     assertTrue(report, report.contains("Module `jdk.incubator.vector` loaded"));
+    assertTrue(printed, printed.contains("kernels: Module jdk.incubator.vector loaded"));
     assertTrue(report, report.contains("the forest's kernels: " + ForestKernels.get().description()));
     if (Runtime.version().feature() < 20) {
       assertTrue(report, report.contains("Lucene's distance kernels: scalar"));

@@ -166,7 +166,7 @@ public final class BenchReport {
    * 20 or later, and on Java versions newer than Lucene 9.12 knows the property that lets it use
    * the module anyway) and the forest's ({@link ForestKernels}, the module on Java 17 or later).
    */
-  static String vectorization() {
+  public static String vectorization() {
     boolean module = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
     String upper = System.getProperty("org.apache.lucene.vectorization.upperJavaFeatureVersion");
     // Lucene 9.12's rule (its provider may not be asked from outside Lucene): Java 20 up to 23, or
