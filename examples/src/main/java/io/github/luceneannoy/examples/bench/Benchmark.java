@@ -13,7 +13,8 @@ import org.apache.lucene.util.IOUtils;
 
 /**
  * Runs the side-by-side benchmark: every format indexes the same data with the same writer
- * settings, is merged to one segment, and is searched over its sweep of budgets.
+ * settings and is merged to one segment; then all are searched over their sweeps of budgets, the
+ * formats' single-threaded passes in alternation ({@link SearchSweep#runSideBySide}).
  */
 public final class Benchmark {
 
@@ -63,8 +64,10 @@ public final class Benchmark {
         truth.finish();
       }
     }
-    List<FormatResult> results = new ArrayList<>();
-    for (FormatUnderTest format : config.formats()) {
+    List<FormatUnderTest> formats = config.formats();
+    List<Path> paths = new ArrayList<>();
+    List<IndexBuild.Result> builds = new ArrayList<>();
+    for (FormatUnderTest format : formats) {
       Path path = config.workDir().resolve(format.label());
       IOUtils.rm(path);
       Files.createDirectories(path);
@@ -75,22 +78,41 @@ public final class Benchmark {
       progress.printf(
           "[%s] indexed %,d vectors into %d segments in %.1f s, force-merged in %.1f s%n",
           format.label(), total, build.segmentsBeforeMerge(), build.indexSeconds(), build.mergeSeconds());
-      Progress sweep = new Progress(progress, "[" + format.label() + "] searching", "budgets", format.budgets().length);
+      paths.add(path);
+      builds.add(build);
+    }
+    // every index open at once, so that the formats' single-threaded passes can alternate
+    List<FSDirectory> dirs = new ArrayList<>();
+    List<DirectoryReader> readers = new ArrayList<>();
+    List<FormatResult> results = new ArrayList<>();
+    try {
+      for (Path path : paths) {
+        FSDirectory dir = FSDirectory.open(path);
+        dirs.add(dir);
+        readers.add(DirectoryReader.open(dir));
+      }
+      int points = formats.stream().mapToInt(f -> f.budgets().length).sum();
+      Progress sweep = new Progress(progress, "searching, formats in alternation", "budgets", points);
       int[] done = {0};
-      List<SearchSweep.Point> points;
-      List<FilteredSweep.Point> filteredPoints = List.of();
-      try (FSDirectory dir = FSDirectory.open(path);
-          DirectoryReader reader = DirectoryReader.open(dir)) {
-        points = SearchSweep.run(reader, config.data(), format, config.k(), config.threads(), () -> sweep.update(++done[0]));
-        sweep.finish();
+      List<List<SearchSweep.Point>> sweeps =
+          SearchSweep.runSideBySide(readers, formats, config.data(), config.k(), config.threads(), () -> sweep.update(++done[0]));
+      sweep.finish();
+      for (int f = 0; f < formats.size(); f++) {
+        FormatUnderTest format = formats.get(f);
+        List<FilteredSweep.Point> filteredPoints = List.of();
         if (config.filtered() != null) {
           progress.printf("[%s] filtered searches%n", format.label());
-          filteredPoints = FilteredSweep.run(reader, config.data(), format, config.k(), config.filtered().filters(),
+          filteredPoints = FilteredSweep.run(readers.get(f), config.data(), format, config.k(), config.filtered().filters(),
               filteredTruths, config.filtered().budgetsByFormat().get(format.label()));
         }
+        results.add(new FormatResult(format, builds.get(f), sweeps.get(f), filteredPoints));
       }
-      results.add(new FormatResult(format, build, points, filteredPoints));
-      if (config.keepIndexes() == false) {
+    } finally {
+      IOUtils.close(readers);
+      IOUtils.close(dirs);
+    }
+    if (config.keepIndexes() == false) {
+      for (Path path : paths) {
         IOUtils.rm(path);
       }
     }

@@ -14,11 +14,12 @@ import org.apache.lucene.search.TopDocs;
 /**
  * Runs every query at each search budget, single-threaded and on several threads, and measures
  * recall@k against the ground truth and queries per second. The search path is warmed up with
- * {@link #WARMUP_PASSES} untimed passes, and each budget with one more, so that both formats are
+ * {@link #WARMUP_PASSES} untimed passes, and each budget with one more, so that every format is
  * measured with compiled code and cached pages. Single-threaded speed is the best of {@link
  * #TIMED_PASSES} passes: on a shared machine one pass varies by 20% and more (measured on this
  * project's 2-core machine: the same budget at 2,184 and 2,707 queries/s in one run), and the
- * fastest pass is the one least disturbed.
+ * fastest pass is the one least disturbed. Formats compared side by side are timed in rounds (see
+ * {@link #runSideBySide}).
  */
 final class SearchSweep {
 
@@ -52,22 +53,62 @@ final class SearchSweep {
   static List<Point> run(
       DirectoryReader reader, Dataset data, FormatUnderTest format, int k, int threads, Runnable onPoint)
       throws Exception {
-    IndexSearcher searcher = new IndexSearcher(reader);
-    searcher.setQueryCache(null);
-    int[] idOfDoc = idsByDoc(reader);
-    List<Point> points = new ArrayList<>();
-    // let the JIT compile the search path fully (not just on-stack replacement) before timing
-    int[] budgets = format.budgets();
-    for (int pass = 0; pass < WARMUP_PASSES; pass++) {
-      runAll(searcher, data, format, k, budgets[pass % budgets.length], null);
+    return runSideBySide(List.of(reader), List.of(format), data, k, threads, onPoint).get(0);
+  }
+
+  /**
+   * Sweeps several formats, each over its own index, timing them in rounds: a round runs one timed
+   * pass of every budget of every format in turn, and a point's single-threaded speed is its best
+   * round. A disturbance of the machine, which on this project's shared machine has lasted a whole
+   * format's sweep (one format's points at half speed, the other's not), then slows a round of
+   * every format rather than every pass of one, and the other rounds still measure both. Returns
+   * the points of each format, in the order given.
+   */
+  static List<List<Point>> runSideBySide(
+      List<DirectoryReader> readers, List<FormatUnderTest> formats, Dataset data, int k, int threads, Runnable onPoint)
+      throws Exception {
+    int n = formats.size();
+    IndexSearcher[] searchers = new IndexSearcher[n];
+    double[][] best = new double[n][];
+    int[][][][] results = new int[n][][][];
+    for (int f = 0; f < n; f++) {
+      searchers[f] = new IndexSearcher(readers.get(f));
+      searchers[f].setQueryCache(null);
+      FormatUnderTest format = formats.get(f);
+      int[] budgets = format.budgets();
+      best[f] = new double[budgets.length];
+      results[f] = new int[budgets.length][data.queries().length][];
+      // let the JIT compile the search path fully (not just on-stack replacement) before timing
+      for (int pass = 0; pass < WARMUP_PASSES; pass++) {
+        runAll(searchers[f], data, format, k, budgets[pass % budgets.length], null);
+      }
+      for (int budget : budgets) {
+        runAll(searchers[f], data, format, k, budget, null);
+      }
     }
-    for (int budget : budgets) {
-      runAll(searcher, data, format, k, budget, null);
-      int[][] results = new int[data.queries().length][];
-      double single = bestQps(data.queries().length, () -> runAll(searcher, data, format, k, budget, results));
-      double multi = parallel(searcher, data, format, k, budget, threads);
-      points.add(new Point(budget, recall(results, idOfDoc, data.groundTruth(), k), single, multi, threads));
-      onPoint.run();
+    for (int round = 0; round < TIMED_PASSES; round++) {
+      for (int f = 0; f < n; f++) {
+        int[] budgets = formats.get(f).budgets();
+        for (int b = 0; b < budgets.length; b++) {
+          long start = System.nanoTime();
+          runAll(searchers[f], data, formats.get(f), k, budgets[b], results[f][b]);
+          best[f][b] = Math.max(best[f][b], data.queries().length / IndexBuild.seconds(start));
+        }
+      }
+    }
+    List<List<Point>> points = new ArrayList<>();
+    for (int f = 0; f < n; f++) {
+      FormatUnderTest format = formats.get(f);
+      int[] idOfDoc = idsByDoc(readers.get(f));
+      List<Point> formatPoints = new ArrayList<>();
+      int[] budgets = format.budgets();
+      for (int b = 0; b < budgets.length; b++) {
+        double multi = parallel(searchers[f], data, format, k, budgets[b], threads);
+        formatPoints.add(
+            new Point(budgets[b], recall(results[f][b], idOfDoc, data.groundTruth(), k), best[f][b], multi, threads));
+        onPoint.run();
+      }
+      points.add(formatPoints);
     }
     return points;
   }
