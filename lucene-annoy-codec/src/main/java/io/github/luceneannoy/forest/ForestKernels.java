@@ -20,7 +20,10 @@ import java.util.logging.Logger;
 public abstract class ForestKernels {
   private static final Logger LOG = Logger.getLogger(ForestKernels.class.getName());
 
-  /** Floats the vector implementation needs per vector to beat scalar code (256-bit registers). */
+  /**
+   * Fewest float lanes the vector implementation takes: it widens as many bytes as there are float
+   * lanes, and the smallest byte vector holds 8 (64 bits), so 256-bit registers at least.
+   */
   static final int MIN_VECTOR_FLOATS = 8;
 
   ForestKernels() {}
@@ -56,13 +59,14 @@ public abstract class ForestKernels {
     String reason = allowed ? vectorUnavailableReason() : "annoy.vectorization=false";
     if (reason == null) {
       try {
-        ForestKernels vector =
-            (ForestKernels)
+        // by name: the class links against jdk.incubator.vector, which may not be readable
+        PanamaForestKernels vector =
+            (PanamaForestKernels)
                 Class.forName(ForestKernels.class.getPackageName() + ".PanamaForestKernels")
                     .getDeclaredConstructor()
                     .newInstance();
-        if (((PanamaForestKernels) vector).floatsPerVector() < MIN_VECTOR_FLOATS) {
-          reason = "the preferred vector holds " + ((PanamaForestKernels) vector).floatsPerVector() + " floats";
+        if (vector.floatsPerVector() < MIN_VECTOR_FLOATS) {
+          reason = "the preferred vector holds " + vector.floatsPerVector() + " floats";
         } else if (agree(scalar, vector) == false) {
           reason = "its results differ from scalar code";
         } else {

@@ -13,10 +13,16 @@ import org.apache.lucene.tests.util.LuceneTestCase;
  */
 public class TestForestKernels extends LuceneTestCase {
 
+  /** Whether this JVM and hardware can run the vector implementation at all. */
+  private static boolean vectorUsable() {
+    return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+        && new PanamaForestKernels().floatsPerVector() >= ForestKernels.MIN_VECTOR_FLOATS;
+  }
+
   private static List<ForestKernels> implementations() {
     List<ForestKernels> all = new ArrayList<>();
     all.add(new ScalarForestKernels());
-    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+    if (vectorUsable()) {
       all.add(new PanamaForestKernels());
     }
     return all;
@@ -53,11 +59,8 @@ public class TestForestKernels extends LuceneTestCase {
 
   public void testChoice() {
     assertEquals("scalar", ForestKernels.choose(false).description());
-    boolean vectorUsable =
-        ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
-            && new PanamaForestKernels().floatsPerVector() >= ForestKernels.MIN_VECTOR_FLOATS;
     ForestKernels chosen = ForestKernels.choose(true);
-    assertEquals(vectorUsable, chosen instanceof PanamaForestKernels);
+    assertEquals(vectorUsable(), chosen instanceof PanamaForestKernels);
     boolean allowed = Boolean.parseBoolean(System.getProperty("annoy.vectorization", "true"));
     assertEquals(ForestKernels.choose(allowed).getClass(), ForestKernels.get().getClass());
   }

@@ -172,7 +172,12 @@ public final class BenchReport {
     // Lucene 9.12's rule (its provider may not be asked from outside Lucene): Java 20 up to 23, or
     // up to the property's version
     int feature = Runtime.version().feature();
-    int newest = upper == null ? LUCENE_NEWEST_JAVA : Math.max(LUCENE_NEWEST_JAVA, Integer.parseInt(upper.trim()));
+    int newest = LUCENE_NEWEST_JAVA;
+    try {
+      newest = upper == null ? newest : Math.max(newest, Integer.parseInt(upper));
+    } catch (NumberFormatException e) {
+      // a value Lucene cannot read either: it keeps its own bound
+    }
     boolean luceneSimd = module && feature >= 20 && feature <= newest;
     return "Module `jdk.incubator.vector` "
         + (module ? "loaded" : "not loaded")
