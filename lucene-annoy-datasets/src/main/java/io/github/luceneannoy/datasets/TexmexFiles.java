@@ -1,0 +1,119 @@
+package io.github.luceneannoy.datasets;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * TEXMEX vector files, the layout ANN benchmarks share: each record is a little-endian int32
+ * length followed by that many little-endian float32 ({@code .fvecs}) or int32 ({@code .ivecs})
+ * values.
+ */
+public final class TexmexFiles {
+  private static final int BUFFER = 1 << 16;
+
+  private TexmexFiles() {}
+
+  /** Writes {@code vectors} as an {@code .fvecs} file; all must have the same dimension. */
+  public static void writeFvecs(Path file, float[][] vectors) throws IOException {
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), BUFFER)) {
+      ByteBuffer record = null;
+      for (float[] v : vectors) {
+        if (record == null) {
+          record = ByteBuffer.allocate(Integer.BYTES + Float.BYTES * v.length).order(ByteOrder.LITTLE_ENDIAN);
+        } else if (record.capacity() != Integer.BYTES + Float.BYTES * v.length) {
+          throw new IllegalArgumentException("vectors of different dimensions in one file");
+        }
+        record.clear();
+        record.putInt(v.length);
+        for (float x : v) {
+          record.putFloat(x);
+        }
+        out.write(record.array());
+      }
+    }
+  }
+
+  /** Writes {@code rows} as an {@code .ivecs} file. */
+  public static void writeIvecs(Path file, int[][] rows) throws IOException {
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), BUFFER)) {
+      for (int[] row : rows) {
+        ByteBuffer record = ByteBuffer.allocate(Integer.BYTES * (1 + row.length)).order(ByteOrder.LITTLE_ENDIAN);
+        record.putInt(row.length);
+        for (int x : row) {
+          record.putInt(x);
+        }
+        out.write(record.array());
+      }
+    }
+  }
+
+  /** Reads a whole {@code .fvecs} file. */
+  public static float[][] readFvecs(Path file) throws IOException {
+    List<float[]> vectors = new ArrayList<>();
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(file), BUFFER)) {
+      int length;
+      while ((length = readLength(in, file, vectors.size())) >= 0) {
+        ByteBuffer body = readBody(in, length, file, vectors.size());
+        float[] v = new float[length];
+        body.asFloatBuffer().get(v);
+        vectors.add(v);
+      }
+    }
+    return vectors.toArray(new float[0][]);
+  }
+
+  /** Reads a whole {@code .ivecs} file. */
+  public static int[][] readIvecs(Path file) throws IOException {
+    List<int[]> rows = new ArrayList<>();
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(file), BUFFER)) {
+      int length;
+      while ((length = readLength(in, file, rows.size())) >= 0) {
+        ByteBuffer body = readBody(in, length, file, rows.size());
+        int[] row = new int[length];
+        body.asIntBuffer().get(row);
+        rows.add(row);
+      }
+    }
+    return rows.toArray(new int[0][]);
+  }
+
+  /** The size in bytes of a file of {@code count} records of {@code length} four-byte values. */
+  public static long fileSize(long count, int length) {
+    return count * (Integer.BYTES + 4L * length);
+  }
+
+  /** The record's length, or -1 at a clean end of file. */
+  private static int readLength(InputStream in, Path file, int record) throws IOException {
+    byte[] header = new byte[Integer.BYTES];
+    int read = in.readNBytes(header, 0, header.length);
+    if (read == 0) {
+      return -1;
+    }
+    if (read < header.length) {
+      throw new EOFException(file + ": truncated header of record " + record);
+    }
+    int length = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN).getInt();
+    if (length < 0 || length > 1 << 20) {
+      throw new IOException(file + ": record " + record + " has invalid length " + length);
+    }
+    return length;
+  }
+
+  private static ByteBuffer readBody(InputStream in, int length, Path file, int record) throws IOException {
+    byte[] body = new byte[4 * length];
+    if (in.readNBytes(body, 0, body.length) < body.length) {
+      throw new EOFException(file + ": truncated record " + record);
+    }
+    return ByteBuffer.wrap(body).order(ByteOrder.LITTLE_ENDIAN);
+  }
+}

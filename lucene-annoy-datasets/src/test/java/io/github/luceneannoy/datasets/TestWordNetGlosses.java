@@ -1,0 +1,70 @@
+package io.github.luceneannoy.datasets;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNull;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+public class TestWordNetGlosses {
+  /** The shape of WordNet 3.0's data.noun: a licence header (two leading spaces), then synsets. */
+  static final String DATA_NOUN_EXCERPT =
+      "  1 This software and database is being provided to you, the LICENSEE, by  \n"
+          + "  2 Princeton University under the following license.  By obtaining, using  \n"
+          + "  3 | a header line that happens to hold a bar must still be skipped  \n"
+          + "  29 Princeton University and LICENSEE agrees to preserve same.  \n"
+          + "00001740 03 n 01 entity 0 003 ~ 00001930 n 0000 ~ 00002137 n 0000 ~ 04424418 n 0000 | that which is"
+          + " perceived or known or inferred to have its own distinct existence (living or nonliving)  \n"
+          + "02121620 05 n 01 cat 0 018 @ 02120997 n 0000 ~ 02122298 n 0000 | feline mammal usually having"
+          + " thick soft fur and no ability to roar: domestic cats; wildcats  \n"
+          + "02124272 05 n 02 kitty 1 kitty-cat 0 001 @ 02121620 n 0000 | informal terms referring to a"
+          + " domestic cat; \"the kitty sat\tby the   fire\"; \"here, kitty\"  \n"
+          + "09999999 03 n 01 nogloss 0 000 \n";
+
+  @Rule public TemporaryFolder tmp = new TemporaryFolder();
+
+  @Test
+  public void readsGlossesAndSkipsTheLicenceHeader() throws IOException {
+    List<String> glosses = WordNetGlosses.read(new BufferedReader(new StringReader(DATA_NOUN_EXCERPT)));
+    assertEquals(
+        List.of(
+            "that which is perceived or known or inferred to have its own distinct existence (living or nonliving)",
+            "feline mammal usually having thick soft fur and no ability to roar: domestic cats; wildcats",
+            "informal terms referring to a domestic cat; \"the kitty sat by the fire\"; \"here, kitty\""),
+        glosses);
+  }
+
+  @Test
+  public void lineWithoutGlossOrHeaderLineHasNone() {
+    assertNull(WordNetGlosses.glossOf("  14 WordNet 3.0 Copyright 2006 by Princeton University. | x  "));
+    assertNull(WordNetGlosses.glossOf("09999999 03 n 01 nogloss 0 000 "));
+    assertNull(WordNetGlosses.glossOf("09999999 03 n 01 blank 0 000 |    "));
+  }
+
+  @Test
+  public void cleansWhitespace() {
+    assertEquals("a b c", WordNetGlosses.cleanWhitespace("  a \t b\u000b\n c  "));
+    assertEquals("", WordNetGlosses.cleanWhitespace(" \t "));
+  }
+
+  @Test
+  public void readsAllFourPartOfSpeechFilesInOrder() throws IOException {
+    Path dir = tmp.newFolder("wordnet").toPath();
+    Files.writeString(dir.resolve("data.noun"), DATA_NOUN_EXCERPT);
+    Files.writeString(dir.resolve("data.verb"), "  1 header  \n00001740 29 v 04 breathe 0 | draw air into, and expel out of, the lungs  \n");
+    Files.writeString(dir.resolve("data.adj"), "00001740 00 a 01 able 0 | having the necessary means or skill  \n");
+    Files.writeString(dir.resolve("data.adv"), "00001740 02 r 01 barely 0 | by a small margin  \n");
+    List<String> glosses = WordNetGlosses.readAll(dir);
+    assertEquals(6, glosses.size());
+    assertEquals("draw air into, and expel out of, the lungs", glosses.get(3));
+    assertEquals("having the necessary means or skill", glosses.get(4));
+    assertEquals("by a small margin", glosses.get(5));
+  }
+}
