@@ -71,8 +71,8 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--threads", paramLabel = "N", description = "threads for the multi-threaded measurement (default: cores)")
   int threads = Runtime.getRuntime().availableProcessors();
 
-  @Option(names = "--projection", description = "Annoy projection dimension, 0 for none (default: ${DEFAULT-VALUE})")
-  int projection = AnnoyVectorsFormat.DEFAULT_PROJECTION_DIMENSION;
+  @Option(names = "--target-recall", paramLabel = "R", description = "Annoy's target recall for its calibrated default budgets (default: ${DEFAULT-VALUE})")
+  float targetRecall = AnnoyVectorsFormat.DEFAULT_TARGET_RECALL;
 
   @Option(names = "--candidates", split = ",", paramLabel = "C", description = "Annoy budgets, candidates per hit (default: 5,10,20,40,80,160)")
   int[] candidates = {5, 10, 20, 40, 80, 160};
@@ -170,8 +170,7 @@ final class BenchCommand implements Callable<Integer> {
       try {
         switch (label) {
           case "annoy":
-            list.add(FormatUnderTest.annoy(new AnnoyVectorsFormat(formatOptions.trees, formatOptions.leaf, AnnoyVectorsFormat.DEFAULT_CANDIDATES_PER_HIT,
-                projection, AnnoyVectorsFormat.DEFAULT_SEED), candidates));
+            list.add(FormatUnderTest.annoy(new AnnoyVectorsFormat(formatOptions.trees, formatOptions.leaf, targetRecall), candidates));
             break;
           case "annoy-q7":
             list.add(FormatUnderTest.annoy(label, quantized(7, false), candidates));
@@ -195,7 +194,6 @@ final class BenchCommand implements Callable<Integer> {
 
   /** The Annoy forest of --trees, --leaf and --projection over quantized vectors. */
   private AnnoyScalarQuantizedVectorsFormat quantized(int bits, boolean compress) {
-    return new AnnoyScalarQuantizedVectorsFormat(formatOptions.trees, formatOptions.leaf, AnnoyVectorsFormat.DEFAULT_CANDIDATES_PER_HIT, projection,
-        AnnoyVectorsFormat.DEFAULT_SEED, bits, compress, null, rescore);
+    return new AnnoyScalarQuantizedVectorsFormat(formatOptions.trees, formatOptions.leaf, targetRecall, bits, compress, null, rescore);
   }
 }

@@ -61,8 +61,8 @@ final class IndexCommand implements Callable<Integer> {
   @Option(names = "--leaf", paramLabel = "L", description = "largest leaf (default: ${DEFAULT-VALUE})")
   int leaf = AnnoyVectorsFormat.DEFAULT_MAX_LEAF_SIZE;
 
-  @Option(names = "--candidates", paramLabel = "C", description = "search budget per hit recorded in new segments (default: ${DEFAULT-VALUE})")
-  int candidates = AnnoyVectorsFormat.DEFAULT_CANDIDATES_PER_HIT;
+  @Option(names = "--target-recall", paramLabel = "R", description = "recall@k that new segments calibrate their default search budget for (default: ${DEFAULT-VALUE})")
+  float targetRecall = AnnoyVectorsFormat.DEFAULT_TARGET_RECALL;
 
   private final PrintStream out;
   private final PrintStream err;
@@ -89,7 +89,7 @@ final class IndexCommand implements Callable<Integer> {
     }
     VectorDbConfig config =
         VectorDbConfig.of(dimension, similarity == null ? VectorSimilarityFunction.EUCLIDEAN : similarity)
-            .withFormat(new AnnoyVectorsFormat(trees, leaf, candidates));
+            .withFormat(new AnnoyVectorsFormat(trees, leaf, targetRecall));
     return VectorDb.open(index, config);
   }
 

@@ -125,11 +125,11 @@ final class InfoCommand implements Callable<Integer> {
   private static String describeForest(ForestStatistics s) {
     return String.format(
         Locale.ROOT,
-        "%5d %6d %,8d %,8d %16s %16s %10s",
-        s.numTrees(), s.maxLeafSize(), s.splitNodes(), s.leaves(),
+        "%5d %6d %,8d %,8d %16s %16s %10s %s, %,d/%,d",
+        s.numTrees(), s.maxLeafSize(), s.innerNodes(), s.leaves(),
         String.format(Locale.ROOT, "%d/%.1f/%d", s.minLeafSize(), s.meanLeafSize(), s.largestLeafSize()),
         String.format(Locale.ROOT, "%d/%.1f/%d", s.minDepth(), s.meanDepth(), s.maxDepth()),
-        human(s.forestBytes()));
+        human(s.forestBytes()), s.order(), s.budget10(), s.budget100());
   }
 
   static String human(long bytes) {

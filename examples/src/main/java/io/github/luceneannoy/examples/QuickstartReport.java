@@ -50,10 +50,10 @@ final class QuickstartReport {
         "  %,d docs of %d dims around %d clusters (seed %d), written with new AnnoyCodec():",
         options.docs(), options.dimension(), Quickstart.NUM_CLUSTERS, options.seed());
     line(
-        "  %d trees per segment, leaves of at most %d vectors, queries score %d candidates per hit",
+        "  %d trees per segment, leaves of at most %d vectors, default budgets calibrated for recall %.2f",
         AnnoyVectorsFormat.DEFAULT_NUM_TREES,
         AnnoyVectorsFormat.DEFAULT_MAX_LEAF_SIZE,
-        AnnoyVectorsFormat.DEFAULT_CANDIDATES_PER_HIT);
+        AnnoyVectorsFormat.DEFAULT_TARGET_RECALL);
     line(
         "  index in %s%s",
         result.indexDirectory(), result.indexDeleted() ? " (temporary, now deleted)" : "");

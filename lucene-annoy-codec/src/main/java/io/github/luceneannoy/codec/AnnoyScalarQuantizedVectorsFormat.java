@@ -104,7 +104,7 @@ public final class AnnoyScalarQuantizedVectorsFormat extends KnnVectorsFormat {
     this(
         AnnoyVectorsFormat.DEFAULT_NUM_TREES,
         AnnoyVectorsFormat.DEFAULT_MAX_LEAF_SIZE,
-        AnnoyVectorsFormat.DEFAULT_CANDIDATES_PER_HIT,
+        AnnoyVectorsFormat.DEFAULT_TARGET_RECALL,
         bits,
         compress,
         null,
@@ -112,10 +112,9 @@ public final class AnnoyScalarQuantizedVectorsFormat extends KnnVectorsFormat {
   }
 
   /**
-   * @param numTrees see {@link AnnoyVectorsFormat#AnnoyVectorsFormat(int, int, int)}
-   * @param maxLeafSize see {@link AnnoyVectorsFormat#AnnoyVectorsFormat(int, int, int)}
-   * @param candidatesPerHit see {@link AnnoyVectorsFormat#AnnoyVectorsFormat(int, int, int)};
-   *     these candidates are scored on the quantized vectors
+   * @param numTrees see {@link AnnoyVectorsFormat#AnnoyVectorsFormat(int, int, float)}
+   * @param maxLeafSize see {@link AnnoyVectorsFormat#AnnoyVectorsFormat(int, int, float)}
+   * @param targetRecall see {@link AnnoyVectorsFormat#AnnoyVectorsFormat(float)}
    * @param bits 7 or 4
    * @param compress pack two 4-bit dimensions per byte; only with 4 bits
    * @param confidenceInterval the share of each segment's values the quantization range covers, in
@@ -127,7 +126,7 @@ public final class AnnoyScalarQuantizedVectorsFormat extends KnnVectorsFormat {
   public AnnoyScalarQuantizedVectorsFormat(
       int numTrees,
       int maxLeafSize,
-      int candidatesPerHit,
+      float targetRecall,
       int bits,
       boolean compress,
       Float confidenceInterval,
@@ -135,8 +134,8 @@ public final class AnnoyScalarQuantizedVectorsFormat extends KnnVectorsFormat {
     this(
         numTrees,
         maxLeafSize,
-        candidatesPerHit,
-        AnnoyVectorsFormat.DEFAULT_PROJECTION_DIMENSION,
+        AnnoyVectorsFormat.DEFAULT_BRANCHING,
+        targetRecall,
         AnnoyVectorsFormat.DEFAULT_SEED,
         bits,
         compress,
@@ -145,30 +144,22 @@ public final class AnnoyScalarQuantizedVectorsFormat extends KnnVectorsFormat {
   }
 
   /**
-   * @param projectionDimension see {@link AnnoyVectorsFormat#AnnoyVectorsFormat(int, int, int,
-   *     int, long)}
+   * @param branching see {@link AnnoyVectorsFormat#AnnoyVectorsFormat(int, int, int, float, long)}
    * @param seed the seed of the forest
-   * @see #AnnoyScalarQuantizedVectorsFormat(int, int, int, int, boolean, Float, int)
+   * @see #AnnoyScalarQuantizedVectorsFormat(int, int, float, int, boolean, Float, int)
    */
   public AnnoyScalarQuantizedVectorsFormat(
       int numTrees,
       int maxLeafSize,
-      int candidatesPerHit,
-      int projectionDimension,
+      int branching,
+      float targetRecall,
       long seed,
       int bits,
       boolean compress,
       Float confidenceInterval,
       int rescoreFactor) {
     super(NAME);
-    this.forest =
-        new ForestParameters(
-            numTrees,
-            maxLeafSize,
-            candidatesPerHit,
-            projectionDimension,
-            Math.max(projectionDimension, AnnoyVectorsFormat.DEFAULT_SKETCH_DIMENSION),
-            seed);
+    this.forest = new ForestParameters(numTrees, maxLeafSize, branching, targetRecall, seed);
     this.bits = checkBits(bits, compress);
     this.compress = compress;
     this.confidenceInterval = checkConfidenceInterval(confidenceInterval);
@@ -268,12 +259,12 @@ public final class AnnoyScalarQuantizedVectorsFormat extends KnnVectorsFormat {
     return forest.maxLeafSize;
   }
 
-  public int candidatesPerHit() {
-    return forest.candidatesPerHit;
+  public int branching() {
+    return forest.branching;
   }
 
-  public int projectionDimension() {
-    return forest.projectionDimension;
+  public float targetRecall() {
+    return forest.targetRecall;
   }
 
   public long seed() {

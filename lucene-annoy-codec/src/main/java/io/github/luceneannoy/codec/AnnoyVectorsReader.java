@@ -1,13 +1,17 @@
 package io.github.luceneannoy.codec;
 
+import io.github.luceneannoy.forest.BudgetCalibration;
+import io.github.luceneannoy.forest.FastRotation;
+import io.github.luceneannoy.forest.ForestBuilder;
 import io.github.luceneannoy.forest.ForestSearcher;
-import io.github.luceneannoy.forest.Projection;
-import io.github.luceneannoy.forest.SketchBook;
+import io.github.luceneannoy.forest.Geometry;
+import io.github.luceneannoy.forest.ScoreToDistance;
 import io.github.luceneannoy.search.BudgetedKnnCollector;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.lucene.codecs.CodecUtil;
 import org.apache.lucene.codecs.KnnVectorsReader;
 import org.apache.lucene.codecs.hnsw.FlatVectorsReader;
@@ -253,23 +257,41 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
       collector = rescorer;
     }
     Bits acceptOrds = scorer.getAcceptOrds(acceptDocs);
-    int candidatesPerHit =
-        knnCollector instanceof BudgetedKnnCollector
-            ? ((BudgetedKnnCollector) knnCollector).candidatesPerHit()
-            : forest.entry.candidatesPerHit();
-    int budget = (int) Math.min(Integer.MAX_VALUE, (long) candidatesPerHit * knnCollector.k());
-    budget = Math.max(budget, knnCollector.k());
-    int size = forest.entry.size();
-    long accepted = accepted(acceptDocs, size);
-    OffHeapForest view = forest.view();
-    if (ForestSearcher.exactIsCheaper(view, accepted, size, budget, knnCollector.k(), forest.entry.dimension())) {
-      new ForestSearcher().scan(view, query, scorer, collector, acceptOrds, budget, accepted);
+    int k = knnCollector.k();
+    int budget;
+    if (knnCollector instanceof BudgetedKnnCollector) {
+      budget = (int) Math.min(Integer.MAX_VALUE, (long) ((BudgetedKnnCollector) knnCollector).candidatesPerHit() * k);
     } else {
-      new ForestSearcher().search(view, query, scorer, collector, acceptOrds, budget, accepted);
+      budget = forest.budgets.forHits(k);
+    }
+    budget = Math.max(budget, ForestSearcher.minimumScored(k));
+    FieldEntry entry = forest.entry;
+    long accepted = accepted(acceptDocs, entry.size());
+    if (accepted <= budget) {
+      // gathering would collect about every accepted vector: score them directly
+      ForestSearcher.scoreAll(scorer, collector, acceptOrds);
+    } else {
+      double queryNorm = entry.geometry() == Geometry.INNER_PRODUCT ? squaredNorm(query) : 0;
+      ScoreToDistance toDistance =
+          ScoreDistances.of(entry.similarity(), entry.encoding(), entry.dimension(), entry.maxNorm(), queryNorm);
+      ForestSearcher searcher = forest.searcher();
+      try {
+        searcher.search(forest.view(), entry.order(), query, scorer, toDistance, collector, acceptOrds, budget);
+      } finally {
+        forest.release(searcher);
+      }
     }
     if (rescorer != null) {
       rescorer.rescore();
     }
+  }
+
+  private static double squaredNorm(float[] v) {
+    double sum = 0;
+    for (float x : v) {
+      sum += (double) x * x;
+    }
+    return sum;
   }
 
   /**
@@ -296,17 +318,17 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
   }
 
   /**
-   * Heap of this reader without the flat reader's: per field, its metadata, a root per tree and
-   * the projection; nothing that grows with the number of vectors.
+   * Heap of this reader without the flat reader's: per field, its metadata, a root per tree, its
+   * centre and rotation (a few floats per dimension), and the searchers kept for reuse; nothing
+   * that grows with the number of vectors.
    */
   long forestRamBytesUsed() {
     long total = SHALLOW_SIZE;
     for (FieldForest forest : fields.values()) {
       total += RamUsageEstimator.shallowSizeOf(forest) + RamUsageEstimator.sizeOf(forest.entry.roots());
-      if (forest.projection != null) {
-        total += (long) forest.projection.rows() * forest.projection.columns() * Float.BYTES;
-        total += 2L * forest.projection.rows() * Float.BYTES;
-      }
+      total += RamUsageEstimator.sizeOf(forest.centre);
+      // the rotation's signs and permutations: a float and an int per padded coordinate and round
+      total += 3L * FastRotation.paddedDimension(forest.entry.mappedDimension()) * (Float.BYTES + Integer.BYTES);
     }
     return total;
   }
@@ -316,58 +338,54 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
     IOUtils.close(flatReader, data);
   }
 
-  /** A field's metadata and its slices of the data file, cloned for each query. */
+  /** A field's metadata, centre, rotation and slices of the data file, cloned for each query. */
   private static final class FieldForest {
+    /** Searchers kept between queries: each holds buffers a query would otherwise allocate. */
+    private static final int POOLED_SEARCHERS = 8;
+
     final FieldEntry entry;
-    final Projection projection;
-    final IndexInput splits;
+    final float[] centre;
+    final FastRotation rotation;
+    final BudgetCalibration.Budgets budgets;
+    final IndexInput nodes;
     final IndexInput leaves;
-    final SketchBook sketchBook;
-    final IndexInput sketchRecords;
+    private final ConcurrentLinkedQueue<ForestSearcher> searchers = new ConcurrentLinkedQueue<>();
 
     FieldForest(FieldEntry entry, IndexInput data) throws IOException {
       this.entry = entry;
-      this.projection = readProjection(entry, data);
-      this.splits = data.slice("annoy-splits", entry.splitsOffset(), entry.splitsLength());
+      this.centre = readCentre(entry, data);
+      this.rotation = new FastRotation(entry.mappedDimension(), ForestBuilder.rotationSeed(entry.seed()));
+      this.budgets = new BudgetCalibration.Budgets(entry.order(), entry.budget10(), entry.budget100());
+      this.nodes = data.slice("annoy-nodes", entry.nodesOffset(), entry.nodesLength());
       this.leaves = data.slice("annoy-leaves", entry.leavesOffset(), entry.leavesLength());
-      if (entry.sketchesLength() > 0) {
-        IndexInput section = data.slice("annoy-sketches", entry.sketchesOffset(), entry.sketchesLength());
-        this.sketchBook = OffHeapSketches.readBook(section, entry.projectionRows());
-        long bookBytes = section.getFilePointer();
-        this.sketchRecords = section.slice("annoy-sketch-records", bookBytes, entry.sketchesLength() - bookBytes);
-      } else {
-        this.sketchBook = null;
-        this.sketchRecords = null;
-      }
     }
 
-    /**
-     * The projection is read onto the heap once: every query multiplies by all of it, and its size
-     * depends on the dimension only (rows × dimension floats), not on the number of vectors.
-     */
-    private static Projection readProjection(FieldEntry entry, IndexInput data) throws IOException {
-      if (entry.projectionRows() == 0) {
-        return null;
-      }
-      IndexInput in = data.slice("annoy-projection", entry.projectionOffset(), entry.projectionLength());
-      float[][] rows = new float[entry.projectionRows()][entry.dimension()];
-      for (float[] row : rows) {
-        in.readFloats(row, 0, row.length);
-        for (float x : row) {
-          if (Float.isFinite(x) == false) {
-            throw new CorruptIndexException("non-finite projection coordinate " + x, data);
-          }
+    /** The centre is read onto the heap once: every query subtracts it. */
+    private static float[] readCentre(FieldEntry entry, IndexInput data) throws IOException {
+      IndexInput in = data.slice("annoy-centre", entry.centreOffset(), entry.centreLength());
+      float[] centre = new float[entry.mappedDimension()];
+      in.readFloats(centre, 0, centre.length);
+      for (float x : centre) {
+        if (Float.isFinite(x) == false) {
+          throw new CorruptIndexException("non-finite centre coordinate " + x, data);
         }
       }
-      return new Projection(rows, entry.normalDimension());
+      return centre;
     }
 
     OffHeapForest view() {
-      OffHeapSketches sketches =
-          sketchBook == null
-              ? null
-              : new OffHeapSketches(entry.splitRule(), sketchBook, sketchRecords.clone(), entry.size());
-      return new OffHeapForest(entry, projection, sketches, splits.clone(), leaves.clone());
+      return new OffHeapForest(entry, centre, rotation, nodes.clone(), leaves.clone());
+    }
+
+    ForestSearcher searcher() {
+      ForestSearcher searcher = searchers.poll();
+      return searcher == null ? new ForestSearcher() : searcher;
+    }
+
+    void release(ForestSearcher searcher) {
+      if (searchers.size() < POOLED_SEARCHERS) {
+        searchers.offer(searcher);
+      }
     }
   }
 }

@@ -1,15 +1,14 @@
 package io.github.luceneannoy.codec;
 
+import io.github.luceneannoy.forest.BudgetCalibration;
+import io.github.luceneannoy.forest.FastRotation;
 import io.github.luceneannoy.forest.ForestBuilder;
-import io.github.luceneannoy.forest.ForestShape;
-import io.github.luceneannoy.forest.Projection;
-import io.github.luceneannoy.forest.SketchBook;
-import io.github.luceneannoy.forest.Sketcher;
-import io.github.luceneannoy.forest.SplitRule;
+import io.github.luceneannoy.forest.ForestLayout;
+import io.github.luceneannoy.forest.Geometry;
+import io.github.luceneannoy.forest.LeafTraversal;
+import io.github.luceneannoy.forest.MappedVectors;
 import io.github.luceneannoy.forest.VectorSource;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -27,6 +26,7 @@ import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.TaskExecutor;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.IOContext;
+import org.apache.lucene.store.IndexInput;
 import org.apache.lucene.store.IndexOutput;
 import org.apache.lucene.util.IOUtils;
 import org.apache.lucene.util.RamUsageEstimator;
@@ -42,12 +42,7 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
       RamUsageEstimator.shallowSizeOfInstance(AnnoyVectorsWriter.class);
 
   private final FlatVectorsWriter flatWriter;
-  private final int numTrees;
-  private final int maxLeafSize;
-  private final int candidatesPerHit;
-  private final int projectionDimension;
-  private final int sketchDimension;
-  private final long seed;
+  private final ForestParameters parameters;
   private final Directory directory;
   private final IOContext context;
   private final List<FieldWriter<?>> fields = new ArrayList<>();
@@ -55,23 +50,10 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
   private IndexOutput data;
   private boolean finished;
 
-  AnnoyVectorsWriter(
-      SegmentWriteState state,
-      FlatVectorsWriter flatWriter,
-      int numTrees,
-      int maxLeafSize,
-      int candidatesPerHit,
-      int projectionDimension,
-      int sketchDimension,
-      long seed)
+  AnnoyVectorsWriter(SegmentWriteState state, FlatVectorsWriter flatWriter, ForestParameters parameters)
       throws IOException {
-    this.projectionDimension = projectionDimension;
-    this.sketchDimension = sketchDimension;
     this.flatWriter = flatWriter;
-    this.numTrees = numTrees;
-    this.maxLeafSize = maxLeafSize;
-    this.candidatesPerHit = candidatesPerHit;
-    this.seed = seed;
+    this.parameters = parameters;
     this.directory = state.directory;
     this.context = state.context;
     boolean success = false;
@@ -143,117 +125,89 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
   }
 
   /**
-   * Builds the forest of one field and writes it. What grows with the number of vectors stays off
-   * the heap: the vectors are read where they are (the flush buffer or the merge's memory-mapped
-   * file), projected vectors go to a temporary file, and each tree is written as soon as it is
-   * built (see {@link ForestBuilder#buildTrees}).
+   * Builds the forest of one field, calibrates its default budget and writes it. What grows with
+   * the number of vectors stays off the heap but for one int per vector and tree: the vectors are
+   * read where they are (the flush buffer or the merge's memory-mapped file), and the forest goes
+   * to temporary files that calibration reads back before they are copied into {@code .afi}.
    */
   private void writeField(FieldInfo fieldInfo, VectorSource vectors, TaskExecutor executor)
       throws IOException {
-    SplitRule rule = FieldEntry.splitRuleFor(fieldInfo.getVectorSimilarityFunction());
-    ForestBuilder builder = new ForestBuilder(rule, numTrees, maxLeafSize, projectionDimension, sketchDimension, seed);
-    Projection projection = builder.learnProjection(vectors);
-    long projectionOffset = data.alignFilePointer(Float.BYTES);
-    if (projection != null) {
-      writeProjection(projection);
+    Geometry geometry = FieldEntry.geometryFor(fieldInfo.getVectorSimilarityFunction());
+    MappedVectors mapped = MappedVectors.of(vectors, geometry);
+    long centreOffset = data.alignFilePointer(Float.BYTES);
+    for (float x : mapped.centre()) {
+      data.writeInt(Float.floatToIntBits(x));
     }
-    long projectionLength = data.getFilePointer() - projectionOffset;
-    int splitDimension = projection == null ? vectors.dimension() : projection.splitRows();
-    boolean sketched = ForestBuilder.sketched(projection);
-    long sketchesOffset = data.alignFilePointer(Float.BYTES);
-    try (SpilledVectors projected =
-            projection == null
-                ? null
-                : sketched
-                    ? writeSketches(Sketcher.learn(rule, projection, vectors), vectors)
-                    : SpilledVectors.write(directory, data.getName(), context, projection.apply(vectors));
-        ForestFileOutput out = new ForestFileOutput(data, directory, context, rule.normalDimension(splitDimension))) {
-      long sketchesLength = data.getFilePointer() - sketchesOffset;
-      // the vectors the trees split: also what a later pass over the split space would read
-      VectorSource splitSpace = projected == null ? vectors : projected.vectors();
-      long splitsOffset = data.getFilePointer();
-      ForestShape shape = builder.buildTrees(splitSpace, executor, out);
-      long splitsLength = data.getFilePointer() - splitsOffset;
-      long leavesOffset = data.getFilePointer();
-      long leavesLength = out.appendLeavesTo(data);
-      if (splitsLength != shape.numSplits() * FieldEntry.splitRecordBytes(shape.normalDimension())
-          || leavesLength != shape.leavesLength() * Integer.BYTES) {
-        throw new IllegalStateException(
-            "field \"" + fieldInfo.name + "\": wrote " + splitsLength + " split and " + leavesLength
-                + " leaf bytes for " + shape.numSplits() + " splits and " + shape.leavesLength() + " leaf ints");
+    long nodesOffset = data.getFilePointer();
+    FieldEntry entry;
+    if (vectors.size() == 0) {
+      entry = entry(fieldInfo, geometry, mapped, LeafTraversal.Order.BOUND, 1, 1, centreOffset,
+          new ForestLayout(new int[0], 0, 0, 0, 0), nodesOffset, 0);
+    } else {
+      try (ForestFileOutput out = new ForestFileOutput(directory, data.getName(), context)) {
+        ForestBuilder builder =
+            new ForestBuilder(geometry, parameters.numTrees, parameters.maxLeafSize, parameters.branching, parameters.seed);
+        ForestLayout layout = builder.build(mapped, executor, out);
+        long leavesLength = leavesLength(layout, mapped.dimension(), vectors.size());
+        FieldEntry provisional =
+            entry(fieldInfo, geometry, mapped, LeafTraversal.Order.BOUND, 1, 1, centreOffset, layout, 0, leavesLength);
+        FastRotation rotation = new FastRotation(mapped.dimension(), ForestBuilder.rotationSeed(parameters.seed));
+        IndexInput nodes = out.nodes();
+        IndexInput leaves = out.leaves();
+        BudgetCalibration.Budgets budgets =
+            BudgetCalibration.calibrate(
+                () -> new OffHeapForest(provisional, mapped.centre(), rotation, nodes.clone(), leaves.clone()),
+                vectors,
+                parameters.targetRecall,
+                parameters.seed);
+        out.appendTo(data, layout.nodeBytes(), leavesLength);
+        entry = entry(fieldInfo, geometry, mapped, budgets.order(), budgets.for10(), budgets.for100(), centreOffset,
+            layout, nodesOffset, leavesLength);
       }
-      new FieldEntry(
-              fieldInfo.number,
-              fieldInfo.getVectorEncoding(),
-              fieldInfo.getVectorSimilarityFunction(),
-              fieldInfo.getVectorDimension(),
-              vectors.size(),
-              rule,
-              maxLeafSize,
-              candidatesPerHit,
-              seed,
-              projection == null ? 0 : projection.rows(),
-              projectionOffset,
-              projectionLength,
-              shape.normalDimension(),
-              shape.numSplits(),
-              splitsOffset,
-              splitsLength,
-              leavesOffset,
-              leavesLength,
-              sketchesOffset,
-              sketchesLength,
-              shape.roots())
-          .write(meta);
     }
+    entry.write(meta);
   }
 
-  /**
-   * Writes the sketch section (code book, then one record per vector) to the data file, and the
-   * vectors' split coordinates to a temporary file, in one pass that projects each vector once.
-   */
-  private SpilledVectors writeSketches(Sketcher sketcher, VectorSource vectors) throws IOException {
-    SketchBook book = sketcher.book();
-    int rows = book.dimension();
-    for (int c = 0; c < rows; c++) {
-      data.writeInt(Float.floatToIntBits(book.center(c)));
-    }
-    for (int c = 0; c < rows; c++) {
-      data.writeInt(Float.floatToIntBits(book.step(c)));
-    }
-    ByteBuffer record = ByteBuffer.allocate((int) FieldEntry.sketchRecordBytes(rows)).order(ByteOrder.LITTLE_ENDIAN);
-    SpilledVectors.Writer split = SpilledVectors.create(directory, data.getName(), context, vectors.size(), sketcher.splitRows());
-    boolean success = false;
-    try {
-      sketcher.run(
-          vectors,
-          (ord, splitCoordinates, code, residual, decodedSquaredNorm) -> {
-            split.add(splitCoordinates);
-            record.clear();
-            record.put(code);
-            record.putFloat(residual);
-            record.putFloat(decodedSquaredNorm);
-            data.writeBytes(record.array(), record.position());
-          });
-      SpilledVectors spilled = split.finish();
-      success = true;
-      return spilled;
-    } finally {
-      if (success == false) {
-        split.abort();
-      }
-    }
+  private static long leavesLength(ForestLayout layout, int mappedDimension, int size) {
+    int words = FastRotation.paddedDimension(mappedDimension) / Long.SIZE;
+    return (long) layout.leaves() * mappedDimension * Float.BYTES
+        + layout.entries() * (Integer.BYTES + io.github.luceneannoy.forest.CodeBlock.bytesPerCode(words));
   }
 
-  private void writeProjection(Projection projection) throws IOException {
-    ByteBuffer row = ByteBuffer.allocate(projection.columns() * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-    for (int r = 0; r < projection.rows(); r++) {
-      row.clear();
-      for (int c = 0; c < projection.columns(); c++) {
-        row.putFloat(projection.get(r, c));
-      }
-      data.writeBytes(row.array(), row.position());
-    }
+  private FieldEntry entry(
+      FieldInfo fieldInfo,
+      Geometry geometry,
+      MappedVectors mapped,
+      LeafTraversal.Order order,
+      int budget10,
+      int budget100,
+      long centreOffset,
+      ForestLayout layout,
+      long nodesOffset,
+      long leavesLength) {
+    return new FieldEntry(
+        fieldInfo.number,
+        fieldInfo.getVectorEncoding(),
+        fieldInfo.getVectorSimilarityFunction(),
+        fieldInfo.getVectorDimension(),
+        mapped.size(),
+        geometry,
+        order,
+        parameters.branching,
+        parameters.maxLeafSize,
+        parameters.seed,
+        mapped.maxNorm(),
+        parameters.targetRecall,
+        budget10,
+        budget100,
+        centreOffset,
+        layout.nodes(),
+        nodesOffset,
+        layout.nodeBytes(),
+        layout.leaves(),
+        nodesOffset + layout.nodeBytes(),
+        leavesLength,
+        layout.roots());
   }
 
   @Override
@@ -279,51 +233,23 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
 
   /**
    * Heap to set aside for building the forest of {@code count} buffered vectors of {@code
-   * fieldInfo} at flush: the whole forest twice (each tree holds every ordinal once in its leaves,
-   * plus a count per leaf, and about {@code 2·count/maxLeafSize} split records of {@code 16 + D}
-   * bytes), and for a projected field the projected vectors. The build holds less (one tree at a
-   * time at flush, projected vectors in a temporary file), so this is an upper bound. Counting it
-   * while the vectors are buffered (as HNSW counts its graph) lets IndexWriter's flush-by-RAM bound
-   * the flush's peak, not just the buffer.
+   * fieldInfo} at flush: every tree holds each ordinal once plus a centroid per node, and a node's
+   * split samples up to {@code 64·branching} vectors. Counting it while the vectors are buffered (as
+   * HNSW counts its graph) lets IndexWriter's flush-by-RAM bound the flush's peak, not just the
+   * buffer.
    */
   long forestBuildBytes(FieldInfo fieldInfo, int count) {
-    return forestBuildBytes(
-        count,
-        fieldInfo.getVectorDimension(),
-        fieldInfo.getVectorSimilarityFunction(),
-        numTrees,
-        maxLeafSize,
-        projectionDimension,
-        sketchDimension);
+    return forestBuildBytes(count, fieldInfo.getVectorDimension(), parameters);
   }
 
-  static long forestBuildBytes(
-      int count,
-      int dimension,
-      VectorSimilarityFunction similarity,
-      int numTrees,
-      int maxLeafSize,
-      int projectionDimension,
-      int sketchDimension) {
+  static long forestBuildBytes(int count, int dimension, ForestParameters parameters) {
     if (count == 0) {
       return 0;
     }
-    SplitRule rule = FieldEntry.splitRuleFor(similarity);
-    boolean projects = ForestBuilder.projects(rule, projectionDimension, dimension);
-    int splitDimension = projects ? projectionDimension : dimension;
-    int normalDimension = rule.normalDimension(splitDimension);
-    long leaves = 2L * count / maxLeafSize + 1;
-    long perTree = (count + leaves) * Integer.BYTES + leaves * (16L + normalDimension);
-    long bytes = 2 * numTrees * perTree;
-    if (projects) {
-      bytes += (long) count * (projectionDimension * Float.BYTES + RamUsageEstimator.NUM_BYTES_ARRAY_HEADER);
-      if (count >= ForestBuilder.SKETCH_MIN_VECTORS && sketchDimension > 0) {
-        // sketches are written as they are computed; their rows are a per-query and per-build constant
-        int sketchRows = ForestBuilder.sketchRows(projectionDimension, sketchDimension, dimension);
-        bytes += (long) sketchRows * dimension * Float.BYTES;
-      }
-    }
-    return bytes;
+    long nodes = 2L * count / parameters.maxLeafSize + 2;
+    long perTree = (long) count * Integer.BYTES + nodes * ((long) (dimension + 1) * Float.BYTES + 64);
+    long sample = 64L * parameters.branching * (dimension + 1) * Float.BYTES;
+    return parameters.numTrees * (perTree + sample) + (long) count * Integer.BYTES * 4;
   }
 
   @Override

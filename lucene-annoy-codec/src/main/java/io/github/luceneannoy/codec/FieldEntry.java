@@ -1,7 +1,10 @@
 package io.github.luceneannoy.codec;
 
-import io.github.luceneannoy.forest.NodeRefs;
-import io.github.luceneannoy.forest.SplitRule;
+import io.github.luceneannoy.forest.CodeBlock;
+import io.github.luceneannoy.forest.FastRotation;
+import io.github.luceneannoy.forest.Geometry;
+import io.github.luceneannoy.forest.LeafBlock;
+import io.github.luceneannoy.forest.LeafTraversal;
 import java.io.IOException;
 import org.apache.lucene.index.CorruptIndexException;
 import org.apache.lucene.index.FieldInfo;
@@ -13,6 +16,9 @@ import org.apache.lucene.store.DataOutput;
 /**
  * One field's record in the {@code .afm} file; see {@link AnnoyVectorsFormat} for the layout.
  * Reading validates every value against the field's {@link FieldInfo} and the data file's length.
+ *
+ * @param budget10 the calibrated number of candidates to gather for 10 hits
+ * @param budget100 the calibrated number of candidates to gather for 100 hits
  */
 record FieldEntry(
     int fieldNumber,
@@ -20,51 +26,34 @@ record FieldEntry(
     VectorSimilarityFunction similarity,
     int dimension,
     int size,
-    SplitRule splitRule,
+    Geometry geometry,
+    LeafTraversal.Order order,
+    int branching,
     int maxLeafSize,
-    int candidatesPerHit,
     long seed,
-    int projectionRows,
-    long projectionOffset,
-    long projectionLength,
-    int normalDimension,
-    int numSplits,
-    long splitsOffset,
-    long splitsLength,
+    float maxNorm,
+    float targetRecall,
+    int budget10,
+    int budget100,
+    long centreOffset,
+    int nodeCount,
+    long nodesOffset,
+    long nodesLength,
+    int leafCount,
     long leavesOffset,
     long leavesLength,
-    long sketchesOffset,
-    long sketchesLength,
     int[] roots) {
 
-  /** Bytes of one sketch record: the code's bytes, the residual length and the decoded norm. */
-  static long sketchRecordBytes(int projectionRows) {
-    return projectionRows + 2L * Float.BYTES;
-  }
-
-  /**
-   * Bytes of the sketch section of a field with sketches: the code book (two floats per row), then
-   * one record per vector.
-   */
-  static long sketchesBytes(int projectionRows, int size) {
-    return projectionRows == 0 ? 0 : 2L * Float.BYTES * projectionRows + size * sketchRecordBytes(projectionRows);
-  }
-
-  /** Bytes of one split record: two children, the offset, the scale and the normal's bytes. */
-  static long splitRecordBytes(int normalDimension) {
-    return 4L * Integer.BYTES + normalDimension;
-  }
-
-  /** The split rule used for a similarity; the single place that decides it. */
-  static SplitRule splitRuleFor(VectorSimilarityFunction similarity) {
+  /** The geometry used for a similarity; the single place that decides it. */
+  static Geometry geometryFor(VectorSimilarityFunction similarity) {
     switch (similarity) {
       case EUCLIDEAN:
-        return SplitRule.EUCLIDEAN;
+        return Geometry.EUCLIDEAN;
       case COSINE:
-        return SplitRule.ANGULAR;
+        return Geometry.ANGULAR;
       case DOT_PRODUCT:
       case MAXIMUM_INNER_PRODUCT:
-        return SplitRule.INNER_PRODUCT;
+        return Geometry.INNER_PRODUCT;
       default:
         throw new IllegalArgumentException("unsupported similarity: " + similarity);
     }
@@ -74,28 +63,56 @@ record FieldEntry(
     return roots.length;
   }
 
+  /** Coordinates of a mapped vector. */
+  int mappedDimension() {
+    return geometry.mappedDimension(dimension);
+  }
+
+  /** Longs per code. */
+  int words() {
+    return FastRotation.paddedDimension(mappedDimension()) / Long.SIZE;
+  }
+
+  /** Bytes of the centre section. */
+  long centreLength() {
+    return (long) mappedDimension() * Float.BYTES;
+  }
+
+  /** Bytes the leaf section must have: every leaf's centroid, and every vector once per tree. */
+  long expectedLeavesLength() {
+    return (long) leafCount * mappedDimension() * Float.BYTES
+        + (long) numTrees() * size * (Integer.BYTES + CodeBlock.bytesPerCode(words()));
+  }
+
+  /** Where leaf number {@code leaf}, whose entries start at entry {@code firstEntry}, starts. */
+  long leafOffset(int leaf, long firstEntry) {
+    return LeafBlock.bytes(0, mappedDimension(), words()) * leaf
+        + firstEntry * (Integer.BYTES + CodeBlock.bytesPerCode(words()));
+  }
+
   void write(DataOutput out) throws IOException {
     out.writeInt(fieldNumber);
     out.writeInt(encodingId(encoding));
     out.writeInt(similarityId(similarity));
     out.writeVInt(dimension);
     out.writeInt(size);
-    out.writeByte((byte) splitRule.id());
+    out.writeByte((byte) geometry.id());
+    out.writeByte((byte) order.id());
     out.writeVInt(roots.length);
+    out.writeVInt(branching);
     out.writeVInt(maxLeafSize);
-    out.writeVInt(candidatesPerHit);
     out.writeLong(seed);
-    out.writeVInt(projectionRows);
-    out.writeVLong(projectionOffset);
-    out.writeVLong(projectionLength);
-    out.writeVInt(normalDimension);
-    out.writeInt(numSplits);
-    out.writeVLong(splitsOffset);
-    out.writeVLong(splitsLength);
+    out.writeInt(Float.floatToIntBits(maxNorm));
+    out.writeInt(Float.floatToIntBits(targetRecall));
+    out.writeVInt(budget10);
+    out.writeVInt(budget100);
+    out.writeVLong(centreOffset);
+    out.writeVInt(nodeCount);
+    out.writeVLong(nodesOffset);
+    out.writeVLong(nodesLength);
+    out.writeVInt(leafCount);
     out.writeVLong(leavesOffset);
     out.writeVLong(leavesLength);
-    out.writeVLong(sketchesOffset);
-    out.writeVLong(sketchesLength);
     for (int root : roots) {
       out.writeInt(root);
     }
@@ -114,22 +131,23 @@ record FieldEntry(
     VectorSimilarityFunction similarity = similarityFromId(in.readInt(), field, resource);
     int dimension = in.readVInt();
     int size = in.readInt();
-    int ruleId = in.readByte();
+    int geometryId = in.readByte();
+    int orderId = in.readByte();
     int numTrees = in.readVInt();
+    int branching = in.readVInt();
     int maxLeafSize = in.readVInt();
-    int candidatesPerHit = in.readVInt();
     long seed = in.readLong();
-    int projectionRows = in.readVInt();
-    long projectionOffset = in.readVLong();
-    long projectionLength = in.readVLong();
-    int normalDimension = in.readVInt();
-    int numSplits = in.readInt();
-    long splitsOffset = in.readVLong();
-    long splitsLength = in.readVLong();
+    float maxNorm = Float.intBitsToFloat(in.readInt());
+    float targetRecall = Float.intBitsToFloat(in.readInt());
+    int budget10 = in.readVInt();
+    int budget100 = in.readVInt();
+    long centreOffset = in.readVLong();
+    int nodeCount = in.readVInt();
+    long nodesOffset = in.readVLong();
+    long nodesLength = in.readVLong();
+    int leafCount = in.readVInt();
     long leavesOffset = in.readVLong();
     long leavesLength = in.readVLong();
-    long sketchesOffset = in.readVLong();
-    long sketchesLength = in.readVLong();
     if (numTrees < 0 || numTrees > AnnoyVectorsFormat.MAXIMUM_NUM_TREES) {
       throw corrupt(field + "invalid number of trees " + numTrees, resource);
     }
@@ -146,9 +164,15 @@ record FieldEntry(
     if (dimension != info.getVectorDimension()) {
       throw corrupt(field + "dimension " + dimension + " != field info's " + info.getVectorDimension(), resource);
     }
-    SplitRule rule = splitRuleFor(similarity);
-    if (ruleId != rule.id()) {
-      throw corrupt(field + "split rule " + ruleId + " does not match similarity " + similarity, resource);
+    Geometry geometry = geometryFor(similarity);
+    if (geometryId != geometry.id()) {
+      throw corrupt(field + "geometry " + geometryId + " does not match similarity " + similarity, resource);
+    }
+    LeafTraversal.Order order;
+    try {
+      order = LeafTraversal.Order.fromId(orderId);
+    } catch (IllegalArgumentException e) {
+      throw new CorruptIndexException(field + "invalid leaf order " + orderId, resource, e);
     }
     if (size < 0) {
       throw corrupt(field + "negative vector count " + size, resource);
@@ -156,60 +180,44 @@ record FieldEntry(
     if (size > 0 && numTrees == 0) {
       throw corrupt(field + size + " vectors but no trees", resource);
     }
+    if (branching < 2 || branching > AnnoyVectorsFormat.MAXIMUM_BRANCHING) {
+      throw corrupt(field + "invalid branching " + branching, resource);
+    }
     if (maxLeafSize < 1 || maxLeafSize > AnnoyVectorsFormat.MAXIMUM_MAX_LEAF_SIZE) {
       throw corrupt(field + "invalid max leaf size " + maxLeafSize, resource);
     }
-    if (candidatesPerHit < 1 || candidatesPerHit > AnnoyVectorsFormat.MAXIMUM_CANDIDATES_PER_HIT) {
-      throw corrupt(field + "invalid candidates per hit " + candidatesPerHit, resource);
+    if (Float.isFinite(maxNorm) == false || maxNorm < 0) {
+      throw corrupt(field + "invalid largest norm " + maxNorm, resource);
     }
-    if (projectionRows < 0 || projectionRows >= dimension) {
-      throw corrupt(field + "invalid projection to " + projectionRows + " of " + dimension + " dimensions", resource);
+    if ((targetRecall > 0 && targetRecall <= 1) == false) {
+      throw corrupt(field + "invalid target recall " + targetRecall, resource);
     }
-    if (projectionLength != (long) projectionRows * dimension * Float.BYTES) {
-      throw corrupt(field + "projection section of " + projectionLength + " bytes for " + projectionRows + " rows", resource);
+    if (budget10 < 1 || budget100 < budget10) {
+      throw corrupt(field + "invalid budgets " + budget10 + " and " + budget100, resource);
     }
-    checkSection(field + "projection", projectionOffset, projectionLength, dataLength, resource);
-    boolean validNormal =
-        projectionRows == 0
-            ? normalDimension == rule.normalDimension(dimension)
-            : rule != SplitRule.INNER_PRODUCT && normalDimension >= 1 && normalDimension <= projectionRows;
-    if (validNormal == false) {
-      throw corrupt(
-          field + "normal dimension " + normalDimension + " for dimension " + dimension + " and projection rows "
-              + projectionRows,
-          resource);
+    if (nodeCount < numTrees || leafCount < 0) {
+      throw corrupt(field + "invalid node count " + nodeCount + " or leaf count " + leafCount, resource);
     }
-    if (numSplits < 0 || splitsLength != numSplits * splitRecordBytes(normalDimension)) {
-      throw corrupt(field + "split section of " + splitsLength + " bytes for " + numSplits + " nodes", resource);
-    }
-    checkSection(field + "split", splitsOffset, splitsLength, dataLength, resource);
+    FieldEntry entry =
+        new FieldEntry(
+            info.number, encoding, similarity, dimension, size, geometry, order, branching, maxLeafSize, seed, maxNorm,
+            targetRecall, budget10, budget100, centreOffset, nodeCount, nodesOffset, nodesLength, leafCount,
+            leavesOffset, leavesLength, roots);
+    checkSection(field + "centre", centreOffset, entry.centreLength(), dataLength, resource);
+    checkSection(field + "node", nodesOffset, nodesLength, dataLength, resource);
     checkSection(field + "leaf", leavesOffset, leavesLength, dataLength, resource);
-    if (leavesLength % Integer.BYTES != 0 || leavesLength / Integer.BYTES > Integer.MAX_VALUE) {
-      throw corrupt(field + "invalid leaf section length " + leavesLength, resource);
-    }
-    // a projected field has sketches, or not when its segment was small; others never
-    if (sketchesLength != 0 && sketchesLength != sketchesBytes(projectionRows, size)) {
+    if (leavesLength != entry.expectedLeavesLength()) {
       throw corrupt(
-          field + "sketch section of " + sketchesLength + " bytes for " + size + " vectors of " + projectionRows + " rows",
+          field + "leaf section of " + leavesLength + " bytes for " + leafCount + " leaves and " + numTrees + " × " + size
+              + " entries",
           resource);
     }
-    checkSection(field + "sketch", sketchesOffset, sketchesLength, dataLength, resource);
-    if (projectionRows > 0 && sketchesLength == 0 && normalDimension != projectionRows) {
-      // without sketches, every projected coordinate is a split coordinate
-      throw corrupt(field + "projection of " + projectionRows + " rows for splits of " + normalDimension, resource);
-    }
-    long leafInts = leavesLength / Integer.BYTES;
     for (int root : roots) {
-      boolean valid =
-          NodeRefs.isLeaf(root) ? NodeRefs.leafPosition(root) < leafInts : root < numSplits;
-      if (valid == false) {
+      if (root < 0 || root >= nodesLength) {
         throw corrupt(field + "invalid root reference " + root, resource);
       }
     }
-    return new FieldEntry(
-        info.number, encoding, similarity, dimension, size, rule, maxLeafSize, candidatesPerHit,
-        seed, projectionRows, projectionOffset, projectionLength, normalDimension, numSplits, splitsOffset, splitsLength, leavesOffset, leavesLength,
-        sketchesOffset, sketchesLength, roots);
+    return entry;
   }
 
   private static void checkSection(

@@ -1,10 +1,10 @@
 package io.github.luceneannoy.codec;
 
-import io.github.luceneannoy.forest.ForestOutput;
+import io.github.luceneannoy.forest.CodeBlock;
+import io.github.luceneannoy.forest.ForestWriter;
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import org.apache.lucene.store.DataOutput;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.IOContext;
 import org.apache.lucene.store.IndexInput;
@@ -12,98 +12,128 @@ import org.apache.lucene.store.IndexOutput;
 import org.apache.lucene.util.IOUtils;
 
 /**
- * Writes a field's trees to {@code .afi} as the builder finishes them: split records straight into
- * the data file, leaf ints into a temporary file of the segment's directory that {@link
- * #appendLeavesTo} copies after the split section. So the layout stays two sections per field
- * while no tree outlives its turn on the heap. {@link #close()} deletes the temporary file; call
- * it on failure too.
+ * Writes a field's forest as the builder produces it into two temporary files of the segment's
+ * directory, nodes and leaves, so that the forest can be read back (to calibrate its budget)
+ * before its sections are copied into {@code .afi}. {@link #close()} deletes both files; call it
+ * on failure too.
  */
-final class ForestFileOutput implements ForestOutput, Closeable {
-  private static final int CHUNK_INTS = 1024;
-
-  private final IndexOutput data;
+final class ForestFileOutput implements ForestWriter, Closeable {
   private final Directory directory;
-  private final String prefix;
   private final IOContext context;
-  private final ByteBuffer record;
-  private final ByteBuffer chunk = ByteBuffer.allocate(CHUNK_INTS * Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-  private IndexOutput leaves;
-  private String leavesName;
-  private boolean leavesClosed;
-  private long leafIntsWritten;
+  private final IndexOutput nodes;
+  private final IndexOutput leaves;
+  private IndexInput nodesIn;
+  private IndexInput leavesIn;
+  private boolean outputsClosed;
 
-  ForestFileOutput(IndexOutput data, Directory directory, IOContext context, int normalDimension) {
-    this.data = data;
+  ForestFileOutput(Directory directory, String prefix, IOContext context) throws IOException {
     this.directory = directory;
-    this.prefix = data.getName();
     this.context = context;
-    this.record = ByteBuffer.allocate((int) FieldEntry.splitRecordBytes(normalDimension)).order(ByteOrder.LITTLE_ENDIAN);
-  }
-
-  @Override
-  public void split(int left, int right, float offset, float scale, byte[] normal, int from, int length)
-      throws IOException {
-    record.clear();
-    record.putInt(left);
-    record.putInt(right);
-    record.putFloat(offset);
-    record.putFloat(scale);
-    record.put(normal, from, length);
-    if (record.hasRemaining()) {
-      throw new IllegalArgumentException("normal of " + length + " bytes for a record of " + record.capacity());
-    }
-    data.writeBytes(record.array(), record.capacity());
-  }
-
-  @Override
-  public void leafInts(int[] ints, int from, int length) throws IOException {
-    if (leaves == null) {
-      leaves = directory.createTempOutput(prefix, "annoy_leaves", context);
-      leavesName = leaves.getName();
-    }
-    for (int i = from; i < from + length; i += CHUNK_INTS) {
-      int n = Math.min(CHUNK_INTS, from + length - i);
-      chunk.clear();
-      chunk.asIntBuffer().put(ints, i, n);
-      leaves.writeBytes(chunk.array(), n * Integer.BYTES);
-    }
-    leafIntsWritten += length;
-  }
-
-  /** Copies the leaf ints written so far to {@code data}; returns the number of bytes copied. */
-  long appendLeavesTo(IndexOutput out) throws IOException {
-    if (leaves == null) {
-      return 0;
-    }
-    leavesClosed = true;
-    leaves.close();
-    long length = leafIntsWritten * Integer.BYTES;
-    try (IndexInput in = directory.openInput(leavesName, IOContext.READONCE)) {
-      if (in.length() != length) {
-        throw new IOException("temporary file " + leavesName + " holds " + in.length() + " bytes, expected " + length);
+    IndexOutput nodes = null;
+    boolean success = false;
+    try {
+      nodes = directory.createTempOutput(prefix, "annoy_nodes", context);
+      this.leaves = directory.createTempOutput(prefix, "annoy_leaves", context);
+      success = true;
+    } finally {
+      if (success == false && nodes != null) {
+        IOUtils.closeWhileHandlingException(nodes);
+        IOUtils.deleteFilesIgnoringExceptions(directory, nodes.getName());
       }
-      out.copyBytes(in, length);
     }
-    return length;
+    this.nodes = nodes;
   }
 
-  /** Name of the temporary leaf file, or null before the first leaf; for tests. */
-  String leavesFileName() {
-    return leavesName;
+  @Override
+  public void node(int count, int[] refs, int[] sizes, int[] firstEntries, float[] separations, CodeBlock codes)
+      throws IOException {
+    nodes.writeInt(count);
+    writeInts(nodes, refs, count);
+    writeInts(nodes, sizes, count);
+    writeInts(nodes, firstEntries, count);
+    writeFloats(nodes, separations, count * count);
+    writeCodes(nodes, codes, count);
+  }
+
+  @Override
+  public void leaf(float[] centroid, int[] ords, int count, CodeBlock codes) throws IOException {
+    writeFloats(leaves, centroid, centroid.length);
+    writeInts(leaves, ords, count);
+    writeCodes(leaves, codes, count);
+  }
+
+  private static void writeCodes(DataOutput out, CodeBlock codes, int count) throws IOException {
+    writeFloats(out, codes.additive, count);
+    writeFloats(out, codes.scale, count);
+    writeFloats(out, codes.error, count);
+    for (int i = 0; i < count * codes.words; i++) {
+      out.writeLong(codes.bits[i]);
+    }
+  }
+
+  private static void writeInts(DataOutput out, int[] values, int count) throws IOException {
+    for (int i = 0; i < count; i++) {
+      out.writeInt(values[i]);
+    }
+  }
+
+  private static void writeFloats(DataOutput out, float[] values, int count) throws IOException {
+    for (int i = 0; i < count; i++) {
+      out.writeInt(Float.floatToIntBits(values[i]));
+    }
+  }
+
+  /** Ends writing and opens both files for reading; returns the node section, then {@link #leaves()}. */
+  IndexInput nodes() throws IOException {
+    finishWriting();
+    return nodesIn;
+  }
+
+  /** The leaf section, readable after {@link #nodes()}. */
+  IndexInput leaves() throws IOException {
+    finishWriting();
+    return leavesIn;
+  }
+
+  private void finishWriting() throws IOException {
+    if (outputsClosed) {
+      return;
+    }
+    outputsClosed = true;
+    IOUtils.close(nodes, leaves);
+    nodesIn = directory.openInput(nodes.getName(), context);
+    leavesIn = directory.openInput(leaves.getName(), context);
+  }
+
+  /** Copies the node section, then the leaf section, to {@code out}. */
+  void appendTo(IndexOutput out, long nodeBytes, long leafBytes) throws IOException {
+    finishWriting();
+    if (nodesIn.length() != nodeBytes || leavesIn.length() != leafBytes) {
+      throw new IOException(
+          "temporary files hold " + nodesIn.length() + " node and " + leavesIn.length() + " leaf bytes, expected "
+              + nodeBytes + " and " + leafBytes);
+    }
+    nodesIn.seek(0);
+    out.copyBytes(nodesIn, nodeBytes);
+    leavesIn.seek(0);
+    out.copyBytes(leavesIn, leafBytes);
+  }
+
+  /** Names of the temporary files; for tests. */
+  String[] fileNames() {
+    return new String[] {nodes.getName(), leaves.getName()};
   }
 
   @Override
   public void close() throws IOException {
-    if (leaves == null) {
-      return;
-    }
     try {
-      if (leavesClosed == false) {
-        leavesClosed = true;
-        IOUtils.close(leaves);
+      if (outputsClosed) {
+        IOUtils.close(nodesIn, leavesIn);
+      } else {
+        IOUtils.close(nodes, leaves);
       }
     } finally {
-      IOUtils.deleteFilesIgnoringExceptions(directory, leavesName);
+      IOUtils.deleteFilesIgnoringExceptions(directory, nodes.getName(), leaves.getName());
     }
   }
 }

@@ -11,35 +11,18 @@ import org.apache.lucene.index.SegmentWriteState;
 final class ForestParameters {
   final int numTrees;
   final int maxLeafSize;
-  final int candidatesPerHit;
-  final int projectionDimension;
-  final int sketchDimension;
+  final int branching;
+  final float targetRecall;
   final long seed;
 
-  ForestParameters(
-      int numTrees,
-      int maxLeafSize,
-      int candidatesPerHit,
-      int projectionDimension,
-      int sketchDimension,
-      long seed) {
-    this.projectionDimension =
-        checkRange(
-            "projectionDimension",
-            projectionDimension,
-            0,
-            AnnoyVectorsFormat.MAXIMUM_PROJECTION_DIMENSION);
-    if (sketchDimension != 0) {
-      checkRange(
-          "sketchDimension", sketchDimension, projectionDimension, AnnoyVectorsFormat.MAXIMUM_PROJECTION_DIMENSION);
-    }
-    this.sketchDimension = sketchDimension;
+  ForestParameters(int numTrees, int maxLeafSize, int branching, float targetRecall, long seed) {
     this.numTrees = checkRange("numTrees", numTrees, 1, AnnoyVectorsFormat.MAXIMUM_NUM_TREES);
-    this.maxLeafSize =
-        checkRange("maxLeafSize", maxLeafSize, 1, AnnoyVectorsFormat.MAXIMUM_MAX_LEAF_SIZE);
-    this.candidatesPerHit =
-        checkRange(
-            "candidatesPerHit", candidatesPerHit, 1, AnnoyVectorsFormat.MAXIMUM_CANDIDATES_PER_HIT);
+    this.maxLeafSize = checkRange("maxLeafSize", maxLeafSize, 1, AnnoyVectorsFormat.MAXIMUM_MAX_LEAF_SIZE);
+    this.branching = checkRange("branching", branching, 2, AnnoyVectorsFormat.MAXIMUM_BRANCHING);
+    if ((targetRecall > 0 && targetRecall <= 1) == false) {
+      throw new IllegalArgumentException("targetRecall must be in (0, 1], got " + targetRecall);
+    }
+    this.targetRecall = targetRecall;
     this.seed = seed;
   }
 
@@ -55,31 +38,13 @@ final class ForestParameters {
   /** A writer that stores flat vectors through {@code flatWriter} and builds forests over them. */
   AnnoyVectorsWriter writer(SegmentWriteState state, FlatVectorsWriter flatWriter)
       throws IOException {
-    return new AnnoyVectorsWriter(
-        state,
-        flatWriter,
-        numTrees,
-        maxLeafSize,
-        candidatesPerHit,
-        projectionDimension,
-        sketchDimension,
-        seed);
+    return new AnnoyVectorsWriter(state, flatWriter, this);
   }
 
   /** The parameters as {@code toString} shows them, for the formats' own {@code toString}. */
   @Override
   public String toString() {
-    return "numTrees="
-        + numTrees
-        + ", maxLeafSize="
-        + maxLeafSize
-        + ", candidatesPerHit="
-        + candidatesPerHit
-        + ", projectionDimension="
-        + projectionDimension
-        + ", sketchDimension="
-        + sketchDimension
-        + ", seed="
-        + seed;
+    return "numTrees=" + numTrees + ", maxLeafSize=" + maxLeafSize + ", branching=" + branching
+        + ", targetRecall=" + targetRecall + ", seed=" + seed;
   }
 }

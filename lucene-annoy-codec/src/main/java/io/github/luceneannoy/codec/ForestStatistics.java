@@ -12,9 +12,8 @@ import org.apache.lucene.index.VectorSimilarityFunction;
 
 /**
  * Read-only statistics of one field's forest in one segment: what the {@code .afm} metadata records
- * (trees, leaf size bound, budget, seed) and what walking the {@code .afi} trees finds (depths and
- * leaf sizes). Meant for tools and diagnostics; reading them walks every tree, so it costs about as
- * much as reading the forest file once.
+ * (trees, bounds, calibrated budgets, seed) and what walking the {@code .afi} trees finds (depths
+ * and leaf sizes). Meant for tools and diagnostics; reading them walks every node record once.
  *
  * <pre class="prettyprint">
  * for (LeafReaderContext leaf : reader.leaves()) {
@@ -29,21 +28,23 @@ import org.apache.lucene.index.VectorSimilarityFunction;
  * @param vectors the number of vectors in the segment's forest (deleted documents included until
  *     a merge drops them)
  * @param numTrees the number of trees
+ * @param branching the most children of a node the forest was built with
  * @param maxLeafSize the leaf size bound the forest was built with
- * @param candidatesPerHit the search budget recorded when the segment was written
+ * @param targetRecall the recall the default budgets were calibrated for
+ * @param order the order in which a search reads leaves, chosen by calibration
+ * @param budget10 candidates a search gathers by default for 10 hits
+ * @param budget100 candidates a search gathers by default for 100 hits
  * @param seed the seed the trees were built from
- * @param splitNodes split nodes over all trees
+ * @param innerNodes inner nodes over all trees
  * @param leaves leaves over all trees
  * @param minLeafSize the fewest vectors in a leaf (0 when there are no leaves)
  * @param largestLeafSize the most vectors in a leaf (0 when there are no leaves)
  * @param meanLeafSize the mean number of vectors per leaf
- * @param minDepth the fewest splits from a root to a leaf
- * @param maxDepth the most splits from a root to a leaf
- * @param meanDepth the mean number of splits from a root to a leaf, over leaves
- * @param splitBytes bytes of the field's split section in {@code .afi}
- * @param leafBytes bytes of the field's leaf section in {@code .afi}
- * @param sketchBytes bytes of the field's sketch section in {@code .afi}, 0 when it has no
- *     sketches
+ * @param minDepth the fewest inner nodes from a root to a leaf, the root included
+ * @param maxDepth the most inner nodes from a root to a leaf
+ * @param meanDepth the mean number of inner nodes from a root to a leaf, over leaves
+ * @param nodeBytes bytes of the field's node section in {@code .afi}
+ * @param leafBytes bytes of the field's leaf section in {@code .afi} (codes and leaf centroids)
  */
 public record ForestStatistics(
     String field,
@@ -52,10 +53,14 @@ public record ForestStatistics(
     int dimension,
     int vectors,
     int numTrees,
+    int branching,
     int maxLeafSize,
-    int candidatesPerHit,
+    float targetRecall,
+    String order,
+    int budget10,
+    int budget100,
     long seed,
-    int splitNodes,
+    int innerNodes,
     long leaves,
     int minLeafSize,
     int largestLeafSize,
@@ -63,9 +68,8 @@ public record ForestStatistics(
     int minDepth,
     int maxDepth,
     double meanDepth,
-    long splitBytes,
-    long leafBytes,
-    long sketchBytes) {
+    long nodeBytes,
+    long leafBytes) {
 
   /**
    * The statistics of {@code field} in the segment that {@code reader} reads, or empty when the
@@ -90,13 +94,8 @@ public record ForestStatistics(
     return ((AnnoyVectorsReader) vectors).statistics(field);
   }
 
-  /** Bytes of the field's forest in {@code .afi}: split records plus leaves. */
+  /** Bytes of the field's forest in {@code .afi}: node records plus leaves. */
   public long forestBytes() {
-    return splitBytes + leafBytes + sketchBytes;
-  }
-
-  /** Whether the field's candidates are ranked by sketches in this segment. */
-  public boolean sketched() {
-    return sketchBytes > 0;
+    return nodeBytes + leafBytes;
   }
 }

@@ -1,5 +1,6 @@
 package io.github.luceneannoy.codec;
 
+import io.github.luceneannoy.forest.NodeRecord;
 import io.github.luceneannoy.forest.NodeRefs;
 import java.io.IOException;
 import java.util.Arrays;
@@ -10,31 +11,30 @@ final class ForestWalker {
 
   static ForestStatistics walk(String field, FieldEntry entry, OffHeapForest forest)
       throws IOException {
-    int[] ords = new int[entry.maxLeafSize()];
-    int[] children = new int[2];
+    NodeRecord record = new NodeRecord(entry.branching(), entry.words());
     // explicit stacks: a degenerate tree can be far deeper than the thread stack allows
     int[] nodeStack = new int[64];
     int[] depthStack = new int[64];
     Tally tally = new Tally();
     for (int tree = 0; tree < entry.numTrees(); tree++) {
       nodeStack[0] = entry.roots()[tree];
-      depthStack[0] = 0;
+      depthStack[0] = 1;
       int top = 1;
       while (top > 0) {
         top--;
         int node = nodeStack[top];
         int depth = depthStack[top];
-        if (NodeRefs.isLeaf(node)) {
-          tally.leaf(forest.leaf(node, ords), depth);
-          continue;
-        }
-        forest.readChildren(node, children);
-        if (top + 2 > nodeStack.length) {
-          nodeStack = Arrays.copyOf(nodeStack, nodeStack.length * 2);
-          depthStack = Arrays.copyOf(depthStack, depthStack.length * 2);
-        }
-        for (int child : children) {
-          nodeStack[top] = child;
+        forest.readNode(node, record);
+        for (int c = 0; c < record.count; c++) {
+          if (NodeRefs.isLeaf(record.refs[c])) {
+            tally.leaf(record.sizes[c], depth);
+            continue;
+          }
+          if (top == nodeStack.length) {
+            nodeStack = Arrays.copyOf(nodeStack, nodeStack.length * 2);
+            depthStack = Arrays.copyOf(depthStack, depthStack.length * 2);
+          }
+          nodeStack[top] = record.refs[c];
           depthStack[top] = depth + 1;
           top++;
         }
@@ -67,11 +67,12 @@ final class ForestWalker {
       boolean none = leaves == 0;
       return new ForestStatistics(
           field, entry.encoding(), entry.similarity(), entry.dimension(), entry.size(),
-          entry.numTrees(), entry.maxLeafSize(), entry.candidatesPerHit(), entry.seed(),
-          entry.numSplits(), leaves,
+          entry.numTrees(), entry.branching(), entry.maxLeafSize(), entry.targetRecall(),
+          entry.order().name().toLowerCase(java.util.Locale.ROOT), entry.budget10(), entry.budget100(), entry.seed(),
+          entry.nodeCount(), leaves,
           none ? 0 : minLeaf, maxLeaf, none ? 0 : (double) leafVectors / leaves,
           none ? 0 : minDepth, maxDepth, none ? 0 : (double) depthSum / leaves,
-          entry.splitsLength(), entry.leavesLength(), entry.sketchesLength());
+          entry.nodesLength(), entry.leavesLength());
     }
   }
 }

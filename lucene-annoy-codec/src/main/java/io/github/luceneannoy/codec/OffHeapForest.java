@@ -1,55 +1,79 @@
 package io.github.luceneannoy.codec;
 
+import io.github.luceneannoy.forest.CodeBlock;
+import io.github.luceneannoy.forest.FastRotation;
 import io.github.luceneannoy.forest.Forest;
-import io.github.luceneannoy.forest.Margins;
+import io.github.luceneannoy.forest.Geometry;
+import io.github.luceneannoy.forest.LeafBlock;
+import io.github.luceneannoy.forest.NodeRecord;
 import io.github.luceneannoy.forest.NodeRefs;
-import io.github.luceneannoy.forest.Projection;
 import java.io.IOException;
 import org.apache.lucene.index.CorruptIndexException;
 import org.apache.lucene.store.IndexInput;
 
 /**
- * A {@link Forest} read in place from the {@code .afi} file (memory-mapped under {@code
- * MMapDirectory}). One instance serves one query: it owns clones of the field's slices.
+ * A {@link Forest} read in place from its two sections (memory-mapped under {@code
+ * MMapDirectory}): the field's {@code .afi} slices when searching, the writer's temporary files
+ * when calibrating. One instance serves one query: it owns clones of the slices.
  *
- * <p>Every reference and leaf read is checked against the field's bounds, so a damaged file ends
- * in a {@link CorruptIndexException}, never in an out-of-bounds read or a cycle. References that
- * stay in range and increasing can still make trees share subtrees, whose paths multiply
- * exponentially; as a query expands each split node of a real forest at most once, expanding more
- * nodes than the field holds is reported as corruption too.
+ * <p>Everything read is checked against the field's bounds, so a damaged file ends in a {@link
+ * CorruptIndexException}, never in an out-of-bounds read or a cycle: a child's record follows its
+ * parent's, leaves and entries stay in their section, ordinals in the segment. References that
+ * stay in range and increasing can still make trees share subtrees, whose paths multiply; as a
+ * query reads each node of a real forest at most once, reading more nodes than the field holds is
+ * reported as corruption too.
  */
 final class OffHeapForest implements Forest {
   private final FieldEntry entry;
-  private final IndexInput splits;
+  private final float[] centre;
+  private final FastRotation rotation;
+  private final IndexInput nodes;
   private final IndexInput leaves;
-  private final long recordBytes;
-  private final long leafInts;
-  private final byte[] normal;
-  private int expanded;
+  private final long totalEntries;
+  private int nodesRead;
+  private int leafOrdinalsRead = -1;
 
-  private final Projection projection;
-  private final OffHeapSketches sketches;
-
-  OffHeapForest(
-      FieldEntry entry, Projection projection, OffHeapSketches sketches, IndexInput splits, IndexInput leaves) {
+  /**
+   * @param nodes the node section, cloned for this view
+   * @param leaves the leaf section, cloned for this view
+   */
+  OffHeapForest(FieldEntry entry, float[] centre, FastRotation rotation, IndexInput nodes, IndexInput leaves) {
     this.entry = entry;
-    this.projection = projection;
-    this.sketches = sketches;
-    this.splits = splits;
+    this.centre = centre;
+    this.rotation = rotation;
+    this.nodes = nodes;
     this.leaves = leaves;
-    this.recordBytes = FieldEntry.splitRecordBytes(entry.normalDimension());
-    this.leafInts = entry.leavesLength() / Integer.BYTES;
-    this.normal = new byte[entry.normalDimension()];
+    this.totalEntries = (long) entry.numTrees() * entry.size();
   }
 
   @Override
-  public Projection projection() {
-    return projection;
+  public Geometry geometry() {
+    return entry.geometry();
   }
 
   @Override
-  public OffHeapSketches sketches() {
-    return sketches;
+  public int size() {
+    return entry.size();
+  }
+
+  @Override
+  public int dimension() {
+    return entry.mappedDimension();
+  }
+
+  @Override
+  public float maxNorm() {
+    return entry.maxNorm();
+  }
+
+  @Override
+  public float[] centre() {
+    return centre;
+  }
+
+  @Override
+  public FastRotation rotation() {
+    return rotation;
   }
 
   @Override
@@ -63,66 +87,96 @@ final class OffHeapForest implements Forest {
   }
 
   @Override
+  public int maxChildren() {
+    return entry.branching();
+  }
+
+  @Override
   public int maxLeafSize() {
     return entry.maxLeafSize();
   }
 
   @Override
-  public float split(int node, float[] query, int[] children) throws IOException {
-    if (++expanded > entry.numSplits()) {
+  public void readNode(int ref, NodeRecord into) throws IOException {
+    if (++nodesRead > entry.nodeCount()) {
       throw new CorruptIndexException(
-          "forest is not a tree: a query expanded more than " + entry.numSplits() + " split nodes",
-          splits);
+          "forest is not a set of trees: a query read more than its " + entry.nodeCount() + " nodes", nodes);
     }
-    readChildren(node, children);
-    float offset = Float.intBitsToFloat(splits.readInt());
-    float scale = Float.intBitsToFloat(splits.readInt());
-    // the query has the split space's coordinates; inner product's extra one is always 0 for it
-    splits.readBytes(normal, 0, query.length);
-    return offset + scale * Margins.dot(normal, 0, query);
+    if (ref < 0 || ref > entry.nodesLength() - Integer.BYTES) {
+      throw new CorruptIndexException("node reference " + ref + " out of range", nodes);
+    }
+    nodes.seek(ref);
+    int count = nodes.readInt();
+    int words = into.codes.words;
+    if (count < 1 || count > entry.branching() || ref + NodeRecord.bytes(count, words) > entry.nodesLength()) {
+      throw new CorruptIndexException("node at " + ref + " has invalid child count " + count, nodes);
+    }
+    into.count = count;
+    nodes.readInts(into.refs, 0, count);
+    nodes.readInts(into.sizes, 0, count);
+    nodes.readInts(into.firstEntries, 0, count);
+    int stride = into.maxChildren();
+    for (int c = 0; c < count; c++) {
+      nodes.readFloats(into.siblingDistances, c * stride, count);
+    }
+    readCodes(nodes, into.codes, count);
+    for (int c = 0; c < count; c++) {
+      checkChild(ref, into.refs[c], into.sizes[c], into.firstEntries[c]);
+    }
   }
 
-  /**
-   * Reads the children of split node {@code node} into {@code children}, leaving the input just
-   * past them (at the offset).
-   */
-  void readChildren(int node, int[] children) throws IOException {
-    if (node < 0 || node >= entry.numSplits()) {
-      throw new CorruptIndexException("split node " + node + " out of range", splits);
+  private void checkChild(int parent, int child, int size, int firstEntry) throws CorruptIndexException {
+    boolean valid;
+    if (NodeRefs.isLeaf(child)) {
+      int leaf = NodeRefs.leafNumber(child);
+      valid =
+          leaf < entry.leafCount()
+              && size >= 1
+              && size <= entry.maxLeafSize()
+              && firstEntry >= 0
+              && (long) firstEntry + size <= totalEntries;
+    } else {
+      valid = child > parent && child < entry.nodesLength() && size >= 1 && size <= entry.size();
     }
-    splits.seek(node * recordBytes);
-    int left = splits.readInt();
-    int right = splits.readInt();
-    checkChild(node, left);
-    checkChild(node, right);
-    children[0] = left;
-    children[1] = right;
-  }
-
-  private void checkChild(int node, int child) throws CorruptIndexException {
-    boolean valid =
-        NodeRefs.isLeaf(child)
-            ? NodeRefs.leafPosition(child) < leafInts
-            : child > node && child < entry.numSplits();
     if (valid == false) {
-      throw new CorruptIndexException("split node " + node + " has invalid child " + child, splits);
+      throw new CorruptIndexException(
+          "node at " + parent + " has invalid child " + child + " (size " + size + ", first entry " + firstEntry + ")",
+          nodes);
     }
   }
 
   @Override
-  public int leaf(int ref, int[] ords) throws IOException {
-    long position = NodeRefs.leafPosition(ref);
-    leaves.seek(position * Integer.BYTES);
-    int count = leaves.readInt();
-    if (count < 1 || count > entry.maxLeafSize() || position + 1 + count > leafInts) {
-      throw new CorruptIndexException("leaf at " + position + " has invalid size " + count, leaves);
+  public void readLeafOrdinals(int leaf, int firstEntry, int count, LeafBlock into) throws IOException {
+    long offset = entry.leafOffset(leaf, firstEntry);
+    long bytes = LeafBlock.bytes(count, entry.mappedDimension(), into.codes.words);
+    if (leaf < 0 || leaf >= entry.leafCount() || offset < 0 || offset + bytes > entry.leavesLength()) {
+      throw new CorruptIndexException("leaf " + leaf + " of " + count + " entries out of range", leaves);
     }
-    leaves.readInts(ords, 0, count);
-    for (int i = 0; i < count; i++) {
-      if (ords[i] < 0 || ords[i] >= entry.size()) {
-        throw new CorruptIndexException("leaf at " + position + " holds invalid ordinal " + ords[i], leaves);
+    leaves.seek(offset);
+    leaves.readFloats(into.centroid, 0, into.centroid.length);
+    leaves.readInts(into.ords, 0, count);
+    int size = entry.size();
+    for (int e = 0; e < count; e++) {
+      if (into.ords[e] < 0 || into.ords[e] >= size) {
+        throw new CorruptIndexException("leaf " + leaf + " holds invalid ordinal " + into.ords[e], leaves);
       }
     }
-    return count;
+    into.count = count;
+    leafOrdinalsRead = leaf;
+  }
+
+  @Override
+  public void readLeafCodes(int leaf, int firstEntry, int count, LeafBlock into) throws IOException {
+    if (leaf != leafOrdinalsRead) {
+      throw new IllegalStateException("codes of leaf " + leaf + " asked for after the ordinals of " + leafOrdinalsRead);
+    }
+    readCodes(leaves, into.codes, count);
+  }
+
+  private static void readCodes(IndexInput in, CodeBlock codes, int count) throws IOException {
+    in.readFloats(codes.additive, 0, count);
+    in.readFloats(codes.scale, 0, count);
+    in.readFloats(codes.error, 0, count);
+    in.readLongs(codes.bits, 0, count * codes.words);
   }
 }

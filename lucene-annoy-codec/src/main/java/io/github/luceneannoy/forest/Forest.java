@@ -3,50 +3,53 @@ package io.github.luceneannoy.forest;
 import java.io.IOException;
 
 /**
- * A read-only view of a built forest, the only thing {@link ForestSearcher} needs.
+ * A read-only view of a built forest and its codes: all {@link ForestSearcher} needs. The codec
+ * reads it from files (off the heap); tests and the builder's calibration read forests held
+ * elsewhere.
  *
- * <p>A node is named by an {@code int} reference: a value {@code >= 0} is a split node, a value
- * {@code < 0} is a leaf (see {@link NodeRefs}). Split nodes of one tree are numbered in pre-order,
- * so a split node's split children always have larger numbers than the node itself; views check
- * this, which makes a cycle (from a damaged file) impossible.
- *
- * <p>Instances may hold per-query state (such as a file pointer) and are not thread-safe; the
- * codec creates one view per query.
+ * <p>Instances may hold per-query state (file pointers) and are not thread-safe; one view per
+ * query. Implementations check what they read (references, counts, ordinals) and report damage
+ * as an {@link IOException}.
  */
 public interface Forest {
 
-  /**
-   * The projection the trees were built in, or null when they split the vectors' own coordinates.
-   * Margins take the query in the space the trees were built in.
-   */
-  Projection projection();
+  Geometry geometry();
 
-  /**
-   * The sketches of the vectors, or null when the forest has none (it has them exactly when it has
-   * a {@link #projection()}).
-   */
-  Sketches sketches();
+  /** Vectors in the segment. */
+  int size();
 
-  /** Number of trees. */
+  /** Coordinates of a vector mapped by the {@link #geometry()}. */
+  int dimension();
+
+  /** The largest norm among the segment's vectors ({@link Geometry#INNER_PRODUCT} only). */
+  float maxNorm();
+
+  /** The segment's centre in the mapped space, also every root's centroid. Do not modify. */
+  float[] centre();
+
+  /** The rotation of the codes. */
+  FastRotation rotation();
+
   int numTrees();
 
-  /** The root reference of tree {@code tree}. */
+  /** The reference of tree {@code tree}'s root, always an inner node. */
   int root(int tree);
 
-  /** Upper bound on the number of ordinals in one leaf. */
+  /** The most children a node has. */
+  int maxChildren();
+
+  /** The most entries a leaf has. */
   int maxLeafSize();
 
-  /**
-   * Reads split node {@code node}: stores its children in {@code children[0]} (the side with
-   * negative margins) and {@code children[1]} (positive margins) and returns the margin of {@code
-   * query}, the offset plus the dot product of the normal's first {@code query.length} coordinates
-   * with the query.
-   */
-  float split(int node, float[] query, int[] children) throws IOException;
+  /** Reads inner node {@code ref} into {@code into}. */
+  void readNode(int ref, NodeRecord into) throws IOException;
 
   /**
-   * Copies the ordinals of leaf {@code ref} into {@code ords}, which holds at least {@link
-   * #maxLeafSize()} elements, and returns how many there are.
+   * Reads the centroid and the ordinals of leaf number {@code leaf}, whose {@code count} entries
+   * start at entry {@code firstEntry}, into {@code into}.
    */
-  int leaf(int ref, int[] ords) throws IOException;
+  void readLeafOrdinals(int leaf, int firstEntry, int count, LeafBlock into) throws IOException;
+
+  /** Reads the codes of the leaf whose ordinals were just read into {@code into}. */
+  void readLeafCodes(int leaf, int firstEntry, int count, LeafBlock into) throws IOException;
 }

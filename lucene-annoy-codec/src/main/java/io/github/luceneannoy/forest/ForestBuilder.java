@@ -1,309 +1,197 @@
 package io.github.luceneannoy.forest;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
 import org.apache.lucene.search.TaskExecutor;
 
 /**
- * Builds a forest of independent random-projection trees over a {@link VectorSource}.
+ * Builds a forest: the segment's centre, {@code numTrees} k-means trees ({@link TreeBuilder}) and
+ * the codes of every leaf ({@link LeafCoder}), handed to a {@link ForestWriter} in the order they
+ * are stored.
  *
- * <p>Tree {@code t} draws its random choices from a generator seeded with {@link #treeSeed(long,
- * int)}, a function of the forest seed and {@code t} only, so the same vectors in the same order
- * give the same forest, whatever thread or segment builds it.
+ * <p>Trees are independent, so they are built in parallel when an executor is given (the merge
+ * scheduler's intra-merge threads); each tree's seed depends on the forest's seed and the tree's
+ * number only, so the result does not depend on the threads.
  */
 public final class ForestBuilder {
-  private final SplitRule rule;
+  private final Geometry geometry;
   private final int numTrees;
   private final int maxLeafSize;
+  private final int branching;
   private final long seed;
-  private final int projectionDimension;
-  private final int sketchDimension;
 
-  /** A builder that splits in the vectors' own space (no projection). */
-  public ForestBuilder(SplitRule rule, int numTrees, int maxLeafSize, long seed) {
-    this(rule, numTrees, maxLeafSize, 0, seed);
-  }
-
-  /**
-   * @param rule how nodes are split
-   * @param numTrees number of trees, at least 1
-   * @param maxLeafSize largest number of ordinals in a leaf, at least 1
-   * @param projectionDimension when positive and less than half the vectors' dimension, trees are
-   *     built and searched in a {@link Projection} to this many coordinates
-   * @param seed forest seed
-   */
-  public ForestBuilder(SplitRule rule, int numTrees, int maxLeafSize, int projectionDimension, long seed) {
-    this(rule, numTrees, maxLeafSize, projectionDimension, 0, seed);
-  }
-
-  /**
-   * As {@link #ForestBuilder(SplitRule, int, int, int, long)}, with sketches of {@code
-   * sketchDimension} projected coordinates (at least {@code projectionDimension}, and fewer than
-   * half the vectors' dimension) for projected fields of at least {@link #SKETCH_MIN_VECTORS}
-   * vectors; 0 for no sketches.
-   */
-  public ForestBuilder(
-      SplitRule rule, int numTrees, int maxLeafSize, int projectionDimension, int sketchDimension, long seed) {
-    if (sketchDimension != 0 && sketchDimension < projectionDimension) {
+  public ForestBuilder(Geometry geometry, int numTrees, int maxLeafSize, int branching, long seed) {
+    if (numTrees < 1 || maxLeafSize < 1 || branching < 2) {
       throw new IllegalArgumentException(
-          "sketchDimension must be 0 or >= projectionDimension " + projectionDimension + ", got " + sketchDimension);
+          "need numTrees >= 1, maxLeafSize >= 1 and branching >= 2, got " + numTrees + ", " + maxLeafSize + ", "
+              + branching);
     }
-    this.sketchDimension = sketchDimension;
-    if (projectionDimension < 0) {
-      throw new IllegalArgumentException("projectionDimension must be >= 0, got " + projectionDimension);
-    }
-    this.projectionDimension = projectionDimension;
-    if (numTrees < 1) {
-      throw new IllegalArgumentException("numTrees must be >= 1, got " + numTrees);
-    }
-    if (maxLeafSize < 1) {
-      throw new IllegalArgumentException("maxLeafSize must be >= 1, got " + maxLeafSize);
-    }
-    this.rule = rule;
+    this.geometry = geometry;
     this.numTrees = numTrees;
     this.maxLeafSize = maxLeafSize;
+    this.branching = branching;
     this.seed = seed;
   }
 
-  /** The seed of tree {@code tree}: a SplitMix64 finalizer over the forest seed and tree number. */
-  public static long treeSeed(long seed, int tree) {
-    long z = seed + (tree + 1) * 0x9E3779B97F4A7C15L;
+  /** The seed of the codes' rotation, from the forest's seed. */
+  public static long rotationSeed(long seed) {
+    return mix(seed ^ 0x9E3779B97F4A7C15L);
+  }
+
+  /** The seed of tree {@code tree}. */
+  static long treeSeed(long seed, int tree) {
+    return mix(seed + 0x632BE59BD9B4E019L * (tree + 1));
+  }
+
+  private static long mix(long z) {
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
     z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
     return z ^ (z >>> 31);
   }
 
-  /** Builds the forest on the calling thread. An empty source gives a forest with no trees. */
-  public OnHeapForest build(VectorSource vectors) throws IOException {
-    return build(vectors, null);
+  /**
+   * Builds the forest of {@code vectors} (mapped with {@link MappedVectors#of}) and writes it.
+   *
+   * @param executor runs one task per tree, or null to build them one after the other
+   * @return where each tree starts and how large the sections are
+   */
+  public ForestLayout build(MappedVectors vectors, TaskExecutor executor, ForestWriter out) throws IOException {
+    if (vectors.size() == 0) {
+      return new ForestLayout(new int[0], 0, 0, 0, 0);
+    }
+    List<Tree> trees = buildTrees(vectors, executor);
+    Writing writing = new Writing(vectors, out);
+    int[] roots = new int[trees.size()];
+    for (int t = 0; t < trees.size(); t++) {
+      roots[t] = Math.toIntExact(writing.nodeBytes);
+      writing.write(trees.get(t).root());
+    }
+    return new ForestLayout(roots, writing.nodes, writing.nodeBytes, writing.leaves, writing.entries);
   }
 
-  /**
-   * Builds the whole forest on the heap: learns the projection if the vectors need one, holds the
-   * projected vectors in an array and collects the trees in arrays. For tests and small forests;
-   * the codec streams the trees to its file through {@link #buildTrees} instead. The result is the
-   * same as the codec's, whatever the executor.
-   */
-  public OnHeapForest build(VectorSource vectors, TaskExecutor executor) throws IOException {
-    Projection projection = learnProjection(vectors);
-    OnHeapSketches sketches = null;
-    VectorSource splitSpace;
-    if (projection == null) {
-      splitSpace = vectors;
-    } else if (sketched(projection)) {
-      float[][] splitCoordinates = new float[vectors.size()][];
-      sketches = OnHeapSketches.build(rule, vectors, projection, splitCoordinates);
-      splitSpace = new ArrayVectorSource(splitCoordinates);
-    } else {
-      splitSpace = projection.applyOnHeap(vectors);
+  private List<Tree> buildTrees(MappedVectors vectors, TaskExecutor executor) throws IOException {
+    List<Callable<Tree>> tasks = new ArrayList<>(numTrees);
+    for (int t = 0; t < numTrees; t++) {
+      int tree = t;
+      MappedVectors copy = t == 0 ? vectors : vectors.copy();
+      tasks.add(() -> new TreeBuilder(copy, maxLeafSize, branching, treeSeed(seed, tree)).build());
     }
-    OnHeapForest.Collector collector = OnHeapForest.collector(rule.normalDimension(splitSpace.dimension()));
-    ForestShape shape = buildTrees(splitSpace, executor, collector);
-    return collector.toForest(projection, sketches, maxLeafSize, shape.roots());
-  }
-
-  /**
-   * The projection the trees of these vectors are built in, or null when they split the vectors'
-   * own coordinates (see {@link #projects(int)}) or there are no vectors. When the vectors get
-   * sketches ({@link #sketches(int)}), it has the sketches' rows, the trees splitting in the
-   * leading {@link Projection#splitRows()} of them. Deterministic for the builder's seed and the
-   * vectors in their order.
-   */
-  public Projection learnProjection(VectorSource vectors) throws IOException {
-    if (projects(vectors.dimension()) == false || vectors.size() == 0) {
-      return null;
-    }
-    if (sketches(vectors.size())) {
-      int rows = sketchRows(projectionDimension, sketchDimension, vectors.dimension());
-      if (rows > projectionDimension) {
-        Projection wide = Projection.learn(vectors, rows, seed);
-        if (wide.capturedVariance(vectors) >= SKETCH_MIN_CAPTURED_VARIANCE) {
-          return wide.withSplitRows(projectionDimension);
+    if (executor == null) {
+      List<Tree> trees = new ArrayList<>(numTrees);
+      for (Callable<Tree> task : tasks) {
+        try {
+          trees.add(task.call());
+        } catch (IOException | RuntimeException e) {
+          throw e;
+        } catch (Exception e) {
+          throw new AssertionError(e);
         }
-        return wide.leading(projectionDimension);
       }
+      return trees;
     }
-    return Projection.learn(vectors, projectionDimension, seed);
+    return executor.invokeAll(tasks);
   }
 
-  /**
-   * Whether a field built with {@code projection} (from {@link #learnProjection}) has sketches:
-   * when the projection has more rows than the trees split in.
-   */
-  public static boolean sketched(Projection projection) {
-    return projection != null && projection.rows() > projection.splitRows();
-  }
+  /** Writes trees in pre-order, numbering leaves and entries as it goes. */
+  private final class Writing {
+    final MappedVectors vectors;
+    final ForestWriter out;
+    final LeafCoder coder;
+    final int words;
+    final CodeBlock codes;
+    int nodes;
+    long nodeBytes;
+    int leaves;
+    long entries;
 
-
-  /**
-   * Builds the trees over {@code splitSpace}, the vectors in the space the trees split (projected
-   * by {@link #learnProjection} when there is a projection), and passes each tree to {@code out}
-   * as soon as it and the trees before it are built.
-   *
-   * <p>Heap: a tree being built holds an int and a boolean per vector, and its nodes (an int per
-   * vector and a split record per {@code maxLeafSize/2} vectors or so) until it is written. On
-   * the calling thread one tree is built at a time; with an executor, trees are built by one task
-   * per core and written in tree order as they finish, never more than {@link #treesInFlight}
-   * ahead of the writing (see {@link OrderedTreeBuild}), so at most that many trees are held.
-   * None of this depends on the vectors' dimension beyond the split records; the vectors
-   * themselves are only read through {@code splitSpace}.
-   *
-   * @param executor runs the build's tasks (each tree reading its own {@link VectorSource#copy()}),
-   *     or null to build on the calling thread; the result is the same either way
-   */
-  public ForestShape buildTrees(VectorSource splitSpace, TaskExecutor executor, ForestOutput out) throws IOException {
-    int normalDimension = rule.normalDimension(splitSpace.dimension());
-    if (splitSpace.size() == 0) {
-      return new ForestShape(normalDimension, new int[0], 0, 0, 0);
-    }
-    VectorSource prepared = rule.prepare(splitSpace);
-    if (prepared.dimension() != normalDimension) {
-      throw new IllegalStateException(
-          "split rule " + rule + " produced dimension " + prepared.dimension() + ", expected " + normalDimension);
-    }
-    TreeWriter writer = new TreeWriter(out, numTrees);
-    long peakTreeBytes = 0;
-    if (executor == null || numTrees == 1) {
-      for (int t = 0; t < numTrees; t++) {
-        TreeBuilder.Tree tree = new TreeBuilder(prepared, rule, maxLeafSize, treeSeed(seed, t)).build();
-        peakTreeBytes = Math.max(peakTreeBytes, tree.buildBytes());
-        writer.write(tree);
-      }
-    } else {
-      VectorSource shared = prepared;
-      OrderedTreeBuild build =
-          new OrderedTreeBuild(
-              numTrees,
-              treesInFlight(numTrees),
-              t -> new TreeBuilder(copyOf(shared), rule, maxLeafSize, treeSeed(seed, t)).build(),
-              writer::write);
-      peakTreeBytes = build.run(executor, workers(numTrees));
-    }
-    return new ForestShape(normalDimension, writer.roots, writer.splitBase, writer.leafBase, peakTreeBytes);
-  }
-
-  /**
-   * Each tree reads its own copy, as sources keep a read buffer; copies are taken one at a time, as
-   * a source promises that its copies may be used concurrently, not that it may be copied so.
-   */
-  private static VectorSource copyOf(VectorSource source) throws IOException {
-    synchronized (source) {
-      return source.copy();
-    }
-  }
-
-  /** Tasks of a parallel build: one per core, since idle ones return at once. */
-  private static int workers(int numTrees) {
-    return Math.min(treesInFlight(numTrees), Math.max(2, Runtime.getRuntime().availableProcessors()));
-  }
-
-  /**
-   * Trees a parallel build may hold at once (built, being built, or waiting to be written): enough
-   * that a slow tree does not stall the other cores, few enough that the trees held stay a small
-   * multiple of one.
-   */
-  public static int treesInFlight(int numTrees) {
-    int cores = Runtime.getRuntime().availableProcessors();
-    return Math.min(numTrees, Math.min(MAX_TREES_IN_FLIGHT, Math.max(2, 2 * cores)));
-  }
-
-  /** Upper bound on {@link #treesInFlight}, whatever the number of cores. */
-  static final int MAX_TREES_IN_FLIGHT = 16;
-
-  /**
-   * Whether vectors of {@code dimension} coordinates are projected before splitting: when they have
-   * more than twice the projection's coordinates, and the rule is not {@link
-   * SplitRule#INNER_PRODUCT}. Below that size a projection saves little work and loses a large share
-   * of the variance of data without much structure. Inner product ranks by the full vectors' norms,
-   * which a projection changes: measured, recall@10 at defaults fell to 0.94 for some seeds on
-   * 256-dimension data, so those fields split in their own coordinates.
-   */
-  public boolean projects(int dimension) {
-    return projects(rule, projectionDimension, dimension);
-  }
-
-  /**
-   * Smallest number of vectors that gets sketches. Learning the wider projection costs about as
-   * much as projecting ten thousand vectors of it (measured, 784 dimensions, 128 rows: 0.9 s
-   * against 0.26 s for 32 rows), and a small segment's exact scores are few and cheap anyway; a
-   * small flushed segment is soon merged, and the merge sketches it.
-   */
-  public static final int SKETCH_MIN_VECTORS = 16_384;
-
-  /**
-   * Smallest share of the variance the sketches' projection must keep for a field to get them.
-   * Measured: Fashion-MNIST keeps 0.92 in 128 of 784 coordinates and its queries got 2× faster with
-   * sketches; clustered data with the same noise in every direction keeps 0.57 in 63 of 128 (1M
-   * vectors) and got slower at equal recall (sketched estimates rank its neighbours poorly, so more
-   * candidates are scored), and 0.74 in 127 of 256 (the recall test's data).
-   */
-  public static final double SKETCH_MIN_CAPTURED_VARIANCE = 0.8;
-
-  /** Whether a projected field of {@code size} vectors may get sketches (see {@link #sketched}). */
-  public boolean sketches(int size) {
-    return sketchDimension > 0 && size >= SKETCH_MIN_VECTORS;
-  }
-
-  /**
-   * Projected coordinates kept per sketch: {@code sketchDimension}, but fewer than half the
-   * dimension (beyond that a sketch is no longer small next to the vector), and never fewer than
-   * the split coordinates, which come first.
-   */
-  public static int sketchRows(int projectionDimension, int sketchDimension, int dimension) {
-    return Math.max(projectionDimension, Math.min(sketchDimension, (dimension - 1) / 2));
-  }
-
-  /** As {@link #projects(int)}, for a builder with this rule and projection dimension. */
-  public static boolean projects(SplitRule rule, int projectionDimension, int dimension) {
-    return projectionDimension > 0 && dimension > 2 * projectionDimension && rule != SplitRule.INNER_PRODUCT;
-  }
-
-  /**
-   * Passes finished trees to the output in tree order, turning each tree's local node numbers
-   * into the forest's global ones.
-   */
-  private static final class TreeWriter {
-    private final ForestOutput out;
-    final int[] roots;
-    private int trees;
-    int splitBase;
-    long leafBase;
-
-    TreeWriter(ForestOutput out, int numTrees) {
+    Writing(MappedVectors vectors, ForestWriter out) {
+      this.vectors = vectors;
       this.out = out;
-      this.roots = new int[numTrees];
+      this.coder = new LeafCoder(new FastRotation(vectors.dimension(), rotationSeed(seed)), vectors.centre());
+      this.words = coder.words();
+      this.codes = new CodeBlock(Math.max(maxLeafSize, branching), words);
     }
 
-    void write(TreeBuilder.Tree tree) throws IOException {
-      // split numbers and leaf positions are ints in node references
-      if ((long) splitBase + tree.numSplits() > Integer.MAX_VALUE
-          || leafBase + tree.leavesLength() > Integer.MAX_VALUE) {
-        throw new IllegalArgumentException(
-            "forest too large for one segment: more than " + Integer.MAX_VALUE
-                + " split nodes or leaf ints after " + trees + " trees; use fewer trees or a larger maxLeafSize");
+    /**
+     * Writes {@code node}'s record and then its subtrees: children's records follow their
+     * parent's, so a child's reference is always larger than its parent's.
+     */
+    void write(Tree.Node node) throws IOException {
+      List<Tree.Node> children = node.children();
+      int count = children.size();
+      int[] refs = new int[count];
+      int[] sizes = new int[count];
+      int[] firstEntries = new int[count];
+      float[] separations = new float[count * count];
+      long nodeEnd = nodeBytes + NodeRecord.bytes(count, words);
+      int leaf = leaves;
+      long entry = entries;
+      coder.centroid(node.centroid());
+      for (int c = 0; c < count; c++) {
+        Tree.Node child = children.get(c);
+        sizes[c] = child.size();
+        if (child.isLeaf()) {
+          refs[c] = NodeRefs.leafRef(leaf++);
+          firstEntries[c] = Math.toIntExact(entry);
+        } else {
+          refs[c] = Math.toIntExact(nodeEnd);
+          nodeEnd += subtreeBytes(child);
+          leaf += leafCount(child);
+        }
+        entry += child.size();
+        coder.encode(child.centroid(), codes, c);
+        for (int o = 0; o < c; o++) {
+          float separation = (float) Math.sqrt(squaredDistance(child.centroid(), children.get(o).centroid()));
+          separations[c * count + o] = separation;
+          separations[o * count + c] = separation;
+        }
       }
-      int leafShift = (int) leafBase;
-      roots[trees++] = shift(tree.root(), splitBase, leafShift);
-      int[] children = tree.children();
-      for (int node = 0; node < tree.numSplits(); node++) {
-        out.split(
-            shift(children[2 * node], splitBase, leafShift),
-            shift(children[2 * node + 1], splitBase, leafShift),
-            tree.offsets()[node],
-            tree.scales()[node],
-            tree.normals(),
-            node * tree.normalDimension(),
-            tree.normalDimension());
+      out.node(count, refs, sizes, firstEntries, separations, codes);
+      nodes++;
+      nodeBytes += NodeRecord.bytes(count, words);
+      for (Tree.Node child : children) {
+        if (child.isLeaf()) {
+          int[] ords = child.ords();
+          coder.centroid(child.centroid());
+          for (int e = 0; e < ords.length; e++) {
+            coder.encode(vectors.vector(ords[e]), codes, e);
+          }
+          out.leaf(child.centroid(), ords, ords.length, codes);
+          leaves++;
+          entries += ords.length;
+        } else {
+          write(child);
+        }
       }
-      out.leafInts(tree.leaves(), 0, tree.leavesLength());
-      splitBase += tree.numSplits();
-      leafBase += tree.leavesLength();
     }
 
-    private static int shift(int ref, int splitBase, int leafBase) {
-      if (NodeRefs.isLeaf(ref)) {
-        return NodeRefs.leafRef(NodeRefs.leafPosition(ref) + leafBase);
+    private int leafCount(Tree.Node node) {
+      int count = 0;
+      for (Tree.Node child : node.children()) {
+        count += child.isLeaf() ? 1 : leafCount(child);
       }
-      return ref + splitBase;
+      return count;
     }
+
+    private long subtreeBytes(Tree.Node node) {
+      long bytes = NodeRecord.bytes(node.children().size(), words);
+      for (Tree.Node child : node.children()) {
+        if (child.isLeaf() == false) {
+          bytes += subtreeBytes(child);
+        }
+      }
+      return bytes;
+    }
+  }
+
+  private static double squaredDistance(float[] a, float[] b) {
+    double sum = 0;
+    for (int i = 0; i < a.length; i++) {
+      double d = (double) a[i] - b[i];
+      sum += d * d;
+    }
+    return sum;
   }
 }

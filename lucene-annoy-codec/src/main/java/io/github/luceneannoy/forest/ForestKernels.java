@@ -4,13 +4,15 @@ import java.lang.management.ManagementFactory;
 import java.util.logging.Logger;
 
 /**
- * The loop a query spends most of its own time in: byte codes (sketches, split normals) against
- * float weights. (The query's projection, a sum of scaled columns, C2 vectorizes by itself.) Two
- * implementations: {@link ScalarForestKernels} everywhere, and {@link PanamaForestKernels} with the JDK's vector API, which
- * Java 17 and later ship as the incubator module {@code jdk.incubator.vector}, readable when the JVM
- * is started with {@code --add-modules jdk.incubator.vector} (the flag Lucene asks for on Java 21
- * and later). Lucene 9.12 uses that module only from Java 20 on; the forest's loops use it from
- * Java 17 on.
+ * The loops a query and a build spend their time in: float dot products (centroids) and the dot
+ * product of one-bit codes with a query's bit planes. Two implementations of the float loop:
+ * {@link ScalarForestKernels}, which calls Lucene's {@link org.apache.lucene.util.VectorUtil} (its
+ * own vector code where Lucene enables it, Java 20 and later with {@code --add-modules
+ * jdk.incubator.vector}; plain Java otherwise), and {@link PanamaForestKernels} with the JDK's
+ * vector API, which Java 17 and later ship as the incubator module {@code jdk.incubator.vector},
+ * readable when the JVM is started with {@code --add-modules jdk.incubator.vector}: so on Java 17
+ * the forest's loops are vectorized with that flag, where Lucene 9.12's are not. The code loop is
+ * {@link Long#bitCount}, an intrinsic on every JVM, in both.
  *
  * <p>The implementation is chosen once per JVM ({@link #get()}): the vector one when the module is
  * readable, the C2 compiler is on, the preferred vector holds at least 8 floats, a self-check
@@ -21,8 +23,8 @@ public abstract class ForestKernels {
   private static final Logger LOG = Logger.getLogger(ForestKernels.class.getName());
 
   /**
-   * Fewest float lanes the vector implementation takes: it widens as many bytes as there are float
-   * lanes, and the smallest byte vector holds 8 (64 bits), so 256-bit registers at least.
+   * Fewest float lanes the vector implementation takes: below 256-bit registers the scalar loop,
+   * which keeps four sums, is as fast.
    */
   static final int MIN_VECTOR_FLOATS = 8;
 
@@ -44,11 +46,42 @@ public abstract class ForestKernels {
   /** What the kernels use, for logs and benchmark reports. */
   public abstract String description();
 
+  /** {@code Σ a[i]·b[i]} over the length of {@code a}, which {@code b} has too. */
+  public abstract float dot(float[] a, float[] b);
+
+  /** {@code Σ (a[i] - b[i])²} over the length of {@code a}, which {@code b} has too. */
+  public abstract float squareDistance(float[] a, float[] b);
+
+  /** Bits of {@link #codeDots}'s result that hold the number of ones of the code. */
+  static final int ONES_BITS = 13;
+
+  static final int ONES_MASK = (1 << ONES_BITS) - 1;
+
   /**
-   * {@code Σ weights[i] · codes[offset + i]} over {@code i < length}, each code read as a signed
-   * byte.
+   * The dot products of one code, {@code codes[offset .. offset + words)}, with a query's bit
+   * planes ({@link QueryCode}: {@code planes[w·4 + bit]}), weighted by the planes' bit values, and
+   * the code's number of ones, packed: {@code (weighted << ONES_BITS) | ones}. Codes are at most
+   * 4,160 bits ({@link org.apache.lucene.codecs.KnnVectorsFormat} dimensions up to 4,096 plus one,
+   * padded), so ones fit in 13 bits and the weighted sum (at most {@code 15·4,160}) in 16 more.
    */
-  public abstract float dotCodes(float[] weights, byte[] codes, int offset, int length);
+  public final int codeDots(long[] codes, int offset, int words, long[] planes) {
+    int ones = 0;
+    int b0 = 0;
+    int b1 = 0;
+    int b2 = 0;
+    int b3 = 0;
+    for (int w = 0; w < words; w++) {
+      long code = codes[offset + w];
+      int p = w << 2;
+      ones += Long.bitCount(code);
+      b0 += Long.bitCount(code & planes[p]);
+      b1 += Long.bitCount(code & planes[p + 1]);
+      b2 += Long.bitCount(code & planes[p + 2]);
+      b3 += Long.bitCount(code & planes[p + 3]);
+    }
+    int weighted = b0 + (b1 << 1) + (b2 << 2) + (b3 << 3);
+    return (weighted << ONES_BITS) | ones;
+  }
 
   /**
    * The vector implementation if {@code allowed} and usable here, else the scalar one; logs the
@@ -120,16 +153,14 @@ public abstract class ForestKernels {
   /** A check on a few lengths around vector boundaries, so that a broken vector path is never used. */
   private static boolean agree(ForestKernels a, ForestKernels b) {
     for (int length : new int[] {1, 7, 16, 33, 128}) {
-      float[] weights = new float[length];
-      byte[] codes = new byte[length + 3];
-      for (int i = 0; i < codes.length; i++) {
-        codes[i] = (byte) (i * 37 - 100);
-      }
+      float[] x = new float[length];
+      float[] y = new float[length];
       for (int i = 0; i < length; i++) {
-        weights[i] = (i % 5) - 2.5f;
+        x[i] = (i % 5) - 2.5f;
+        y[i] = (i * 37 % 11) - 5;
       }
       // small integers times halves: both sums are exact, whatever the order of additions
-      if (a.dotCodes(weights, codes, 3, length) != b.dotCodes(weights, codes, 3, length)) {
+      if (a.dot(x, y) != b.dot(x, y)) {
         return false;
       }
     }

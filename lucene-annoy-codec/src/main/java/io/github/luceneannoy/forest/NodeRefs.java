@@ -1,9 +1,9 @@
 package io.github.luceneannoy.forest;
 
 /**
- * Encoding of node references: split nodes are their index ({@code >= 0}); a leaf is {@code
- * -(position + 1)}, where position is the index of its first int in the leaf array (which holds the
- * leaf's length followed by its ordinals).
+ * How a child is named in a node record: a value {@code >= 0} is an inner node, the position of
+ * its record in the node section; a value {@code < 0} is a leaf, {@code -1 - leaf}, with {@code
+ * leaf} the leaf's number among all leaves of the field's trees in the order they are stored.
  */
 public final class NodeRefs {
   private NodeRefs() {}
@@ -12,11 +12,13 @@ public final class NodeRefs {
     return ref < 0;
   }
 
-  public static int leafRef(int position) {
-    return -position - 1;
+  /** The reference of leaf number {@code leaf}. */
+  public static int leafRef(int leaf) {
+    return -1 - leaf;
   }
 
-  public static int leafPosition(int ref) {
-    return -ref - 1;
+  /** The number of leaf {@code ref}. */
+  public static int leafNumber(int ref) {
+    return -1 - ref;
   }
 }

@@ -1,66 +1,135 @@
 package io.github.luceneannoy.forest;
 
-import org.apache.lucene.util.ArrayUtil;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.lucene.search.TaskExecutor;
 
 /**
- * A forest held in arrays, as {@link ForestBuilder} produces it and the codec writes it.
- *
- * <p>Split node {@code i} has its children at {@code children[2i]} and {@code children[2i+1]}, its
- * hyperplane's offset at {@code offsets[i]}, and its normal as {@code d} signed bytes at {@code
- * normals[i*d]} to be multiplied by {@code scales[i]}, where {@code d} is {@link
- * #normalDimension()}. Normals live in the space of the {@link #projection()} when there is one.
- * Leaves are concatenated in {@code leaves}, each as its length followed by
- * its ordinals in increasing order.
+ * A forest held on the heap: what {@link ForestBuilder} wrote, kept as arrays. For tests and
+ * experiments; the codec reads its forests from files.
  */
-public final class OnHeapForest implements Forest {
-  private final Projection projection;
-  private final OnHeapSketches sketches;
-  private final int normalDimension;
+public final class OnHeapForest implements Forest, ForestWriter {
+  private final Geometry geometry;
+  private final int size;
+  private final int dimension;
+  private final float maxNorm;
+  private final float[] centre;
+  private final FastRotation rotation;
+  private final int maxChildren;
   private final int maxLeafSize;
-  private final int[] roots;
-  private final int numSplits;
-  private final int[] children;
-  private final float[] offsets;
-  private final float[] scales;
-  private final byte[] normals;
-  private final int[] leaves;
-  private final int leavesLength;
+  private final Map<Integer, Node> nodes = new HashMap<>();
+  private final List<Leaf> leaves = new ArrayList<>();
+  private final int words;
+  private long nodeBytes;
+  private long entries;
+  private int[] roots = new int[0];
 
-  OnHeapForest(
-      Projection projection,
-      OnHeapSketches sketches,
-      int normalDimension,
-      int maxLeafSize,
-      int[] roots,
-      int numSplits,
-      int[] children,
-      float[] offsets,
-      float[] scales,
-      byte[] normals,
-      int[] leaves,
-      int leavesLength) {
-    this.projection = projection;
-    this.sketches = sketches;
-    this.normalDimension = normalDimension;
+  private record Codes(float[] additive, float[] scale, float[] error, long[] bits) {
+    static Codes copy(CodeBlock block, int count) {
+      return new Codes(
+          Arrays.copyOf(block.additive, count),
+          Arrays.copyOf(block.scale, count),
+          Arrays.copyOf(block.error, count),
+          Arrays.copyOf(block.bits, count * block.words));
+    }
+
+    void into(CodeBlock block) {
+      System.arraycopy(additive, 0, block.additive, 0, additive.length);
+      System.arraycopy(scale, 0, block.scale, 0, scale.length);
+      System.arraycopy(error, 0, block.error, 0, error.length);
+      System.arraycopy(bits, 0, block.bits, 0, bits.length);
+    }
+  }
+
+  private record Node(int count, int[] refs, int[] sizes, int[] firstEntries, float[] separations, Codes codes) {}
+
+  private record Leaf(float[] centroid, int firstEntry, int[] ords, Codes codes) {}
+
+  private OnHeapForest(MappedVectors vectors, int maxChildren, int maxLeafSize, long seed) {
+    this.geometry = vectors.geometry();
+    this.size = vectors.size();
+    this.dimension = vectors.dimension();
+    this.maxNorm = vectors.maxNorm();
+    this.centre = vectors.centre();
+    this.rotation = new FastRotation(dimension, ForestBuilder.rotationSeed(seed));
+    this.maxChildren = maxChildren;
     this.maxLeafSize = maxLeafSize;
-    this.roots = roots;
-    this.numSplits = numSplits;
-    this.children = children;
-    this.offsets = offsets;
-    this.scales = scales;
-    this.normals = normals;
-    this.leaves = leaves;
-    this.leavesLength = leavesLength;
+    this.words = rotation.paddedDimension() / Long.SIZE;
+  }
+
+  /** Builds a forest of {@code vectors} on the heap. */
+  public static OnHeapForest build(
+      VectorSource vectors, Geometry geometry, int numTrees, int maxLeafSize, int branching, long seed, TaskExecutor executor)
+      throws IOException {
+    MappedVectors mapped = MappedVectors.of(vectors, geometry);
+    OnHeapForest forest = new OnHeapForest(mapped, branching, maxLeafSize, seed);
+    ForestLayout layout = new ForestBuilder(geometry, numTrees, maxLeafSize, branching, seed).build(mapped, executor, forest);
+    forest.roots = layout.roots();
+    return forest;
   }
 
   @Override
-  public Projection projection() {
-    return projection;
+  public void node(int count, int[] refs, int[] sizes, int[] firstEntries, float[] separations, CodeBlock codes) {
+    Node node =
+        new Node(
+            count,
+            Arrays.copyOf(refs, count),
+            Arrays.copyOf(sizes, count),
+            Arrays.copyOf(firstEntries, count),
+            Arrays.copyOf(separations, count * count),
+            Codes.copy(codes, count));
+    nodes.put(Math.toIntExact(nodeBytes), node);
+    nodeBytes += NodeRecord.bytes(count, words);
   }
 
   @Override
-  public OnHeapSketches sketches() {
-    return sketches;
+  public void leaf(float[] centroid, int[] ords, int count, CodeBlock codes) {
+    leaves.add(new Leaf(centroid.clone(), Math.toIntExact(entries), Arrays.copyOf(ords, count), Codes.copy(codes, count)));
+    entries += count;
+  }
+
+  /** Inner nodes written. */
+  public int nodeCount() {
+    return nodes.size();
+  }
+
+  /** Leaves written, over all trees. */
+  public int leafCount() {
+    return leaves.size();
+  }
+
+  @Override
+  public Geometry geometry() {
+    return geometry;
+  }
+
+  @Override
+  public int size() {
+    return size;
+  }
+
+  @Override
+  public int dimension() {
+    return dimension;
+  }
+
+  @Override
+  public float maxNorm() {
+    return maxNorm;
+  }
+
+  @Override
+  public float[] centre() {
+    return centre;
+  }
+
+  @Override
+  public FastRotation rotation() {
+    return rotation;
   }
 
   @Override
@@ -74,130 +143,50 @@ public final class OnHeapForest implements Forest {
   }
 
   @Override
+  public int maxChildren() {
+    return maxChildren;
+  }
+
+  @Override
   public int maxLeafSize() {
     return maxLeafSize;
   }
 
-  /** Coordinates of each split normal. */
-  public int normalDimension() {
-    return normalDimension;
-  }
-
-  /** Number of split nodes over all trees. */
-  public int numSplits() {
-    return numSplits;
-  }
-
-  /** Child {@code side} (0 or 1) of split node {@code node}. */
-  public int child(int node, int side) {
-    return children[2 * node + side];
-  }
-
-  /** The offset of the hyperplane of split node {@code node}. */
-  public float offset(int node) {
-    return offsets[node];
-  }
-
-  /** The factor that turns the stored bytes of the normal of {@code node} into coordinates. */
-  public float scale(int node) {
-    return scales[node];
-  }
-
-  /** The stored byte of the {@code i}-th coordinate of the normal of split node {@code node}. */
-  public byte quantizedNormal(int node, int i) {
-    return normals[node * normalDimension + i];
-  }
-
-  /** The {@code i}-th coordinate of the normal of split node {@code node}. */
-  public float normal(int node, int i) {
-    return scales[node] * normals[node * normalDimension + i];
-  }
-
-  /** Number of ints in the leaf array. */
-  public int leavesLength() {
-    return leavesLength;
-  }
-
-  /** The {@code i}-th int of the leaf array. */
-  public int leafInt(int i) {
-    return leaves[i];
+  @Override
+  public void readNode(int ref, NodeRecord into) throws IOException {
+    Node node = nodes.get(ref);
+    if (node == null) {
+      throw new IOException("no node record at " + ref);
+    }
+    into.count = node.count;
+    int stride = into.maxChildren();
+    System.arraycopy(node.refs, 0, into.refs, 0, node.count);
+    System.arraycopy(node.sizes, 0, into.sizes, 0, node.count);
+    System.arraycopy(node.firstEntries, 0, into.firstEntries, 0, node.count);
+    for (int c = 0; c < node.count; c++) {
+      System.arraycopy(node.separations, c * node.count, into.siblingDistances, c * stride, node.count);
+    }
+    node.codes.into(into.codes);
   }
 
   @Override
-  public float split(int node, float[] query, int[] out) {
-    out[0] = children[2 * node];
-    out[1] = children[2 * node + 1];
-    // the query may be shorter than the normal (inner product), never longer
-    return offsets[node] + scales[node] * Margins.dot(normals, node * normalDimension, query);
+  public void readLeafOrdinals(int leaf, int firstEntry, int count, LeafBlock into) throws IOException {
+    Leaf stored = leaf(leaf, firstEntry, count);
+    System.arraycopy(stored.centroid, 0, into.centroid, 0, dimension);
+    System.arraycopy(stored.ords, 0, into.ords, 0, count);
+    into.count = count;
   }
 
   @Override
-  public int leaf(int ref, int[] ords) {
-    int pos = NodeRefs.leafPosition(ref);
-    int count = leaves[pos];
-    System.arraycopy(leaves, pos + 1, ords, 0, count);
-    return count;
+  public void readLeafCodes(int leaf, int firstEntry, int count, LeafBlock into) throws IOException {
+    leaf(leaf, firstEntry, count).codes.into(into.codes);
   }
 
-  /** An output that collects a forest's trees into the arrays of an {@link OnHeapForest}. */
-  static Collector collector(int normalDimension) {
-    return new Collector(normalDimension);
-  }
-
-  /** Collects split records and leaf ints as {@link ForestBuilder#buildTrees} writes them. */
-  static final class Collector implements ForestOutput {
-    private final int normalDimension;
-    private int numSplits;
-    private int[] children = new int[16];
-    private float[] offsets = new float[8];
-    private float[] scales = new float[8];
-    private byte[] normals = new byte[0];
-    private int[] leaves = new int[16];
-    private int leavesLength;
-
-    private Collector(int normalDimension) {
-      this.normalDimension = normalDimension;
+  private Leaf leaf(int leaf, int firstEntry, int count) throws IOException {
+    Leaf stored = leaf >= 0 && leaf < leaves.size() ? leaves.get(leaf) : null;
+    if (stored == null || stored.ords.length != count || stored.firstEntry != firstEntry) {
+      throw new IOException("no leaf " + leaf + " of " + count + " entries from " + firstEntry);
     }
-
-    @Override
-    public void split(int left, int right, float offset, float scale, byte[] normal, int from, int length) {
-      if (length != normalDimension) {
-        throw new IllegalArgumentException("normal of " + length + " coordinates, expected " + normalDimension);
-      }
-      long normalBytes = (long) (numSplits + 1) * normalDimension;
-      if (normalBytes > ArrayUtil.MAX_ARRAY_LENGTH) {
-        throw new IllegalArgumentException(
-            "forest too large for the heap: " + (numSplits + 1) + " split nodes of " + normalDimension
-                + " bytes; use fewer trees or a larger maxLeafSize");
-      }
-      children = ArrayUtil.grow(children, 2 * numSplits + 2);
-      offsets = ArrayUtil.grow(offsets, numSplits + 1);
-      scales = ArrayUtil.grow(scales, numSplits + 1);
-      normals = ArrayUtil.grow(normals, (int) normalBytes);
-      children[2 * numSplits] = left;
-      children[2 * numSplits + 1] = right;
-      offsets[numSplits] = offset;
-      scales[numSplits] = scale;
-      System.arraycopy(normal, from, normals, numSplits * normalDimension, length);
-      numSplits++;
-    }
-
-    @Override
-    public void leafInts(int[] ints, int from, int length) {
-      if ((long) leavesLength + length > ArrayUtil.MAX_ARRAY_LENGTH) {
-        throw new IllegalArgumentException(
-            "forest too large for the heap: more than " + ArrayUtil.MAX_ARRAY_LENGTH
-                + " leaf ints; use fewer trees or a larger maxLeafSize");
-      }
-      leaves = ArrayUtil.grow(leaves, leavesLength + length);
-      System.arraycopy(ints, from, leaves, leavesLength, length);
-      leavesLength += length;
-    }
-
-    OnHeapForest toForest(Projection projection, OnHeapSketches sketches, int maxLeafSize, int[] roots) {
-      return new OnHeapForest(
-          projection, sketches, normalDimension, maxLeafSize, roots, numSplits, children, offsets, scales, normals, leaves,
-          leavesLength);
-    }
+    return stored;
   }
 }

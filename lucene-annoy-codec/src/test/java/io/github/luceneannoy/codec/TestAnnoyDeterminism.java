@@ -43,7 +43,7 @@ public class TestAnnoyDeterminism extends LuceneTestCase {
   private static final int DOCS_PER_SEGMENT = 300;
   private static final int TREES = 4;
   private static final int LEAF = 8;
-  private static final int CPH = 4;
+  private static final int BRANCHING = 4;
   private static final long SEED = AnnoyVectorsFormat.DEFAULT_SEED;
   private static final String SUFFIX = AnnoyVectorsFormat.NAME + "_0";
   private static final List<String> ALL_EXTENSIONS = List.of("afi", "afm", "vec", "vemf");
@@ -255,7 +255,7 @@ public class TestAnnoyDeterminism extends LuceneTestCase {
 
   private static IndexWriterConfig config(long seed, MergePolicy mergePolicy) {
     return new IndexWriterConfig()
-        .setCodec(new AnnoyCodec(new AnnoyVectorsFormat(TREES, LEAF, CPH, seed)))
+        .setCodec(new AnnoyCodec(new AnnoyVectorsFormat(TREES, LEAF, BRANCHING, 0.9f, seed)))
         .setUseCompoundFile(false)
         .setMergePolicy(mergePolicy)
         // flushes only where the test commits; merges only when it asks, in this thread

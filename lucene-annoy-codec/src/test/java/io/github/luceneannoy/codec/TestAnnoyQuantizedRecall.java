@@ -76,7 +76,7 @@ public class TestAnnoyQuantizedRecall extends LuceneTestCase {
     return new AnnoyScalarQuantizedVectorsFormat(
         AnnoyVectorsFormat.DEFAULT_NUM_TREES,
         AnnoyVectorsFormat.DEFAULT_MAX_LEAF_SIZE,
-        AnnoyVectorsFormat.DEFAULT_CANDIDATES_PER_HIT,
+        AnnoyVectorsFormat.DEFAULT_TARGET_RECALL,
         bits,
         false,
         null,

@@ -37,7 +37,7 @@ public class TestAnnoyRecall extends LuceneTestCase {
   static final int QUERIES = 100;
   static final int K = 10;
   static final double BAR = 0.95;
-  static final float SPREAD = Float.parseFloat(System.getProperty("annoy.spread", "1.0"));
+  static final float SPREAD = 1.0f;
 
   public void testEuclidean() throws IOException {
     assertFloatRecall(VectorSimilarityFunction.EUCLIDEAN);
@@ -71,49 +71,21 @@ public class TestAnnoyRecall extends LuceneTestCase {
     assertByteRecall(VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT);
   }
 
-  /** Vectors of 256 dimensions are split in a 32-coordinate projection by default. */
-  public void testProjectedEuclidean() throws IOException {
-    assertProjectedRecall(VectorSimilarityFunction.EUCLIDEAN);
+  /** Vectors of 256 dimensions: codes of 256 bits, budgets calibrated on another kind of data. */
+  public void testHighDimensionEuclidean() throws IOException {
+    assertFloatRecall(VectorSimilarityFunction.EUCLIDEAN, 256, "256-d float32 ");
   }
 
-  public void testProjectedCosine() throws IOException {
-    assertProjectedRecall(VectorSimilarityFunction.COSINE);
+  public void testHighDimensionCosine() throws IOException {
+    assertFloatRecall(VectorSimilarityFunction.COSINE, 256, "256-d float32 ");
   }
 
-  /**
-   * Clusters with little noise keep most of their variance in the sketches' 127 principal
-   * coordinates: the merged segment gets sketches, and its candidates are ranked by them.
-   */
-  public void testSketchedEuclidean() throws IOException {
-    assertFloatRecall(VectorSimilarityFunction.EUCLIDEAN, 256, 0.3f, "sketched float32 ");
-  }
-
-  public void testSketchedCosine() throws IOException {
-    assertFloatRecall(VectorSimilarityFunction.COSINE, 256, 0.3f, "sketched float32 ");
-  }
-
-  /** Inner-product fields are not projected: their 256 coordinates are split as they are. */
   public void testHighDimensionMaximumInnerProduct() throws IOException {
-    assertFalse(new io.github.luceneannoy.forest.ForestBuilder(
-            FieldEntry.splitRuleFor(VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT), 1, 1,
-            AnnoyVectorsFormat.DEFAULT_PROJECTION_DIMENSION, 0)
-        .projects(256));
     assertFloatRecall(VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT, 256, "256-d float32 ");
   }
 
-  private void assertProjectedRecall(VectorSimilarityFunction similarity) throws IOException {
-    int dim = 256;
-    assertTrue(new io.github.luceneannoy.forest.ForestBuilder(
-            FieldEntry.splitRuleFor(similarity), 1, 1, AnnoyVectorsFormat.DEFAULT_PROJECTION_DIMENSION, 0)
-        .projects(dim));
-    assertFloatRecall(similarity, dim, "projected float32 ");
-  }
-
   static KnnVectorsFormat formatUnderTest() {
-    return new AnnoyVectorsFormat(
-        Integer.getInteger("annoy.trees", AnnoyVectorsFormat.DEFAULT_NUM_TREES),
-        Integer.getInteger("annoy.leaf", AnnoyVectorsFormat.DEFAULT_MAX_LEAF_SIZE),
-        Integer.getInteger("annoy.cph", AnnoyVectorsFormat.DEFAULT_CANDIDATES_PER_HIT));
+    return new AnnoyVectorsFormat();
   }
 
   private void assertFloatRecall(VectorSimilarityFunction similarity) throws IOException {
@@ -136,13 +108,6 @@ public class TestAnnoyRecall extends LuceneTestCase {
       double merged = recall(dir, q -> new KnnFloatVectorQuery("v", vectors[COUNT + q], K),
           q -> TestData.exactTopK(similarity, vectors[COUNT + q], docs, K, i -> true), true);
       report(label + similarity, multiSegment, merged);
-      if (label.startsWith("sketched")) {
-        // the label must tell the truth: the merged segment (20,000 vectors) ranks by sketches
-        try (DirectoryReader reader = DirectoryReader.open(dir)) {
-          assertEquals(1, reader.leaves().size());
-          assertTrue(ForestStatistics.read(reader.leaves().get(0).reader(), "v").orElseThrow().sketched());
-        }
-      }
     }
   }
 
@@ -162,7 +127,7 @@ public class TestAnnoyRecall extends LuceneTestCase {
   }
 
   private void report(String what, double multiSegment, double merged) {
-    if (VERBOSE || Boolean.getBoolean("annoy.report")) {
+    if (VERBOSE) {
       System.out.printf(Locale.ROOT, "recall@%d %-30s segments=%.4f merged=%.4f%n", K, what, multiSegment, merged);
     }
     assertTrue(what + " recall over segments " + multiSegment, multiSegment >= BAR);

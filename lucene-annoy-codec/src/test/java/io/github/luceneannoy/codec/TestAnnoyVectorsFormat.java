@@ -7,18 +7,20 @@ import org.apache.lucene.tests.index.BaseKnnVectorsFormatTestCase;
 /**
  * Lucene's peer suite for vector formats, run against the Annoy format.
  *
- * <p>Parameters are drawn at random per test from small values so that even the suite's small
- * segments are searched through real trees (few candidates per hit, tiny leaves) rather than by the
- * exact scan that the default budget would choose for them.
+ * <p>Parameters are drawn at random per test from small values (tiny leaves, few children, a low
+ * target recall) so that the suite's segments of a few hundred vectors are searched through real
+ * trees with calibrated budgets below their size.
  */
 public class TestAnnoyVectorsFormat extends BaseKnnVectorsFormatTestCase {
 
   @Override
   protected Codec getCodec() {
-    int numTrees = 1 + random().nextInt(8);
+    int numTrees = 1 + random().nextInt(4);
     int maxLeafSize = 1 + random().nextInt(16);
-    int candidatesPerHit = 2 + random().nextInt(4);
-    return new AnnoyCodec(new AnnoyVectorsFormat(numTrees, maxLeafSize, candidatesPerHit));
+    int branching = 2 + random().nextInt(7);
+    float targetRecall = 0.3f + 0.7f * random().nextFloat();
+    return new AnnoyCodec(
+        new AnnoyVectorsFormat(numTrees, maxLeafSize, branching, targetRecall, random().nextLong()));
   }
 
   public void testFormatIsRegistered() {
@@ -28,22 +30,27 @@ public class TestAnnoyVectorsFormat extends BaseKnnVectorsFormatTestCase {
   }
 
   public void testToStringShowsParameters() {
-    String s = new AnnoyVectorsFormat(7, 33, 11, 42L).toString();
+    String s = new AnnoyVectorsFormat(7, 33, 11, 0.9f, 42L).toString();
     assertTrue(s, s.contains("numTrees=7"));
     assertTrue(s, s.contains("maxLeafSize=33"));
-    assertTrue(s, s.contains("candidatesPerHit=11"));
+    assertTrue(s, s.contains("branching=11"));
+    assertTrue(s, s.contains("targetRecall=0.9"));
     assertTrue(s, s.contains("seed=42"));
   }
 
   public void testLimits() {
-    expectThrows(IllegalArgumentException.class, () -> new AnnoyVectorsFormat(0, 10, 10));
-    expectThrows(IllegalArgumentException.class, () -> new AnnoyVectorsFormat(AnnoyVectorsFormat.MAXIMUM_NUM_TREES + 1, 10, 10));
-    expectThrows(IllegalArgumentException.class, () -> new AnnoyVectorsFormat(10, 0, 10));
-    expectThrows(IllegalArgumentException.class, () -> new AnnoyVectorsFormat(10, AnnoyVectorsFormat.MAXIMUM_MAX_LEAF_SIZE + 1, 10));
-    expectThrows(IllegalArgumentException.class, () -> new AnnoyVectorsFormat(10, 10, 0));
+    expectThrows(IllegalArgumentException.class, () -> new AnnoyVectorsFormat(0, 10, 0.9f));
+    expectThrows(IllegalArgumentException.class, () -> new AnnoyVectorsFormat(AnnoyVectorsFormat.MAXIMUM_NUM_TREES + 1, 10, 0.9f));
+    expectThrows(IllegalArgumentException.class, () -> new AnnoyVectorsFormat(10, 0, 0.9f));
+    expectThrows(IllegalArgumentException.class, () -> new AnnoyVectorsFormat(10, AnnoyVectorsFormat.MAXIMUM_MAX_LEAF_SIZE + 1, 0.9f));
+    expectThrows(IllegalArgumentException.class, () -> new AnnoyVectorsFormat(10, 10, 1, 0.9f, 1));
+    expectThrows(IllegalArgumentException.class, () -> new AnnoyVectorsFormat(0f));
+    expectThrows(IllegalArgumentException.class, () -> new AnnoyVectorsFormat(Float.NaN));
     IllegalArgumentException e =
-        expectThrows(IllegalArgumentException.class, () -> new AnnoyVectorsFormat(10, 10, -5));
-    assertTrue(e.getMessage(), e.getMessage().contains("candidatesPerHit") && e.getMessage().contains("-5"));
+        expectThrows(IllegalArgumentException.class, () -> new AnnoyVectorsFormat(1.5f));
+    assertTrue(e.getMessage(), e.getMessage().contains("targetRecall") && e.getMessage().contains("1.5"));
+    e = expectThrows(IllegalArgumentException.class, () -> new AnnoyVectorsFormat(10, 10, AnnoyVectorsFormat.MAXIMUM_BRANCHING + 1, 0.9f, 1));
+    assertTrue(e.getMessage(), e.getMessage().contains("branching") && e.getMessage().contains("257"));
   }
 
   public void testMaxDimensions() {

@@ -47,7 +47,7 @@ public class TestTemporaryFiles extends LuceneTestCase {
 
     @Override
     public synchronized void deleteFile(String name) throws IOException {
-      if (calledFrom(SpilledVectors.class.getName(), ForestFileOutput.class.getName())) {
+      if (calledFrom(ForestFileOutput.class.getName())) {
         deletedByWriter.add(name);
       }
       super.deleteFile(name);

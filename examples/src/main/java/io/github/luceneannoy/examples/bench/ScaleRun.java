@@ -67,7 +67,7 @@ public final class ScaleRun {
   static FormatUnderTest format(Config config) {
     return switch (config.format()) {
       case "annoy" -> FormatUnderTest.annoy(
-          new AnnoyVectorsFormat(config.annoyTrees(), config.annoyLeaf(), AnnoyVectorsFormat.DEFAULT_CANDIDATES_PER_HIT),
+          new AnnoyVectorsFormat(config.annoyTrees(), config.annoyLeaf(), AnnoyVectorsFormat.DEFAULT_TARGET_RECALL),
           config.budgets());
       // two merge workers on the merge scheduler's intra-merge threads, as the forest gets
       case "hnsw" -> FormatUnderTest.hnsw(config.hnswM(), config.hnswBeam(), config.mergeThreads(), config.budgets());

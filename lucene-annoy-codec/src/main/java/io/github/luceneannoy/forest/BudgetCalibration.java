@@ -1,0 +1,310 @@
+package io.github.luceneannoy.forest;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.apache.lucene.util.IOSupplier;
+
+/**
+ * Chooses a segment's default search budget from its own data: how many candidates a search must
+ * gather for its recall to reach a target, measured at build time on a sample of the segment's
+ * vectors used as queries (each leaving itself out of its answers).
+ *
+ * <p>For each sample query the whole forest is traversed in search order, noting at which
+ * position each vector is first gathered, and every vector's distance is estimated from its code;
+ * the exact nearest {@value #DEEP_K} are found by scoring exactly the vectors whose lower bound
+ * beats the {@value #DEEP_K}-th smallest upper bound. Then recall at budget {@code B} is the share
+ * of true neighbours gathered before position {@code B}, and the budget for {@code k} hits is the
+ * smallest {@code B} whose recall@k reaches the target plus {@value #MARGIN} (for what the
+ * estimate bounds lose in the scoring phase and for queries that are not vectors of the segment),
+ * at {@code k = 10} and {@code k = 100}. Between and beyond them a search interpolates on a
+ * log-log line ({@link Budgets#forHits}).
+ *
+ * <p>Cost: for each sample query one estimate per vector and a few hundred exact distances,
+ * about a tenth of building the trees at {@value #SAMPLE_QUERIES} queries.
+ */
+public final class BudgetCalibration {
+  /** Sample queries per segment: recall is then measured on 640 neighbours at k = 10. */
+  static final int SAMPLE_QUERIES = 64;
+
+  /** The deeper of the two calibrated hit counts. */
+  static final int DEEP_K = 100;
+
+  /** The shallower one: what a plain {@code KnnFloatVectorQuery} asks for most often. */
+  static final int SHALLOW_K = 10;
+
+  /** Recall added to the target when calibrating (see the class comment). */
+  static final float MARGIN = 0.01f;
+
+  private static final ForestKernels KERNELS = ForestKernels.get();
+
+  /**
+   * The calibrated order and budgets: candidates to gather for 10 and for 100 hits.
+   *
+   * @param order the order of leaves that needs the fewer candidates for 10 hits
+   * @param for10 candidates for 10 hits
+   * @param for100 candidates for 100 hits, at least {@code for10}
+   */
+  public record Budgets(LeafTraversal.Order order, int for10, int for100) {
+
+    /**
+     * Candidates to gather for {@code k} hits: on the line through the two calibrated points in
+     * log-log scale, never fewer than {@link ForestSearcher#minimumScored}{@code (k)}.
+     */
+    public int forHits(int k) {
+      double slope = Math.log((double) for100 / for10) / Math.log((double) DEEP_K / SHALLOW_K);
+      double budget = for10 * Math.pow((double) k / SHALLOW_K, slope);
+      return (int) Math.min(Integer.MAX_VALUE, Math.max(ForestSearcher.minimumScored(k), Math.ceil(budget)));
+    }
+  }
+
+  private BudgetCalibration() {}
+
+  /**
+   * Calibrates the budgets of a forest built over {@code vectors}.
+   *
+   * @param views a new view of the forest for each sample query (views hold per-query state)
+   * @param vectors the segment's vectors as stored (queries are taken from them)
+   * @param targetRecall the recall a search with the default budget should reach
+   * @param seed chooses the sample
+   */
+  public static Budgets calibrate(IOSupplier<Forest> views, VectorSource vectors, float targetRecall, long seed)
+      throws IOException {
+    Forest forest = views.get();
+    int size = forest.size();
+    if (size <= DEEP_K + 1) {
+      // scoring every vector is as cheap as anything else
+      return new Budgets(LeafTraversal.Order.BOUND, Math.max(1, size), Math.max(1, size));
+    }
+    int samples = Math.min(SAMPLE_QUERIES, size);
+    int[] sample = sample(size, samples, seed);
+    LeafTraversal.Order[] orders = LeafTraversal.Order.values();
+    long[][] shallow = new long[orders.length][samples * SHALLOW_K];
+    long[][] deep = new long[orders.length][samples * DEEP_K];
+    Trial trial = new Trial(views, forest, vectors.copy());
+    for (int s = 0; s < samples; s++) {
+      trial.run(sample[s]);
+      for (LeafTraversal.Order order : orders) {
+        if (order != LeafTraversal.Order.BOUND) {
+          // run() traversed in BOUND order already, noting every vector's position
+          trial.position(order);
+        }
+        trial.truthPositions(SHALLOW_K, shallow[order.ordinal()], s * SHALLOW_K);
+        trial.truthPositions(DEEP_K, deep[order.ordinal()], s * DEEP_K);
+      }
+    }
+    float goal = Math.min(1, targetRecall + MARGIN);
+    Budgets best = null;
+    for (LeafTraversal.Order order : orders) {
+      int for10 = quantile(shallow[order.ordinal()], goal, size);
+      int for100 = Math.max(for10, quantile(deep[order.ordinal()], goal, size));
+      if (best == null || for10 < best.for10()) {
+        best = new Budgets(order, for10, for100);
+      }
+    }
+    return best;
+  }
+
+  /** The smallest budget that gathers a share {@code goal} of the neighbours at these positions. */
+  private static int quantile(long[] positions, float goal, int size) {
+    Arrays.sort(positions);
+    int index = (int) Math.min(positions.length - 1, Math.max(0, Math.ceil(goal * positions.length) - 1));
+    return (int) Math.min(size, positions[index] + 1);
+  }
+
+  private static int[] sample(int size, int count, long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    int[] picked = new int[count];
+    // Floyd's algorithm: distinct ordinals without an array of all of them
+    java.util.HashSet<Integer> chosen = new java.util.HashSet<>();
+    int i = 0;
+    for (int j = size - count; j < size; j++) {
+      int t = random.nextInt(j + 1);
+      int ord = chosen.add(t) ? t : j;
+      chosen.add(ord);
+      picked[i++] = ord;
+    }
+    Arrays.sort(picked);
+    return picked;
+  }
+
+  /** One sample query's traversal, estimates and exact neighbours. */
+  private static final class Trial {
+    private final IOSupplier<Forest> views;
+    private Forest forest;
+    private final VectorSource vectors;
+    private final LeafTraversal traversal = new LeafTraversal();
+    private final QueryCode code;
+    private final LeafBlock block;
+    private final float[] mapped;
+    private final float[] candidate;
+    private final int[] position;
+    private final float[] lower;
+    private final float[] upper;
+    private final float[] heap = new float[DEEP_K];
+    private final long[] seen;
+    private final boolean[] wanted;
+    private int[] neighbours = new int[0];
+    private int self;
+
+    Trial(IOSupplier<Forest> views, Forest forest, VectorSource vectors) {
+      this.views = views;
+      this.forest = forest;
+      this.vectors = vectors;
+      int size = forest.size();
+      this.code = new QueryCode(forest.centre(), forest.rotation());
+      this.block = new LeafBlock(forest.maxLeafSize(), forest.dimension(), forest.rotation().paddedDimension() / Long.SIZE);
+      this.mapped = new float[forest.dimension()];
+      this.candidate = new float[forest.dimension()];
+      this.position = new int[size];
+      this.lower = new float[size];
+      this.upper = new float[size];
+      this.seen = new long[(size + 63) >>> 6];
+      this.wanted = new boolean[size];
+    }
+
+    /**
+     * Estimates every vector's distance from vector {@code self} and finds its exact neighbours,
+     * itself left out.
+     */
+    void run(int self) throws IOException {
+      this.self = self;
+      int size = forest.size();
+      float[] query = vectors.vector(self).clone();
+      forest.geometry().mapQuery(query, mapped);
+      code.set(mapped);
+      Arrays.fill(position, -1);
+      position[self] = Integer.MAX_VALUE;
+      int gathered = 0;
+      forest = views.get();
+      traversal.start(forest, LeafTraversal.Order.BOUND, code);
+      while (traversal.next()) {
+        int leaf = traversal.leafNumber();
+        int first = traversal.leafFirstEntry();
+        int count = traversal.leafSize();
+        forest.readLeafOrdinals(leaf, first, count, block);
+        forest.readLeafCodes(leaf, first, count, block);
+        float leafDistance = KERNELS.squareDistance(mapped, block.centroid);
+        float leafScale = (float) Math.sqrt(leafDistance);
+        for (int e = 0; e < count; e++) {
+          int ord = block.ords[e];
+          if (position[ord] >= 0) {
+            continue;
+          }
+          position[ord] = gathered++;
+          float estimate = code.estimate(block.codes, e, leafDistance);
+          float error = code.error(block.codes, e, leafScale, ForestSearcher.ERROR_BOUND);
+          lower[ord] = estimate - error;
+          upper[ord] = estimate + error;
+        }
+      }
+      int k = Math.min(DEEP_K, size - 1);
+      // the k-th smallest upper bound, itself left out: no vector whose lower bound exceeds it is
+      // among the k nearest
+      float bar = kthSmallest(upper, self, k);
+      long[] exact = new long[16];
+      int kept = 0;
+      for (int ord = 0; ord < size; ord++) {
+        if (ord == self || lower[ord] > bar) {
+          continue;
+        }
+        forest.geometry().mapVector(vectors.vector(ord), candidate, forest.maxNorm());
+        float distance = KERNELS.squareDistance(mapped, candidate);
+        if (kept == exact.length) {
+          exact = Arrays.copyOf(exact, kept * 2);
+        }
+        exact[kept++] = ((long) Float.floatToIntBits(Math.max(0, distance)) << 32) | ord;
+      }
+      Arrays.sort(exact, 0, kept);
+      neighbours = new int[Math.min(k, kept)];
+      for (int i = 0; i < neighbours.length; i++) {
+        neighbours[i] = (int) exact[i];
+      }
+    }
+
+    /**
+     * Finds at which position a search in {@code order} gathers each of the last query's
+     * neighbours, reading leaves until it has seen them all.
+     */
+    void position(LeafTraversal.Order order) throws IOException {
+      for (int ord : neighbours) {
+        position[ord] = -1;
+      }
+      Arrays.fill(seen, 0, seen.length, 0L);
+      seen[self >>> 6] |= 1L << self;
+      int missing = neighbours.length;
+      int gathered = 0;
+      for (int ord : neighbours) {
+        wanted[ord] = true;
+      }
+      forest = views.get();
+      traversal.start(forest, order, code);
+      while (missing > 0 && traversal.next()) {
+        int leaf = traversal.leafNumber();
+        int count = traversal.leafSize();
+        forest.readLeafOrdinals(leaf, traversal.leafFirstEntry(), count, block);
+        for (int e = 0; e < count; e++) {
+          int ord = block.ords[e];
+          long bit = 1L << ord;
+          if ((seen[ord >>> 6] & bit) != 0) {
+            continue;
+          }
+          seen[ord >>> 6] |= bit;
+          if (wanted[ord]) {
+            position[ord] = gathered;
+            missing--;
+          }
+          gathered++;
+        }
+      }
+      for (int ord : neighbours) {
+        wanted[ord] = false;
+      }
+    }
+
+    /** The {@code k}-th smallest of {@code values}, leaving out index {@code skip}: a max-heap of {@code k}. */
+    private float kthSmallest(float[] values, int skip, int k) {
+      int n = 0;
+      for (int i = 0; i < values.length; i++) {
+        if (i == skip) {
+          continue;
+        }
+        float v = values[i];
+        if (n < k) {
+          int j = n++;
+          while (j > 0 && heap[(j - 1) >>> 1] < v) {
+            heap[j] = heap[(j - 1) >>> 1];
+            j = (j - 1) >>> 1;
+          }
+          heap[j] = v;
+        } else if (v < heap[0]) {
+          int j = 0;
+          while (true) {
+            int c = 2 * j + 1;
+            if (c >= k) {
+              break;
+            }
+            if (c + 1 < k && heap[c + 1] > heap[c]) {
+              c++;
+            }
+            if (heap[c] <= v) {
+              break;
+            }
+            heap[j] = heap[c];
+            j = c;
+          }
+          heap[j] = v;
+        }
+      }
+      return heap[0];
+    }
+
+    /** The search positions of the last query's {@code k} nearest, into {@code out} from {@code from}. */
+    void truthPositions(int k, long[] out, int from) {
+      for (int i = 0; i < k; i++) {
+        // fewer neighbours than k (a tiny segment): count the missing ones as found at once
+        out[from + i] = i < neighbours.length ? position[neighbours[i]] : 0;
+      }
+    }
+  }
+}

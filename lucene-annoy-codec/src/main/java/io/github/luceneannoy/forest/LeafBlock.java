@@ -1,0 +1,35 @@
+package io.github.luceneannoy.forest;
+
+/**
+ * A leaf as a search reads it: its centroid, the ordinals of its vectors and their codes. A
+ * reusable buffer for up to {@code capacity} entries.
+ *
+ * <p>On disk a leaf of {@code c} entries is its centroid ({@code dimension} floats), {@code c}
+ * ints (ordinals, increasing), then the codes: {@code 3·c} floats (all additive terms, all scales,
+ * all error factors) and {@code c·words} longs, little-endian.
+ */
+public final class LeafBlock {
+  /** The leaf's centroid in the mapped space. */
+  public final float[] centroid;
+  /** Ordinals of the vectors, increasing. */
+  public final int[] ords;
+  /** Their codes relative to the centroid. */
+  public final CodeBlock codes;
+  /** Entries in the block. */
+  public int count;
+
+  public LeafBlock(int capacity, int dimension, int words) {
+    this.centroid = new float[dimension];
+    this.ords = new int[capacity];
+    this.codes = new CodeBlock(capacity, words);
+  }
+
+  public int capacity() {
+    return ords.length;
+  }
+
+  /** Bytes of a leaf of {@code count} entries on disk. */
+  public static long bytes(int count, int dimension, int words) {
+    return (long) dimension * Float.BYTES + (long) count * (Integer.BYTES + CodeBlock.bytesPerCode(words));
+  }
+}

@@ -1,0 +1,139 @@
+package io.github.luceneannoy.forest;
+
+/**
+ * A query prepared for estimating distances from {@link LeafCoder}'s codes: rotated about the
+ * segment's centre ({@code u = R(q - g)}) and quantized to {@value #BITS} bits per coordinate,
+ * stored as {@value #BITS} bit planes, so that the dot product of a vector's sign bits with the
+ * query is a few {@link Long#bitCount} per 64 coordinates.
+ *
+ * <p>With {@code û = lo + step·v} ({@code v} in {@code 0 .. 15}) the quantized query and {@code b}
+ * a code's bits, {@code s·û = 2·(lo·|b| + step·(b·v)) - Σû}. The quantization adds an error whose
+ * typical size, {@code step·sqrt(p/12)} (rounding errors uniform in half a step, one per
+ * coordinate), is added to each estimate's error bound.
+ */
+public final class QueryCode {
+  /** Bits per query coordinate: with 4, the error of the query's rounding is a small part of the codes'. */
+  static final int BITS = 4;
+
+  private static final ForestKernels KERNELS = ForestKernels.get();
+
+  private final FastRotation rotation;
+  private final float[] centre;
+  private final int words;
+  /** Bit planes, interleaved: {@code planes[w·BITS + bit]} holds bit {@code bit} of coordinates {@code 64w ..}. */
+  private final long[] planes;
+  private final float[] difference;
+  private final float[] rotated;
+  private final float[] scratch;
+  private float twiceLow;
+  private float twiceStep;
+  private float sum;
+  private float roundingError;
+  private float centreDistance;
+
+  /**
+   * A code for queries of one forest; {@link #set} prepares it for each.
+   *
+   * @param centre the segment's centre in the forest's mapped space
+   * @param rotation the forest's rotation
+   */
+  public QueryCode(float[] centre, FastRotation rotation) {
+    this.rotation = rotation;
+    this.centre = centre;
+    int padded = rotation.paddedDimension();
+    this.words = padded / Long.SIZE;
+    this.planes = new long[words * BITS];
+    this.difference = new float[rotation.dimension()];
+    this.rotated = new float[padded];
+    this.scratch = new float[padded];
+  }
+
+  /** Whether this code serves queries of a forest with this centre and rotation. */
+  public boolean serves(float[] centre, FastRotation rotation) {
+    return this.centre == centre && this.rotation == rotation;
+  }
+
+  /** Prepares the code for {@code mappedQuery}, a query in the forest's mapped space. */
+  public void set(float[] mappedQuery) {
+    int padded = rotation.paddedDimension();
+    float[] diff = difference;
+    for (int i = 0; i < diff.length; i++) {
+      diff[i] = mappedQuery[i] - centre[i];
+    }
+    float[] u = rotated;
+    rotation.rotate(diff, u, scratch);
+    float low = Float.POSITIVE_INFINITY;
+    float high = Float.NEGATIVE_INFINITY;
+    double squared = 0;
+    for (float x : u) {
+      low = Math.min(low, x);
+      high = Math.max(high, x);
+      squared += (double) x * x;
+    }
+    centreDistance = (float) squared;
+    int levels = (1 << BITS) - 1;
+    float step = (high - low) / levels;
+    float inverse = step > 0 ? 1 / step : 0;
+    long levelSum = 0;
+    for (int w = 0; w < words; w++) {
+      long p0 = 0;
+      long p1 = 0;
+      long p2 = 0;
+      long p3 = 0;
+      for (int b = 0; b < Long.SIZE; b++) {
+        // (u - low) / step is in [0, levels] up to rounding; the clamp keeps rounding from escaping
+        long v = Math.min(levels, (int) ((u[w * Long.SIZE + b] - low) * inverse + 0.5f));
+        levelSum += v;
+        p0 |= (v & 1) << b;
+        p1 |= ((v >>> 1) & 1) << b;
+        p2 |= ((v >>> 2) & 1) << b;
+        p3 |= ((v >>> 3) & 1) << b;
+      }
+      planes[w * BITS] = p0;
+      planes[w * BITS + 1] = p1;
+      planes[w * BITS + 2] = p2;
+      planes[w * BITS + 3] = p3;
+    }
+    twiceLow = 2 * low;
+    twiceStep = 2 * step;
+    sum = (float) ((double) padded * low + (double) step * levelSum);
+    roundingError = (float) (step * Math.sqrt(padded / 12.0));
+  }
+
+  /**
+   * {@code s·û} for the code at {@code codes[offset .. offset + words)}: the dot product of its
+   * signs with the quantized query.
+   */
+  public float signDot(long[] codes, int offset) {
+    int packed = KERNELS.codeDots(codes, offset, words, planes);
+    int ones = packed & ForestKernels.ONES_MASK;
+    int weighted = packed >>> ForestKernels.ONES_BITS;
+    return twiceLow * ones + twiceStep * weighted - sum;
+  }
+
+  /** The typical error of {@link #signDot} due to the query's rounding. */
+  public float roundingError() {
+    return roundingError;
+  }
+
+  /** {@code |q - g|²}: the exact squared distance of the query from the segment's centre. */
+  public float centreDistance() {
+    return centreDistance;
+  }
+
+  /**
+   * The estimated squared distance of the query from code {@code e} of {@code codes}, given the
+   * query's squared distance {@code centroidDistance} from the centroid the codes are relative to.
+   */
+  public float estimate(CodeBlock codes, int e, float centroidDistance) {
+    return codes.additive[e] + centroidDistance - 2 * codes.scale[e] * signDot(codes.bits, e * words);
+  }
+
+  /**
+   * The estimate's error bound: {@code bound} times the estimator's scale for this code and a
+   * query at {@code centroidScale = |q - c|} from the centroid, plus the query's rounding.
+   */
+  public float error(CodeBlock codes, int e, float centroidScale, float bound) {
+    return bound * (codes.error[e] * centroidScale + 2 * codes.scale[e] * roundingError);
+  }
+}
