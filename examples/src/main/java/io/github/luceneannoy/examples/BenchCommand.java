@@ -44,6 +44,14 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--fashion-mnist", paramLabel = "DIR", description = "Fashion-MNIST directory (default: ${DEFAULT-VALUE})")
   Path fashionMnist = FashionMnist.DEFAULT_DIRECTORY;
 
+  @Option(names = "--dataset", paramLabel = "NAME", description = "fashion-mnist (the default: Debian's dataset-fashion-mnist)"
+      + " or wordnet-minilm (WordNet glosses embedded with all-MiniLM-L6-v2, cosine; made by the lucene-annoy-datasets"
+      + " jar, see docs/datasets.md), read from --dataset-dir")
+  String dataset = "fashion-mnist";
+
+  @Option(names = "--dataset-dir", paramLabel = "DIR", description = "directory of --dataset wordnet-minilm (default: ${DEFAULT-VALUE})")
+  Path datasetDir = Path.of(System.getProperty("user.home"), ".cache", "lucene-annoy", "wordnet-minilm");
+
   @Option(names = "--base", paramLabel = "FILE", description = "base vectors, .fvecs or .bvecs (instead of Fashion-MNIST)")
   Path base;
 
@@ -74,13 +82,15 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--target-recall", paramLabel = "R", description = "Annoy's target recall for its calibrated default budgets (default: ${DEFAULT-VALUE})")
   float targetRecall = AnnoyVectorsFormat.DEFAULT_TARGET_RECALL;
 
-  @Option(names = "--candidates", split = ",", paramLabel = "C", description = "Annoy budgets, candidates per hit (default: 5,10,20,40,80,160)")
-  int[] candidates = {5, 10, 20, 40, 80, 160};
+  @Option(names = "--candidates", split = ",", paramLabel = "C", description = "Annoy's per-query budgets, candidates"
+      + " gathered per hit (default: 25,50,100,200,400,800,1600)")
+  int[] candidates = {25, 50, 100, 200, 400, 800, 1600};
 
-  @Option(names = "--formats", split = ",", description = "formats to run, of annoy (float32 vectors),"
-      + " annoy-q7 and annoy-q4 (Annoy over 7-bit and packed 4-bit scalar-quantized vectors, re-scored"
-      + " at full precision) and hnsw (default: annoy,hnsw)")
-  List<String> formats = List.of("annoy", "hnsw");
+  @Option(names = "--formats", split = ",", description = "formats to run, of annoy-default (the Annoy format searched"
+      + " with plain KnnFloatVectorQuery over the --fanouts, each segment's calibrated budget), annoy (the same index"
+      + " searched with AnnoyKnnFloatVectorQuery over the --candidates), annoy-q7 and annoy-q4 (Annoy over 7-bit and"
+      + " packed 4-bit scalar-quantized vectors, re-scored at full precision) and hnsw (default: annoy-default,annoy,hnsw)")
+  List<String> formats = List.of("annoy-default", "annoy", "hnsw");
 
   @Option(names = "--rescore", paramLabel = "R", description = "annoy-q7/annoy-q4: candidates per hit re-scored at full precision (default: ${DEFAULT-VALUE})")
   int rescore = AnnoyScalarQuantizedVectorsFormat.DEFAULT_RESCORE_FACTOR;
@@ -122,8 +132,21 @@ final class BenchCommand implements Callable<Integer> {
     if (k < 1 || numQueries < 1 || limit < 1 || segmentSize < 1 || threads < 1) {
       throw new ParameterException(spec.commandLine(), "-k, --num-queries, --limit, --segment-size and --threads must be >= 1");
     }
-    DatasetLoader.Spec what =
-        new DatasetLoader.Spec(fashionMnist, base, queries, truth, similarity, limit, numQueries);
+    DatasetLoader.Spec what;
+    switch (dataset) {
+      case "fashion-mnist":
+        what = new DatasetLoader.Spec(fashionMnist, base, queries, truth, similarity, limit, numQueries);
+        break;
+      case "wordnet-minilm":
+        if (base != null) {
+          throw new ParameterException(spec.commandLine(), "--dataset wordnet-minilm and --base exclude each other");
+        }
+        what = new DatasetLoader.Spec(null, datasetDir.resolve("base.fvecs"), datasetDir.resolve("queries.fvecs"),
+            datasetDir.resolve("truth.ivecs"), VectorSimilarityFunction.COSINE, limit, numQueries);
+        break;
+      default:
+        throw new ParameterException(spec.commandLine(), "--dataset takes fashion-mnist or wordnet-minilm, got '" + dataset + "'");
+    }
     Dataset data = DatasetLoader.load(what, k, printer);
     Path workDir = work == null ? Files.createTempDirectory("annoy-bench") : work;
     Files.createDirectories(out);
@@ -158,7 +181,8 @@ final class BenchCommand implements Callable<Integer> {
   private java.util.Map<String, int[]> filteredBudgets() {
     java.util.Map<String, int[]> budgets = new java.util.HashMap<>();
     for (String name : formats) {
-      budgets.put(name.trim(), name.trim().equals("hnsw") ? filterFanouts : filterCandidates);
+      String label = name.trim();
+      budgets.put(label, label.equals("hnsw") || label.endsWith("-default") ? filterFanouts : filterCandidates);
     }
     return budgets;
   }
@@ -170,7 +194,10 @@ final class BenchCommand implements Callable<Integer> {
       try {
         switch (label) {
           case "annoy":
-            list.add(FormatUnderTest.annoy(new AnnoyVectorsFormat(formatOptions.trees, formatOptions.leaf, targetRecall), candidates));
+            list.add(FormatUnderTest.annoy(annoyFormat(), candidates));
+            break;
+          case "annoy-default":
+            list.add(FormatUnderTest.annoyDefault("annoy", annoyFormat(), formatOptions.fanouts));
             break;
           case "annoy-q7":
             list.add(FormatUnderTest.annoy(label, quantized(7, false), candidates));
@@ -183,7 +210,7 @@ final class BenchCommand implements Callable<Integer> {
             break;
           default:
             throw new ParameterException(spec.commandLine(),
-                "--formats takes annoy, annoy-q7, annoy-q4 and hnsw, got '" + name + "'");
+                "--formats takes annoy-default, annoy, annoy-q7, annoy-q4 and hnsw, got '" + name + "'");
         }
       } catch (IllegalArgumentException e) {
         throw new ParameterException(spec.commandLine(), e.getMessage());
@@ -192,7 +219,11 @@ final class BenchCommand implements Callable<Integer> {
     return list;
   }
 
-  /** The Annoy forest of --trees, --leaf and --projection over quantized vectors. */
+  private AnnoyVectorsFormat annoyFormat() {
+    return new AnnoyVectorsFormat(formatOptions.trees, formatOptions.leaf, targetRecall);
+  }
+
+  /** The Annoy forest of --trees, --leaf and --target-recall over quantized vectors. */
   private AnnoyScalarQuantizedVectorsFormat quantized(int bits, boolean compress) {
     return new AnnoyScalarQuantizedVectorsFormat(formatOptions.trees, formatOptions.leaf, targetRecall, bits, compress, null, rescore);
   }

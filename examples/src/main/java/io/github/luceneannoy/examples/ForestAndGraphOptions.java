@@ -17,6 +17,7 @@ final class ForestAndGraphOptions {
   @Option(names = "--hnsw-beam", description = "HNSW beam width (default: ${DEFAULT-VALUE})")
   int hnswBeam = 100;
 
-  @Option(names = "--fanouts", split = ",", paramLabel = "F", description = "HNSW budgets, the k asked of the graph (default: 10,20,40,80,160,320)")
-  int[] fanouts = {10, 20, 40, 80, 160, 320};
+  @Option(names = "--fanouts", split = ",", paramLabel = "F", description = "fan-outs of plain k-NN queries (HNSW, annoy-default):"
+      + " the k asked of the index, the top k kept (default: 10,12,15,20,30,40,60,80,120,160,240,320)")
+  int[] fanouts = {10, 12, 15, 20, 30, 40, 60, 80, 120, 160, 240, 320};
 }

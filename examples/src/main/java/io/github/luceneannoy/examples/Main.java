@@ -67,6 +67,7 @@ public final class Main implements Runnable {
     cli.addSubcommand("demo", new DemoCommand(out, err));
     cli.addSubcommand("bench", new BenchCommand(out));
     cli.addSubcommand("scale", new ScaleCommand(out));
+    cli.addSubcommand("bench-summary", new BenchSummaryCommand(out));
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     cli.setParameterExceptionHandler(usageErrors(err));

@@ -159,7 +159,8 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
                 () -> new OffHeapForest(provisional, mapped.centre(), rotation, nodes.clone(), leaves.clone()),
                 vectors,
                 parameters.targetRecall,
-                parameters.seed);
+                parameters.seed,
+                executor);
         out.appendTo(data, layout.nodeBytes(), leavesLength);
         entry = entry(fieldInfo, geometry, mapped, budgets.order(), budgets.for10(), budgets.for100(), centreOffset,
             layout, nodesOffset, leavesLength);

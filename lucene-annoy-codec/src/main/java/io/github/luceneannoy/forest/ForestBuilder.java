@@ -54,64 +54,119 @@ public final class ForestBuilder {
   /**
    * Builds the forest of {@code vectors} (mapped with {@link MappedVectors#of}) and writes it.
    *
-   * @param executor runs one task per tree, or null to build them one after the other
+   * @param executor runs one task per tree (building, then writing), or null to do one tree after
+   *     the other
    * @return where each tree starts and how large the sections are
    */
   public ForestLayout build(MappedVectors vectors, TaskExecutor executor, ForestWriter out) throws IOException {
     if (vectors.size() == 0) {
       return new ForestLayout(new int[0], 0, 0, 0, 0);
     }
-    List<Tree> trees = buildTrees(vectors, executor);
-    Writing writing = new Writing(vectors, out);
+    List<Tree> trees = run(executor, buildTasks(vectors));
+    int words = FastRotation.paddedDimension(vectors.dimension()) / Long.SIZE;
+    // where each tree's records go, so that trees can be written at once
     int[] roots = new int[trees.size()];
+    int[] firstLeaf = new int[trees.size()];
+    long nodeBytes = 0;
+    int leaves = 0;
+    int nodes = 0;
     for (int t = 0; t < trees.size(); t++) {
-      roots[t] = Math.toIntExact(writing.nodeBytes);
-      writing.write(trees.get(t).root());
+      roots[t] = Math.toIntExact(nodeBytes);
+      firstLeaf[t] = leaves;
+      Tree.Node root = trees.get(t).root();
+      nodeBytes += subtreeBytes(root, words);
+      leaves += leafCount(root);
+      nodes += nodeCount(root);
     }
-    return new ForestLayout(roots, writing.nodes, writing.nodeBytes, writing.leaves, writing.entries);
+    List<Callable<Void>> writes = new ArrayList<>(trees.size());
+    for (int t = 0; t < trees.size(); t++) {
+      int tree = t;
+      MappedVectors copy = t == 0 ? vectors : vectors.copy();
+      ForestWriter.TreeWriter treeOut = out.tree(t);
+      long firstEntry = (long) t * vectors.size();
+      writes.add(() -> {
+        new Writing(copy, treeOut, roots[tree], firstLeaf[tree], firstEntry).write(trees.get(tree).root());
+        return null;
+      });
+    }
+    run(executor, writes);
+    return new ForestLayout(roots, nodes, nodeBytes, leaves, (long) trees.size() * vectors.size());
   }
 
-  private List<Tree> buildTrees(MappedVectors vectors, TaskExecutor executor) throws IOException {
+  private List<Callable<Tree>> buildTasks(MappedVectors vectors) throws IOException {
     List<Callable<Tree>> tasks = new ArrayList<>(numTrees);
     for (int t = 0; t < numTrees; t++) {
       int tree = t;
       MappedVectors copy = t == 0 ? vectors : vectors.copy();
       tasks.add(() -> new TreeBuilder(copy, maxLeafSize, branching, treeSeed(seed, tree)).build());
     }
-    if (executor == null) {
-      List<Tree> trees = new ArrayList<>(numTrees);
-      for (Callable<Tree> task : tasks) {
-        try {
-          trees.add(task.call());
-        } catch (IOException | RuntimeException e) {
-          throw e;
-        } catch (Exception e) {
-          throw new AssertionError(e);
-        }
-      }
-      return trees;
-    }
-    return executor.invokeAll(tasks);
+    return tasks;
   }
 
-  /** Writes trees in pre-order, numbering leaves and entries as it goes. */
+  private static <T> List<T> run(TaskExecutor executor, List<Callable<T>> tasks) throws IOException {
+    if (executor != null) {
+      return executor.invokeAll(tasks);
+    }
+    List<T> results = new ArrayList<>(tasks.size());
+    for (Callable<T> task : tasks) {
+      try {
+        results.add(task.call());
+      } catch (IOException | RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+    }
+    return results;
+  }
+
+  private static int leafCount(Tree.Node node) {
+    int count = 0;
+    for (Tree.Node child : node.children()) {
+      count += child.isLeaf() ? 1 : leafCount(child);
+    }
+    return count;
+  }
+
+  private static int nodeCount(Tree.Node node) {
+    int count = 1;
+    for (Tree.Node child : node.children()) {
+      count += child.isLeaf() ? 0 : nodeCount(child);
+    }
+    return count;
+  }
+
+  /** Bytes of the records of {@code node} and its inner descendants. */
+  private static long subtreeBytes(Tree.Node node, int words) {
+    long bytes = NodeRecord.bytes(node.children().size(), words);
+    for (Tree.Node child : node.children()) {
+      if (child.isLeaf() == false) {
+        bytes += subtreeBytes(child, words);
+      }
+    }
+    return bytes;
+  }
+
+  /** Writes one tree in pre-order, numbering its leaves and entries from where the tree starts. */
   private final class Writing {
     final MappedVectors vectors;
-    final ForestWriter out;
+    final ForestWriter.TreeWriter out;
     final LeafCoder coder;
     final int words;
     final CodeBlock codes;
-    int nodes;
     long nodeBytes;
     int leaves;
     long entries;
 
-    Writing(MappedVectors vectors, ForestWriter out) {
+    Writing(MappedVectors vectors, ForestWriter.TreeWriter out, long firstNodeByte, int firstLeaf, long firstEntry) {
       this.vectors = vectors;
       this.out = out;
       this.coder = new LeafCoder(new FastRotation(vectors.dimension(), rotationSeed(seed)), vectors.centre());
       this.words = coder.words();
       this.codes = new CodeBlock(Math.max(maxLeafSize, branching), words);
+      this.nodeBytes = firstNodeByte;
+      this.leaves = firstLeaf;
+      this.entries = firstEntry;
     }
 
     /**
@@ -137,7 +192,7 @@ public final class ForestBuilder {
           firstEntries[c] = Math.toIntExact(entry);
         } else {
           refs[c] = Math.toIntExact(nodeEnd);
-          nodeEnd += subtreeBytes(child);
+          nodeEnd += subtreeBytes(child, words);
           leaf += leafCount(child);
         }
         entry += child.size();
@@ -149,7 +204,6 @@ public final class ForestBuilder {
         }
       }
       out.node(count, refs, sizes, firstEntries, separations, codes);
-      nodes++;
       nodeBytes += NodeRecord.bytes(count, words);
       for (Tree.Node child : children) {
         if (child.isLeaf()) {
@@ -165,24 +219,6 @@ public final class ForestBuilder {
           write(child);
         }
       }
-    }
-
-    private int leafCount(Tree.Node node) {
-      int count = 0;
-      for (Tree.Node child : node.children()) {
-        count += child.isLeaf() ? 1 : leafCount(child);
-      }
-      return count;
-    }
-
-    private long subtreeBytes(Tree.Node node) {
-      long bytes = NodeRecord.bytes(node.children().size(), words);
-      for (Tree.Node child : node.children()) {
-        if (child.isLeaf() == false) {
-          bytes += subtreeBytes(child);
-        }
-      }
-      return bytes;
     }
   }
 

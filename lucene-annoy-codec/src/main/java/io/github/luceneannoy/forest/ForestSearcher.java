@@ -113,7 +113,8 @@ public final class ForestSearcher {
       forest.readLeafCodes(leaf, firstEntry, count, block);
       float leafDistance = KERNELS.squareDistance(mapped, block.centroid);
       float leafScale = (float) Math.sqrt(leafDistance);
-      for (int e = 0; e < count; e++) {
+      // stop within the leaf at the budget: calibration counted positions candidate by candidate
+      for (int e = 0; e < count && gathered < budget; e++) {
         int ord = block.ords[e];
         if ((acceptOrds != null && acceptOrds.get(ord) == false) || seen.getAndSet(ord)) {
           continue;

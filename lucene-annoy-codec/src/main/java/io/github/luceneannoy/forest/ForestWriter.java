@@ -3,20 +3,28 @@ package io.github.luceneannoy.forest;
 import java.io.IOException;
 
 /**
- * Where {@link ForestBuilder} puts a forest: inner node records and leaves, each in the order they
- * are stored (trees one after the other, each in pre-order). An array for tests, files for the
- * codec. Arrays passed in are reused: copy what you keep.
+ * Where {@link ForestBuilder} puts a forest: for each tree, its inner node records and leaves in
+ * the order they are stored (pre-order). Trees may be written at the same time by different
+ * threads, each tree by one; the forest's sections are then tree 0's records, tree 1's, and so
+ * on. An array for tests, files for the codec.
  */
 public interface ForestWriter {
 
-  /**
-   * The next inner node record ({@link NodeRecord}'s layout): {@code count} children with their
-   * references ({@link NodeRefs}), sizes, first entries (leaves), the {@code count × count}
-   * distances between their centroids, and their centroids' codes.
-   */
-  void node(int count, int[] refs, int[] sizes, int[] firstEntries, float[] separations, CodeBlock codes)
-      throws IOException;
+  /** The writer of tree {@code tree}'s records; called once per tree. */
+  TreeWriter tree(int tree) throws IOException;
 
-  /** The next leaf ({@link LeafBlock}'s layout): its centroid, {@code count} ordinals and their codes. */
-  void leaf(float[] centroid, int[] ords, int count, CodeBlock codes) throws IOException;
+  /** One tree's records, in order. Arrays passed in are reused: copy what you keep. */
+  interface TreeWriter {
+
+    /**
+     * The next inner node record ({@link NodeRecord}'s layout): {@code count} children with their
+     * references ({@link NodeRefs}), sizes, first entries (leaves), the {@code count × count}
+     * distances between their centroids, and their centroids' codes.
+     */
+    void node(int count, int[] refs, int[] sizes, int[] firstEntries, float[] separations, CodeBlock codes)
+        throws IOException;
+
+    /** The next leaf ({@link LeafBlock}'s layout): its centroid, {@code count} ordinals and their codes. */
+    void leaf(float[] centroid, int[] ords, int count, CodeBlock codes) throws IOException;
+  }
 }

@@ -76,19 +76,22 @@ public final class LeafCoder {
     int base = e * words;
     for (int w = 0; w < words; w++) {
       long bits = 0;
+      float wordSquared = 0;
+      float wordL1 = 0;
+      float wordDot = 0;
       for (int b = 0; b < Long.SIZE; b++) {
         int i = w * Long.SIZE + b;
         float r = rotated[i];
-        squared += (double) r * r;
-        if (r > 0) {
-          bits |= 1L << b;
-          l1 += r;
-          dotOffset += offset[i];
-        } else {
-          l1 -= r;
-          dotOffset -= offset[i];
-        }
+        // the sign as a factor, so that the loop has no branch
+        float sign = r > 0 ? 1f : -1f;
+        bits |= (r > 0 ? 1L : 0L) << b;
+        wordSquared += r * r;
+        wordL1 += sign * r;
+        wordDot += sign * offset[i];
       }
+      squared += wordSquared;
+      l1 += wordL1;
+      dotOffset += wordDot;
       out.bits[base + w] = bits;
     }
     if (l1 == 0) {

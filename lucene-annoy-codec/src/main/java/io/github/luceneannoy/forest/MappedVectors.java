@@ -71,8 +71,12 @@ public final class MappedVectors {
     return centre;
   }
 
-  /** The mapped vector {@code ord}, in a buffer the next call overwrites. */
+  /** The mapped vector {@code ord}, in a buffer the next call may overwrite. Do not modify. */
   public float[] vector(int ord) throws IOException {
+    if (geometry == Geometry.EUCLIDEAN) {
+      // nothing to map: the source's own buffer, which it documents as read-only
+      return source.vector(ord);
+    }
     geometry.mapVector(source.vector(ord), buffer, maxNorm);
     return buffer;
   }

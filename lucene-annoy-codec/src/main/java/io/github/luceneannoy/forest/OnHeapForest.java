@@ -23,9 +23,9 @@ public final class OnHeapForest implements Forest, ForestWriter {
   private final int maxLeafSize;
   private final Map<Integer, Node> nodes = new HashMap<>();
   private final List<Leaf> leaves = new ArrayList<>();
+  private final Map<Integer, List<Node>> pending = new HashMap<>();
+  private final Map<Integer, List<Leaf>> pendingLeaves = new HashMap<>();
   private final int words;
-  private long nodeBytes;
-  private long entries;
   private int[] roots = new int[0];
 
   private record Codes(float[] additive, float[] scale, float[] error, long[] bits) {
@@ -69,27 +69,52 @@ public final class OnHeapForest implements Forest, ForestWriter {
     OnHeapForest forest = new OnHeapForest(mapped, branching, maxLeafSize, seed);
     ForestLayout layout = new ForestBuilder(geometry, numTrees, maxLeafSize, branching, seed).build(mapped, executor, forest);
     forest.roots = layout.roots();
+    forest.place();
     return forest;
   }
 
   @Override
-  public void node(int count, int[] refs, int[] sizes, int[] firstEntries, float[] separations, CodeBlock codes) {
-    Node node =
-        new Node(
-            count,
-            Arrays.copyOf(refs, count),
-            Arrays.copyOf(sizes, count),
-            Arrays.copyOf(firstEntries, count),
-            Arrays.copyOf(separations, count * count),
-            Codes.copy(codes, count));
-    nodes.put(Math.toIntExact(nodeBytes), node);
-    nodeBytes += NodeRecord.bytes(count, words);
+  public TreeWriter tree(int tree) {
+    return new TreeWriter() {
+      @Override
+      public void node(int count, int[] refs, int[] sizes, int[] firstEntries, float[] separations, CodeBlock codes) {
+        Node node =
+            new Node(
+                count,
+                Arrays.copyOf(refs, count),
+                Arrays.copyOf(sizes, count),
+                Arrays.copyOf(firstEntries, count),
+                Arrays.copyOf(separations, count * count),
+                Codes.copy(codes, count));
+        synchronized (OnHeapForest.this) {
+          pending.computeIfAbsent(tree, t -> new ArrayList<>()).add(node);
+        }
+      }
+
+      @Override
+      public void leaf(float[] centroid, int[] ords, int count, CodeBlock codes) {
+        Leaf leaf = new Leaf(centroid.clone(), -1, Arrays.copyOf(ords, count), Codes.copy(codes, count));
+        synchronized (OnHeapForest.this) {
+          pendingLeaves.computeIfAbsent(tree, t -> new ArrayList<>()).add(leaf);
+        }
+      }
+    };
   }
 
-  @Override
-  public void leaf(float[] centroid, int[] ords, int count, CodeBlock codes) {
-    leaves.add(new Leaf(centroid.clone(), Math.toIntExact(entries), Arrays.copyOf(ords, count), Codes.copy(codes, count)));
-    entries += count;
+  /** Lays the trees' records out one tree after the other, as the files do. */
+  private void place() {
+    long nodeBytes = 0;
+    long entries = 0;
+    for (int t = 0; t < pending.size(); t++) {
+      for (Node node : pending.get(t)) {
+        nodes.put(Math.toIntExact(nodeBytes), node);
+        nodeBytes += NodeRecord.bytes(node.count, words);
+      }
+      for (Leaf leaf : pendingLeaves.getOrDefault(t, List.of())) {
+        leaves.add(new Leaf(leaf.centroid, Math.toIntExact(entries), leaf.ords, leaf.codes));
+        entries += leaf.ords.length;
+      }
+    }
   }
 
   /** Inner nodes written. */

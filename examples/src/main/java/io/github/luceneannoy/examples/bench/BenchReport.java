@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -29,18 +30,40 @@ public final class BenchReport {
     }
     out.println();
     for (Benchmark.FormatResult r : results) {
+      if (r.format().label().equals(r.format().indexLabel()) == false) {
+        continue;
+      }
       IndexBuild.Result b = r.build();
       out.printf(Locale.ROOT, "%-8s index %6.1f s  merge %6.1f s  total %6.1f s  size %s  peak heap %s%n",
           r.format().label(), b.indexSeconds(), b.mergeSeconds(), b.indexSeconds() + b.mergeSeconds(),
           mib(b.totalBytes()), mib(b.peakHeapBytes()));
       out.printf(Locale.ROOT, "%-8s files %s%n", "", filesLine(b));
     }
-    if (results.size() == 2) {
-      out.println();
-      for (String line : ratioLines(results.get(0), results.get(1))) {
-        out.println(line);
+    for (String line : comparisons(results)) {
+      out.println(line);
+    }
+  }
+
+  /** Each format against HNSW (when the run has it), then the forest's size against the raw vectors. */
+  static List<String> comparisons(List<Benchmark.FormatResult> results) {
+    java.util.ArrayList<String> lines = new java.util.ArrayList<>();
+    Benchmark.FormatResult hnsw =
+        results.stream().filter(r -> r.format().label().equals("hnsw")).findFirst().orElse(null);
+    for (Benchmark.FormatResult r : results) {
+      if (hnsw != null && r != hnsw) {
+        lines.add("");
+        lines.addAll(ratioLines(r, hnsw));
       }
     }
+    for (Benchmark.FormatResult r : results) {
+      Long raw = r.build().bytesByExtension().get("vec");
+      long forest = r.build().bytesByExtension().getOrDefault("afi", 0L) + r.build().bytesByExtension().getOrDefault("afm", 0L);
+      if (raw != null && forest > 0 && r.format().label().equals(r.format().indexLabel())) {
+        lines.add(String.format(Locale.ROOT, "%s forest and codes (.afi, .afm): %s = %.1f%% of the raw vectors (.vec %s)",
+            r.format().label(), mib(forest), 100.0 * forest / raw, mib(raw)));
+      }
+    }
+    return lines;
   }
 
   /** The filtered mode's table: filter, selectivity, then each format's recall and QPS per budget. */
@@ -147,12 +170,18 @@ public final class BenchReport {
   }
 
   public static void writeCsv(Path file, List<Benchmark.FormatResult> results) throws IOException {
-    StringBuilder csv = new StringBuilder("format,budget_kind,budget,recall,qps_1_thread,qps_n_threads,threads,index_s,merge_s,index_bytes,peak_heap_bytes\n");
+    StringBuilder csv = new StringBuilder(
+        "format,budget_kind,budget,recall,qps_1_thread,qps_n_threads,threads,index_s,merge_s,index_bytes,peak_heap_bytes,"
+            + "raw_bytes,forest_bytes\n");
     for (Benchmark.FormatResult r : results) {
+      Map<String, Long> files = r.build().bytesByExtension();
+      long raw = files.getOrDefault("vec", 0L);
+      long forest = files.getOrDefault("afi", 0L) + files.getOrDefault("afm", 0L);
       for (SearchSweep.Point p : r.points()) {
-        csv.append(String.format(Locale.ROOT, "%s,%s,%d,%.5f,%.1f,%.1f,%d,%.3f,%.3f,%d,%d%n",
+        csv.append(String.format(Locale.ROOT, "%s,%s,%d,%.5f,%.1f,%.1f,%d,%.3f,%.3f,%d,%d,%d,%d%n",
             r.format().label(), r.format().budgetName(), p.budget(), p.recall(), p.qpsSingle(), p.qpsMulti(), p.threads(),
-            r.build().indexSeconds(), r.build().mergeSeconds(), r.build().totalBytes(), r.build().peakHeapBytes()));
+            r.build().indexSeconds(), r.build().mergeSeconds(), r.build().totalBytes(), r.build().peakHeapBytes(), raw,
+            forest));
       }
     }
     Files.writeString(file, csv, StandardCharsets.UTF_8);
@@ -201,6 +230,9 @@ public final class BenchReport {
     md.append(vectorization()).append("\n\n");
     md.append("| format | parameters | index (s) | merge (s) | total (s) | index size | peak heap |\n|---|---|---|---|---|---|---|\n");
     for (Benchmark.FormatResult r : results) {
+      if (r.format().label().equals(r.format().indexLabel()) == false) {
+        continue; // searches another format's index
+      }
       IndexBuild.Result b = r.build();
       md.append(String.format(Locale.ROOT, "| %s | `%s` | %.1f | %.1f | %.1f | %s | %s |%n", r.format().label(), r.format().format(),
           b.indexSeconds(), b.mergeSeconds(), b.indexSeconds() + b.mergeSeconds(), mib(b.totalBytes()), mib(b.peakHeapBytes())));
@@ -227,10 +259,13 @@ public final class BenchReport {
             r.format().budgetName(), p.recall(), p.qpsSingle(), p.qpsMulti()));
       }
     }
-    if (results.size() == 2) {
+    List<String> comparisons = comparisons(results);
+    if (comparisons.isEmpty() == false) {
       md.append("\nRatios:\n\n");
-      for (String line : ratioLines(results.get(0), results.get(1))) {
-        md.append("- ").append(line).append('\n');
+      for (String line : comparisons) {
+        if (line.isEmpty() == false) {
+          md.append("- ").append(line).append('\n');
+        }
       }
     }
     md.append("\n![recall against queries per second](").append(svgName).append(")\n");

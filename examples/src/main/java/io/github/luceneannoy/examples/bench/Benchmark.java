@@ -65,19 +65,25 @@ public final class Benchmark {
       }
     }
     List<FormatUnderTest> formats = config.formats();
+    // one index per index label, in order of first use
+    java.util.Map<String, Integer> indexOf = new java.util.LinkedHashMap<>();
     List<Path> paths = new ArrayList<>();
     List<IndexBuild.Result> builds = new ArrayList<>();
     for (FormatUnderTest format : formats) {
-      Path path = config.workDir().resolve(format.label());
+      if (indexOf.containsKey(format.indexLabel())) {
+        continue;
+      }
+      indexOf.put(format.indexLabel(), paths.size());
+      Path path = config.workDir().resolve(format.indexLabel());
       IOUtils.rm(path);
       Files.createDirectories(path);
       int total = config.data().base().length;
-      Progress indexing = new Progress(progress, "[" + format.label() + "] indexing", "vectors", total);
+      Progress indexing = new Progress(progress, "[" + format.indexLabel() + "] indexing", "vectors", total);
       IndexBuild.Result build = IndexBuild.build(config.data(), format, path, config.segmentSize(), indexing::update);
       indexing.finish();
       progress.printf(
           "[%s] indexed %,d vectors into %d segments in %.1f s, force-merged in %.1f s%n",
-          format.label(), total, build.segmentsBeforeMerge(), build.indexSeconds(), build.mergeSeconds());
+          format.indexLabel(), total, build.segmentsBeforeMerge(), build.indexSeconds(), build.mergeSeconds());
       paths.add(path);
       builds.add(build);
     }
@@ -86,10 +92,14 @@ public final class Benchmark {
     List<DirectoryReader> readers = new ArrayList<>();
     List<FormatResult> results = new ArrayList<>();
     try {
+      List<DirectoryReader> byIndex = new ArrayList<>();
       for (Path path : paths) {
         FSDirectory dir = FSDirectory.open(path);
         dirs.add(dir);
-        readers.add(DirectoryReader.open(dir));
+        byIndex.add(DirectoryReader.open(dir));
+      }
+      for (FormatUnderTest format : formats) {
+        readers.add(byIndex.get(indexOf.get(format.indexLabel())));
       }
       int points = formats.stream().mapToInt(f -> f.budgets().length).sum();
       Progress sweep = new Progress(progress, "searching, formats in alternation", "budgets", points);
@@ -105,10 +115,10 @@ public final class Benchmark {
           filteredPoints = FilteredSweep.run(readers.get(f), config.data(), format, config.k(), config.filtered().filters(),
               filteredTruths, config.filtered().budgetsByFormat().get(format.label()));
         }
-        results.add(new FormatResult(format, builds.get(f), sweeps.get(f), filteredPoints));
+        results.add(new FormatResult(format, builds.get(indexOf.get(format.indexLabel())), sweeps.get(f), filteredPoints));
       }
     } finally {
-      IOUtils.close(readers);
+      IOUtils.close(new java.util.LinkedHashSet<>(readers));
       IOUtils.close(dirs);
     }
     if (config.keepIndexes() == false) {

@@ -42,7 +42,7 @@ public final class DatasetLoader {
         throw new IllegalArgumentException("--base needs --queries");
       }
       int[][] truth = spec.truth() == null ? null : VectorFiles.readIvecs(spec.truth(), numQueries);
-      data = new Dataset(spec.base().getFileName().toString(), VectorFiles.readVecs(spec.base(), limit),
+      data = new Dataset(datasetName(spec.base()), VectorFiles.readVecs(spec.base(), limit),
           VectorFiles.readVecs(spec.queries(), numQueries), spec.similarity(), truth);
       cacheBase = spec.base();
       if (truth != null && limit != Integer.MAX_VALUE) {
@@ -58,6 +58,15 @@ public final class DatasetLoader {
       data = data.withGroundTruth(cachedGroundTruth(data, cacheBase, k, progress));
     }
     return data;
+  }
+
+  /** A data set's name: its directory's for a generated set ({@code <name>/base.fvecs}), else its file's. */
+  private static String datasetName(Path base) {
+    Path parent = base.toAbsolutePath().getParent();
+    if (base.getFileName().toString().equals("base.fvecs") && parent != null && parent.getFileName() != null) {
+      return parent.getFileName().toString();
+    }
+    return base.getFileName().toString();
   }
 
   /** The Fashion-MNIST training images as the base set and the test images as queries. */

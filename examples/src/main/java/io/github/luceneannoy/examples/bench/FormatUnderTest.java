@@ -14,8 +14,16 @@ import org.apache.lucene.search.Query;
  */
 public interface FormatUnderTest {
 
-  /** A short label for tables ("annoy", "annoy-q7", "hnsw"). */
+  /** A short label for tables ("annoy", "annoy-default", "annoy-q7", "hnsw"). */
   String label();
+
+  /**
+   * The label of the index this format searches: formats with the same index label share one
+   * index, built once (the Annoy format swept by its per-query budget and by plain fan-out).
+   */
+  default String indexLabel() {
+    return label();
+  }
 
   KnnVectorsFormat format();
 
@@ -55,6 +63,39 @@ public interface FormatUnderTest {
 
       public Query query(String field, float[] target, int k, int budget, Query filter) {
         return new AnnoyKnnFloatVectorQuery(field, target, k, filter, budget);
+      }
+    };
+  }
+
+  /**
+   * The Annoy format searched as a user of Lucene would, with plain {@link KnnFloatVectorQuery}s
+   * asking for {@code fanout} neighbours (the top {@code k} kept): each segment gathers the
+   * candidates its calibration chose for that many hits. Shares the index of {@code indexLabel}.
+   */
+  static FormatUnderTest annoyDefault(String indexLabel, KnnVectorsFormat format, int[] fanouts) {
+    return new FormatUnderTest() {
+      public String label() {
+        return indexLabel + "-default";
+      }
+
+      public String indexLabel() {
+        return indexLabel;
+      }
+
+      public KnnVectorsFormat format() {
+        return format;
+      }
+
+      public String budgetName() {
+        return "fan-out k";
+      }
+
+      public int[] budgets() {
+        return fanouts;
+      }
+
+      public Query query(String field, float[] target, int k, int budget, Query filter) {
+        return new KnnFloatVectorQuery(field, target, Math.max(k, budget), filter);
       }
     };
   }
