@@ -58,7 +58,7 @@ import org.apache.lucene.index.SegmentWriteState;
  *   <li>vint number of inner nodes over all trees
  *   <li>vlong offset and vlong length of the node section in {@code .afi}
  *   <li>vint number of leaves {@code C} over all trees
- *   <li>vlong offset and vlong length of the leaf section in {@code .afi}: {@code 4·C·D + T·N·(16 +
+ *   <li>vlong offset and vlong length of the leaf section in {@code .afi}: {@code 4·C·D + T·N·(20 +
  *       8·W)} bytes
  *   <li>{@code T} ints: the position of each tree's root record in the node section
  * </ol>
@@ -85,10 +85,10 @@ import org.apache.lucene.index.SegmentWriteState;
  *       tree). A leaf of {@code c} entries ({@code 1 ≤ c ≤ L}) is {@code D} floats, its centroid
  *       (the mean of its vectors), {@code c} ints, the ordinals of its vectors (increasing), then
  *       their codes relative to the centroid. Leaf {@code j} whose first entry is {@code e} starts
- *       at {@code 4·D·j + (16 + 8·W)·e}. Every ordinal is in exactly one leaf of every tree.
+ *       at {@code 4·D·j + (20 + 8·W)·e}. Every ordinal is in exactly one leaf of every tree.
  *   <li><b>Codes</b> of {@code c} vectors relative to a centroid {@code c₀}: {@code c} floats
- *       {@code a}, {@code c} floats {@code s}, {@code c} floats {@code ε}, then {@code c·W} longs,
- *       the bits of each code (bit {@code i} of long {@code w} is coordinate {@code 64w + i}). With
+ *       {@code a}, {@code c} floats {@code s}, {@code c} floats {@code ε}, {@code c} ints, the
+ *       number of one bits of each code, then {@code c·W} longs, the bits of each code (bit {@code i} of long {@code w} is coordinate {@code 64w + i}). With
  *       {@code R} the rotation ({@link io.github.luceneannoy.forest.FastRotation}, rebuilt from
  *       the seed and {@code D}), {@code r = R(x - c₀)}, bit {@code i} set when {@code r_i > 0},
  *       {@code σ} the signs (±1) and {@code ω = R(c₀ - g)}: {@code s = |r|²/|r|₁}, {@code a = |r|² +

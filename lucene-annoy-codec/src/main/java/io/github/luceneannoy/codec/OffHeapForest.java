@@ -177,6 +177,7 @@ final class OffHeapForest implements Forest {
     in.readFloats(codes.additive, 0, count);
     in.readFloats(codes.scale, 0, count);
     in.readFloats(codes.error, 0, count);
+    in.readInts(codes.ones, 0, count);
     in.readLongs(codes.bits, 0, count * codes.words);
   }
 }

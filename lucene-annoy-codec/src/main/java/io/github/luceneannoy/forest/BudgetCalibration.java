@@ -19,10 +19,10 @@ import org.apache.lucene.util.IOSupplier;
  * the exact nearest {@value #DEEP_K} are found by scoring exactly the vectors whose lower bound
  * beats the {@value #DEEP_K}-th smallest upper bound. Then recall at budget {@code B} is the share
  * of true neighbours gathered before position {@code B}, and the budget for {@code k} hits is the
- * smallest {@code B} whose recall@k reaches the target plus {@value #MARGIN} (for what the
- * estimate bounds lose in the scoring phase and for queries that are not vectors of the segment),
- * at {@code k = 10} and {@code k = 100}; a search for other {@code k} derives its budget from
- * them ({@link Budgets#forHits}).
+ * smallest {@code B} at which the sample's mean recall@k, less its standard error times {@value
+ * #CONFIDENCE}, reaches the target plus {@value #MARGIN}, at {@code k = 10} and {@code k = 100}; a
+ * search for other {@code k} derives its budget from them ({@link Budgets#forHits}). Both leaf
+ * orders are measured, and the one needing fewer candidates for 10 hits is kept.
  *
  * <p>Cost: for each sample query one estimate per vector and a few hundred exact distances,
  * about a tenth of building the trees at {@value #SAMPLE_QUERIES} queries.
@@ -40,8 +40,17 @@ public final class BudgetCalibration {
   /** Tasks the sample queries are split into when an executor is given. */
   private static final int TASKS = 4;
 
-  /** Recall added to the target when calibrating (see the class comment). */
-  static final float MARGIN = 0.01f;
+  /**
+   * Recall added to the target when calibrating: what the estimate bounds lose in the scoring phase
+   * (0.001 - 0.003 at {@link ForestSearcher#ERROR_BOUND}).
+   */
+  static final float MARGIN = 0.005f;
+
+  /**
+   * Standard errors of the sample's mean recall kept between it and the target: 1.645, a one-sided
+   * 95% bound.
+   */
+  static final double CONFIDENCE = 1.645;
 
   private static final ForestKernels KERNELS = ForestKernels.get();
 
@@ -147,10 +156,11 @@ public final class BudgetCalibration {
       executor.invokeAll(work);
     }
     float goal = Math.min(1, targetRecall + MARGIN);
+    int samplesDone = samples;
     Budgets best = null;
     for (LeafTraversal.Order order : orders) {
-      int for10 = quantile(shallow[order.ordinal()], goal, size);
-      int for100 = Math.max(for10, quantile(deep[order.ordinal()], goal, size));
+      int for10 = smallestBudget(shallow[order.ordinal()], samplesDone, SHALLOW_K, goal, size);
+      int for100 = Math.max(for10, smallestBudget(deep[order.ordinal()], samplesDone, DEEP_K, goal, size));
       if (best == null || for10 < best.for10()) {
         best = new Budgets(order, for10, for100);
       }
@@ -158,11 +168,51 @@ public final class BudgetCalibration {
     return best;
   }
 
-  /** The smallest budget that gathers a share {@code goal} of the neighbours at these positions. */
-  private static int quantile(long[] positions, float goal, int size) {
-    Arrays.sort(positions);
-    int index = (int) Math.min(positions.length - 1, Math.max(0, Math.ceil(goal * positions.length) - 1));
-    return (int) Math.min(size, positions[index] + 1);
+  /**
+   * The smallest budget at which the sample's mean recall, less {@value #CONFIDENCE} standard
+   * errors, reaches {@code goal}: the positions are {@code k} per sample query, query after query.
+   * Recall varies from query to query (and a query's neighbours are found together or not), so
+   * the sample's mean alone would miss the target about half the time on a segment where it lands
+   * close; with the standard error, a noisier segment is given a larger budget.
+   */
+  private static int smallestBudget(long[] positions, int queries, int k, float goal, int size) {
+    long[] sorted = positions.clone();
+    Arrays.sort(sorted);
+    // the budgets worth trying are just past each position; recall only changes there
+    int low = 0;
+    int high = sorted.length - 1;
+    if (confidentRecall(positions, queries, k, sorted[high] + 1) < goal) {
+      return size;
+    }
+    while (low < high) {
+      int mid = (low + high) >>> 1;
+      if (confidentRecall(positions, queries, k, sorted[mid] + 1) >= goal) {
+        high = mid;
+      } else {
+        low = mid + 1;
+      }
+    }
+    return (int) Math.min(size, Math.max(1, sorted[low] + 1));
+  }
+
+  /** The sample's mean recall at {@code budget} less {@value #CONFIDENCE} standard errors. */
+  private static double confidentRecall(long[] positions, int queries, int k, long budget) {
+    double sum = 0;
+    double squares = 0;
+    for (int q = 0; q < queries; q++) {
+      int found = 0;
+      for (int i = q * k; i < (q + 1) * k; i++) {
+        if (positions[i] < budget) {
+          found++;
+        }
+      }
+      double recall = (double) found / k;
+      sum += recall;
+      squares += recall * recall;
+    }
+    double mean = sum / queries;
+    double variance = Math.max(0, squares / queries - mean * mean) * queries / Math.max(1, queries - 1);
+    return mean - CONFIDENCE * Math.sqrt(variance / queries);
   }
 
   private static int[] sample(int size, int count, long seed) {

@@ -12,6 +12,8 @@ public final class CodeBlock {
   public final float[] scale;
   /** Per code: the estimate's error per unit of the query's distance to the centroid. */
   public final float[] error;
+  /** Per code: its number of one bits, which the estimate needs and would otherwise count. */
+  public final int[] ones;
   /** Sign bits of the rotated residuals, {@code words} longs per code. */
   public final long[] bits;
   /** Longs per code. */
@@ -21,6 +23,7 @@ public final class CodeBlock {
     this.additive = new float[capacity];
     this.scale = new float[capacity];
     this.error = new float[capacity];
+    this.ones = new int[capacity];
     this.bits = new long[capacity * words];
     this.words = words;
   }
@@ -29,8 +32,8 @@ public final class CodeBlock {
     return additive.length;
   }
 
-  /** Bytes of one code on disk: three floats and the bits. */
+  /** Bytes of one code on disk: three floats, the count of ones and the bits. */
   public static int bytesPerCode(int words) {
-    return 3 * Float.BYTES + words * Long.BYTES;
+    return 3 * Float.BYTES + Integer.BYTES + words * Long.BYTES;
   }
 }

@@ -52,20 +52,12 @@ public abstract class ForestKernels {
   /** {@code Σ (a[i] - b[i])²} over the length of {@code a}, which {@code b} has too. */
   public abstract float squareDistance(float[] a, float[] b);
 
-  /** Bits of {@link #codeDots}'s result that hold the number of ones of the code. */
-  static final int ONES_BITS = 13;
-
-  static final int ONES_MASK = (1 << ONES_BITS) - 1;
-
   /**
-   * The dot products of one code, {@code codes[offset .. offset + words)}, with a query's bit
-   * planes ({@link QueryCode}: {@code planes[w·4 + bit]}), weighted by the planes' bit values, and
-   * the code's number of ones, packed: {@code (weighted << ONES_BITS) | ones}. Codes are at most
-   * 4,160 bits ({@link org.apache.lucene.codecs.KnnVectorsFormat} dimensions up to 4,096 plus one,
-   * padded), so ones fit in 13 bits and the weighted sum (at most {@code 15·4,160}) in 16 more.
+   * The dot product of one code, {@code codes[offset .. offset + words)}, with a query's bit
+   * planes ({@link QueryCode}: {@code planes[w·4 + bit]}), each plane weighted by its bit's value:
+   * {@code Σ_bit 2^bit · popcount(code & plane_bit)}.
    */
   public final int codeDots(long[] codes, int offset, int words, long[] planes) {
-    int ones = 0;
     int b0 = 0;
     int b1 = 0;
     int b2 = 0;
@@ -73,14 +65,12 @@ public abstract class ForestKernels {
     for (int w = 0; w < words; w++) {
       long code = codes[offset + w];
       int p = w << 2;
-      ones += Long.bitCount(code);
       b0 += Long.bitCount(code & planes[p]);
       b1 += Long.bitCount(code & planes[p + 1]);
       b2 += Long.bitCount(code & planes[p + 2]);
       b3 += Long.bitCount(code & planes[p + 3]);
     }
-    int weighted = b0 + (b1 << 1) + (b2 << 2) + (b3 << 3);
-    return (weighted << ONES_BITS) | ones;
+    return b0 + (b1 << 1) + (b2 << 2) + (b3 << 3);
   }
 
   /**

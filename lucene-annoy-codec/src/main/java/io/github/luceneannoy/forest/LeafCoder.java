@@ -73,6 +73,7 @@ public final class LeafCoder {
     double squared = 0;
     double l1 = 0;
     double dotOffset = 0;
+    int ones = 0;
     int base = e * words;
     for (int w = 0; w < words; w++) {
       long bits = 0;
@@ -93,7 +94,9 @@ public final class LeafCoder {
       l1 += wordL1;
       dotOffset += wordDot;
       out.bits[base + w] = bits;
+      ones += Long.bitCount(bits);
     }
+    out.ones[e] = ones;
     if (l1 == 0) {
       // the vector is the centroid: the estimate is exact with scale 0
       out.additive[e] = 0;

@@ -28,12 +28,13 @@ public final class OnHeapForest implements Forest, ForestWriter {
   private final int words;
   private int[] roots = new int[0];
 
-  private record Codes(float[] additive, float[] scale, float[] error, long[] bits) {
+  private record Codes(float[] additive, float[] scale, float[] error, int[] ones, long[] bits) {
     static Codes copy(CodeBlock block, int count) {
       return new Codes(
           Arrays.copyOf(block.additive, count),
           Arrays.copyOf(block.scale, count),
           Arrays.copyOf(block.error, count),
+          Arrays.copyOf(block.ones, count),
           Arrays.copyOf(block.bits, count * block.words));
     }
 
@@ -41,6 +42,7 @@ public final class OnHeapForest implements Forest, ForestWriter {
       System.arraycopy(additive, 0, block.additive, 0, additive.length);
       System.arraycopy(scale, 0, block.scale, 0, scale.length);
       System.arraycopy(error, 0, block.error, 0, error.length);
+      System.arraycopy(ones, 0, block.ones, 0, ones.length);
       System.arraycopy(bits, 0, block.bits, 0, bits.length);
     }
   }

@@ -101,14 +101,11 @@ public final class QueryCode {
   }
 
   /**
-   * {@code s·û} for the code at {@code codes[offset .. offset + words)}: the dot product of its
-   * signs with the quantized query.
+   * {@code s·û} for the code at {@code codes[offset .. offset + words)} with {@code ones} one bits:
+   * the dot product of its signs with the quantized query.
    */
-  public float signDot(long[] codes, int offset) {
-    int packed = KERNELS.codeDots(codes, offset, words, planes);
-    int ones = packed & ForestKernels.ONES_MASK;
-    int weighted = packed >>> ForestKernels.ONES_BITS;
-    return twiceLow * ones + twiceStep * weighted - sum;
+  public float signDot(long[] codes, int offset, int ones) {
+    return twiceLow * ones + twiceStep * KERNELS.codeDots(codes, offset, words, planes) - sum;
   }
 
   /** The typical error of {@link #signDot} due to the query's rounding. */
@@ -126,7 +123,7 @@ public final class QueryCode {
    * query's squared distance {@code centroidDistance} from the centroid the codes are relative to.
    */
   public float estimate(CodeBlock codes, int e, float centroidDistance) {
-    return codes.additive[e] + centroidDistance - 2 * codes.scale[e] * signDot(codes.bits, e * words);
+    return codes.additive[e] + centroidDistance - 2 * codes.scale[e] * signDot(codes.bits, e * words, codes.ones[e]);
   }
 
   /**
