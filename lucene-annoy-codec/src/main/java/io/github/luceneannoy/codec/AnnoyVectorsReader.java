@@ -75,8 +75,9 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
           CodecUtil.checkIndexHeader(
               data, AnnoyVectorsFormat.INDEX_CODEC_NAME, AnnoyVectorsFormat.VERSION_START,
               AnnoyVectorsFormat.VERSION_CURRENT, state.segmentInfo.getId(), state.segmentSuffix);
+      long headerEnd = data.getFilePointer();
       CodecUtil.retrieveChecksum(data);
-      readMeta(state, dataVersion, data.length() - CodecUtil.footerLength());
+      readMeta(state, dataVersion, headerEnd, data.length() - CodecUtil.footerLength());
       success = true;
     } finally {
       if (success == false) {
@@ -89,7 +90,12 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
     return IndexFileNames.segmentFileName(state.segmentInfo.name, state.segmentSuffix, extension);
   }
 
-  private void readMeta(SegmentReadState state, int dataVersion, long dataLength) throws IOException {
+  /**
+   * @param dataStart where the fields' sections start in the data file: after its header
+   * @param dataLength where they end: before its footer
+   */
+  private void readMeta(SegmentReadState state, int dataVersion, long dataStart, long dataLength)
+      throws IOException {
     try (ChecksumIndexInput meta = state.directory.openChecksumInput(metaName, state.context)) {
       Throwable priorE = null;
       try {
@@ -101,6 +107,9 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
           throw new CorruptIndexException(
               "format versions mismatch: meta=" + metaVersion + ", data=" + dataVersion, meta);
         }
+        // the fields' sections fill the data file in the order of their records, each field's
+        // centre aligned to 4 bytes
+        long end = dataStart;
         for (int number = meta.readInt(); number != -1; number = meta.readInt()) {
           // FieldInfos rejects negative numbers with an IllegalArgumentException
           FieldInfo info = number < 0 ? null : fieldInfos.fieldInfo(number);
@@ -112,6 +121,17 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
           if (fields.put(info.name, new FieldForest(entry, data)) != null) {
             throw new CorruptIndexException("duplicate field \"" + info.name + "\"", meta);
           }
+          if (entry.centreOffset() < end || entry.centreOffset() >= end + Float.BYTES) {
+            throw new CorruptIndexException(
+                "field \"" + info.name + "\": centre section at " + entry.centreOffset()
+                    + " does not follow the previous section, which ends at " + end,
+                meta);
+          }
+          end = entry.leavesOffset() + entry.leavesLength();
+        }
+        if (end != dataLength) {
+          throw new CorruptIndexException(
+              "the fields' sections end at " + end + ", the data file's content at " + dataLength, meta);
         }
       } catch (Throwable t) {
         priorE = t;
@@ -319,8 +339,10 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
 
   /**
    * Heap of this reader without the flat reader's: per field, its metadata, a root per tree, its
-   * centre and rotation (a few floats per dimension), and the searchers kept for reuse; nothing
-   * that grows with the number of vectors.
+   * centre and rotation (a few floats per dimension); nothing that grows with the number of
+   * vectors. Not counted: the buffers of the searchers kept for reuse between queries (up to
+   * eight per field), per-query scratch that grows with the segment (a bit per vector) and with
+   * the largest budget searched.
    */
   long forestRamBytesUsed() {
     long total = SHALLOW_SIZE;

@@ -235,9 +235,10 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
   /**
    * Heap to set aside for building the forest of {@code count} buffered vectors of {@code
    * fieldInfo} at flush: every tree holds each ordinal once plus a centroid per node, and a node's
-   * split samples up to {@code 64·branching} vectors. Counting it while the vectors are buffered (as
-   * HNSW counts its graph) lets IndexWriter's flush-by-RAM bound the flush's peak, not just the
-   * buffer.
+   * split copies a sample of 32 vectors per cluster (at most {@code 32·branching}, never more than
+   * there are vectors); a flush builds its trees one after the other, so one sample at a time.
+   * Counting it while the vectors are buffered (as HNSW counts its graph) lets IndexWriter's
+   * flush-by-RAM bound the flush's peak, not just the buffer.
    */
   long forestBuildBytes(FieldInfo fieldInfo, int count) {
     return forestBuildBytes(count, fieldInfo.getVectorDimension(), parameters);
@@ -247,10 +248,19 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
     if (count == 0) {
       return 0;
     }
-    long nodes = 2L * count / parameters.maxLeafSize + 2;
-    long perTree = (long) count * Integer.BYTES + nodes * ((long) (dimension + 1) * Float.BYTES + 64);
-    long sample = 64L * parameters.branching * (dimension + 1) * Float.BYTES;
-    return parameters.numTrees * (perTree + sample) + (long) count * Integer.BYTES * 4;
+    // k-means leaves hold from a third to half the bound on average, and a tree of them has about
+    // one inner node per branching - 1 leaves
+    long leaves = 3L * count / parameters.maxLeafSize + 1;
+    long nodes = leaves + leaves / (parameters.branching - 1) + 1;
+    // per node its centroid, and 128 bytes for the node, its list of children and array headers
+    long perTree = (long) count * Integer.BYTES + nodes * ((long) (dimension + 1) * Float.BYTES + 128);
+    // TreeBuilder's SAMPLE_PER_CLUSTER (32) vectors per cluster, the root's split having the most
+    // clusters; a constant here would count a whole sample against a single buffered vector, and
+    // flush-by-RAM would then flush every document
+    long clusters =
+        Math.min(parameters.branching, Math.max(2, ((long) count + parameters.maxLeafSize - 1) / parameters.maxLeafSize));
+    long sample = count <= parameters.maxLeafSize ? 0 : Math.min(count, 32 * clusters) * (dimension + 1) * Float.BYTES;
+    return parameters.numTrees * perTree + sample + (long) count * Integer.BYTES * 4;
   }
 
   @Override

@@ -5,6 +5,7 @@ import io.github.luceneannoy.forest.FastRotation;
 import io.github.luceneannoy.forest.Geometry;
 import io.github.luceneannoy.forest.LeafBlock;
 import io.github.luceneannoy.forest.LeafTraversal;
+import io.github.luceneannoy.forest.NodeRecord;
 import java.io.IOException;
 import org.apache.lucene.index.CorruptIndexException;
 import org.apache.lucene.index.FieldInfo;
@@ -206,15 +207,30 @@ record FieldEntry(
     checkSection(field + "centre", centreOffset, entry.centreLength(), dataLength, resource);
     checkSection(field + "node", nodesOffset, nodesLength, dataLength, resource);
     checkSection(field + "leaf", leavesOffset, leavesLength, dataLength, resource);
+    // sections in range could still overlap or leave gaps: a search would read one as another
+    if (centreOffset % Float.BYTES != 0) {
+      throw corrupt(field + "centre section at " + centreOffset + " is not aligned to 4 bytes", resource);
+    }
+    if (nodesOffset != centreOffset + entry.centreLength() || leavesOffset != nodesOffset + nodesLength) {
+      throw corrupt(
+          field + "centre, node and leaf sections at " + centreOffset + ", " + nodesOffset + " and " + leavesOffset
+              + " do not follow each other",
+          resource);
+    }
+    if ((long) nodeCount * NodeRecord.bytes(1, entry.words()) > nodesLength) {
+      throw corrupt(field + "invalid node count " + nodeCount + " for a node section of " + nodesLength + " bytes", resource);
+    }
     if (leavesLength != entry.expectedLeavesLength()) {
       throw corrupt(
           field + "leaf section of " + leavesLength + " bytes for " + leafCount + " leaves and " + numTrees + " × " + size
               + " entries",
           resource);
     }
-    for (int root : roots) {
-      if (root < 0 || root >= nodesLength) {
-        throw corrupt(field + "invalid root reference " + root, resource);
+    for (int t = 0; t < numTrees; t++) {
+      // tree 0's root is the section's first record; each tree's records follow the previous tree's
+      int root = roots[t];
+      if (root < 0 || root >= nodesLength || (t == 0 ? root != 0 : root <= roots[t - 1])) {
+        throw corrupt(field + "invalid root reference " + root + " of tree " + t, resource);
       }
     }
     return entry;

@@ -5,7 +5,10 @@ import io.github.luceneannoy.forest.NodeRefs;
 import java.io.IOException;
 import java.util.Arrays;
 
-/** Walks every tree of a field's forest once to measure depths and leaf sizes. */
+/**
+ * Walks every tree of a field's forest once to measure depths and leaf sizes, and checks that the
+ * trees hold what the metadata says (inner nodes, leaves, every vector once per tree).
+ */
 final class ForestWalker {
   private ForestWalker() {}
 
@@ -16,18 +19,22 @@ final class ForestWalker {
     int[] nodeStack = new int[64];
     int[] depthStack = new int[64];
     Tally tally = new Tally();
+    int innerNodes = 0;
     for (int tree = 0; tree < entry.numTrees(); tree++) {
       nodeStack[0] = entry.roots()[tree];
       depthStack[0] = 1;
       int top = 1;
+      long treeEntries = 0;
       while (top > 0) {
         top--;
         int node = nodeStack[top];
         int depth = depthStack[top];
         forest.readNode(node, record);
+        innerNodes++;
         for (int c = 0; c < record.count; c++) {
           if (NodeRefs.isLeaf(record.refs[c])) {
             tally.leaf(record.sizes[c], depth);
+            treeEntries += record.sizes[c];
             continue;
           }
           if (top == nodeStack.length) {
@@ -39,6 +46,16 @@ final class ForestWalker {
           top++;
         }
       }
+      // what the statistics report must be what the metadata says: every vector once per tree
+      if (treeEntries != entry.size()) {
+        throw forest.corrupt(
+            "field \"" + field + "\": tree " + tree + " has " + treeEntries + " leaf entries for " + entry.size() + " vectors");
+      }
+    }
+    if (innerNodes != entry.nodeCount() || tally.leaves != entry.leafCount()) {
+      throw forest.corrupt(
+          "field \"" + field + "\": the trees have " + innerNodes + " inner nodes and " + tally.leaves
+              + " leaves, the metadata " + entry.nodeCount() + " and " + entry.leafCount());
     }
     return tally.toStatistics(field, entry);
   }

@@ -21,7 +21,7 @@ import org.apache.lucene.store.IndexInput;
  * parent's, leaves and entries stay in their section, ordinals in the segment. References that
  * stay in range and increasing can still make trees share subtrees, whose paths multiply; as a
  * query reads each node of a real forest at most once, reading more nodes than the field holds is
- * reported as corruption too.
+ * reported as corruption too. Ordinals must increase within a leaf, as written.
  */
 final class OffHeapForest implements Forest {
   private final FieldEntry entry;
@@ -156,10 +156,17 @@ final class OffHeapForest implements Forest {
     leaves.readFloats(into.centroid, 0, into.centroid.length);
     leaves.readInts(into.ords, 0, count);
     int size = entry.size();
+    int previous = -1;
     for (int e = 0; e < count; e++) {
-      if (into.ords[e] < 0 || into.ords[e] >= size) {
-        throw new CorruptIndexException("leaf " + leaf + " holds invalid ordinal " + into.ords[e], leaves);
+      int ord = into.ords[e];
+      if (ord < 0 || ord >= size) {
+        throw new CorruptIndexException("leaf " + leaf + " holds invalid ordinal " + ord, leaves);
       }
+      // ordinals increase within a leaf: a repeated or misplaced one is damage
+      if (ord <= previous) {
+        throw new CorruptIndexException("leaf " + leaf + " holds ordinal " + ord + " after " + previous, leaves);
+      }
+      previous = ord;
     }
     into.count = count;
     leafOrdinalsRead = leaf;
@@ -171,6 +178,11 @@ final class OffHeapForest implements Forest {
       throw new IllegalStateException("codes of leaf " + leaf + " asked for after the ordinals of " + leafOrdinalsRead);
     }
     readCodes(leaves, into.codes, count);
+  }
+
+  /** Damage found in this forest's node section by a reader of the whole forest. */
+  CorruptIndexException corrupt(String message) {
+    return new CorruptIndexException(message, nodes);
   }
 
   private static void readCodes(IndexInput in, CodeBlock codes, int count) throws IOException {

@@ -1,17 +1,33 @@
 package io.github.luceneannoy.codec;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.KnnByteVectorField;
 import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.ConcurrentMergeScheduler;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.FilterMergePolicy;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.MergePolicy;
 import org.apache.lucene.index.NoMergePolicy;
+import org.apache.lucene.index.SegmentCommitInfo;
+import org.apache.lucene.index.SegmentInfos;
+import org.apache.lucene.index.SerialMergeScheduler;
+import org.apache.lucene.index.Term;
 import org.apache.lucene.index.TieredMergePolicy;
 import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.store.ByteBuffersDirectory;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FilterDirectory;
 import org.apache.lucene.store.IOContext;
@@ -20,24 +36,29 @@ import org.apache.lucene.tests.store.MockDirectoryWrapper;
 import org.apache.lucene.tests.util.LuceneTestCase;
 
 /**
- * The writer's temporary files (projected vectors, leaves) are deleted by the writer itself after
- * every flush and merge, and when a build fails half way; not left for IndexWriter's file deleter
- * to find. A {@link MockDirectoryWrapper} underneath refuses to close while any file is open.
+ * The writer's temporary files ({@link ForestFileOutput}: each tree's node records and leaves,
+ * then both concatenated) are deleted by the writer itself: after every flush and merge, when a
+ * build fails at any stage, and when a merge is aborted; not left for IndexWriter's file deleter to
+ * find. The {@link MockDirectoryWrapper} underneath refuses to close while any file is open, and
+ * checks the index when it closes.
  */
 public class TestTemporaryFiles extends LuceneTestCase {
-  private static final int DIM = 80; // projected: both kinds of temporary file
+  private static final int DIM = 8;
+  private static final int TREES = 3;
+  /** Per field and build: each tree's two files, then the two concatenated ones. */
+  private static final int FILES_PER_BUILD = 2 * TREES + 2;
 
   /** Records the writer's temporary files and which of them the writer's own code deleted. */
   private static final class RecordingDirectory extends FilterDirectory {
-    final Set<String> created = new HashSet<>();
-    final Set<String> deletedByWriter = new HashSet<>();
+    final Set<String> created = Collections.synchronizedSet(new HashSet<>());
+    final Set<String> deletedByWriter = Collections.synchronizedSet(new HashSet<>());
 
     RecordingDirectory(Directory in) {
       super(in);
     }
 
     @Override
-    public synchronized IndexOutput createTempOutput(String prefix, String suffix, IOContext context) throws IOException {
+    public IndexOutput createTempOutput(String prefix, String suffix, IOContext context) throws IOException {
       IndexOutput out = super.createTempOutput(prefix, suffix, context);
       if (suffix.startsWith("annoy_")) {
         created.add(out.getName());
@@ -46,103 +67,315 @@ public class TestTemporaryFiles extends LuceneTestCase {
     }
 
     @Override
-    public synchronized void deleteFile(String name) throws IOException {
-      if (calledFrom(ForestFileOutput.class.getName())) {
+    public void deleteFile(String name) throws IOException {
+      super.deleteFile(name);
+      if (calledFrom(ForestFileOutput.class.getName(), null)) {
         deletedByWriter.add(name);
       }
-      super.deleteFile(name);
+    }
+
+    /** The writer's temporary files in the directory now. */
+    List<String> temporaryFiles() throws IOException {
+      return Arrays.stream(listAll()).filter(name -> name.contains("annoy_")).toList();
+    }
+
+    void assertAllDeletedByWriter() throws IOException {
+      assertEquals("left in the directory", List.of(), temporaryFiles());
+      synchronized (created) {
+        assertTrue("not deleted by the writer: " + created + " vs " + deletedByWriter, deletedByWriter.containsAll(created));
+      }
     }
   }
 
-  private static boolean calledFrom(String... classNames) {
+  /** Whether the current thread runs inside {@code className}, in {@code method} if not null. */
+  private static boolean calledFrom(String className, String method) {
     for (StackTraceElement frame : new Throwable().getStackTrace()) {
-      if (Arrays.asList(classNames).contains(frame.getClassName())) {
+      if (frame.getClassName().equals(className) && (method == null || frame.getMethodName().equals(method))) {
         return true;
       }
     }
     return false;
   }
 
-  private static IndexWriterConfig config(boolean merges) {
-    ConcurrentMergeScheduler scheduler = new ConcurrentMergeScheduler();
-    // room for intra-merge threads, so that trees are built in parallel
-    scheduler.setMaxMergesAndThreads(6, 3);
-    return new IndexWriterConfig()
-        .setCodec(new AnnoyCodec(new AnnoyVectorsFormat(6, 16, 10)))
-        .setMaxBufferedDocs(300)
-        .setMergePolicy(merges ? new TieredMergePolicy() : NoMergePolicy.INSTANCE)
-        .setMergeScheduler(scheduler);
+  private static AnnoyCodec codec() {
+    return new AnnoyCodec(new AnnoyVectorsFormat(TREES, 16, 4, 0.9f, random().nextLong()));
   }
 
-  private static void addDocs(IndexWriter writer, int count) throws IOException {
-    float[][] vectors = TestData.clustered(random(), count, DIM, 5, 0.2f);
-    for (float[] v : vectors) {
+  private static void addDocs(IndexWriter writer, int count, boolean withBytes) throws IOException {
+    float[][] vectors = TestData.clustered(random(), count, DIM, 5, 0.3f);
+    byte[][] bytes = TestData.toBytes(vectors, 20);
+    for (int i = 0; i < count; i++) {
       Document doc = new Document();
-      doc.add(new KnnFloatVectorField("v", v, VectorSimilarityFunction.EUCLIDEAN));
+      doc.add(new StringField("kind", withBytes ? "b" : "v", Field.Store.NO));
+      doc.add(new KnnFloatVectorField("v", vectors[i], VectorSimilarityFunction.EUCLIDEAN));
+      if (withBytes) {
+        doc.add(new KnnByteVectorField("b", bytes[i], VectorSimilarityFunction.EUCLIDEAN));
+      }
       writer.addDocument(doc);
     }
   }
 
+  private static int segments(Directory dir) throws IOException {
+    return SegmentInfos.readLatestCommit(dir).size();
+  }
+
   public void testFlushAndMergeDeleteTheirTemporaryFiles() throws IOException {
-    try (MockDirectoryWrapper mock = newMockDirectory()) {
+    try (MockDirectoryWrapper mock = new MockDirectoryWrapper(random(), new ByteBuffersDirectory())) {
       RecordingDirectory dir = new RecordingDirectory(mock);
-      try (IndexWriter writer = new IndexWriter(dir, config(true))) {
-        addDocs(writer, 1000);
+      ConcurrentMergeScheduler scheduler = new ConcurrentMergeScheduler();
+      // room for intra-merge threads, so that a merge writes its trees in parallel
+      scheduler.setMaxMergesAndThreads(4, 3);
+      IndexWriterConfig config =
+          new IndexWriterConfig()
+              .setCodec(codec())
+              .setMaxBufferedDocs(200)
+              .setRAMBufferSizeMB(64)
+              .setMergePolicy(NoMergePolicy.INSTANCE)
+              .setMergeScheduler(scheduler);
+      int docs = 200 * (2 + random().nextInt(3)) + 1 + random().nextInt(150);
+      try (IndexWriter writer = new IndexWriter(dir, config)) {
+        addDocs(writer, docs, true);
         writer.commit();
-        int afterFlushes = dir.created.size();
-        assertTrue("flushes spill projected vectors and leaves: " + dir.created, afterFlushes >= 6);
+        int flushed = segments(dir);
+        assertTrue(String.valueOf(flushed), flushed >= 3);
+        // two fields per segment, a build each
+        assertEquals(dir.created.toString(), flushed * 2 * FILES_PER_BUILD, dir.created.size());
+        dir.assertAllDeletedByWriter();
+
+        writer.getConfig().setMergePolicy(new TieredMergePolicy());
         writer.forceMerge(1);
         writer.commit();
-        assertTrue("the merge spills too: " + dir.created, dir.created.size() >= afterFlushes + 2);
+        assertEquals(1, segments(dir));
+        assertEquals(dir.created.toString(), (flushed + 1) * 2 * FILES_PER_BUILD, dir.created.size());
+        dir.assertAllDeletedByWriter();
       }
-      assertEquals(dir.created, dir.deletedByWriter);
-      for (String file : mock.listAll()) {
-        assertFalse(file, file.endsWith(".tmp"));
+      try (DirectoryReader reader = DirectoryReader.open(dir)) {
+        assertEquals(docs, reader.numDocs());
+      }
+    }
+  }
+
+  /**
+   * A merged field whose documents were all deleted has no vectors: nothing is built, so no
+   * temporary file is written for it.
+   */
+  public void testFieldWithoutVectorsWritesNoTemporaryFile() throws IOException {
+    try (MockDirectoryWrapper mock = new MockDirectoryWrapper(random(), new ByteBuffersDirectory())) {
+      RecordingDirectory dir = new RecordingDirectory(mock);
+      IndexWriterConfig config = serialConfig(false);
+      try (IndexWriter writer = new IndexWriter(dir, config)) {
+        addDocs(writer, 50, false);
+        writer.commit();
+        addDocs(writer, 50, true);
+        addDocs(writer, 50, false);
+        writer.commit();
+        // builds: "v" in both segments, "b" in the second
+        assertEquals(dir.created.toString(), 3 * FILES_PER_BUILD, dir.created.size());
+        writer.deleteDocuments(new Term("kind", "b"));
+        writer.getConfig().setMergePolicy(new TieredMergePolicy());
+        writer.forceMerge(1);
+        writer.commit();
+        // the merge builds "v" only
+        assertEquals(dir.created.toString(), 4 * FILES_PER_BUILD, dir.created.size());
+      }
+      dir.assertAllDeletedByWriter();
+      try (DirectoryReader reader = DirectoryReader.open(dir)) {
+        assertEquals(1, reader.leaves().size());
+        assertEquals(100, reader.numDocs());
+        assertTrue(reader.leaves().get(0).reader().getFieldInfos().fieldInfo("b").hasVectorValues());
+      }
+    }
+  }
+
+  /** The places a build can fail while its temporary files exist. */
+  private enum Stage {
+    /** Writing a tree's node records. */
+    NODES("io.github.luceneannoy.codec.ForestFileOutput$TreeFiles", "node"),
+    /** Writing a tree's leaves. */
+    LEAVES("io.github.luceneannoy.codec.ForestFileOutput$TreeFiles", "leaf"),
+    /** Concatenating the trees' files, and deleting them. */
+    CONCATENATION(ForestFileOutput.class.getName(), "concatenate"),
+    /** Closing the trees' files and opening the concatenated ones for calibration. */
+    FINISHING(ForestFileOutput.class.getName(), "finishWriting"),
+    /** Copying the sections into the segment's data file. */
+    COPY(ForestFileOutput.class.getName(), "appendTo");
+
+    final String className;
+    final String method;
+
+    Stage(String className, String method) {
+      this.className = className;
+      this.method = method;
+    }
+  }
+
+  /** Throws once, while armed, from a file operation made inside the stage. */
+  private static final class FailAt extends MockDirectoryWrapper.Failure {
+    final Stage stage;
+    int thrown;
+
+    FailAt(Stage stage) {
+      this.stage = stage;
+    }
+
+    @Override
+    public void eval(MockDirectoryWrapper dir) throws IOException {
+      if (doFail && thrown == 0 && calledFrom(stage.className, stage.method)) {
+        thrown++;
+        throw new IOException("injected failure at " + stage);
+      }
+    }
+  }
+
+  private static IndexWriterConfig serialConfig(boolean merges) {
+    return new IndexWriterConfig()
+        .setCodec(codec())
+        .setMaxBufferedDocs(1000)
+        .setRAMBufferSizeMB(64)
+        .setMergeScheduler(new SerialMergeScheduler())
+        .setMergePolicy(merges ? new TieredMergePolicy() : NoMergePolicy.INSTANCE)
+        .setCommitOnClose(false);
+  }
+
+  public void testFailedFlushDeletesItsTemporaryFiles() throws IOException {
+    for (Stage stage : Stage.values()) {
+      try (MockDirectoryWrapper mock = new MockDirectoryWrapper(random(), new ByteBuffersDirectory())) {
+        RecordingDirectory dir = new RecordingDirectory(mock);
+        IndexWriter writer = new IndexWriter(dir, serialConfig(false));
+        addDocs(writer, 150, random().nextBoolean());
+        writer.commit();
+        FailAt failure = new FailAt(stage);
+        mock.failOn(failure);
+        failure.setDoFail();
+        addDocs(writer, 150, random().nextBoolean());
+        IOException e = expectThrows(IOException.class, writer::commit);
+        assertInjected(e, stage);
+        failure.clearDoFail();
+        if (writer.isOpen()) {
+          writer.rollback();
+        }
+        dir.assertAllDeletedByWriter();
+        assertTrue(stage + ": the failed flush created its files", dir.created.size() > FILES_PER_BUILD);
+        assertCommitted(dir, 1, 150);
       }
     }
   }
 
   public void testFailedMergeDeletesItsTemporaryFiles() throws IOException {
-    try (MockDirectoryWrapper mock = newMockDirectory()) {
-      RecordingDirectory dir = new RecordingDirectory(mock);
-      try (IndexWriter writer = new IndexWriter(dir, config(false))) {
-        addDocs(writer, 900);
-        writer.commit();
+    for (Stage stage : Stage.values()) {
+      try (MockDirectoryWrapper mock = new MockDirectoryWrapper(random(), new ByteBuffersDirectory())) {
+        RecordingDirectory dir = new RecordingDirectory(mock);
+        try (IndexWriter writer = new IndexWriter(dir, serialConfig(false))) {
+          for (int s = 0; s < 3; s++) {
+            addDocs(writer, 120, true);
+            writer.commit();
+          }
+        }
+        int beforeMerge = dir.created.size();
+        FailAt failure = new FailAt(stage);
+        mock.failOn(failure);
+        failure.setDoFail();
+        IndexWriter writer = new IndexWriter(dir, serialConfig(true));
+        IOException e = expectThrows(IOException.class, () -> writer.forceMerge(1));
+        assertInjected(e, stage);
+        failure.clearDoFail();
+        if (writer.isOpen()) {
+          writer.rollback();
+        }
+        dir.assertAllDeletedByWriter();
+        assertTrue(stage + ": the failed merge created its files", dir.created.size() > beforeMerge);
+        assertCommitted(dir, 3, 360);
       }
-      Set<String> beforeMerge = new HashSet<>(dir.created);
-      dir.created.clear();
-      // fail the merge while it writes leaves, when both temporary files exist
-      MockDirectoryWrapper.Failure failure =
-          new MockDirectoryWrapper.Failure() {
-            @Override
-            public void eval(MockDirectoryWrapper d) throws IOException {
-              boolean leavesFileExists = dir.created.stream().anyMatch(name -> name.contains("annoy_leaves"));
-              if (doFail && inLeafWrite() && leavesFileExists) {
-                throw new IOException("injected failure while writing leaves");
-              }
-            }
-          };
-      failure.setDoFail();
-      mock.failOn(failure);
-      IndexWriterConfig iwc = config(true);
-      iwc.setMergeScheduler(new org.apache.lucene.index.SerialMergeScheduler());
-      IndexWriter writer = new IndexWriter(dir, iwc);
-      IOException e = expectThrows(IOException.class, () -> writer.forceMerge(1));
-      assertTrue(e.getMessage(), e.getMessage().contains("injected failure while writing leaves"));
-      writer.rollback();
-      failure.clearDoFail();
-      assertEquals("a projected-vector file and a leaf file: " + dir.created, 2, dir.created.size());
-      assertTrue(dir.deletedByWriter.containsAll(beforeMerge));
-      assertTrue("deleted: " + dir.deletedByWriter, dir.deletedByWriter.containsAll(dir.created));
     }
   }
 
-  private static boolean inLeafWrite() {
-    for (StackTraceElement frame : new Throwable().getStackTrace()) {
-      if (frame.getClassName().equals(ForestFileOutput.class.getName()) && frame.getMethodName().equals("leafInts")) {
-        return true;
+  /**
+   * The writer is rolled back while a merge copies a forest into the new segment; the merge's
+   * next write notices (as Lucene's merge rate limiter does) and throws MergeAbortedException: the
+   * merge's temporary files are deleted, and the index is its last commit.
+   */
+  public void testAbortedMergeDeletesItsTemporaryFiles() throws Exception {
+    try (MockDirectoryWrapper mock = new MockDirectoryWrapper(random(), new ByteBuffersDirectory())) {
+      RecordingDirectory dir = new RecordingDirectory(mock);
+      try (IndexWriter writer = new IndexWriter(dir, serialConfig(false))) {
+        for (int s = 0; s < 3; s++) {
+          addDocs(writer, 120, false);
+          writer.commit();
+        }
+      }
+      List<MergePolicy.OneMerge> merges = Collections.synchronizedList(new ArrayList<>());
+      MergePolicy recording =
+          new FilterMergePolicy(new TieredMergePolicy()) {
+            @Override
+            public MergeSpecification findForcedMerges(
+                SegmentInfos infos, int maxSegmentCount, java.util.Map<SegmentCommitInfo, Boolean> toMerge,
+                MergeContext context) throws IOException {
+              MergeSpecification spec = super.findForcedMerges(infos, maxSegmentCount, toMerge, context);
+              if (spec != null) {
+                merges.addAll(spec.merges);
+              }
+              return spec;
+            }
+          };
+      CountDownLatch copying = new CountDownLatch(1);
+      MockDirectoryWrapper.Failure abortWhileCopying =
+          new MockDirectoryWrapper.Failure() {
+            @Override
+            public void eval(MockDirectoryWrapper d) throws IOException {
+              if (doFail && calledFrom(ForestFileOutput.class.getName(), "appendTo")) {
+                doFail = false;
+                copying.countDown();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (merges.stream().noneMatch(MergePolicy.OneMerge::isAborted)) {
+                  if (System.nanoTime() > deadline) {
+                    throw new AssertionError("the merge was never aborted");
+                  }
+                  Thread.onSpinWait();
+                }
+                throw new MergePolicy.MergeAbortedException("merge aborted while copying the forest");
+              }
+            }
+          };
+      abortWhileCopying.setDoFail();
+      mock.failOn(abortWhileCopying);
+      ConcurrentMergeScheduler scheduler = new ConcurrentMergeScheduler();
+      IndexWriterConfig config = serialConfig(true).setMergePolicy(recording).setMergeScheduler(scheduler);
+      IndexWriter writer = new IndexWriter(dir, config);
+      writer.forceMerge(1, false);
+      assertTrue("the merge never reached the copy", copying.await(60, TimeUnit.SECONDS));
+      Thread rollback =
+          new Thread(
+              () -> {
+                try {
+                  writer.rollback();
+                } catch (IOException e) {
+                  throw new AssertionError(e);
+                }
+              });
+      rollback.start();
+      rollback.join(TimeUnit.SECONDS.toMillis(60));
+      assertFalse("rollback hangs", rollback.isAlive());
+      assertFalse(writer.isOpen());
+      assertTrue(merges.stream().anyMatch(MergePolicy.OneMerge::isAborted));
+      dir.assertAllDeletedByWriter();
+      assertCommitted(dir, 3, 360);
+    }
+  }
+
+  private static void assertInjected(IOException e, Stage stage) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (String.valueOf(t.getMessage()).contains("injected failure at " + stage)) {
+        return;
       }
     }
-    return false;
+    throw new AssertionError(stage + ": not the injected failure: " + e, e);
+  }
+
+  /** The index is its last commit: so many segments and documents, searchable. */
+  private static void assertCommitted(Directory dir, int segments, int docs) throws IOException {
+    try (DirectoryReader reader = DirectoryReader.open(dir)) {
+      assertEquals(segments, reader.leaves().size());
+      assertEquals(docs, reader.numDocs());
+    }
   }
 }

@@ -2,10 +2,14 @@ package io.github.luceneannoy.reliability;
 
 import io.github.luceneannoy.codec.AnnoyCodec;
 import io.github.luceneannoy.codec.AnnoyVectorsFormat;
+import io.github.luceneannoy.search.AnnoyKnnFloatVectorQuery;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
@@ -13,21 +17,44 @@ import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.NoMergePolicy;
 import org.apache.lucene.index.SerialMergeScheduler;
 import org.apache.lucene.index.TieredMergePolicy;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.ByteBuffersDirectory;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FilterDirectory;
+import org.apache.lucene.store.IOContext;
+import org.apache.lucene.store.IndexOutput;
 import org.apache.lucene.tests.store.MockDirectoryWrapper;
 import org.apache.lucene.tests.util.LuceneTestCase;
 
 /**
  * Disk full and I/O errors while the Annoy format writes a segment, at flush and at merge, injected
- * by {@link MockDirectoryWrapper}. Whatever fails, the index must stay openable at its last commit
- * (clean, every committed doc found, k-NN answering only from committed docs), and once the fault
- * is gone the next commit must work and hold the new documents.
+ * by {@link MockDirectoryWrapper}. Whatever fails, no partial segment becomes visible: the index
+ * opens at its last commit (clean, every committed doc found, k-NN answering only from committed
+ * docs), the writer's temporary files are gone (deleted by the writer itself), and once the fault
+ * is gone the next commit works, holds the new documents, and searches them as well as exact
+ * search does.
  */
 public class TestAnnoyDiskFull extends LuceneTestCase {
   private static final int BATCH = 300;
   private static final String WRITER = "io.github.luceneannoy.codec.AnnoyVectorsWriter";
+  private static final String FOREST_FILES = "io.github.luceneannoy.codec.ForestFileOutput";
 
-  /** Throws, while armed, from any write made inside {@code AnnoyVectorsWriter.<method>}. */
+  private static boolean calledFrom(String className, String method) {
+    for (StackTraceElement frame : new Throwable().getStackTrace()) {
+      if (frame.getClassName().equals(className) && (method == null || frame.getMethodName().equals(method))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Throws, while armed, from any write made inside {@code AnnoyVectorsWriter.<method>}: as a full
+   * disk does, it refuses writes but not the deletion of the writer's temporary files.
+   */
   private static final class FailInAnnoyWriter extends MockDirectoryWrapper.Failure {
     final String method;
     int thrown;
@@ -38,42 +65,74 @@ public class TestAnnoyDiskFull extends LuceneTestCase {
 
     @Override
     public void eval(MockDirectoryWrapper dir) throws IOException {
-      if (doFail && inAnnoyWriter(method)) {
+      if (doFail && calledFrom(WRITER, method) && calledFrom(FOREST_FILES, "close") == false) {
         thrown++;
         throw new IOException("injected: no space left on device in AnnoyVectorsWriter." + method);
       }
     }
   }
 
-  static boolean inAnnoyWriter(String method) {
-    for (StackTraceElement frame : new Throwable().getStackTrace()) {
-      if (frame.getClassName().equals(WRITER) && frame.getMethodName().equals(method)) {
-        return true;
+  /** Records the writer's temporary files and which of them the writer's own code deleted. */
+  private static final class TemporaryFiles extends FilterDirectory {
+    final Set<String> created = Collections.synchronizedSet(new HashSet<>());
+    final Set<String> deletedByWriter = Collections.synchronizedSet(new HashSet<>());
+
+    TemporaryFiles(Directory in) {
+      super(in);
+    }
+
+    @Override
+    public IndexOutput createTempOutput(String prefix, String suffix, IOContext context) throws IOException {
+      IndexOutput out = super.createTempOutput(prefix, suffix, context);
+      if (suffix.startsWith("annoy_")) {
+        created.add(out.getName());
+      }
+      return out;
+    }
+
+    @Override
+    public void deleteFile(String name) throws IOException {
+      super.deleteFile(name);
+      if (calledFrom(FOREST_FILES, null)) {
+        deletedByWriter.add(name);
       }
     }
-    return false;
+
+    /** None of the writer's temporary files is left, and the writer deleted each itself. */
+    void assertCleanedUp() throws IOException {
+      List<String> left = Arrays.stream(listAll()).filter(name -> name.contains("annoy_")).toList();
+      assertEquals("temporary files left", List.of(), left);
+      synchronized (created) {
+        assertTrue("not deleted by the writer: " + created + " vs " + deletedByWriter, deletedByWriter.containsAll(created));
+      }
+    }
   }
 
-  private MockDirectoryWrapper dir;
+  private MockDirectoryWrapper mock;
+  private TemporaryFiles dir;
   private final List<String> committed = new ArrayList<>();
   private int nextId;
 
   @Override
   public void setUp() throws Exception {
     super.setUp();
-    dir = new MockDirectoryWrapper(random(), new ByteBuffersDirectory());
+    mock = new MockDirectoryWrapper(random(), new ByteBuffersDirectory());
+    // at close, besides CheckIndex: no file that the last commit does not reference, such as the
+    // files of a segment whose writing failed
+    mock.setAssertNoUnrefencedFilesOnClose(true);
+    dir = new TemporaryFiles(mock);
   }
 
   @Override
   public void tearDown() throws Exception {
-    dir.close();
+    mock.close();
     super.tearDown();
   }
 
   /** Small trees so that flushes and merges are quick; no merges unless asked. */
   private static IndexWriterConfig config(boolean merges) {
     return new IndexWriterConfig()
-        .setCodec(new AnnoyCodec(new AnnoyVectorsFormat(4, 16, 10)))
+        .setCodec(new AnnoyCodec(new AnnoyVectorsFormat(2, 16, 4, 0.9f, random().nextLong())))
         .setMaxBufferedDocs(10 * BATCH)
         .setRAMBufferSizeMB(64)
         .setMergeScheduler(new SerialMergeScheduler())
@@ -99,9 +158,10 @@ public class TestAnnoyDiskFull extends LuceneTestCase {
   }
 
   /**
-   * After a failure: the last commit is intact; then, with the fault gone, the same writer (or a
-   * new one if the failure was tragic) commits a new batch, which must be there with everything
-   * committed before. Docs of the failed batch may or may not have survived in a live writer.
+   * After a failure: the last commit is intact and the temporary files are gone; then, with the
+   * fault gone, the same writer (or a new one if the failure was tragic) commits a new batch, which
+   * must be there with everything committed before, and searchable. Docs of the failed batch may or
+   * may not have survived in a live writer.
    */
   private void assertRecovers(IndexWriter writer, List<String> failedBatch) throws IOException {
     IndexState.assertHolds(dir, committed, List.of(), random());
@@ -109,6 +169,7 @@ public class TestAnnoyDiskFull extends LuceneTestCase {
       writer.rollback();
       writer = new IndexWriter(dir, config(true));
     }
+    dir.assertCleanedUp();
     List<String> fresh = addBatch(writer);
     writer.commit();
     committed.addAll(fresh);
@@ -117,13 +178,47 @@ public class TestAnnoyDiskFull extends LuceneTestCase {
     writer.commit();
     IndexState.assertHolds(dir, committed, failedBatch, random());
     writer.close();
+    dir.assertCleanedUp();
+    assertSearchesAsWellAsExact();
+  }
+
+  /**
+   * Plain k-NN queries (the segment's calibrated budget) find about what exact search finds: the
+   * forest written after the failures is sound, not just the vectors.
+   */
+  private void assertSearchesAsWellAsExact() throws IOException {
+    try (DirectoryReader reader = DirectoryReader.open(dir)) {
+      IndexSearcher searcher = new IndexSearcher(reader);
+      int queries = 20;
+      double recall = 0;
+      for (int q = 0; q < queries; q++) {
+        float[] query = Corpus.vector(committed.get(random().nextInt(committed.size())));
+        for (int i = 0; i < query.length; i++) {
+          query[i] += (float) random().nextGaussian() * 0.5f;
+        }
+        TopDocs exact =
+            searcher.search(
+                new AnnoyKnnFloatVectorQuery(Corpus.VECTOR, query, 10, null, AnnoyVectorsFormat.MAXIMUM_CANDIDATES_PER_HIT), 10);
+        TopDocs plain = searcher.search(new KnnFloatVectorQuery(Corpus.VECTOR, query, 10), 10);
+        Set<Integer> truth = new HashSet<>();
+        for (ScoreDoc hit : exact.scoreDocs) {
+          truth.add(hit.doc);
+        }
+        assertEquals(10, truth.size());
+        long found = Arrays.stream(plain.scoreDocs).filter(hit -> truth.contains(hit.doc)).count();
+        recall += found / 10.0;
+      }
+      recall /= queries;
+      // the format was asked for 0.9; a margin for 20 queries
+      assertTrue("mean recall@10 " + recall, recall >= 0.8);
+    }
   }
 
   public void testIOErrorWhileFlushingTheForest() throws IOException {
     IndexWriter writer = new IndexWriter(dir, config(false));
     commitBatches(writer, 2);
     FailInAnnoyWriter failure = new FailInAnnoyWriter("flush");
-    dir.failOn(failure);
+    mock.failOn(failure);
     failure.setDoFail();
     List<String> failed = addBatch(writer);
     expectThrows(IOException.class, writer::commit);
@@ -137,7 +232,7 @@ public class TestAnnoyDiskFull extends LuceneTestCase {
     IndexWriter writer = new IndexWriter(dir, config(false));
     commitBatches(writer, 1);
     FailInAnnoyWriter failure = new FailInAnnoyWriter("finish");
-    dir.failOn(failure);
+    mock.failOn(failure);
     failure.setDoFail();
     List<String> failed = addBatch(writer);
     expectThrows(IOException.class, writer::commit);
@@ -152,7 +247,7 @@ public class TestAnnoyDiskFull extends LuceneTestCase {
     writer.close();
     IndexWriter merging = new IndexWriter(dir, config(true));
     FailInAnnoyWriter failure = new FailInAnnoyWriter("mergeOneField");
-    dir.failOn(failure);
+    mock.failOn(failure);
     failure.setDoFail();
     expectThrows(IOException.class, () -> merging.forceMerge(1));
     assertTrue(failure.thrown > 0);
@@ -171,20 +266,21 @@ public class TestAnnoyDiskFull extends LuceneTestCase {
 
   /**
    * The disk fills at a random point of a flush, a commit or a merge: with a limit a little above
-   * the current size, the write that crosses it fails wherever it is, in any of the segment's files.
+   * the current size, the write that crosses it fails wherever it is, in any of the segment's files
+   * or the writer's temporary files.
    */
   public void testDiskFullAtRandomPoints() throws IOException {
-    int rounds = Soak.pick(6, 60);
+    int rounds = atLeast(4);
     IndexWriter writer = new IndexWriter(dir, config(true));
     commitBatches(writer, 1);
-    long firstCommit = dir.sizeInBytes();
+    long firstCommit = mock.sizeInBytes();
     int failures = 0;
     for (int round = 0; round < rounds; round++) {
-      long size = dir.sizeInBytes();
+      long size = mock.sizeInBytes();
       // a batch (and a merge's temporary copy) needs about twice the first commit's size: with up to
       // four times that free, some rounds fit and others fill the disk at a random write
       // (round 0 leaves no room at all, so that the disk surely fills at least once)
-      dir.setMaxSizeInBytes(size + (round == 0 ? 1 : random().nextInt((int) Math.max(1, 4 * firstCommit))));
+      mock.setMaxSizeInBytes(size + (round == 0 ? 1 : random().nextInt((int) Math.max(1, 4 * firstCommit))));
       List<String> batch = new ArrayList<>();
       try {
         batch = addBatch(writer);
@@ -198,38 +294,35 @@ public class TestAnnoyDiskFull extends LuceneTestCase {
         // IllegalStateException: the writer was closed by an earlier tragic disk-full
         failures++;
       }
-      dir.setMaxSizeInBytes(0);
+      mock.setMaxSizeInBytes(0);
       IndexState.assertHolds(dir, committed, batch, random());
       if (writer.isOpen() == false || writer.getTragicException() != null) {
         writer.rollback();
         writer = new IndexWriter(dir, config(true));
       }
+      dir.assertCleanedUp();
       // any docs of a failed batch that a live writer kept are committed now: count them in
       writer.commit();
-      try (DirectoryReader reader = DirectoryReader.open(dir)) {
-        Set<String> now = new HashSet<>(IndexState.liveIds(reader));
-        for (String id : batch) {
-          if (now.contains(id) && committed.contains(id) == false) {
-            committed.add(id);
-          }
-        }
-      }
+      countInSurvivors(batch);
     }
     assertTrue("the disk never filled", failures > 0);
-    System.out.printf(java.util.Locale.ROOT, "TestAnnoyDiskFull: disk full in %d of %d rounds, recovered each time, %d docs committed%n",
-        failures, rounds, committed.size());
+    if (VERBOSE) {
+      System.out.printf(
+          Locale.ROOT, "disk full in %d of %d rounds, recovered each time, %d docs committed%n",
+          failures, rounds, committed.size());
+    }
     assertRecovers(writer, List.of());
   }
 
-  /** Random I/O exceptions on any new file, the test framework's generic fault injection. */
+  /** Random I/O exceptions on writes to any file, the test framework's generic fault injection. */
   public void testRandomIOExceptions() throws IOException {
-    int rounds = Soak.pick(6, 60);
+    int rounds = atLeast(4);
     IndexWriter writer = new IndexWriter(dir, config(true));
     commitBatches(writer, 1);
     int failures = 0;
     for (int round = 0; round < rounds; round++) {
-      // per new file: some rounds get through, most do not; round 0 surely fails
-      dir.setRandomIOExceptionRate(round == 0 ? 0.5 : 0.03);
+      // per write: some rounds get through, most do not; round 0 surely fails
+      mock.setRandomIOExceptionRate(round == 0 ? 0.5 : 0.03);
       List<String> batch = new ArrayList<>();
       try {
         batch = addBatch(writer);
@@ -239,27 +332,32 @@ public class TestAnnoyDiskFull extends LuceneTestCase {
       } catch (IOException | IllegalStateException e) {
         failures++;
       }
-      dir.setRandomIOExceptionRate(0);
-      if (writer.isOpen() == false || writer.getTragicException() != null) {
-        writer.rollback();
-        writer = new IndexWriter(dir, config(true));
-      } else {
-        writer.rollback(); // drop whatever the failed round left uncommitted
-        writer = new IndexWriter(dir, config(true));
-      }
+      mock.setRandomIOExceptionRate(0);
+      // drop whatever the failed round left uncommitted
+      writer.rollback();
+      writer = new IndexWriter(dir, config(true));
       IndexState.assertHolds(dir, committed, batch, random());
-      try (DirectoryReader reader = DirectoryReader.open(dir)) {
-        Set<String> now = new HashSet<>(IndexState.liveIds(reader));
-        for (String id : batch) {
-          if (now.contains(id) && committed.contains(id) == false) {
-            committed.add(id);
-          }
+      dir.assertCleanedUp();
+      countInSurvivors(batch);
+    }
+    assertTrue("no exception was ever injected", failures > 0);
+    if (VERBOSE) {
+      System.out.printf(
+          Locale.ROOT, "random I/O errors broke %d of %d rounds, recovered each time, %d docs committed%n",
+          failures, rounds, committed.size());
+    }
+    assertRecovers(writer, List.of());
+  }
+
+  /** Docs of a failed batch that reached a commit anyway now count as committed. */
+  private void countInSurvivors(List<String> batch) throws IOException {
+    try (DirectoryReader reader = DirectoryReader.open(dir)) {
+      Set<String> now = new HashSet<>(IndexState.liveIds(reader));
+      for (String id : batch) {
+        if (now.contains(id) && committed.contains(id) == false) {
+          committed.add(id);
         }
       }
     }
-    assertTrue("no exception was ever injected", failures > 0);
-    System.out.printf(java.util.Locale.ROOT, "TestAnnoyDiskFull: random I/O errors broke %d of %d rounds, recovered each time, %d docs committed%n",
-        failures, rounds, committed.size());
-    assertRecovers(writer, List.of());
   }
 }
