@@ -1,0 +1,161 @@
+package io.github.luceneannoy.forest;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.apache.lucene.tests.util.LuceneTestCase;
+
+/**
+ * Both kernel implementations against arithmetic in doubles, over lengths around every vector
+ * boundary; the one-bit code loop against a naive count; and the choice between the
+ * implementations. The build's test JVM reads {@code jdk.incubator.vector} (the pom's {@code
+ * vector.module}), so the vector implementation is tested wherever the hardware has vectors of 8
+ * floats or more; elsewhere its tests are skipped.
+ */
+public class TestForestKernels extends LuceneTestCase {
+
+  private static boolean moduleReadable() {
+    return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+  }
+
+  /**
+   * The vector implementation, loaded by name as {@link ForestKernels} does, or null where this JVM
+   * or its hardware cannot run it.
+   */
+  private static ForestKernels vectorKernels() {
+    if (moduleReadable() == false) {
+      return null;
+    }
+    try {
+      ForestKernels kernels =
+          (ForestKernels)
+              Class.forName(ForestKernels.class.getPackageName() + ".PanamaForestKernels").getDeclaredConstructor().newInstance();
+      return ((PanamaForestKernels) kernels).floatsPerVector() >= ForestKernels.MIN_VECTOR_FLOATS ? kernels : null;
+    } catch (ReflectiveOperationException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static List<ForestKernels> implementations() {
+    List<ForestKernels> all = new ArrayList<>();
+    all.add(new ScalarForestKernels());
+    ForestKernels vector = vectorKernels();
+    if (vector != null) {
+      all.add(vector);
+    }
+    return all;
+  }
+
+  private static float[] randomFloats(Random random, int length) {
+    float[] v = new float[length];
+    for (int i = 0; i < length; i++) {
+      v[i] = (float) random.nextGaussian() * 10;
+    }
+    return v;
+  }
+
+  public void testDotAndSquareDistanceMatchDoubleArithmetic() {
+    Random random = random();
+    for (ForestKernels kernels : implementations()) {
+      for (int length = 0; length <= 300; length++) {
+        float[] a = randomFloats(random, length);
+        float[] b = randomFloats(random, length);
+        double dot = 0;
+        double dotMagnitude = 0;
+        double distance = 0;
+        for (int i = 0; i < length; i++) {
+          dot += (double) a[i] * b[i];
+          dotMagnitude += Math.abs((double) a[i] * b[i]);
+          double d = (double) a[i] - b[i];
+          distance += d * d;
+        }
+        String what = kernels.description() + ", length " + length;
+        assertEquals(what, dot, kernels.dot(a, b), 1e-5 * dotMagnitude + 1e-6);
+        assertEquals(what, distance, kernels.squareDistance(a, b), 1e-5 * distance + 1e-6);
+        assertEquals(what, 0, kernels.squareDistance(a, a), 0f);
+      }
+    }
+  }
+
+  /** The vector implementation gives the scalar one's results, but for float rounding. */
+  public void testVectorAgreesWithScalar() {
+    ForestKernels vector = vectorKernels();
+    assumeTrue("the vector API is not usable in this JVM", vector != null);
+    ForestKernels scalar = new ScalarForestKernels();
+    Random random = random();
+    for (int iter = 0; iter < atLeast(200); iter++) {
+      int length = random.nextInt(1000);
+      float[] a = randomFloats(random, length);
+      float[] b = randomFloats(random, length);
+      double magnitude = 0;
+      for (int i = 0; i < length; i++) {
+        magnitude += Math.abs((double) a[i] * b[i]) + (double) a[i] * a[i] + (double) b[i] * b[i];
+      }
+      assertEquals(scalar.dot(a, b), vector.dot(a, b), 1e-5 * magnitude + 1e-6);
+      assertEquals(scalar.squareDistance(a, b), vector.squareDistance(a, b), 1e-5 * magnitude + 1e-6);
+    }
+  }
+
+  /**
+   * {@link ForestKernels#codeDots}: {@code Σ_bit 2^bit · popcount(code & plane_bit)}, that is the
+   * sum over coordinates with a one bit in the code of the query's 4-bit level there, at any offset
+   * into the codes.
+   */
+  public void testCodeDotsMatchNaiveCount() {
+    Random random = random();
+    for (ForestKernels kernels : implementations()) {
+      for (int words = 1; words <= 14; words++) {
+        int offset = random.nextInt(3 * words + 1);
+        long[] codes = new long[offset + words + random.nextInt(3)];
+        for (int i = 0; i < codes.length; i++) {
+          // dense, sparse and random words
+          codes[i] = random.nextInt(4) == 0 ? -1L : random.nextInt(4) == 0 ? 1L << random.nextInt(64) : random.nextLong();
+        }
+        int[] levels = new int[64 * words];
+        long[] planes = new long[4 * words];
+        for (int i = 0; i < levels.length; i++) {
+          levels[i] = random.nextInt(16);
+          for (int bit = 0; bit < 4; bit++) {
+            if ((levels[i] >>> bit & 1) != 0) {
+              planes[(i / 64) * 4 + bit] |= 1L << (i % 64);
+            }
+          }
+        }
+        int expected = 0;
+        for (int i = 0; i < levels.length; i++) {
+          if ((codes[offset + i / 64] >>> (i % 64) & 1) != 0) {
+            expected += levels[i];
+          }
+        }
+        assertEquals(kernels.description() + ", " + words + " words", expected, kernels.codeDots(codes, offset, words, planes));
+      }
+      // every bit set and every level 15: the largest value
+      long[] ones = {-1L, -1L};
+      long[] full = new long[8];
+      java.util.Arrays.fill(full, -1L);
+      assertEquals(2 * 64 * 15, kernels.codeDots(ones, 0, 2, full));
+      assertEquals(0, kernels.codeDots(new long[2], 0, 2, full));
+    }
+  }
+
+  /** Whether the JVM runs without C2, where {@link ForestKernels} keeps to scalar code. */
+  private static boolean c1Only() {
+    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if ((arg.startsWith("-XX:TieredStopAtLevel=") && arg.equals("-XX:TieredStopAtLevel=4") == false) || arg.equals("-Xint")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  public void testChoice() {
+    assertTrue(ForestKernels.choose(false) instanceof ScalarForestKernels);
+    ForestKernels chosen = ForestKernels.choose(true);
+    boolean vector = vectorKernels() != null && c1Only() == false;
+    assertEquals(chosen.description(), vector, chosen.getClass().getSimpleName().equals("PanamaForestKernels"));
+    boolean allowed = Boolean.parseBoolean(System.getProperty("annoy.vectorization", "true"));
+    assertEquals(ForestKernels.choose(allowed).getClass(), ForestKernels.get().getClass());
+    assertSame("chosen once per JVM", ForestKernels.get(), ForestKernels.get());
+  }
+}

@@ -1,0 +1,401 @@
+package io.github.luceneannoy.forest;
+
+import io.github.luceneannoy.forest.ForestTestUtil.CountingScorer;
+import io.github.luceneannoy.forest.ForestTestUtil.Kind;
+import io.github.luceneannoy.forest.ForestTestUtil.Similarity;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Random;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.TopKnnCollector;
+import org.apache.lucene.tests.util.LuceneTestCase;
+import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.FixedBitSet;
+import org.apache.lucene.util.SparseFixedBitSet;
+
+/**
+ * {@link ForestSearcher} on forests built on the heap, against exact search in double precision
+ * with a scorer that counts what it scores, for every {@link Geometry} and both leaf orders.
+ */
+public class TestForestSearcher extends LuceneTestCase {
+
+  /** A forest over generated vectors, with its similarity. */
+  private static final class Fixture {
+    final float[][] vectors;
+    final Similarity similarity;
+    final OnHeapForest forest;
+
+    Fixture(float[][] vectors, Geometry geometry, int numTrees, int maxLeafSize, int branching) throws IOException {
+      this.vectors = vectors;
+      this.similarity = new Similarity(geometry, vectors);
+      this.forest =
+          OnHeapForest.build(new ArrayVectorSource(vectors), geometry, numTrees, maxLeafSize, branching, random().nextLong(), null);
+    }
+  }
+
+  /** One search's outcome. */
+  private static final class Result {
+    final int[] ords;
+    final float[] scores;
+    final CountingScorer scorer;
+    final long gathered;
+    final long visited;
+
+    Result(TopDocs top, CountingScorer scorer, long gathered, long visited) {
+      this.ords = Arrays.stream(top.scoreDocs).mapToInt(sd -> sd.doc).toArray();
+      this.scores = new float[top.scoreDocs.length];
+      for (int i = 0; i < scores.length; i++) {
+        scores[i] = top.scoreDocs[i].score;
+      }
+      this.scorer = scorer;
+      this.gathered = gathered;
+      this.visited = visited;
+    }
+  }
+
+  private static Result search(
+      ForestSearcher searcher, Fixture f, LeafTraversal.Order order, float[] query, int k, int budget, Bits accept, int visitLimit)
+      throws IOException {
+    CountingScorer scorer = new CountingScorer(f.similarity, query);
+    TopKnnCollector collector = new TopKnnCollector(k, visitLimit);
+    searcher.search(f.forest, order, query, scorer, f.similarity.toDistance(query), collector, accept, budget);
+    return new Result(collector.topDocs(), scorer, searcher.gathered(), collector.visitedCount());
+  }
+
+  private static Result search(Fixture f, LeafTraversal.Order order, float[] query, int k, int budget, Bits accept)
+      throws IOException {
+    return search(new ForestSearcher(), f, order, query, k, budget, accept, Integer.MAX_VALUE);
+  }
+
+  private static LeafTraversal.Order randomOrder() {
+    return LeafTraversal.Order.values()[random().nextInt(2)];
+  }
+
+  /** A query near the data (a vector plus noise) or drawn from the same distribution. */
+  private static float[] query(Random random, float[][] vectors) {
+    float[] q = vectors[random.nextInt(vectors.length)].clone();
+    for (int i = 0; i < q.length; i++) {
+      q[i] += 0.3f * (float) random.nextGaussian();
+    }
+    return q;
+  }
+
+  private static FixedBitSet randomFilter(Random random, int n, double density) {
+    FixedBitSet bits = new FixedBitSet(n);
+    for (int i = 0; i < n; i++) {
+      if (random.nextDouble() < density) {
+        bits.set(i);
+      }
+    }
+    return bits;
+  }
+
+  /**
+   * What every search must do, whatever its budget: score each ordinal at most once and only
+   * accepted ones, count each exact score as a visit, collect the scorer's exact scores, best first,
+   * and gather {@code max(budget, minimumScored(k))} accepted vectors or all of them.
+   */
+  private static void checkInvariants(Result r, Fixture f, float[] query, int k, int budget, Bits accept, String what) {
+    int accepted = accept == null ? f.vectors.length : countAccepted(accept, f.vectors.length);
+    for (int ord = 0; ord < r.scorer.counts.length; ord++) {
+      assertTrue(what + ": ordinal " + ord + " scored " + r.scorer.counts[ord] + " times", r.scorer.counts[ord] <= 1);
+      if (accept != null && accept.get(ord) == false) {
+        assertEquals(what + ": rejected ordinal " + ord + " was scored", 0, r.scorer.counts[ord]);
+      }
+    }
+    assertEquals(what + ": every exact score is a visit", r.scorer.total, r.visited);
+    assertEquals(what, Math.min(k, accepted), r.ords.length);
+    assertEquals(what + ": gathered", Math.min(accepted, Math.max(budget, ForestSearcher.minimumScored(k))), r.gathered);
+    assertTrue(what + ": scored more than gathered", r.scorer.total <= r.gathered);
+    for (int i = 0; i < r.ords.length; i++) {
+      assertEquals(what, f.similarity.score(query, r.ords[i]), r.scores[i], 0f);
+      assertTrue(what + ": not sorted", i == 0 || r.scores[i] <= r.scores[i - 1]);
+      for (int j = 0; j < i; j++) {
+        assertTrue(what + ": duplicate " + r.ords[i], r.ords[i] != r.ords[j]);
+      }
+    }
+  }
+
+  /**
+   * The same hits as {@code expected}, but for the order of hits whose float scores tie (the
+   * collector breaks ties its own way): the same scores, best first.
+   */
+  private static void assertSameScores(String what, Similarity similarity, float[] query, int[] expected, int[] actual) {
+    assertEquals(what, expected.length, actual.length);
+    for (int i = 0; i < expected.length; i++) {
+      assertEquals(what + ", hit " + i, similarity.score(query, expected[i]), similarity.score(query, actual[i]), 0f);
+    }
+  }
+
+  private static int countAccepted(Bits accept, int n) {
+    int count = 0;
+    for (int i = 0; i < n; i++) {
+      count += accept.get(i) ? 1 : 0;
+    }
+    return count;
+  }
+
+  /**
+   * With a budget of at least {@code n} the whole forest is gathered, and only the bounds decide
+   * what is scored: the result is the exact one unless an estimate errs beyond its bound for a true
+   * neighbour (by TestLeafCoder a share of well under 1% of pairs, on the lower side). So the
+   * recall is at least 0.99 over all queries, and at least 90% of the queries are answered
+   * exactly (hits whose float scores tie count as equally right: in two dimensions many cosines
+   * round to 1).
+   */
+  public void testFullBudgetIsExactSearch() throws IOException {
+    Random random = random();
+    for (Geometry geometry : Geometry.values()) {
+      int n = 300 + random.nextInt(1500);
+      int dim = 2 + random.nextInt(30);
+      float[][] vectors = ForestTestUtil.vectors(random, Kind.values()[random.nextInt(3)], n, dim);
+      Fixture f = new Fixture(vectors, geometry, 1 + random.nextInt(3), 4 + random.nextInt(60), 2 + random.nextInt(15));
+      ForestSearcher searcher = new ForestSearcher();
+      double recallSum = 0;
+      int exact = 0;
+      int queries = atLeast(20);
+      for (int q = 0; q < queries; q++) {
+        float[] query = query(random, vectors);
+        int k = 1 + random.nextInt(20);
+        int budget = n + random.nextInt(10);
+        LeafTraversal.Order order = randomOrder();
+        Result r = search(searcher, f, order, query, k, budget, null, Integer.MAX_VALUE);
+        String what = geometry + " " + order + " n=" + n + " k=" + k;
+        checkInvariants(r, f, query, k, budget, null, what);
+        assertEquals(what + ": a budget of n gathers everything", n, r.gathered);
+        int[] expected = f.similarity.exactTopK(query, k, null);
+        double recall = f.similarity.recall(query, expected, r.ords);
+        recallSum += recall;
+        exact += recall == 1 ? 1 : 0;
+      }
+      double meanRecall = recallSum / queries;
+      if (VERBOSE) {
+        System.out.println(geometry + ": " + exact + " of " + queries + " exact, mean recall " + meanRecall);
+      }
+      assertTrue(geometry + ": mean recall " + meanRecall + " at a budget of n", meanRecall >= 0.99);
+      assertTrue(geometry + ": only " + exact + " of " + queries + " queries exact", exact >= 0.9 * queries);
+    }
+  }
+
+  /**
+   * When {@code minimumScored(k)} is at least the number of accepted vectors, nothing may be cut by
+   * a bound: every accepted vector is scored, and the result is exactly the exact search's.
+   */
+  public void testScoresEverythingWhenTheMinimumCoversAll() throws IOException {
+    Random random = random();
+    for (Geometry geometry : Geometry.values()) {
+      int n = 20 + random.nextInt(300);
+      float[][] vectors = ForestTestUtil.vectors(random, Kind.values()[random.nextInt(3)], n, 2 + random.nextInt(10));
+      Fixture f = new Fixture(vectors, geometry, 1 + random.nextInt(2), 2 + random.nextInt(20), 2 + random.nextInt(8));
+      for (int q = 0; q < 10; q++) {
+        float[] query = query(random, vectors);
+        Bits accept = random.nextBoolean() ? null : randomFilter(random, n, 0.5);
+        int accepted = accept == null ? n : countAccepted(accept, n);
+        int k = Math.max(1, accepted - 3 + random.nextInt(10));
+        assertTrue(ForestSearcher.minimumScored(k) >= accepted);
+        Result r = search(f, randomOrder(), query, k, 1 + random.nextInt(2 * n), accept);
+        checkInvariants(r, f, query, k, 0, accept, geometry.toString());
+        assertEquals("every accepted vector scored", accepted, r.scorer.total);
+        assertSameScores(geometry + ", k=" + k, f.similarity, query, f.similarity.exactTopK(query, k, accept), r.ords);
+      }
+    }
+  }
+
+  /** Filters: only accepted ordinals are scored or returned, and a full budget finds the filtered top. */
+  public void testAcceptOrdsRespected() throws IOException {
+    Random random = random();
+    int n = 1000 + random.nextInt(1000);
+    Geometry geometry = Geometry.values()[random.nextInt(3)];
+    float[][] vectors = ForestTestUtil.vectors(random, Kind.CLUSTERED, n, 8);
+    Fixture f = new Fixture(vectors, geometry, 2, 32, 8);
+    double recallSum = 0;
+    int fullBudget = 0;
+    int queries = atLeast(20);
+    for (int q = 0; q < queries; q++) {
+      double density = new double[] {0.01, 0.1, 0.5, 0.9}[random.nextInt(4)];
+      FixedBitSet filter = randomFilter(random, n, density);
+      // the searcher takes any Bits: a bit set, a sparse one, or a bare interface
+      Bits accept;
+      switch (random.nextInt(3)) {
+        case 0:
+          accept = filter;
+          break;
+        case 1:
+          SparseFixedBitSet sparse = new SparseFixedBitSet(n);
+          for (int i = 0; i < n; i++) {
+            if (filter.get(i)) {
+              sparse.set(i);
+            }
+          }
+          accept = sparse;
+          break;
+        default:
+          accept = new Bits() {
+            @Override
+            public boolean get(int index) {
+              return filter.get(index);
+            }
+
+            @Override
+            public int length() {
+              return n;
+            }
+          };
+      }
+      float[] query = query(random, vectors);
+      int k = 10;
+      int budget = random.nextBoolean() ? n : 20 + random.nextInt(200);
+      Result r = search(f, randomOrder(), query, k, budget, accept);
+      String what = "density " + density + ", budget " + budget;
+      checkInvariants(r, f, query, k, budget, accept, what);
+      for (int ord : r.ords) {
+        assertTrue(what + ": returned rejected ordinal " + ord, filter.get(ord));
+      }
+      if (budget >= n) {
+        recallSum += f.similarity.recall(query, f.similarity.exactTopK(query, k, accept), r.ords);
+        fullBudget++;
+      }
+    }
+    assertTrue("filtered recall at a full budget " + recallSum / fullBudget, fullBudget == 0 || recallSum / fullBudget >= 0.99);
+  }
+
+  /**
+   * Recall@10 grows with the budget: the candidates gathered at a budget are the first ones of
+   * every larger budget (the traversal does not depend on it). The bounds may lose a neighbour now
+   * and then, so the mean may dip by a little; over the whole range it rises, to about 1 at n.
+   */
+  public void testRecallIncreasesWithBudget() throws IOException {
+    Random random = random();
+    int n = 2000;
+    Geometry geometry = Geometry.values()[random.nextInt(3)];
+    float[][] vectors = ForestTestUtil.vectors(random, random.nextBoolean() ? Kind.GAUSSIAN : Kind.CLUSTERED, n, 16);
+    Fixture f = new Fixture(vectors, geometry, 2, 32, 8);
+    int[] budgets = {ForestSearcher.minimumScored(10), 50, 200, 800, n};
+    double[] recalls = new double[budgets.length];
+    int queries = atLeast(40);
+    ForestSearcher searcher = new ForestSearcher();
+    LeafTraversal.Order order = randomOrder();
+    for (int q = 0; q < queries; q++) {
+      float[] query = ForestTestUtil.vectors(random, Kind.GAUSSIAN, 1, 16)[0];
+      if (geometry != Geometry.INNER_PRODUCT || random.nextBoolean()) {
+        query = query(random, vectors);
+      }
+      int[] expected = f.similarity.exactTopK(query, 10, null);
+      for (int b = 0; b < budgets.length; b++) {
+        Result r = search(searcher, f, order, query, 10, budgets[b], null, Integer.MAX_VALUE);
+        checkInvariants(r, f, query, 10, budgets[b], null, "budget " + budgets[b]);
+        recalls[b] += f.similarity.recall(query, expected, r.ords) / queries;
+      }
+    }
+    if (VERBOSE) {
+      System.out.println(geometry + " " + order + ": budgets " + Arrays.toString(budgets) + " recall " + Arrays.toString(recalls));
+    }
+    for (int b = 1; b < budgets.length; b++) {
+      assertTrue(Arrays.toString(recalls), recalls[b] >= recalls[b - 1] - 0.01);
+    }
+    assertTrue(Arrays.toString(recalls), recalls[budgets.length - 1] >= 0.99);
+    assertTrue(Arrays.toString(recalls), recalls[0] < recalls[budgets.length - 1] - 0.05);
+  }
+
+  /** The collector's visit limit stops the scoring: never more exact scores than the limit. */
+  public void testVisitLimit() throws IOException {
+    Random random = random();
+    int n = 1000;
+    float[][] vectors = ForestTestUtil.vectors(random, Kind.GAUSSIAN, n, 8);
+    Fixture f = new Fixture(vectors, Geometry.EUCLIDEAN, 2, 16, 8);
+    for (int q = 0; q < 10; q++) {
+      int limit = 1 + random.nextInt(30);
+      float[] query = query(random, vectors);
+      Result r = search(new ForestSearcher(), f, randomOrder(), query, 10, n, null, limit);
+      assertTrue(r.scorer.total + " scores over a limit of " + limit, r.scorer.total <= limit);
+      assertEquals(r.scorer.total, r.visited);
+    }
+  }
+
+  /**
+   * One searcher serves many queries and forests (its buffers and seen marks are reused): each
+   * result is the one a fresh searcher gives.
+   */
+  public void testReusedSearcherMatchesFreshOne() throws IOException {
+    Random random = random();
+    Fixture[] fixtures = new Fixture[3];
+    for (int i = 0; i < fixtures.length; i++) {
+      int dim = 1 + random.nextInt(100);
+      fixtures[i] =
+          new Fixture(
+              ForestTestUtil.vectors(random, Kind.values()[random.nextInt(3)], 50 + random.nextInt(800), dim),
+              Geometry.values()[random.nextInt(3)],
+              1 + random.nextInt(3),
+              1 + random.nextInt(100),
+              2 + random.nextInt(16));
+    }
+    ForestSearcher reused = new ForestSearcher();
+    for (int q = 0; q < atLeast(30); q++) {
+      Fixture f = fixtures[random.nextInt(fixtures.length)];
+      float[] query = query(random, f.vectors);
+      int k = 1 + random.nextInt(30);
+      int budget = random.nextInt(f.vectors.length + 10);
+      Bits accept = random.nextBoolean() ? null : randomFilter(random, f.vectors.length, random.nextDouble());
+      LeafTraversal.Order order = randomOrder();
+      Result a = search(reused, f, order, query, k, budget, accept, Integer.MAX_VALUE);
+      Result b = search(new ForestSearcher(), f, order, query, k, budget, accept, Integer.MAX_VALUE);
+      checkInvariants(a, f, query, k, budget, accept, "reused");
+      assertArrayEquals(b.ords, a.ords);
+      assertArrayEquals(b.scorer.counts, a.scorer.counts);
+      assertEquals(b.gathered, a.gathered);
+    }
+  }
+
+  /** {@link ForestSearcher#scoreAll}: exact search, with or without a filter, within the visit limit. */
+  public void testScoreAllIsExact() throws IOException {
+    Random random = random();
+    int n = 1 + random.nextInt(500);
+    Geometry geometry = Geometry.values()[random.nextInt(3)];
+    float[][] vectors = ForestTestUtil.vectors(random, Kind.values()[random.nextInt(3)], n, 1 + random.nextInt(20));
+    Similarity similarity = new Similarity(geometry, vectors);
+    for (int q = 0; q < 20; q++) {
+      float[] query = query(random, vectors);
+      FixedBitSet filter = randomFilter(random, n, random.nextDouble());
+      Bits accept;
+      switch (random.nextInt(3)) {
+        case 0:
+          accept = null;
+          break;
+        case 1:
+          accept = filter;
+          break;
+        default:
+          accept = new Bits() {
+            @Override
+            public boolean get(int index) {
+              return filter.get(index);
+            }
+
+            @Override
+            public int length() {
+              return n;
+            }
+          };
+      }
+      int k = 1 + random.nextInt(20);
+      CountingScorer scorer = new CountingScorer(similarity, query);
+      TopKnnCollector collector = new TopKnnCollector(k, Integer.MAX_VALUE);
+      ForestSearcher.scoreAll(scorer, collector, accept);
+      int accepted = accept == null ? n : filter.cardinality();
+      assertEquals(accepted, scorer.total);
+      assertEquals(accepted, collector.visitedCount());
+      for (int ord = 0; ord < n; ord++) {
+        assertEquals(accept == null || accept.get(ord) ? 1 : 0, scorer.counts[ord]);
+      }
+      ScoreDoc[] top = collector.topDocs().scoreDocs;
+      int[] ords = Arrays.stream(top).mapToInt(sd -> sd.doc).toArray();
+      assertSameScores("scoreAll", similarity, query, similarity.exactTopK(query, k, accept), ords);
+
+      int limit = 1 + random.nextInt(n);
+      CountingScorer limited = new CountingScorer(similarity, query);
+      ForestSearcher.scoreAll(limited, new TopKnnCollector(k, limit), accept);
+      assertEquals(Math.min(limit, accepted), limited.total);
+    }
+  }
+}
