@@ -42,8 +42,9 @@ public final class SearchRequest {
   }
 
   /**
-   * The {@code k} nearest neighbours of {@code query}, without filter, vectors or metadata, at the
-   * budget recorded in the index.
+   * The {@code k} nearest neighbours of {@code query}, without filter, vectors or metadata, at each
+   * segment's default budget (calibrated for {@link VectorDbConfig#targetRecall()} when the
+   * segment was written).
    */
   public static SearchRequest of(float[] query, int k) {
     Objects.requireNonNull(query, "query");
@@ -74,8 +75,9 @@ public final class SearchRequest {
   }
 
   /**
-   * Candidates to score per requested hit (more: higher recall, slower); 0 keeps the budget the
-   * index was written with.
+   * This search's own budget: distinct candidates to score per requested hit, {@code
+   * candidatesPerHit × k} in all (more: higher recall, slower). 0, the default, keeps each
+   * segment's calibrated default budget.
    */
   public SearchRequest withCandidatesPerHit(int candidatesPerHit) {
     if (candidatesPerHit < 0) {

@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.standard.StandardAnalyzer;
@@ -98,7 +97,7 @@ public final class VectorDb implements Closeable {
   private final Directory directory;
   private final IndexWriter writer;
   private final SearcherManager searcherManager;
-  private final ExecutorService executor;
+  private final SearchPool searchPool;
   private final Analyzer analyzer;
   private final VectorValidator validator;
   private final PendingIds pending = new PendingIds();
@@ -110,14 +109,14 @@ public final class VectorDb implements Closeable {
       Directory directory,
       IndexWriter writer,
       SearcherManager searcherManager,
-      ExecutorService executor,
+      SearchPool searchPool,
       Analyzer analyzer) {
     this.path = path;
     this.config = config;
     this.directory = directory;
     this.writer = writer;
     this.searcherManager = searcherManager;
-    this.executor = executor;
+    this.searchPool = searchPool;
     this.analyzer = analyzer;
     this.validator = new VectorValidator(config.dimension(), config.similarity());
   }
@@ -155,7 +154,10 @@ public final class VectorDb implements Closeable {
     return config;
   }
 
-  /** The analyzer of metadata text, for building Lucene text queries that match it. */
+  /**
+   * The analyzer of metadata text, for building Lucene text queries that match it. The database
+   * created it and closes it in {@link #close()}.
+   */
   public Analyzer analyzer() {
     return analyzer;
   }
@@ -427,17 +429,20 @@ public final class VectorDb implements Closeable {
     }
   }
 
-  /** Commits and closes; further calls fail with {@link AlreadyClosedException}. */
+  /**
+   * Commits and closes: the index, the analyzer and the search pool, whose threads have ended when
+   * this returns. Further calls fail with {@link AlreadyClosedException}.
+   */
   @Override
   public void close() throws IOException {
     if (closed.compareAndSet(false, true) == false) {
       return;
     }
     try {
-      IOUtils.close(searcherManager, writer, directory);
+      IOUtils.close(searcherManager, writer, directory, analyzer);
     } finally {
-      if (executor != null) {
-        executor.shutdown();
+      if (searchPool != null) {
+        searchPool.close();
       }
     }
   }

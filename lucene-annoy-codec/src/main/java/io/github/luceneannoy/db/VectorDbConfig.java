@@ -11,9 +11,14 @@ import org.apache.lucene.index.VectorSimilarityFunction;
  *
  * <pre class="prettyprint">
  * VectorDbConfig config = VectorDbConfig.of(768, VectorSimilarityFunction.COSINE)
- *     .withFormat(new AnnoyVectorsFormat(32, 128, 100))
+ *     .withFormat(new AnnoyVectorsFormat(4, 128, 0.95f)) // trees, leaf size, target recall
  *     .withSearchThreads(4);
+ * VectorDbConfig morePrecise = config.withTargetRecall(0.99f); // the same forest, larger budgets
  * </pre>
+ *
+ * <p>Search effort is set in two places: {@link #withTargetRecall} fixes the recall that each
+ * segment's default budget is calibrated for when the segment is written, and {@link
+ * SearchRequest#withCandidatesPerHit} overrides that budget for one search.
  *
  * Immutable; each {@code with…} method returns a new config.
  */
@@ -69,6 +74,19 @@ public final class VectorDbConfig {
   }
 
   /**
+   * The recall@k, in (0, 1], that the default search budget of each segment written from now on is
+   * calibrated to reach (see {@link AnnoyVectorsFormat#AnnoyVectorsFormat(float)}); the format's
+   * other parameters stay as they are.
+   *
+   * @throws IllegalArgumentException when {@code targetRecall} is not in (0, 1]
+   */
+  public VectorDbConfig withTargetRecall(float targetRecall) {
+    return withFormat(
+        new AnnoyVectorsFormat(
+            format.numTrees(), format.maxLeafSize(), format.branching(), targetRecall, format.seed()));
+  }
+
+  /**
    * Threads a search fans out over, one task per segment; 1 searches on the caller's thread only.
    */
   public VectorDbConfig withSearchThreads(int searchThreads) {
@@ -96,6 +114,11 @@ public final class VectorDbConfig {
 
   public AnnoyVectorsFormat format() {
     return format;
+  }
+
+  /** The recall the format's default budgets are calibrated for: {@code format().targetRecall()}. */
+  public float targetRecall() {
+    return format.targetRecall();
   }
 
   public int searchThreads() {

@@ -6,9 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexReader;
@@ -37,7 +34,8 @@ final class VectorDbOpener {
     }
     Files.createDirectories(path);
     Directory directory = FSDirectory.open(path);
-    ExecutorService executor = null;
+    SearchPool searchPool = null;
+    Analyzer analyzer = null;
     IndexWriter writer = null;
     boolean success = false;
     try {
@@ -55,23 +53,25 @@ final class VectorDbOpener {
         checkEmpty(path, directory);
       }
       Schema schema = new Schema(config.dimension(), config.similarity());
-      Analyzer analyzer = VectorDb.newAnalyzer();
+      analyzer = VectorDb.newAnalyzer();
       writer = new IndexWriter(directory, writerConfig(config, analyzer));
       writer.setLiveCommitData(schema.userData().entrySet());
       if (exists == false) {
         // an empty first commit marks the directory as a VectorDb even if nothing is ever added
         writer.commit();
       }
-      executor = config.searchThreads() > 1 ? newSearchPool(config.searchThreads()) : null;
-      SearcherManager manager = new SearcherManager(writer, searcherFactory(executor));
-      VectorDb db = new VectorDb(path, config, directory, writer, manager, executor, analyzer);
+      searchPool = config.searchThreads() > 1 ? new SearchPool(config.searchThreads()) : null;
+      SearcherManager manager =
+          new SearcherManager(
+              writer, searcherFactory(searchPool == null ? null : searchPool.executor()));
+      VectorDb db = new VectorDb(path, config, directory, writer, manager, searchPool, analyzer);
       success = true;
       return db;
     } finally {
       if (success == false) {
-        IOUtils.closeWhileHandlingException(writer, directory);
-        if (executor != null) {
-          executor.shutdown();
+        IOUtils.closeWhileHandlingException(writer, directory, analyzer);
+        if (searchPool != null) {
+          searchPool.close();
         }
       }
     }
@@ -113,17 +113,5 @@ final class VectorDbOpener {
         return new IndexSearcher(reader, executor);
       }
     };
-  }
-
-  private static ExecutorService newSearchPool(int threads) {
-    AtomicInteger count = new AtomicInteger();
-    ThreadFactory factory =
-        runnable -> {
-          Thread thread = new Thread(runnable, "vectordb-search-" + count.incrementAndGet());
-          // daemon: a program that forgets to close the database can still exit
-          thread.setDaemon(true);
-          return thread;
-        };
-    return Executors.newFixedThreadPool(threads, factory);
   }
 }

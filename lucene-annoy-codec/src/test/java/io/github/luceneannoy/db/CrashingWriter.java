@@ -9,7 +9,7 @@ import org.apache.lucene.index.VectorSimilarityFunction;
 /**
  * The child process of {@link TestVectorDbCrash}: writes batches of vectors to a database forever,
  * committing after each and printing {@code COMMITTED <batch>} once the commit has returned, until
- * the parent kills it.
+ * the parent kills it. Its standard output is the protocol, so it prints nothing else there.
  */
 public final class CrashingWriter {
   static final int DIM = 16;

@@ -1,9 +1,5 @@
 package io.github.luceneannoy.db;
 
-import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertFalse;
-import static org.junit.Assert.assertTrue;
-
 import io.github.luceneannoy.codec.AnnoyVectorsFormat;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,7 +10,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,20 +17,21 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.TimeUnit;
 import org.apache.lucene.index.VectorSimilarityFunction;
-import org.junit.Rule;
-import org.junit.Test;
-import org.junit.rules.TemporaryFolder;
+import org.apache.lucene.tests.util.LuceneTestCase;
+import org.apache.lucene.tests.util.TestUtil;
 
 /**
- * Writers adding, upserting and deleting while searchers search and a refresher refreshes and
- * commits. Each writer owns its ids and keeps a model of what it wrote; at the end the reopened
- * database must equal the models. During the run every hit must match its filter, appear once,
- * carry the data its id was written with, and never be an id whose deletion a finished refresh
- * already covered.
+ * Writers adding, upserting and deleting while searchers search (through small random forests)
+ * and a refresher refreshes and commits. Each writer owns its ids and keeps a model of what it
+ * wrote; at the end the reopened database must equal the models. During the run every hit must
+ * match its filter, appear once, carry the data its id was written with and the exact score of
+ * that data, and never be an id whose deletion a finished refresh already covered.
  */
-public class TestVectorDbConcurrency {
-  @Rule public TemporaryFolder temp = new TemporaryFolder();
+// VectorDb refuses to create a database in a directory holding other files, such as ExtrasFS's
+@LuceneTestCase.SuppressFileSystems("ExtrasFS")
+public class TestVectorDbConcurrency extends LuceneTestCase {
 
   private static final int DIM = 8;
   private static final int WRITERS = 3;
@@ -52,15 +48,24 @@ public class TestVectorDbConcurrency {
   private final AtomicBoolean writing = new AtomicBoolean(true);
   private final AtomicInteger checkedHits = new AtomicInteger();
 
-  @Test
-  public void concurrentWritesSearchesAndRefreshesLoseNothingAndShowOnlyLiveMatches()
+  public void testConcurrentWritesSearchesAndRefreshesLoseNothingAndShowOnlyLiveMatches()
       throws Exception {
-    Path path = temp.getRoot().toPath().resolve("db");
+    Path path = createTempDir("concurrency").resolve("db");
     VectorDbConfig config =
         VectorDbConfig.of(DIM, VectorSimilarityFunction.EUCLIDEAN)
-            .withFormat(new AnnoyVectorsFormat(3, 16, 8))
-            .withSearchThreads(2)
+            .withFormat(
+                new AnnoyVectorsFormat(
+                    TestUtil.nextInt(random(), 1, 3),
+                    TestUtil.nextInt(random(), 8, 32),
+                    TestUtil.nextInt(random(), 2, 16),
+                    0.9f,
+                    random().nextLong()))
+            .withSearchThreads(TestUtil.nextInt(random(), 1, 3))
             .withRamBufferMB(1);
+    long[] seeds = new long[WRITERS + 4];
+    for (int i = 0; i < seeds.length; i++) {
+      seeds[i] = random().nextLong();
+    }
     List<Map<String, Vector>> models = new ArrayList<>();
     AtomicInteger sharedWins = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(WRITERS + 2 + 2 + 1);
@@ -70,15 +75,16 @@ public class TestVectorDbConcurrency {
         Map<String, Vector> model = new HashMap<>();
         models.add(model);
         int writer = w;
-        writers.add(pool.submit(() -> write(db, writer, model)));
+        writers.add(pool.submit(() -> write(db, writer, model, new Random(seeds[writer]))));
       }
       for (int s = 0; s < 2; s++) {
-        writers.add(pool.submit(() -> raceForSharedIds(db, sharedWins)));
+        Random random = new Random(seeds[WRITERS + s]);
+        writers.add(pool.submit(() -> raceForSharedIds(db, sharedWins, random)));
       }
       List<Future<?>> readers = new ArrayList<>();
       for (int r = 0; r < 2; r++) {
-        int seed = r;
-        readers.add(pool.submit(() -> search(db, seed)));
+        Random random = new Random(seeds[WRITERS + 2 + r]);
+        readers.add(pool.submit(() -> search(db, random)));
       }
       readers.add(pool.submit(() -> refresh(db)));
 
@@ -92,6 +98,7 @@ public class TestVectorDbConcurrency {
       db.commit();
     } finally {
       pool.shutdownNow();
+      assertTrue("test threads still run", pool.awaitTermination(1, TimeUnit.MINUTES));
     }
     assertTrue("searchers checked only " + checkedHits.get() + " hits", checkedHits.get() >= 100);
     assertEquals("each shared id is added by exactly one racer", SHARED_IDS, sharedWins.get());
@@ -111,8 +118,8 @@ public class TestVectorDbConcurrency {
     }
   }
 
-  private Void write(VectorDb db, int writer, Map<String, Vector> model) throws Exception {
-    Random random = new Random(writer);
+  private Void write(VectorDb db, int writer, Map<String, Vector> model, Random random)
+      throws Exception {
     List<String> live = new ArrayList<>();
     int next = 0;
     for (int op = 0;
@@ -140,8 +147,7 @@ public class TestVectorDbConcurrency {
     return null;
   }
 
-  private Void raceForSharedIds(VectorDb db, AtomicInteger wins) throws Exception {
-    Random random = new Random();
+  private Void raceForSharedIds(VectorDb db, AtomicInteger wins, Random random) throws Exception {
     for (int i = 0; i < SHARED_IDS; i++) {
       try {
         db.add(vector(random, "shared-" + i, 0));
@@ -170,8 +176,7 @@ public class TestVectorDbConcurrency {
             .build());
   }
 
-  private Void search(VectorDb db, int seed) throws Exception {
-    Random random = new Random(100 + seed);
+  private Void search(VectorDb db, Random random) throws Exception {
     while (writing.get()) {
       long refreshedBefore = refreshesCompleted.get();
       float[] query = new float[DIM];
@@ -192,6 +197,11 @@ public class TestVectorDbConcurrency {
             "data of another version",
             hit.metadata().keyword("version"),
             Integer.toString((int) hit.vector()[0]));
+        assertEquals(
+            "score of " + hit.id(),
+            VectorSimilarityFunction.EUCLIDEAN.compare(query, hit.vector()),
+            hit.score(),
+            0f);
         Long deletedBefore = tombstones.get(hit.id());
         assertFalse(
             hit.id() + " returned after a refresh covering its delete",

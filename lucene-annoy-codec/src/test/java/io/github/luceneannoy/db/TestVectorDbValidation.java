@@ -1,10 +1,8 @@
 package io.github.luceneannoy.db;
 
-import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertThrows;
-import static org.junit.Assert.assertTrue;
-
+import io.github.luceneannoy.codec.AnnoyVectorsFormat;
 import io.github.luceneannoy.db.InvalidVectorException.Reason;
+import io.github.luceneannoy.search.ReciprocalRankFusion;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,26 +13,34 @@ import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.store.FSDirectory;
-import org.junit.Rule;
-import org.junit.Test;
-import org.junit.rules.TemporaryFolder;
+import org.apache.lucene.tests.util.LuceneTestCase;
 
-/** Bad vectors, bad queries and directories that are not this database are refused clearly. */
-public class TestVectorDbValidation {
-  @Rule public TemporaryFolder temp = new TemporaryFolder();
+/**
+ * Bad vectors, bad queries, bad settings and directories that are not this database are refused
+ * clearly: each message names the vector (or the setting), the bad value and what was expected.
+ */
+// VectorDb refuses directories holding other files, such as ExtrasFS's: tested here on purpose
+@LuceneTestCase.SuppressFileSystems("ExtrasFS")
+public class TestVectorDbValidation extends LuceneTestCase {
+  private Path root;
+
+  @Override
+  public void setUp() throws Exception {
+    super.setUp();
+    root = createTempDir("validation");
+  }
 
   private Path dir(String name) {
-    return temp.getRoot().toPath().resolve(name);
+    return root.resolve(name);
   }
 
   private static InvalidVectorException refusedAdd(VectorDb db, Vector vector, Reason reason) {
-    InvalidVectorException e = assertThrows(InvalidVectorException.class, () -> db.add(vector));
+    InvalidVectorException e = expectThrows(InvalidVectorException.class, () -> db.add(vector));
     assertEquals(e.getMessage(), reason, e.reason());
     return e;
   }
 
-  @Test
-  public void badVectorsAreRefusedWithTheirIdAndWhatIsWrong() throws Exception {
+  public void testBadVectorsAreRefusedWithTheirIdAndWhatIsWrong() throws Exception {
     try (VectorDb db =
         VectorDb.open(dir("cos"), VectorDbConfig.of(3, VectorSimilarityFunction.COSINE))) {
       assertEquals(
@@ -55,10 +61,10 @@ public class TestVectorDbValidation {
           "vector id must not be empty",
           refusedAdd(db, Vector.of("", new float[] {1, 0, 0}), Reason.EMPTY_ID).getMessage());
       InvalidVectorException query =
-          assertThrows(InvalidVectorException.class, () -> db.search(new float[3], 1));
+          expectThrows(InvalidVectorException.class, () -> db.search(new float[3], 1));
       assertEquals("query vector is all zeros, which has no direction for COSINE", query.getMessage());
       // a refused upsert batch writes nothing
-      assertThrows(
+      expectThrows(
           InvalidVectorException.class,
           () -> db.upsert(List.of(Vector.of("ok", new float[] {1, 0, 0}), Vector.of("bad", new float[1]))));
       db.refresh();
@@ -66,8 +72,7 @@ public class TestVectorDbValidation {
     }
   }
 
-  @Test
-  public void euclideanAcceptsZeroVectorsAndDotProductNeedsUnitLength() throws Exception {
+  public void testEuclideanAcceptsZeroVectorsAndDotProductNeedsUnitLength() throws Exception {
     try (VectorDb db =
         VectorDb.open(dir("l2"), VectorDbConfig.of(2, VectorSimilarityFunction.EUCLIDEAN))) {
       db.add(Vector.of("origin", new float[2]));
@@ -83,27 +88,91 @@ public class TestVectorDbValidation {
     }
   }
 
-  @Test
-  public void metadataFieldNamesAreChecked() {
+  public void testBadQueriesAreRefusedWithWhatIsWrong() throws Exception {
+    try (VectorDb db =
+        VectorDb.open(dir("q"), VectorDbConfig.of(3, VectorSimilarityFunction.EUCLIDEAN))) {
+      db.add(Vector.of("a", new float[] {1, 2, 3}));
+      db.commit();
+      InvalidVectorException e =
+          expectThrows(InvalidVectorException.class, () -> db.search(new float[2], 1));
+      assertEquals(Reason.WRONG_DIMENSION, e.reason());
+      assertEquals("query vector has 2 dimensions, the database has 3", e.getMessage());
+      e = expectThrows(
+          InvalidVectorException.class,
+          () -> db.search(SearchRequest.of(new float[] {0, Float.POSITIVE_INFINITY, 0}, 1)));
+      assertEquals(Reason.NOT_FINITE, e.reason());
+      assertEquals("query vector has a non-finite component at index 1: Infinity", e.getMessage());
+      e = expectThrows(
+          InvalidVectorException.class,
+          () -> db.searchHybrid(new float[4], db.textQuery("t", "x"), 1, new ReciprocalRankFusion()));
+      assertEquals(Reason.WRONG_DIMENSION, e.reason());
+      IllegalArgumentException k =
+          expectThrows(IllegalArgumentException.class, () -> SearchRequest.of(new float[3], 0));
+      assertEquals("k must be >= 1, got 0", k.getMessage());
+      IllegalArgumentException budget =
+          expectThrows(
+              IllegalArgumentException.class,
+              () -> SearchRequest.of(new float[3], 1).withCandidatesPerHit(-1));
+      assertEquals("candidatesPerHit must be >= 0, got -1", budget.getMessage());
+      // 0 is the default budget, any positive number a budget of its own
+      assertEquals("a", db.search(SearchRequest.of(new float[3], 1).withCandidatesPerHit(0)).get(0).id());
+      assertEquals("a", db.search(SearchRequest.of(new float[3], 1).withCandidatesPerHit(1)).get(0).id());
+    }
+  }
+
+  /** Each bad setting names itself, its allowed range and the value; the config is unchanged. */
+  public void testBadSettingsAreRefusedWithTheirNameRangeAndValue() {
+    int max = AnnoyVectorsFormat.MAXIMUM_DIMENSIONS;
+    for (int bad : new int[] {0, -1, max + 1}) {
+      IllegalArgumentException e =
+          expectThrows(
+              IllegalArgumentException.class,
+              () -> VectorDbConfig.of(bad, VectorSimilarityFunction.COSINE));
+      assertEquals("dimension must be in [1, " + max + "], got " + bad, e.getMessage());
+    }
+    VectorDbConfig.of(max, VectorSimilarityFunction.COSINE);
+    expectThrows(NullPointerException.class, () -> VectorDbConfig.of(3, null));
+    VectorDbConfig config = VectorDbConfig.of(3, VectorSimilarityFunction.COSINE);
+    for (float bad : new float[] {0f, -0.1f, 1.5f, Float.NaN, Float.POSITIVE_INFINITY}) {
+      IllegalArgumentException e =
+          expectThrows(IllegalArgumentException.class, () -> config.withTargetRecall(bad));
+      assertEquals("targetRecall must be in (0, 1], got " + bad, e.getMessage());
+    }
+    assertEquals(1f, config.withTargetRecall(1f).targetRecall(), 0f);
+    IllegalArgumentException threads =
+        expectThrows(IllegalArgumentException.class, () -> config.withSearchThreads(0));
+    assertEquals("searchThreads must be >= 1, got 0", threads.getMessage());
+    for (double bad : new double[] {0.5, 2049, Double.NaN}) {
+      IllegalArgumentException e =
+          expectThrows(IllegalArgumentException.class, () -> config.withRamBufferMB(bad));
+      assertEquals("ramBufferMB must be in [1, 2048], got " + bad, e.getMessage());
+    }
+    expectThrows(NullPointerException.class, () -> config.withFormat(null));
+    // refused settings left the config as it was
+    assertEquals(AnnoyVectorsFormat.DEFAULT_TARGET_RECALL, config.targetRecall(), 0f);
+    assertEquals(Runtime.getRuntime().availableProcessors(), config.searchThreads());
+    assertEquals(VectorDbConfig.DEFAULT_RAM_BUFFER_MB, config.ramBufferMB(), 0);
+  }
+
+  public void testMetadataFieldNamesAreChecked() {
     IllegalArgumentException reserved =
-        assertThrows(
+        expectThrows(
             IllegalArgumentException.class, () -> Metadata.builder().keyword("_id", "x"));
     assertTrue(reserved.getMessage(), reserved.getMessage().contains("reserved"));
     IllegalArgumentException both =
-        assertThrows(
+        expectThrows(
             IllegalArgumentException.class,
             () -> Metadata.builder().keyword("tag", "x").text("tag", "y"));
     assertEquals("field \"tag\" cannot be both keyword and text", both.getMessage());
   }
 
-  @Test
-  public void reopenChecksDimensionAndSimilarity() throws Exception {
+  public void testReopenChecksDimensionAndSimilarity() throws Exception {
     Path path = dir("db");
     try (VectorDb db = VectorDb.open(path, VectorDbConfig.of(3, VectorSimilarityFunction.COSINE))) {
       db.add(Vector.of("a", new float[] {1, 2, 3}));
     }
     IncompatibleIndexException dimension =
-        assertThrows(
+        expectThrows(
             IncompatibleIndexException.class,
             () -> VectorDb.open(path, VectorDbConfig.of(4, VectorSimilarityFunction.COSINE)));
     assertTrue(
@@ -112,7 +181,7 @@ public class TestVectorDbValidation {
             "holds a VectorDb of dimension 3 and similarity COSINE, but dimension 4 and similarity"
                 + " COSINE were requested"));
     assertEquals(path, dimension.directory());
-    assertThrows(
+    expectThrows(
         IncompatibleIndexException.class,
         () -> VectorDb.open(path, VectorDbConfig.of(3, VectorSimilarityFunction.EUCLIDEAN)));
     // the refused opens changed nothing
@@ -121,8 +190,7 @@ public class TestVectorDbValidation {
     }
   }
 
-  @Test
-  public void aForeignIndexOrForeignFilesAreRefused() throws Exception {
+  public void testAForeignIndexOrForeignFilesAreRefused() throws Exception {
     Path foreign = dir("foreign");
     try (IndexWriter writer =
         new IndexWriter(FSDirectory.open(foreign), new IndexWriterConfig())) {
@@ -131,7 +199,7 @@ public class TestVectorDbValidation {
       writer.addDocument(doc);
     }
     IncompatibleIndexException e =
-        assertThrows(
+        expectThrows(
             IncompatibleIndexException.class,
             () -> VectorDb.open(foreign, VectorDbConfig.of(3, VectorSimilarityFunction.COSINE)));
     assertTrue(e.getMessage(), e.getMessage().endsWith("holds a Lucene index that was not created by VectorDb"));
@@ -139,18 +207,17 @@ public class TestVectorDbValidation {
     Path notIndex = Files.createDirectories(dir("photos"));
     Files.writeString(notIndex.resolve("holiday.jpg"), "not an index");
     e =
-        assertThrows(
+        expectThrows(
             IncompatibleIndexException.class,
             () -> VectorDb.open(notIndex, VectorDbConfig.of(3, VectorSimilarityFunction.COSINE)));
     assertTrue(e.getMessage(), e.getMessage().endsWith("is not empty and holds no index (found holiday.jpg)"));
 
-    e = assertThrows(IncompatibleIndexException.class, () -> VectorDb.open(dir("missing")));
+    e = expectThrows(IncompatibleIndexException.class, () -> VectorDb.open(dir("missing")));
     assertTrue(e.getMessage(), e.getMessage().endsWith("no such directory"));
     assertTrue("a failed open must not create the directory", Files.notExists(dir("missing")));
   }
 
-  @Test
-  public void anEmptyDatabaseReopensWithItsSettings() throws Exception {
+  public void testAnEmptyDatabaseReopensWithItsSettings() throws Exception {
     Path path = dir("empty");
     VectorDb.open(path, VectorDbConfig.of(5, VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT)).close();
     try (VectorDb db = VectorDb.open(path)) {

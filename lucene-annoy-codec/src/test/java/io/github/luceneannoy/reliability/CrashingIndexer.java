@@ -12,10 +12,11 @@ import org.apache.lucene.index.MergePolicy;
 import org.apache.lucene.store.FSDirectory;
 
 /**
- * The child process of {@link TestAnnoyCrash}: adds batches of documents with the Annoy codec
- * forever, committing after each and printing {@code COMMITTED <batch>} once the commit has
- * returned, and {@code MERGE START}/{@code MERGE END} around every merge (each builds a forest),
- * until the parent kills it.
+ * The child process of {@link TestAnnoyCrash}: adds batches of {@link Corpus} documents with the
+ * Annoy codec forever, committing after each and printing {@code COMMITTED <batch>} once the
+ * commit has returned, and {@code MERGE START}/{@code MERGE END} around every merge (each builds
+ * and calibrates a forest), until the parent kills it. Its standard output is the protocol, so it
+ * prints nothing else there.
  */
 public final class CrashingIndexer {
   static final int BATCH = 150;
@@ -38,17 +39,39 @@ public final class CrashingIndexer {
     }
   }
 
-  /** Arguments: the index directory and the round number. */
+  /** The arguments the parent passes for a round: directory, round and the forest's parameters. */
+  static String[] args(Path path, int round, AnnoyVectorsFormat format) {
+    return new String[] {
+      path.toString(),
+      Integer.toString(round),
+      Integer.toString(format.numTrees()),
+      Integer.toString(format.maxLeafSize()),
+      Integer.toString(format.branching()),
+      Float.toString(format.targetRecall()),
+      Long.toString(format.seed())
+    };
+  }
+
+  /**
+   * Arguments: the index directory, the round number, then the format's number of trees, leaf
+   * size, branching, target recall and seed.
+   */
   public static void main(String[] args) throws Exception {
     Path path = Path.of(args[0]);
     int round = Integer.parseInt(args[1]);
+    AnnoyVectorsFormat format =
+        new AnnoyVectorsFormat(
+            Integer.parseInt(args[2]),
+            Integer.parseInt(args[3]),
+            Integer.parseInt(args[4]),
+            Float.parseFloat(args[5]),
+            Long.parseLong(args[6]));
     LogDocMergePolicy mergePolicy = new LogDocMergePolicy();
     mergePolicy.setMergeFactor(3); // merge often: every third flushed segment
     mergePolicy.setMinMergeDocs(BATCH);
     IndexWriterConfig config =
         new IndexWriterConfig()
-            // many trees: a merge spends most of its time building the forest, where the kill should land
-            .setCodec(new AnnoyCodec(new AnnoyVectorsFormat(64, 16, 10)))
+            .setCodec(new AnnoyCodec(format))
             .setMaxBufferedDocs(BATCH)
             .setRAMBufferSizeMB(IndexWriterConfig.DISABLE_AUTO_FLUSH)
             .setMergePolicy(mergePolicy)

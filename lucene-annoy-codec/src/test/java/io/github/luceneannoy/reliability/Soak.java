@@ -1,18 +1,23 @@
 package io.github.luceneannoy.reliability;
 
+import org.apache.lucene.tests.util.LuceneTestCase;
+
 /**
- * Sizes of the reliability tests: short in {@code mvn test}, long under {@code mvn test -Psoak},
- * which sets the system property {@code tests.soak=true}.
+ * Sizes of the reliability tests, from the test framework's own switches rather than properties of
+ * their own: short in an ordinary run, long when nightly tests run ({@code -Dtests.nightly=true},
+ * which the {@code soak} Maven profile sets), and either way scaled by {@code -Dtests.multiplier}
+ * as {@link LuceneTestCase#atLeast(int)} is.
  */
 final class Soak {
   private Soak() {}
 
+  /** Whether this is a long (nightly) run. */
   static boolean enabled() {
-    return Boolean.getBoolean("tests.soak");
+    return LuceneTestCase.TEST_NIGHTLY;
   }
 
-  /** {@code normal} in an ordinary run, {@code soak} in the soak profile. */
-  static int pick(int normal, int soak) {
-    return enabled() ? soak : normal;
+  /** {@code normal} in an ordinary run, {@code nightly} in a nightly one, times the multiplier. */
+  static int pick(int normal, int nightly) {
+    return Math.multiplyExact(enabled() ? nightly : normal, LuceneTestCase.RANDOM_MULTIPLIER);
   }
 }

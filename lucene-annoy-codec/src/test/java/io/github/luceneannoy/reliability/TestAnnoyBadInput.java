@@ -1,10 +1,15 @@
 package io.github.luceneannoy.reliability;
 
 import io.github.luceneannoy.codec.AnnoyCodec;
+import io.github.luceneannoy.codec.AnnoyScalarQuantizedVectorsFormat;
 import io.github.luceneannoy.codec.AnnoyVectorsFormat;
+import io.github.luceneannoy.codec.ForestStatistics;
+import io.github.luceneannoy.search.AnnoyKnnByteVectorQuery;
+import io.github.luceneannoy.search.AnnoyKnnFloatVectorQuery;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnByteVectorField;
@@ -23,12 +28,14 @@ import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.tests.util.LuceneTestCase;
+import org.apache.lucene.tests.util.TestUtil;
 
 /**
- * Bad input at index and at query time: each is refused with an exception whose message names the
- * field (or the component) and the expected and actual values, and nothing already indexed is
- * damaged. Several are refused by Lucene before the codec sees them; the test pins their messages
- * so a Lucene upgrade that loses them is noticed.
+ * Bad input at index and at query time, and bad format parameters: each is refused with an
+ * exception whose message names the field and document (or the component, or the parameter) and
+ * the expected and actual values, and nothing already indexed is damaged (checked by {@link
+ * IndexState} after every test). Several are refused by Lucene before the codec sees them; the test
+ * pins their messages so a Lucene upgrade that loses them is noticed.
  */
 public class TestAnnoyBadInput extends LuceneTestCase {
   private static final int DOCS = 300;
@@ -46,11 +53,15 @@ public class TestAnnoyBadInput extends LuceneTestCase {
   public void setUp() throws Exception {
     super.setUp();
     dir = newDirectory();
-    writer =
-        new IndexWriter(
-            dir,
-            new IndexWriterConfig()
-                .setCodec(new AnnoyCodec(new AnnoyVectorsFormat(4, 16, 10))));
+    // small random forests, so that 300 documents are searched through real trees
+    AnnoyVectorsFormat format =
+        new AnnoyVectorsFormat(
+            TestUtil.nextInt(random(), 1, 4),
+            TestUtil.nextInt(random(), 8, 32),
+            TestUtil.nextInt(random(), 2, 16),
+            0.9f,
+            random().nextLong());
+    writer = new IndexWriter(dir, new IndexWriterConfig().setCodec(new AnnoyCodec(format)));
     for (int i = 0; i < DOCS; i++) {
       String id = "d" + i;
       Document doc = Corpus.doc(id);
@@ -142,7 +153,7 @@ public class TestAnnoyBadInput extends LuceneTestCase {
    */
   public void testZeroVectorWithCosine() throws IOException {
     expectRefused(with("zero", new KnnFloatVectorField(COSINE, new float[Corpus.DIM], VectorSimilarityFunction.COSINE)),
-        "field \"" + COSINE + "\"", "all-zero vector", "COSINE");
+        "field \"" + COSINE + "\"", "document ", "all-zero vector", "COSINE");
     writer.commit();
     try (DirectoryReader reader = DirectoryReader.open(dir)) {
       IndexSearcher searcher = new IndexSearcher(reader);
@@ -178,15 +189,110 @@ public class TestAnnoyBadInput extends LuceneTestCase {
         "\"" + Corpus.VECTOR + "\"", "similarity function=EUCLIDEAN", "similarity function=COSINE");
   }
 
-  public void testInvalidTuningParameters() {
-    assertInvalid(() -> new AnnoyVectorsFormat(0, 64, 40), "numTrees", "[1, 1024]", "got 0");
-    assertInvalid(() -> new AnnoyVectorsFormat(1025, 64, 40), "numTrees", "got 1025");
-    assertInvalid(() -> new AnnoyVectorsFormat(32, 0, 40), "maxLeafSize", "got 0");
-    assertInvalid(() -> new AnnoyVectorsFormat(32, (1 << 16) + 1, 40), "maxLeafSize", "got 65537");
-    assertInvalid(() -> new AnnoyVectorsFormat(32, 64, -1), "candidatesPerHit", "got -1");
-    assertInvalid(() -> new AnnoyVectorsFormat(32, 64, (1 << 20) + 1), "candidatesPerHit", "got 1048577");
-    assertInvalid(() -> new AnnoyVectorsFormat(32, 64, 40, -1, 0L), "projectionDimension", "[0, 1024]", "got -1");
-    assertInvalid(() -> new AnnoyVectorsFormat(32, 64, 40, 1025, 0L), "projectionDimension", "got 1025");
+  /** The format's parameters and how each forest constructor checks them. */
+  private interface ForestFormat {
+    KnnVectorsFormat create(int numTrees, int maxLeafSize, int branching, float targetRecall, long seed);
+  }
+
+  private static final List<ForestFormat> FORMATS =
+      List.of(
+          AnnoyVectorsFormat::new,
+          (trees, leaf, branching, recall, seed) ->
+              new AnnoyScalarQuantizedVectorsFormat(trees, leaf, branching, recall, seed, 7, false, null, 4));
+
+  /**
+   * Each bad forest parameter is refused by both Annoy formats with an {@link
+   * IllegalArgumentException} naming the parameter, its allowed range and the value given; the
+   * bounds themselves are accepted.
+   */
+  public void testInvalidForestParameters() {
+    int trees = AnnoyVectorsFormat.DEFAULT_NUM_TREES;
+    int leaf = AnnoyVectorsFormat.DEFAULT_MAX_LEAF_SIZE;
+    int branching = AnnoyVectorsFormat.DEFAULT_BRANCHING;
+    float recall = AnnoyVectorsFormat.DEFAULT_TARGET_RECALL;
+    long seed = random().nextLong();
+    for (ForestFormat f : FORMATS) {
+      String treeRange = "[1, " + AnnoyVectorsFormat.MAXIMUM_NUM_TREES + "]";
+      for (int bad : new int[] {0, -1, AnnoyVectorsFormat.MAXIMUM_NUM_TREES + 1, Integer.MIN_VALUE}) {
+        assertInvalid(() -> f.create(bad, leaf, branching, recall, seed), "numTrees must be in " + treeRange, "got " + bad);
+      }
+      String leafRange = "[1, " + AnnoyVectorsFormat.MAXIMUM_MAX_LEAF_SIZE + "]";
+      for (int bad : new int[] {0, -5, AnnoyVectorsFormat.MAXIMUM_MAX_LEAF_SIZE + 1, Integer.MAX_VALUE}) {
+        assertInvalid(() -> f.create(trees, bad, branching, recall, seed), "maxLeafSize must be in " + leafRange, "got " + bad);
+      }
+      String branchingRange = "[2, " + AnnoyVectorsFormat.MAXIMUM_BRANCHING + "]";
+      for (int bad : new int[] {1, 0, -2, AnnoyVectorsFormat.MAXIMUM_BRANCHING + 1}) {
+        assertInvalid(() -> f.create(trees, leaf, bad, recall, seed), "branching must be in " + branchingRange, "got " + bad);
+      }
+      for (float bad : new float[] {0f, -0f, -0.5f, 1.0001f, 2f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+        assertInvalid(() -> f.create(trees, leaf, branching, bad, seed), "targetRecall must be in (0, 1]", "got " + bad);
+      }
+      // the bounds are allowed
+      f.create(1, 1, 2, Float.MIN_VALUE, seed);
+      f.create(
+          AnnoyVectorsFormat.MAXIMUM_NUM_TREES,
+          AnnoyVectorsFormat.MAXIMUM_MAX_LEAF_SIZE,
+          AnnoyVectorsFormat.MAXIMUM_BRANCHING,
+          1f,
+          seed);
+    }
+    // the old third argument, candidates per hit, now converts to a target recall: it must fail
+    // loudly rather than be taken for one
+    assertInvalid(() -> new AnnoyVectorsFormat(32, 64, 100), "targetRecall must be in (0, 1]", "got 100.0");
+    assertInvalid(() -> new AnnoyVectorsFormat(40), "targetRecall", "got 40.0");
+  }
+
+  /** A per-query budget must be at least one candidate per hit; the query names the bad value. */
+  public void testInvalidPerQueryBudget() {
+    for (int bad : new int[] {0, -1, Integer.MIN_VALUE}) {
+      assertInvalid(
+          () -> new AnnoyKnnFloatVectorQuery(Corpus.VECTOR, Corpus.vector("q"), 5, null, bad),
+          "candidatesPerHit must be >= 1", "got " + bad);
+      assertInvalid(
+          () -> new AnnoyKnnByteVectorQuery(BYTES, new byte[BYTE_DIM], 5, null, bad),
+          "candidatesPerHit must be >= 1", "got " + bad);
+    }
+  }
+
+  /**
+   * Every seed is valid, the extreme ones included: it is recorded, it is what the segment's
+   * forest says it was built with, and the forest searches. So are the smallest trees the
+   * parameters allow (one vector per leaf, two children per node) and the most trees.
+   */
+  public void testAnySeedAndExtremeParametersBuildWorkingForests() throws IOException {
+    long[] seeds = {0L, -1L, Long.MIN_VALUE, Long.MAX_VALUE, random().nextLong()};
+    for (long seed : seeds) {
+      AnnoyVectorsFormat format = new AnnoyVectorsFormat(2, 16, 4, 0.9f, seed);
+      assertEquals(seed, format.seed());
+      assertForestWorks(format, 200);
+    }
+    assertForestWorks(new AnnoyVectorsFormat(1, 1, 2, 0.9f, random().nextLong()), 100);
+    assertForestWorks(
+        new AnnoyVectorsFormat(AnnoyVectorsFormat.MAXIMUM_NUM_TREES, 8, 16, 0.9f, random().nextLong()), 100);
+  }
+
+  private void assertForestWorks(AnnoyVectorsFormat format, int docs) throws IOException {
+    try (Directory other = newDirectory()) {
+      List<String> written = new ArrayList<>();
+      try (IndexWriter w = new IndexWriter(other, new IndexWriterConfig().setCodec(new AnnoyCodec(format)))) {
+        for (int i = 0; i < docs; i++) {
+          written.add("s" + i);
+          w.addDocument(Corpus.doc("s" + i));
+        }
+        w.forceMerge(1);
+      }
+      try (DirectoryReader reader = DirectoryReader.open(other)) {
+        ForestStatistics stats =
+            ForestStatistics.read(getOnlyLeafReader(reader), Corpus.VECTOR).orElseThrow();
+        assertEquals(format.toString(), format.seed(), stats.seed());
+        assertEquals(format.numTrees(), stats.numTrees());
+        assertEquals(format.maxLeafSize(), stats.maxLeafSize());
+        assertEquals(format.branching(), stats.branching());
+        assertEquals(format.targetRecall(), stats.targetRecall(), 0f);
+        assertEquals((long) format.numTrees() * docs, Math.round(stats.leaves() * stats.meanLeafSize()));
+      }
+      IndexState.assertHolds(other, written, List.of(), random());
+    }
   }
 
   private static void assertInvalid(ThrowingRunnable constructor, String... parts) {

@@ -1,18 +1,19 @@
 package io.github.luceneannoy.reliability;
 
-import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertTrue;
-
 import io.github.luceneannoy.codec.AnnoyCodec;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
@@ -34,38 +35,49 @@ import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
-import org.apache.lucene.store.ByteBuffersDirectory;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.NoLockFactory;
+import org.apache.lucene.tests.util.LuceneTestCase;
 import org.apache.lucene.util.Bits;
-import org.junit.Test;
 
 /**
  * Concurrency under load at the Lucene level, with the default {@code AnnoyVectorsFormat}: writers
  * add, update and delete documents while searchers run filtered and unfiltered k-NN queries on
  * near-real-time readers that another thread keeps refreshing and committing, and merges (each
- * building a forest) run in the background. Every hit must be a live document of the reader it
- * came from and match the filter; at the end the committed index must be clean, hold exactly what
- * the writers wrote, and reach the default-level recall against brute force.
+ * building and calibrating a forest) run in the background. Every hit must be a live document of
+ * the reader it came from, appear once, match the filter and carry the exact score of its vector;
+ * at the end the committed index must be clean, hold exactly what the writers wrote, and its
+ * default-budget searches must reach the format's target recall against brute force.
  */
-public class TestAnnoyConcurrentLoad {
-  private static final int DIM = 64;
-  private static final int DOCS = Soak.pick(5000, 10000);
-  private static final long MILLIS = Soak.pick(3000, 60000);
+public class TestAnnoyConcurrentLoad extends LuceneTestCase {
+  private static final int DIM = 32;
   private static final int WRITERS = 2;
   private static final int SEARCHERS = 2;
+  /** Searches each searcher runs at least, and refreshes the refresher makes at least. */
+  private static final int MIN_SEARCHES = 20;
+  private static final int MIN_REFRESHES = 5;
   private static final int K = 10;
   private static final String ID = "id";
   private static final String COLOUR = "colour";
   private static final String VECTOR = "vec";
   private static final String[] COLOURS = {"red", "green", "blue"};
 
-  private final float[][] vectors = clustered(new Random(17), DOCS, DIM, 24, 0.35f);
+  /**
+   * Recall@10 that default-budget searches must reach. Each segment's budget is calibrated so that
+   * queries like its own vectors reach the default target, 0.95; these queries are perturbed
+   * vectors over several segments, and 100 of them measure recall to about ±0.01, so the bar sits
+   * a little below the target.
+   */
+  private static final double MIN_RECALL = 0.9;
+
+  private int docs;
+  private float[][] vectors;
   // per id, written only by the id's owner thread, read after join: the model of the index
-  private final String[] colour = new String[DOCS]; // null when deleted
+  private String[] colour; // null when deleted
   private final Map<String, LongAdder> ops = new TreeMap<>();
   private final ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
-  private volatile boolean stop;
+  private final AtomicInteger writersRunning = new AtomicInteger(WRITERS);
+  private volatile boolean failed;
 
   private LongAdder counter(String kind) {
     synchronized (ops) {
@@ -81,55 +93,66 @@ public class TestAnnoyConcurrentLoad {
     return doc;
   }
 
-  @Test
-  public void loadKeepsResultsLiveFilteredAndComplete() throws Exception {
-    Directory dir = new ByteBuffersDirectory();
-    TieredMergePolicy mergePolicy = new TieredMergePolicy();
-    mergePolicy.setSegmentsPerTier(3); // merge often, so forests are rebuilt under load
-    IndexWriterConfig config =
-        new IndexWriterConfig()
-            .setCodec(new AnnoyCodec()) // default parameters: the recall bar is the default one
-            .setMaxBufferedDocs(DOCS + 1) // the initial load is one segment, one forest
-            .setRAMBufferSizeMB(IndexWriterConfig.DISABLE_AUTO_FLUSH)
-            .setMergePolicy(mergePolicy)
-            .setMergeScheduler(new ConcurrentMergeScheduler());
-    try (IndexWriter writer = new IndexWriter(dir, config)) {
-      Random random = new Random(5);
-      for (int id = 0; id < DOCS; id++) {
-        colour[id] = COLOURS[random.nextInt(COLOURS.length)];
-        writer.addDocument(doc(id, colour[id]));
+  public void testLoadKeepsResultsLiveFilteredAndComplete() throws Exception {
+    docs = Soak.pick(3000, 10000);
+    int opsPerWriter = Soak.pick(3000, 100_000);
+    Random random = random();
+    vectors = clustered(random, docs, DIM, 24, 0.35f);
+    colour = new String[docs];
+    try (Directory dir = newDirectory()) {
+      TieredMergePolicy mergePolicy = new TieredMergePolicy();
+      mergePolicy.setSegmentsPerTier(3); // merge often, so forests are rebuilt under load
+      IndexWriterConfig config =
+          new IndexWriterConfig()
+              .setCodec(new AnnoyCodec()) // default parameters: the recall bar is the default one
+              .setMaxBufferedDocs(docs + 1) // the initial load is one segment, one forest
+              .setRAMBufferSizeMB(IndexWriterConfig.DISABLE_AUTO_FLUSH)
+              .setMergePolicy(mergePolicy)
+              .setMergeScheduler(new ConcurrentMergeScheduler());
+      try (IndexWriter writer = new IndexWriter(dir, config)) {
+        for (int id = 0; id < docs; id++) {
+          colour[id] = COLOURS[random.nextInt(COLOURS.length)];
+          writer.addDocument(doc(id, colour[id]));
+        }
+        writer.commit();
+        // under load, flush small segments often, so that merges rebuild forests all the time
+        writer.getConfig().setMaxBufferedDocs(500);
+        SearcherManager manager = new SearcherManager(writer, null);
+        List<Thread> threads = new ArrayList<>();
+        CountDownLatch start = new CountDownLatch(1);
+        for (int w = 0; w < WRITERS; w++) {
+          int owner = w;
+          long seed = random.nextLong();
+          threads.add(
+              worker(
+                  start,
+                  () -> {
+                    try {
+                      write(writer, owner, opsPerWriter, new Random(seed));
+                    } finally {
+                      writersRunning.decrementAndGet();
+                    }
+                  }));
+        }
+        for (int s = 0; s < SEARCHERS; s++) {
+          long seed = random.nextLong();
+          threads.add(worker(start, () -> search(manager, new Random(seed))));
+        }
+        threads.add(worker(start, () -> refreshAndCommit(writer, manager)));
+        threads.forEach(Thread::start);
+        start.countDown();
+        for (Thread t : threads) {
+          t.join();
+        }
+        if (failures.isEmpty() == false) {
+          AssertionError e = new AssertionError(failures.size() + " failures under load");
+          failures.forEach(e::addSuppressed);
+          throw e;
+        }
+        manager.close();
+        writer.commit();
+        checkCommitted(dir, random);
       }
-      writer.commit();
-      // under load, flush small segments often, so that merges rebuild forests all the time
-      writer.getConfig().setMaxBufferedDocs(500);
-      SearcherManager manager = new SearcherManager(writer, null);
-      List<Thread> threads = new ArrayList<>();
-      for (int w = 0; w < WRITERS; w++) {
-        int owner = w;
-        threads.add(worker(() -> write(writer, owner, new Random(100 + owner))));
-      }
-      for (int s = 0; s < SEARCHERS; s++) {
-        int seed = s;
-        threads.add(worker(() -> search(manager, new Random(200 + seed))));
-      }
-      threads.add(worker(() -> refreshAndCommit(writer, manager)));
-      long start = System.nanoTime();
-      threads.forEach(Thread::start);
-      Thread.sleep(MILLIS);
-      stop = true;
-      for (Thread t : threads) {
-        t.join();
-      }
-      double seconds = (System.nanoTime() - start) / 1e9;
-      if (failures.isEmpty() == false) {
-        AssertionError e = new AssertionError(failures.size() + " failures under load");
-        failures.forEach(e::addSuppressed);
-        throw e;
-      }
-      report(seconds);
-      manager.close();
-      writer.commit();
-      checkCommitted(dir);
     }
   }
 
@@ -137,21 +160,27 @@ public class TestAnnoyConcurrentLoad {
     void run() throws Exception;
   }
 
-  private Thread worker(Work work) {
-    return new Thread(() -> {
-      try {
-        work.run();
-      } catch (Throwable t) {
-        failures.add(t);
-        stop = true;
-      }
-    });
+  private Thread worker(CountDownLatch start, Work work) {
+    return new Thread(
+        () -> {
+          try {
+            start.await();
+            work.run();
+          } catch (Throwable t) {
+            failures.add(t);
+            failed = true;
+          }
+        });
+  }
+
+  private boolean writing() {
+    return writersRunning.get() > 0 && failed == false;
   }
 
   /** Updates (new colour), deletes and re-adds the ids this writer owns. */
-  private void write(IndexWriter writer, int owner, Random random) throws IOException {
-    while (stop == false) {
-      int id = random.nextInt(DOCS / WRITERS) * WRITERS + owner;
+  private void write(IndexWriter writer, int owner, int operations, Random random) throws IOException {
+    for (int op = 0; op < operations && failed == false; op++) {
+      int id = random.nextInt(docs / WRITERS) * WRITERS + owner;
       Term term = new Term(ID, Integer.toString(id));
       if (colour[id] == null) {
         colour[id] = COLOURS[random.nextInt(COLOURS.length)];
@@ -170,25 +199,26 @@ public class TestAnnoyConcurrentLoad {
   }
 
   private void refreshAndCommit(IndexWriter writer, SearcherManager manager) throws Exception {
-    long lastCommit = System.nanoTime();
-    while (stop == false) {
-      manager.maybeRefresh();
+    for (int round = 0; (writing() || round < MIN_REFRESHES) && failed == false; round++) {
+      manager.maybeRefreshBlocking();
       counter("refresh").increment();
-      if (System.nanoTime() - lastCommit > 300_000_000L) {
+      if (round % 10 == 9) {
         writer.commit();
         counter("commit").increment();
-        lastCommit = System.nanoTime();
       }
       Thread.sleep(10);
     }
   }
 
-  /** Every hit must be live in the searcher's own reader, unique, and match the filter. */
+  /**
+   * Every hit must be live in the searcher's own reader, unique, match the filter and be scored
+   * exactly.
+   */
   private void search(SearcherManager manager, Random random) throws IOException {
-    while (stop == false) {
+    for (int round = 0; (writing() || round < MIN_SEARCHES) && failed == false; round++) {
       IndexSearcher searcher = manager.acquire();
       try {
-        float[] query = near(vectors[random.nextInt(DOCS)], random);
+        float[] query = near(vectors[random.nextInt(docs)], random);
         String filter = random.nextBoolean() ? COLOURS[random.nextInt(COLOURS.length)] : null;
         KnnFloatVectorQuery knn =
             filter == null
@@ -204,9 +234,13 @@ public class TestAnnoyConcurrentLoad {
           LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(hit.doc, leaves));
           Bits live = leaf.reader().getLiveDocs();
           assertTrue("deleted doc returned", live == null || live.get(hit.doc - leaf.docBase));
+          Document stored = searcher.storedFields().document(hit.doc);
           if (filter != null) {
-            assertEquals(filter, searcher.storedFields().document(hit.doc).get(COLOUR));
+            assertEquals(filter, stored.get(COLOUR));
           }
+          float exact =
+              VectorSimilarityFunction.EUCLIDEAN.compare(query, vectors[Integer.parseInt(stored.get(ID))]);
+          assertEquals("score of doc " + stored.get(ID), exact, hit.score, 1e-6f * exact);
         }
       } finally {
         manager.release(searcher);
@@ -214,14 +248,15 @@ public class TestAnnoyConcurrentLoad {
     }
   }
 
-  private void checkCommitted(Directory dir) throws IOException {
-    try (CheckIndex checker = new CheckIndex(dir, NoLockFactory.INSTANCE.obtainLock(dir, IndexWriter.WRITE_LOCK_NAME))) {
+  private void checkCommitted(Directory dir, Random random) throws IOException {
+    try (CheckIndex checker =
+        new CheckIndex(dir, NoLockFactory.INSTANCE.obtainLock(dir, IndexWriter.WRITE_LOCK_NAME))) {
       assertTrue("CheckIndex found the index not clean", checker.checkIndex().clean);
     }
     try (DirectoryReader reader = DirectoryReader.open(dir)) {
       IndexSearcher searcher = new IndexSearcher(reader);
       int live = 0;
-      for (int id = 0; id < DOCS; id++) {
+      for (int id = 0; id < docs; id++) {
         TopDocs found = searcher.search(new TermQuery(new Term(ID, Integer.toString(id))), 2);
         if (colour[id] == null) {
           assertEquals("deleted doc " + id, 0, found.totalHits.value);
@@ -232,48 +267,57 @@ public class TestAnnoyConcurrentLoad {
         }
       }
       assertEquals(live, reader.numDocs());
-      double recall = recall(searcher, new Random(3), 100);
-      System.out.printf(java.util.Locale.ROOT, "TestAnnoyConcurrentLoad: %d live docs in %d segments, recall@%d %.3f%n",
-          live, reader.leaves().size(), K, recall);
-      assertTrue("recall " + recall, recall >= 0.95);
+      double recall = recall(searcher, random, 100);
+      if (VERBOSE) {
+        StringBuilder line = new StringBuilder("TestAnnoyConcurrentLoad:");
+        ops.forEach((kind, n) -> line.append(' ').append(kind).append(' ').append(n.sum()).append(','));
+        line.append(
+            String.format(
+                Locale.ROOT,
+                " %d live docs in %d segments, recall@%d %.3f",
+                live,
+                reader.leaves().size(),
+                K,
+                recall));
+        System.out.println(line);
+      }
+      assertTrue("searchers ran " + ops.get("search") + " plain searches", counter("search").sum() > 0);
+      assertTrue("recall " + recall, recall >= MIN_RECALL);
     }
   }
 
+  /** Mean recall@K of plain searches against brute force over the live vectors. */
   private double recall(IndexSearcher searcher, Random random, int queries) throws IOException {
+    int[] live = new int[docs];
+    int n = 0;
+    for (int id = 0; id < docs; id++) {
+      if (colour[id] != null) {
+        live[n++] = id;
+      }
+    }
+    live = Arrays.copyOf(live, n);
     double sum = 0;
     for (int q = 0; q < queries; q++) {
-      float[] query = near(vectors[random.nextInt(DOCS)], random);
-      Integer[] live = new Integer[DOCS];
-      int n = 0;
-      for (int id = 0; id < DOCS; id++) {
-        if (colour[id] != null) {
-          live[n++] = id;
-        }
+      float[] query = near(vectors[random.nextInt(docs)], random);
+      float[] scores = new float[live.length];
+      for (int i = 0; i < live.length; i++) {
+        scores[i] = VectorSimilarityFunction.EUCLIDEAN.compare(query, vectors[live[i]]);
       }
-      Integer[] ids = java.util.Arrays.copyOf(live, n);
-      java.util.Arrays.sort(ids, (a, b) -> Float.compare(
-          VectorSimilarityFunction.EUCLIDEAN.compare(query, vectors[b]),
-          VectorSimilarityFunction.EUCLIDEAN.compare(query, vectors[a])));
-      Set<String> exact = new HashSet<>();
-      for (int i = 0; i < K; i++) {
-        exact.add(Integer.toString(ids[i]));
-      }
+      float[] sorted = scores.clone();
+      Arrays.sort(sorted);
+      // the K-th best exact score: a hit at least as good is a true neighbour (ties included)
+      float kth = sorted[sorted.length - K];
       TopDocs hits = searcher.search(new KnnFloatVectorQuery(VECTOR, query, K), K);
       int found = 0;
       for (ScoreDoc hit : hits.scoreDocs) {
-        if (exact.contains(searcher.storedFields().document(hit.doc).get(ID))) {
+        int id = Integer.parseInt(searcher.storedFields().document(hit.doc).get(ID));
+        if (VectorSimilarityFunction.EUCLIDEAN.compare(query, vectors[id]) >= kth) {
           found++;
         }
       }
       sum += (double) found / K;
     }
     return sum / queries;
-  }
-
-  private void report(double seconds) {
-    StringBuilder line = new StringBuilder(String.format(java.util.Locale.ROOT, "TestAnnoyConcurrentLoad: %.1f s under load,", seconds));
-    ops.forEach((kind, n) -> line.append(String.format(java.util.Locale.ROOT, " %s %.0f/s,", kind, n.sum() / seconds)));
-    System.out.println(line);
   }
 
   private static float[] near(float[] v, Random random) {

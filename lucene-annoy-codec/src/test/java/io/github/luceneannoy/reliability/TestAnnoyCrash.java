@@ -1,31 +1,43 @@
 package io.github.luceneannoy.reliability;
 
-import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertTrue;
-
+import io.github.luceneannoy.codec.AnnoyCodec;
+import io.github.luceneannoy.codec.AnnoyVectorsFormat;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.store.FSDirectory;
-import org.junit.Rule;
-import org.junit.Test;
-import org.junit.rules.TemporaryFolder;
+import org.apache.lucene.tests.util.LuceneTestCase;
+import org.apache.lucene.tests.util.TestUtil;
 
 /**
- * Kills a child JVM that indexes with the Annoy codec with SIGKILL ({@code destroyForcibly}),
- * over and over on the same index: at a random moment after a commit, or right after it announced
- * a merge (which builds a forest). After each kill the index must open, be clean, hold every
- * document of every batch whose commit had returned, and answer k-NN searches correctly.
+ * Kills a child JVM that indexes with the Annoy codec ({@link CrashingIndexer}) with SIGKILL, over
+ * and over on the same index: at a random moment after a commit, or right after it announced a
+ * merge (which builds and calibrates a forest). After each kill the index must open, be clean,
+ * hold every document of every batch whose commit had returned, and search correctly through its
+ * forests ({@link IndexState}); and a writer opened on it must leave no file behind that its last
+ * commit does not reference (a forest build's temporary files included).
+ *
+ * <p>Three kills in an ordinary run, forty in a nightly one ({@link Soak}).
  */
-public class TestAnnoyCrash {
-  @Rule public TemporaryFolder temp = new TemporaryFolder();
-
-  private static final int KILLS = Soak.pick(3, 40);
+// every file in the index directory must be the last commit's, ExtrasFS's strays included
+@LuceneTestCase.SuppressFileSystems("ExtrasFS")
+public class TestAnnoyCrash extends LuceneTestCase {
 
   /** What the child said before it died. */
   private static final class Outcome {
@@ -33,17 +45,25 @@ public class TestAnnoyCrash {
     boolean killedInMerge;
   }
 
-  @Test
-  public void everyCommittedDocumentSurvivesKills() throws Exception {
-    Path path = temp.getRoot().toPath().resolve("index");
-    Random random = new Random(Long.getLong("tests.seed.crash", System.nanoTime()));
+  public void testEveryCommittedDocumentSurvivesKills() throws Exception {
+    int kills = Soak.pick(3, 40);
+    Path path = createTempDir("crash-index");
+    Random random = random();
+    // one forest shape for the whole index, random per run: many small leaves, so that a merge
+    // spends its time building and calibrating the forest, where a kill should land
+    AnnoyVectorsFormat format =
+        new AnnoyVectorsFormat(
+            TestUtil.nextInt(random, 4, 16),
+            TestUtil.nextInt(random, 8, 32),
+            TestUtil.nextInt(random, 2, 16),
+            0.9f,
+            random.nextLong());
     List<String> committed = new ArrayList<>();
     int inMerge = 0;
-    long start = System.nanoTime();
-    for (int round = 0; round < KILLS; round++) {
+    for (int round = 0; round < kills; round++) {
       // one round in three kills at a random moment; the others as a merge starts
       boolean atMerge = round % 3 != 0;
-      Outcome outcome = runAndKill(path, round, atMerge, random);
+      Outcome outcome = runAndKill(path, round, format, atMerge, random);
       if (outcome.killedInMerge) {
         inMerge++;
       }
@@ -59,18 +79,47 @@ public class TestAnnoyCrash {
       }
       try (FSDirectory dir = FSDirectory.open(path)) {
         IndexState.assertHolds(dir, committed, inFlight, random);
-      }
-      // what was committed unreported is part of the index from now on
-      try (FSDirectory dir = FSDirectory.open(path);
-          var reader = org.apache.lucene.index.DirectoryReader.open(dir)) {
-        if (IndexState.liveIds(reader).contains(inFlight.get(0))) {
-          committed.addAll(inFlight);
+        // a commit holds a batch whole or not at all
+        try (DirectoryReader reader = DirectoryReader.open(dir)) {
+          Set<String> live = new HashSet<>(IndexState.liveIds(reader));
+          long inFlightPresent = inFlight.stream().filter(live::contains).count();
+          assertTrue(
+              "a batch half committed: " + inFlightPresent + " of " + inFlight.size(),
+              inFlightPresent == 0 || inFlightPresent == inFlight.size());
+          // what was committed unreported is part of the index from now on
+          if (inFlightPresent > 0) {
+            committed.addAll(inFlight);
+          }
         }
+        assertWriterLeavesOnlyCommittedFiles(dir, format);
       }
     }
-    System.out.printf(java.util.Locale.ROOT,
-        "TestAnnoyCrash: %d kills survived (%d during a merge), %d committed docs intact, %.1f s%n",
-        KILLS, inMerge, committed.size(), (System.nanoTime() - start) / 1e9);
+    if (VERBOSE) {
+      System.out.printf(
+          Locale.ROOT,
+          "TestAnnoyCrash: %d kills survived (%d during a merge), %d committed docs intact%n",
+          kills,
+          inMerge,
+          committed.size());
+    }
+  }
+
+  /**
+   * Opens and closes a writer, as the next round's child will: it deletes what the kill left
+   * unreferenced, after which every file is one of the last commit's (or the write lock).
+   */
+  private static void assertWriterLeavesOnlyCommittedFiles(FSDirectory dir, AnnoyVectorsFormat format)
+      throws IOException {
+    new IndexWriter(dir, new IndexWriterConfig().setCodec(new AnnoyCodec(format))).close();
+    Collection<String> referenced = SegmentInfos.readLatestCommit(dir).files(true);
+    for (String file : dir.listAll()) {
+      if (file.equals(IndexWriter.WRITE_LOCK_NAME)) {
+        continue;
+      }
+      assertTrue(
+          "file " + file + " is left over, the last commit holds " + referenced,
+          referenced.contains(file));
+    }
   }
 
   /**
@@ -81,24 +130,27 @@ public class TestAnnoyCrash {
     process.toHandle().destroyForcibly();
   }
 
-  private static Outcome runAndKill(Path path, int round, boolean atMerge, Random random) throws Exception {
-    Process process =
-        new ProcessBuilder(
+  private static Outcome runAndKill(
+      Path path, int round, AnnoyVectorsFormat format, boolean atMerge, Random random)
+      throws Exception {
+    Path errors = path.resolveSibling("child-" + round + ".err");
+    List<String> command =
+        new ArrayList<>(
+            List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m",
                 "-cp",
                 System.getProperty("java.class.path"),
-                CrashingIndexer.class.getName(),
-                path.toString(),
-                Integer.toString(round))
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
-            .start();
+                CrashingIndexer.class.getName()));
+    command.addAll(Arrays.asList(CrashingIndexer.args(path, round, format)));
+    Process process =
+        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.to(errors.toFile())).start();
     Outcome outcome = new Outcome();
     int killAfter = 1 + random.nextInt(3);
     boolean mergeOpen = false;
+    boolean killed = false;
     try (BufferedReader lines =
         new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-      boolean killed = false;
       for (String line = lines.readLine(); line != null; line = lines.readLine()) {
         if (line.startsWith("COMMITTED ")) {
           int batch = Integer.parseInt(line.substring("COMMITTED ".length()));
@@ -108,6 +160,8 @@ public class TestAnnoyCrash {
           mergeOpen = true;
         } else if (line.equals("MERGE END")) {
           mergeOpen = false;
+        } else {
+          fail("unexpected line from the child: " + line);
         }
         if (killed == false && outcome.lastCommitted + 1 >= killAfter) {
           if (atMerge && line.startsWith("MERGE START")) {
@@ -123,7 +177,9 @@ public class TestAnnoyCrash {
         // after the kill, the lines still in the pipe tell what the child did before dying
       }
       assertTrue("child did not die", process.waitFor(30, TimeUnit.SECONDS));
-      assertTrue("child exited on its own: " + process.exitValue(), killed);
+      assertTrue(
+          "child exited on its own with " + process.exitValue() + ": " + Files.readString(errors),
+          killed);
     } finally {
       process.destroyForcibly();
     }
