@@ -22,7 +22,7 @@ import org.apache.lucene.codecs.perfield.PerFieldKnnVectorsFormat;
  * // or per field:
  * new AnnoyCodec(field -&gt; field.equals("title_vector")
  *     ? new Lucene99HnswVectorsFormat()
- *     : new AnnoyVectorsFormat(32, 64, 50));
+ *     : new AnnoyVectorsFormat(0.99f)); // a higher recall target
  * </pre>
  */
 public class AnnoyCodec extends FilterCodec {
