@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import picocli.CommandLine.Command;
@@ -79,9 +80,6 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--threads", paramLabel = "N", description = "threads for the multi-threaded measurement (default: cores)")
   int threads = Runtime.getRuntime().availableProcessors();
 
-  @Option(names = "--target-recall", paramLabel = "R", description = "Annoy's target recall for its calibrated default budgets (default: ${DEFAULT-VALUE})")
-  float targetRecall = AnnoyVectorsFormat.DEFAULT_TARGET_RECALL;
-
   @Option(names = "--candidates", split = ",", paramLabel = "C", description = "Annoy's per-query budgets, candidates"
       + " gathered per hit (default: 25,50,100,200,400,800,1600)")
   int[] candidates = {25, 50, 100, 200, 400, 800, 1600};
@@ -132,6 +130,8 @@ final class BenchCommand implements Callable<Integer> {
     if (k < 1 || numQueries < 1 || limit < 1 || segmentSize < 1 || threads < 1) {
       throw new ParameterException(spec.commandLine(), "-k, --num-queries, --limit, --segment-size and --threads must be >= 1");
     }
+    // the format options are checked before any data is read
+    List<FormatUnderTest> formatsUnderTest = formatsUnderTest();
     DatasetLoader.Spec what;
     switch (dataset) {
       case "fashion-mnist":
@@ -156,8 +156,8 @@ final class BenchCommand implements Callable<Integer> {
                 filteredBudgets())
             : null;
     Benchmark.Config config =
-        new Benchmark.Config(data, k, segmentSize, threads, formatsUnderTest(), workDir, keepIndexes, filteredMode);
-    printer.printf("benchmark: %s, %,d vectors of %d dimensions, %,d queries, k=%d%n",
+        new Benchmark.Config(data, k, segmentSize, threads, formatsUnderTest, workDir, keepIndexes, filteredMode);
+    printer.printf(Locale.ROOT, "benchmark: %s, %,d vectors of %d dimensions, %,d queries, k=%d%n",
         data.name(), data.base().length, data.dimension(), data.queries().length, k);
     printer.println("kernels: " + BenchReport.vectorization().replace("`", ""));
     if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
@@ -220,11 +220,11 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   private AnnoyVectorsFormat annoyFormat() {
-    return new AnnoyVectorsFormat(formatOptions.trees, formatOptions.leaf, targetRecall);
+    return formatOptions.annoyFormat();
   }
 
-  /** The Annoy forest of --trees, --leaf and --target-recall over quantized vectors. */
+  /** The Annoy forest of the format options over quantized vectors. */
   private AnnoyScalarQuantizedVectorsFormat quantized(int bits, boolean compress) {
-    return new AnnoyScalarQuantizedVectorsFormat(formatOptions.trees, formatOptions.leaf, targetRecall, bits, compress, null, rescore);
+    return formatOptions.quantizedFormat(bits, compress, rescore);
   }
 }

@@ -32,7 +32,7 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = {"-k", "--k"}, paramLabel = "K", description = "hits per query (default: ${DEFAULT-VALUE})")
   int k = 10;
 
-  @Option(names = "--candidates", paramLabel = "C", description = "a larger search budget per hit, measured besides the default 80 (default: ${DEFAULT-VALUE})")
+  @Option(names = "--candidates", paramLabel = "C", description = "a larger search budget, candidates gathered per hit, measured besides each segment's calibrated default (default: ${DEFAULT-VALUE})")
   int candidates = 320;
 
   @Option(names = "--index", paramLabel = "DIR", description = "keep the index in DIR (a new directory) instead of a temporary one")

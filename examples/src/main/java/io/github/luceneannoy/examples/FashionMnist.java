@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -191,7 +192,7 @@ public final class FashionMnist {
       if (found != magic) {
         throw new InputFormatException(
             file, "record", 0,
-            String.format("magic number 0x%08X, expected 0x%08X for %s", found, magic, expected));
+            String.format(Locale.ROOT, "magic number 0x%08X, expected 0x%08X for %s", found, magic, expected));
       }
       int count = in.readInt();
       if (count < 0) {

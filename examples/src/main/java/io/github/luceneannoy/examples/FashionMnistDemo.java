@@ -137,7 +137,7 @@ final class FashionMnistDemo {
   private void showFiltered(VectorDb db, FashionMnist.Split test, Filter footwear) throws IOException {
     out.printf(Locale.ROOT, "%nthe nearest images that are sneakers or sandals, to test image 0 (class %s):%n",
         FashionMnist.labelName(test.labels()[0]));
-    out.printf("  filter: %s%n", footwear);
+    out.printf(Locale.ROOT, "  filter: %s%n", footwear);
     List<Hit> hits = db.search(SearchRequest.of(test.vectors()[0], 5).withFilter(footwear).withMetadata(true));
     for (int i = 0; i < hits.size(); i++) {
       Hit hit = hits.get(i);

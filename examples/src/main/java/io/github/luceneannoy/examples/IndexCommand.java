@@ -55,11 +55,14 @@ final class IndexCommand implements Callable<Integer> {
   @Option(names = "--limit", paramLabel = "N", description = "import at most N vectors")
   long limit = Long.MAX_VALUE;
 
-  @Option(names = "--trees", paramLabel = "T", description = "trees per segment (default: ${DEFAULT-VALUE})")
+  @Option(names = "--trees", paramLabel = "T", description = "k-means trees per segment (default: ${DEFAULT-VALUE})")
   int trees = AnnoyVectorsFormat.DEFAULT_NUM_TREES;
 
   @Option(names = "--leaf", paramLabel = "L", description = "largest leaf (default: ${DEFAULT-VALUE})")
   int leaf = AnnoyVectorsFormat.DEFAULT_MAX_LEAF_SIZE;
+
+  @Option(names = "--branching", paramLabel = "B", description = "most children of an inner node of a tree (default: ${DEFAULT-VALUE})")
+  int branching = AnnoyVectorsFormat.DEFAULT_BRANCHING;
 
   @Option(names = "--target-recall", paramLabel = "R", description = "recall@k that new segments calibrate their default search budget for (default: ${DEFAULT-VALUE})")
   float targetRecall = AnnoyVectorsFormat.DEFAULT_TARGET_RECALL;
@@ -89,7 +92,7 @@ final class IndexCommand implements Callable<Integer> {
     }
     VectorDbConfig config =
         VectorDbConfig.of(dimension, similarity == null ? VectorSimilarityFunction.EUCLIDEAN : similarity)
-            .withFormat(new AnnoyVectorsFormat(trees, leaf, targetRecall));
+            .withFormat(new AnnoyVectorsFormat(trees, leaf, branching, targetRecall, AnnoyVectorsFormat.DEFAULT_SEED));
     return VectorDb.open(index, config);
   }
 

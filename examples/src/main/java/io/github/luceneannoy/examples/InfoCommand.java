@@ -29,8 +29,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Describe an index: VectorDb settings, documents, fields, bytes per file type, and per"
-          + " segment the forest of each vector field (trees, splits, leaves, leaf sizes, depths,"
-          + " bytes).",
+          + " segment the forest of each vector field (trees, branching, leaves, leaf sizes, depths,"
+          + " bytes, and the default budgets calibrated for its target recall).",
       "Works on any Lucene index, such as the one quickstart --index leaves."
     })
 final class InfoCommand implements Callable<Integer> {
@@ -49,18 +49,18 @@ final class InfoCommand implements Callable<Integer> {
     try (Directory directory = FSDirectory.open(index);
         DirectoryReader reader = DirectoryReader.open(directory)) {
       Map<String, String> userData = reader.getIndexCommit().getUserData();
-      out.printf("index      %s%n", index.toAbsolutePath());
+      out.printf(Locale.ROOT, "index      %s%n", index.toAbsolutePath());
       if (userData.containsKey("vectordb.dimension")) {
         out.printf(
-            "VectorDb   dimension %s, similarity %s%n",
+            Locale.ROOT, "VectorDb   dimension %s, similarity %s%n",
             userData.get("vectordb.dimension"), userData.get("vectordb.similarity"));
       }
       out.printf(
           Locale.ROOT,
           "documents  %,d live, %,d deleted, in %d segments%n",
           reader.numDocs(), reader.numDeletedDocs(), reader.leaves().size());
-      out.printf("fields     %s%n", describeFields(FieldInfos.getMergedFieldInfos(reader)));
-      out.printf("files      %s%n", describeFiles(directory, reader));
+      out.printf(Locale.ROOT, "fields     %s%n", describeFields(FieldInfos.getMergedFieldInfos(reader)));
+      out.printf(Locale.ROOT, "files      %s%n", describeFiles(directory, reader));
       printForests(reader);
     }
     return Main.OK;
@@ -95,9 +95,9 @@ final class InfoCommand implements Callable<Integer> {
 
   private void printForests(DirectoryReader reader) throws Exception {
     out.printf(
-        "%-8s %9s %8s %-10s %5s %6s %8s %8s %16s %16s %10s%n",
-        "segment", "docs", "deleted", "field", "trees", "leaf<=", "splits", "leaves",
-        "leaf min/avg/max", "depth min/avg/max", "forest");
+        Locale.ROOT, "%-8s %9s %8s %-10s %5s %6s %6s %8s %8s %16s %16s %10s  %s%n",
+        "segment", "docs", "deleted", "field", "trees", "branch", "leaf<=", "inner", "leaves",
+        "leaf min/avg/max", "depth min/avg/max", "forest", "default budget@10/@100 (order, target recall)");
     for (LeafReaderContext leaf : reader.leaves()) {
       String segment =
           leaf.reader() instanceof SegmentReader
@@ -125,11 +125,11 @@ final class InfoCommand implements Callable<Integer> {
   private static String describeForest(ForestStatistics s) {
     return String.format(
         Locale.ROOT,
-        "%5d %6d %,8d %,8d %16s %16s %10s %s, %,d/%,d",
-        s.numTrees(), s.maxLeafSize(), s.innerNodes(), s.leaves(),
+        "%5d %6d %6d %,8d %,8d %16s %16s %10s  %,d/%,d (%s, %.2f)",
+        s.numTrees(), s.branching(), s.maxLeafSize(), s.innerNodes(), s.leaves(),
         String.format(Locale.ROOT, "%d/%.1f/%d", s.minLeafSize(), s.meanLeafSize(), s.largestLeafSize()),
         String.format(Locale.ROOT, "%d/%.1f/%d", s.minDepth(), s.meanDepth(), s.maxDepth()),
-        human(s.forestBytes()), s.order(), s.budget10(), s.budget100());
+        human(s.forestBytes()), s.budget10(), s.budget100(), s.order(), s.targetRecall());
   }
 
   static String human(long bytes) {

@@ -22,8 +22,8 @@ final class QuickstartReport {
 
   private static final List<VectorFile> VECTOR_FILES =
       List.of(
-          new VectorFile("afi", "Annoy forests: split planes and leaves"),
-          new VectorFile("afm", "Annoy forest metadata"),
+          new VectorFile("afi", "Annoy forests: k-means tree nodes, leaves and one-bit codes"),
+          new VectorFile("afm", "Annoy forest metadata and calibrated budgets"),
           new VectorFile("vec", "raw vectors (Lucene99 flat format)"),
           new VectorFile("vemf", "raw vector metadata"));
 

@@ -105,9 +105,15 @@ final class ScaleCommand implements Callable<Integer> {
     for (String format : formats) {
       check(format.equals("annoy") || format.equals("hnsw"), "unknown format '" + format + "', expected annoy or hnsw");
     }
+    try {
+      formatOptions.annoyFormat(); // the children build it again; a bad value is a usage error here
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
     ScaleBenchmark.Settings settings =
         new ScaleBenchmark.Settings(vectors, dimension, clusters, spread, seed, queries, k, formats, heap,
-            hnswHeap == null ? heap : hnswHeap, segmentSize, mergeThreads, searchThreads, formatOptions.trees, formatOptions.leaf, candidates,
+            hnswHeap == null ? heap : hnswHeap, segmentSize, mergeThreads, searchThreads, formatOptions.trees, formatOptions.leaf,
+            formatOptions.branching, formatOptions.targetRecall, candidates,
             formatOptions.hnswM, formatOptions.hnswBeam, formatOptions.fanouts, work, keepIndexes);
     if (prepareOnly) {
       ScaleBenchmark.prepare(settings, printer);

@@ -68,7 +68,7 @@ final class SearchCommand implements Callable<Integer> {
   @Option(names = "--text-weight", paramLabel = "W", description = "with --fusion LINEAR: weight of text, 0 to 1; vectors get 1 - W (default: ${DEFAULT-VALUE})")
   double textWeight = 0.5;
 
-  @Option(names = "--candidates", paramLabel = "C", description = "search budget: candidates scored per hit (default: the index's)")
+  @Option(names = "--candidates", paramLabel = "C", description = "search budget: candidates gathered per hit (default: each segment's calibrated budget)")
   int candidates;
 
   private final PrintStream out;

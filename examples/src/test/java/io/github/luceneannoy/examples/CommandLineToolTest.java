@@ -1,21 +1,29 @@
 package io.github.luceneannoy.examples;
 
-import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertTrue;
-
 import io.github.luceneannoy.db.VectorDb;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.Rule;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.lucene.tests.util.LuceneTestCase;
+import org.apache.lucene.tests.util.LuceneTestCase.SuppressFileSystems;
 import org.junit.Test;
-import org.junit.rules.TemporaryFolder;
 
 /** The index, search and info commands end to end, through {@link Main}. */
-public class CommandLineToolTest {
-  @Rule public TemporaryFolder temp = new TemporaryFolder();
+// ExtrasFS plants files in new directories: a VectorDb rightly refuses a non-empty directory that
+// holds no index, and the benchmarks list their work directories.
+@SuppressFileSystems("ExtrasFS")
+public class CommandLineToolTest extends LuceneTestCase {
+  private Path root;
+
+  @Override
+  public void setUp() throws Exception {
+    super.setUp();
+    root = createTempDir();
+  }
 
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -44,13 +52,13 @@ public class CommandLineToolTest {
   }
 
   private Path file(String name, String content) throws Exception {
-    return Files.writeString(temp.getRoot().toPath().resolve(name), content);
+    return Files.writeString(root.resolve(name), content);
   }
 
   @Test
   public void aBadLineStopsTheImportKeepingEverythingBeforeIt() throws Exception {
     Path csv = file("v.csv", "a,0,0\nb,1,0\nc,2,0\nd,3,oops\ne,4,0\n");
-    Path index = temp.getRoot().toPath().resolve("db");
+    Path index = root.resolve("db");
     assertEquals(Main.FAILED, run("index", "--index", index.toString(), "--input", csv.toString(), "--batch", "2"));
     assertEquals(
         "index: " + csv + " line 4: column 3 is 'oops', expected a number"
@@ -78,22 +86,27 @@ public class CommandLineToolTest {
               i, i, label, i, label));
     }
     Path jsonl = file("points.jsonl", lines.toString());
-    Path index = temp.getRoot().toPath().resolve("db");
+    Path index = root.resolve("db");
     assertEquals(Main.OK, run("index", "--index", index.toString(), "--input", jsonl.toString(),
-        "--trees", "3", "--leaf", "10"));
+        "--trees", "3", "--leaf", "10", "--branching", "4", "--target-recall", "0.9"));
     assertTrue(out(), out().contains("indexed 300 vectors of 2 dimensions"));
     assertTrue(out(), out().contains("now holds 300 vectors (EUCLIDEAN)"));
 
+    // 100 candidates per hit cover all 300 vectors: these searches are exact whatever the forest
     assertEquals(Main.OK, run("search", "--index", index.toString(), "--id", "p100", "-k", "3",
-        "--filter", "label:odd"));
+        "--filter", "label:odd", "--candidates", "100"));
     String[] rows = out().strip().split("\n");
     assertTrue(rows[0], rows[0].startsWith("3 hits for the vector of id p100 filtered by label:odd"));
     assertTrue(rows[2], rows[2].matches("\\s+1\\s+p(99|101)\\s.*label=odd"));
     assertTrue(rows[4], rows[4].matches("\\s+3\\s+p(97|103)\\s.*"));
 
-    assertEquals(Main.OK, run("search", "--index", index.toString(), "--vector", "50.2,1", "-k", "2"));
+    assertEquals(Main.OK, run("search", "--index", index.toString(), "--vector", "50.2,1", "-k", "2",
+        "--candidates", "150"));
     assertTrue(out(), out().contains("   1  p50 "));
     assertTrue(out(), out().contains("   2  p51 "));
+    // the calibrated default budget (for recall 0.9 at these settings) finds hits near the query
+    assertEquals(Main.OK, run("search", "--index", index.toString(), "--vector", "50.2,1", "-k", "2"));
+    assertTrue(out(), out().matches("(?s).*\\n\\s+1\\s+p(4[6-9]|5[0-4])\\s.*\\n\\s+2\\s+p(4[6-9]|5[0-4])\\s.*"));
 
     // hybrid: the text query matches only p7, which RRF lifts above the vector ranking's runner-up
     assertEquals(Main.OK, run("search", "--index", index.toString(), "--vector", "0,1", "-k", "2",
@@ -108,12 +121,24 @@ public class CommandLineToolTest {
     assertTrue(out(), out().contains("label (keyword)"));
     assertTrue(out(), out().contains("caption (text)"));
     assertTrue(out(), out().contains("afi "));
-    assertTrue(out(), out().matches("(?s).*_vector\\s+3\\s+10\\s.*"));
+    // the forest as built: 3 trees, branching 4, leaves of at most 10; 300 vectors are more than
+    // calibration scores whole, so the default budgets (for 10 and 100 hits) are measured for 0.9
+    Matcher forest =
+        Pattern.compile("_vector\\s+3\\s+4\\s+10\\s+(\\d+)\\s+(\\d+)\\s.*\\s(\\d+)/(\\d+) \\((bound|centroid), 0\\.90\\)")
+            .matcher(out());
+    assertTrue(out(), forest.find());
+    int innerNodes = Integer.parseInt(forest.group(1));
+    int leaves = Integer.parseInt(forest.group(2));
+    // every tree splits 300 vectors into leaves of at most 10
+    assertTrue(out(), leaves >= 3 * 30 && innerNodes >= 3);
+    int budget10 = Integer.parseInt(forest.group(3));
+    int budget100 = Integer.parseInt(forest.group(4));
+    assertTrue(out(), budget10 >= 10 && budget10 <= budget100 && budget100 <= 300);
   }
 
   @Test
   public void searchErrorsAreClear() throws Exception {
-    Path index = temp.getRoot().toPath().resolve("db");
+    Path index = root.resolve("db");
     Path csv = file("v.csv", "a,0,0\n");
     assertEquals(Main.OK, run("index", "--index", index.toString(), "--input", csv.toString()));
     assertEquals(Main.FAILED, run("search", "--index", index.toString(), "--id", "zzz"));
@@ -122,7 +147,7 @@ public class CommandLineToolTest {
     assertEquals("search: query vector has 3 dimensions, the database has 2", err().strip());
     assertEquals(Main.FAILED, run("search", "--index", index.toString(), "--vector", "1,0", "--filter", "label:("));
     assertTrue(err(), err().startsWith("search: cannot parse query 'label:('"));
-    Path elsewhere = temp.newFolder("empty").toPath();
+    Path elsewhere = createTempDir("empty");
     assertEquals(Main.FAILED, run("search", "--index", elsewhere.toString(), "--vector", "1,0"));
     assertEquals("search: " + elsewhere + ": holds no VectorDb", err().strip());
   }

@@ -1,24 +1,24 @@
 package io.github.luceneannoy.examples;
 
-import static org.junit.Assert.assertArrayEquals;
-import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertThrows;
-import static org.junit.Assert.assertTrue;
-
 import java.io.DataOutputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import org.junit.Rule;
+import org.apache.lucene.tests.util.LuceneTestCase;
 import org.junit.Test;
-import org.junit.rules.TemporaryFolder;
 
 /** The IDX reader on small generated files: values, limits and every kind of bad file. */
-public class FashionMnistTest {
-  @Rule public TemporaryFolder temp = new TemporaryFolder();
+public class FashionMnistTest extends LuceneTestCase {
+  private Path root;
+
+  @Override
+  public void setUp() throws Exception {
+    super.setUp();
+    root = createTempDir();
+  }
 
   private Path dir() {
-    return temp.getRoot().toPath();
+    return root;
   }
 
   @Test

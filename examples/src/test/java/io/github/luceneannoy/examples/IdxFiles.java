@@ -12,27 +12,46 @@ import java.util.zip.GZIPOutputStream;
 final class IdxFiles {
   private IdxFiles() {}
 
+  /** Dimensions of the variation within a class (pose, size, contrast in real images). */
+  private static final int STYLES = 4;
+
   /**
-   * Writes the four files into {@code dir}: images of class {@code c} are bright in band {@code c}
-   * of rows (plus noise), so that classes are separable like real ones.
+   * Writes the four files into {@code dir}. An image of class {@code c} is bright in band {@code c}
+   * of rows, like real classes separable by shape, plus its own mix of {@value #STYLES} patterns
+   * shared by all classes (a Gaussian weight each) and a little noise: within a class, and from a
+   * class to another, some images are nearer than others, as in real data, rather than all at
+   * about the same distance as with noise alone.
    */
   static void writeDataset(Path dir, int train, int test, long seed) throws IOException {
     Random random = new Random(seed);
-    writeSplit(dir, "train", train, random);
-    writeSplit(dir, "t10k", test, random);
+    float[][] styles = new float[STYLES][FashionMnist.DIMENSION];
+    for (float[] style : styles) {
+      for (int p = 0; p < style.length; p++) {
+        style[p] = random.nextBoolean() ? 1 : -1;
+      }
+    }
+    writeSplit(dir, "train", train, styles, random);
+    writeSplit(dir, "t10k", test, styles, random);
   }
 
-  private static void writeSplit(Path dir, String prefix, int count, Random random)
+  private static void writeSplit(Path dir, String prefix, int count, float[][] styles, Random random)
       throws IOException {
     byte[][] images = new byte[count][FashionMnist.DIMENSION];
     byte[] labels = new byte[count];
+    double[] weights = new double[STYLES];
     for (int i = 0; i < count; i++) {
       int label = random.nextInt(10);
       labels[i] = (byte) label;
+      for (int j = 0; j < STYLES; j++) {
+        weights[j] = 20 * random.nextGaussian();
+      }
       for (int p = 0; p < FashionMnist.DIMENSION; p++) {
         int row = p / FashionMnist.SIDE;
-        int base = row / 3 == label ? 200 : 20;
-        images[i][p] = (byte) Math.min(255, base + random.nextInt(40));
+        double value = (row / 3 == label ? 180 : 70) + random.nextInt(10);
+        for (int j = 0; j < STYLES; j++) {
+          value += weights[j] * styles[j][p];
+        }
+        images[i][p] = (byte) Math.max(0, Math.min(255, (int) Math.round(value)));
       }
     }
     writeImages(dir.resolve(prefix + "-images-idx3-ubyte.gz"), images, FashionMnist.SIDE);

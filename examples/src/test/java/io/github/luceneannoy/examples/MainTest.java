@@ -1,14 +1,12 @@
 package io.github.luceneannoy.examples;
 
-import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertTrue;
-
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import org.apache.lucene.tests.util.LuceneTestCase;
 import org.junit.Test;
 
-public class MainTest {
+public class MainTest extends LuceneTestCase {
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
@@ -57,6 +55,16 @@ public class MainTest {
       assertEquals(Main.OK, run(command, "--help"));
       assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("Usage: "));
     }
+  }
+
+  @Test
+  public void annoyParametersOutOfRangeAreUsageErrors() {
+    // checked before any data is read or generated
+    assertEquals(Main.BAD_USAGE, run("bench", "--target-recall", "1.5"));
+    assertTrue(err.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8).contains("targetRecall must be in (0, 1], got 1.5"));
+    err.reset();
+    assertEquals(Main.BAD_USAGE, run("scale", "--branching", "1", "--work", createTempDir("scale").toString()));
+    assertTrue(err.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8).contains("branching must be in [2, 256], got 1"));
   }
 
   @Test

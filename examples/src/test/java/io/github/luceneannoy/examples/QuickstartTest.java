@@ -1,13 +1,10 @@
 package io.github.luceneannoy.examples;
 
-import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertFalse;
-import static org.junit.Assert.assertTrue;
-
 import java.nio.file.Files;
+import org.apache.lucene.tests.util.LuceneTestCase;
 import org.junit.Test;
 
-public class QuickstartTest {
+public class QuickstartTest extends LuceneTestCase {
 
   @Test
   public void smallRunFindsTheNeighboursAndHonoursTheFilter() throws Exception {

@@ -1,10 +1,5 @@
 package io.github.luceneannoy.examples;
 
-import static org.junit.Assert.assertArrayEquals;
-import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertNull;
-import static org.junit.Assert.assertThrows;
-
 import io.github.luceneannoy.db.Vector;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -12,16 +7,21 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.Rule;
+import org.apache.lucene.tests.util.LuceneTestCase;
 import org.junit.Test;
-import org.junit.rules.TemporaryFolder;
 
 /** Each input format: what it reads, and the file, position and expectation of each error. */
-public class VectorInputTest {
-  @Rule public TemporaryFolder temp = new TemporaryFolder();
+public class VectorInputTest extends LuceneTestCase {
+  private Path root;
+
+  @Override
+  public void setUp() throws Exception {
+    super.setUp();
+    root = createTempDir();
+  }
 
   private Path write(String name, String content) throws IOException {
-    return Files.writeString(temp.getRoot().toPath().resolve(name), content);
+    return Files.writeString(root.resolve(name), content);
   }
 
   private static Vector only(VectorInput input) throws IOException {
@@ -104,7 +104,7 @@ public class VectorInputTest {
     ByteBuffer floats = ByteBuffer.allocate(2 * (4 + 3 * 4)).order(ByteOrder.LITTLE_ENDIAN);
     floats.putInt(3).putFloat(1).putFloat(-2).putFloat(0.5f);
     floats.putInt(3).putFloat(4).putFloat(5).putFloat(6);
-    Path fvecs = Files.write(temp.getRoot().toPath().resolve("v.fvecs"), floats.array());
+    Path fvecs = Files.write(root.resolve("v.fvecs"), floats.array());
     try (VectorInput input = VectorInput.open(fvecs, VectorInput.Format.of(fvecs))) {
       assertEquals(2, input.expectedRecords());
       Vector first = input.next();
@@ -115,7 +115,7 @@ public class VectorInputTest {
     }
     ByteBuffer bytes = ByteBuffer.allocate(4 + 2).order(ByteOrder.LITTLE_ENDIAN);
     bytes.putInt(2).put((byte) 200).put((byte) 3);
-    Path bvecs = Files.write(temp.getRoot().toPath().resolve("v.bvecs"), bytes.array());
+    Path bvecs = Files.write(root.resolve("v.bvecs"), bytes.array());
     try (VectorInput input = VectorInput.open(bvecs, VectorInput.Format.of(bvecs))) {
       assertArrayEquals(new float[] {200, 3}, only(input).data(), 0);
     }
@@ -125,11 +125,11 @@ public class VectorInputTest {
   public void fvecsErrorsNameTheRecord() throws Exception {
     ByteBuffer buffer = ByteBuffer.allocate(4 + 8 + 4 + 4).order(ByteOrder.LITTLE_ENDIAN);
     buffer.putInt(2).putFloat(1).putFloat(2).putInt(2).putFloat(1); // second record cut short
-    Path file = Files.write(temp.getRoot().toPath().resolve("cut.fvecs"), buffer.array());
+    Path file = Files.write(root.resolve("cut.fvecs"), buffer.array());
     assertEquals(file + " record 2: file ends inside this record of 2 components", errorOf(file));
     buffer = ByteBuffer.allocate(4 + 4).order(ByteOrder.LITTLE_ENDIAN);
     buffer.putInt(-5).putInt(0);
-    file = Files.write(temp.getRoot().toPath().resolve("neg.fvecs"), buffer.array());
+    file = Files.write(root.resolve("neg.fvecs"), buffer.array());
     assertEquals(
         file + " record 1: dimension -5, expected 1 to 4096 (is this a .fvecs file?)",
         errorOf(file));

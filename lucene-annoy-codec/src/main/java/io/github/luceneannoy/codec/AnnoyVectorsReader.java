@@ -279,8 +279,9 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
     Bits acceptOrds = scorer.getAcceptOrds(acceptDocs);
     int k = knnCollector.k();
     int budget;
-    if (knnCollector instanceof BudgetedKnnCollector) {
-      budget = (int) Math.min(Integer.MAX_VALUE, (long) ((BudgetedKnnCollector) knnCollector).candidatesPerHit() * k);
+    int candidatesPerHit = BudgetedKnnCollector.candidatesPerHitOf(knnCollector);
+    if (candidatesPerHit > 0) {
+      budget = (int) Math.min(Integer.MAX_VALUE, (long) candidatesPerHit * k);
     } else {
       budget = forest.budgets.forHits(k);
     }

@@ -1,5 +1,6 @@
 package io.github.luceneannoy.search;
 
+import java.util.function.IntSupplier;
 import org.apache.lucene.search.KnnCollector;
 import org.apache.lucene.search.TopDocs;
 
@@ -10,8 +11,14 @@ import org.apache.lucene.search.TopDocs;
  *
  * <p>Everything else is delegated, so visit limits, early termination and the collected hits are
  * exactly those of the wrapped collector.
+ *
+ * <p>The reader finds the budget with {@link #candidatesPerHitOf}, which also recognises this class
+ * loaded by another class loader than the reader's: a host that loads this library more than once
+ * (several Solr nodes in one JVM, each with its own plugin class loader, while Lucene keeps the
+ * first copy of the format it found) builds queries with one copy and reads segments with another.
+ * The budget therefore crosses over as a JDK type, {@link IntSupplier}, which every copy shares.
  */
-public final class BudgetedKnnCollector implements KnnCollector {
+public final class BudgetedKnnCollector implements KnnCollector, IntSupplier {
   private final KnnCollector in;
   private final int candidatesPerHit;
 
@@ -38,6 +45,28 @@ public final class BudgetedKnnCollector implements KnnCollector {
   /** The budget: distinct candidates to score per requested hit. */
   public int candidatesPerHit() {
     return candidatesPerHit;
+  }
+
+  /** The budget, {@link #candidatesPerHit()}: how copies of this class from other class loaders read it. */
+  @Override
+  public int getAsInt() {
+    return candidatesPerHit;
+  }
+
+  /**
+   * The per-query budget {@code collector} carries, or 0 when it carries none: it is a {@code
+   * BudgetedKnnCollector}, from this class loader or any other (same class name, read through
+   * {@link IntSupplier}).
+   */
+  public static int candidatesPerHitOf(KnnCollector collector) {
+    if (collector instanceof BudgetedKnnCollector) {
+      return ((BudgetedKnnCollector) collector).candidatesPerHit;
+    }
+    if (collector instanceof IntSupplier
+        && collector.getClass().getName().equals(BudgetedKnnCollector.class.getName())) {
+      return ((IntSupplier) collector).getAsInt();
+    }
+    return 0;
   }
 
   @Override

@@ -14,12 +14,22 @@ import org.apache.solr.schema.IndexSchema;
  * <pre>
  * &lt;fieldType name="knn_vector_annoy" class="io.github.luceneannoy.solr.AnnoyDenseVectorField"
  *            vectorDimension="384" similarityFunction="cosine"
- *            numTrees="32" maxLeafSize="64" candidatesPerHit="40"/&gt;
+ *            numTrees="2" maxLeafSize="256" branching="16" targetRecall="0.95"/&gt;
  * </pre>
  *
  * <p>Every attribute of {@code solr.DenseVectorField} except the HNSW ones is accepted; {@code
  * knnAlgorithm} may be left out and, if given, must be {@code annoy}. Each Annoy parameter is
- * optional (the format's default) and checked against the format's range when the schema loads.
+ * optional (the format's default) and checked against the format's range when the schema loads:
+ *
+ * <ul>
+ *   <li>{@code numTrees}: k-means trees per field and segment;
+ *   <li>{@code maxLeafSize}: most vectors in a leaf;
+ *   <li>{@code branching}: most children of an inner node;
+ *   <li>{@code targetRecall}: the recall@k, in (0, 1], each segment's default search budget is
+ *       calibrated for when it is written; a request can set its own budget with {@code
+ *       {!annoyknn candidatesPerHit=...}};
+ *   <li>{@code seed}: the seed of the trees (the same seed and vectors give the same files).
+ * </ul>
  */
 public class AnnoyDenseVectorField extends DenseVectorField {
 
@@ -29,8 +39,20 @@ public class AnnoyDenseVectorField extends DenseVectorField {
   /** Attribute: largest number of vectors in a leaf. */
   public static final String MAX_LEAF_SIZE = "maxLeafSize";
 
-  /** Attribute: the default search budget, distinct candidates scored per requested hit. */
-  public static final String CANDIDATES_PER_HIT = "candidatesPerHit";
+  /** Attribute: most children of an inner node. */
+  public static final String BRANCHING = "branching";
+
+  /** Attribute: the recall@k the default search budget of each segment is calibrated for. */
+  public static final String TARGET_RECALL = "targetRecall";
+
+  /** Attribute: the seed of the trees. */
+  public static final String SEED = "seed";
+
+  /**
+   * A former attribute: the default budget is now calibrated per segment for {@link
+   * #TARGET_RECALL}; a request sets its own with {@link AnnoyKnnQParser#CANDIDATES_PER_HIT}.
+   */
+  static final String FORMER_CANDIDATES_PER_HIT = "candidatesPerHit";
 
   private static final String KNN_ALGORITHM = "knnAlgorithm";
   private static final String[] HNSW_ATTRIBUTES = {"hnswMaxConnections", "hnswBeamWidth"};
@@ -53,13 +75,26 @@ public class AnnoyDenseVectorField extends DenseVectorField {
         throw error(hnsw + " is an HNSW parameter and has no effect on an Annoy field");
       }
     }
+    if (args.containsKey(FORMER_CANDIDATES_PER_HIT)) {
+      throw error(
+          FORMER_CANDIDATES_PER_HIT
+              + " is no longer a field type attribute: each segment calibrates its default budget"
+              + " for "
+              + TARGET_RECALL
+              + " (in (0, 1], default "
+              + AnnoyVectorsFormat.DEFAULT_TARGET_RECALL
+              + "); a request can ask for its own budget with {!annoyknn "
+              + AnnoyKnnQParser.CANDIDATES_PER_HIT
+              + "=...}");
+    }
     args.put(KNN_ALGORITHM, AnnoyVectorFields.ANNOY_ALGORITHM);
     int numTrees = intArg(args, NUM_TREES, AnnoyVectorsFormat.DEFAULT_NUM_TREES);
     int maxLeafSize = intArg(args, MAX_LEAF_SIZE, AnnoyVectorsFormat.DEFAULT_MAX_LEAF_SIZE);
-    int candidatesPerHit =
-        intArg(args, CANDIDATES_PER_HIT, AnnoyVectorsFormat.DEFAULT_CANDIDATES_PER_HIT);
+    int branching = intArg(args, BRANCHING, AnnoyVectorsFormat.DEFAULT_BRANCHING);
+    float targetRecall = floatArg(args, TARGET_RECALL, AnnoyVectorsFormat.DEFAULT_TARGET_RECALL);
+    long seed = longArg(args, SEED, AnnoyVectorsFormat.DEFAULT_SEED);
     try {
-      format = new AnnoyVectorsFormat(numTrees, maxLeafSize, candidatesPerHit);
+      format = new AnnoyVectorsFormat(numTrees, maxLeafSize, branching, targetRecall, seed);
     } catch (IllegalArgumentException e) {
       throw error(e.getMessage());
     }
@@ -81,6 +116,30 @@ public class AnnoyDenseVectorField extends DenseVectorField {
       return Integer.parseInt(value.trim());
     } catch (NumberFormatException e) {
       throw error(name + " must be an integer, got \"" + value + "\"");
+    }
+  }
+
+  private long longArg(Map<String, String> args, String name, long defaultValue) {
+    String value = args.remove(name);
+    if (value == null) {
+      return defaultValue;
+    }
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      throw error(name + " must be an integer, got \"" + value + "\"");
+    }
+  }
+
+  private float floatArg(Map<String, String> args, String name, float defaultValue) {
+    String value = args.remove(name);
+    if (value == null) {
+      return defaultValue;
+    }
+    try {
+      return Float.parseFloat(value.trim());
+    } catch (NumberFormatException e) {
+      throw error(name + " must be a number, got \"" + value + "\"");
     }
   }
 

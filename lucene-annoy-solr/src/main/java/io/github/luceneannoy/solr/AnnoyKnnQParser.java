@@ -1,6 +1,8 @@
 package io.github.luceneannoy.solr;
 
 import io.github.luceneannoy.codec.AnnoyVectorsFormat;
+import io.github.luceneannoy.search.AnnoyKnnByteVectorQuery;
+import io.github.luceneannoy.search.AnnoyKnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
 import org.apache.solr.common.SolrException;
 import org.apache.solr.common.SolrException.ErrorCode;
@@ -19,9 +21,15 @@ import org.apache.solr.util.vector.DenseVectorParser;
  * base class handles) plus {@code candidatesPerHit}, the Annoy search budget for this request.
  *
  * <p>Without {@code candidatesPerHit} it builds exactly the query {@code {!knn}} builds, and each
- * segment is searched with the budget it was written with. {@code candidatesPerHit} is rejected on
- * a field that is not stored with the Annoy format, where it could have no effect. As with {@code
- * {!knn}}, {@code topK} hits come from each shard.
+ * segment is searched with the default budget it calibrated, when it was written, for its field
+ * type's {@code targetRecall}. With it, each segment gathers up to {@code candidatesPerHit × topK}
+ * distinct candidates instead. {@code candidatesPerHit} is rejected on a field that is not stored
+ * with the Annoy format, where it could have no effect. As with {@code {!knn}}, {@code topK} hits
+ * come from each shard.
+ *
+ * <p>The budgeted queries are built from this plugin's own classes even when Lucene reads the
+ * segments with another copy of them (several nodes in one JVM): {@link
+ * io.github.luceneannoy.search.BudgetedKnnCollector} carries the budget across class loaders.
  */
 public class AnnoyKnnQParser extends AbstractVectorQParserBase {
 
@@ -54,10 +62,10 @@ public class AnnoyKnnQParser extends AbstractVectorQParserBase {
     DenseVectorParser parsed = type.getVectorBuilder(vector, DenseVectorParser.BuilderPhase.QUERY);
     switch (type.getVectorEncoding()) {
       case BYTE:
-        return BudgetedQueries.byteQuery(
+        return new AnnoyKnnByteVectorQuery(
             field.getName(), parsed.getByteVector(), topK, filter, candidatesPerHit);
       case FLOAT32:
-        return BudgetedQueries.floatQuery(
+        return new AnnoyKnnFloatVectorQuery(
             field.getName(), parsed.getFloatVector(), topK, filter, candidatesPerHit);
       default:
         throw new SolrException(

@@ -53,7 +53,13 @@ import org.junit.Test;
  * optimized and searched again. Every search is checked against brute force computed here: recall,
  * no deleted or filtered-out document, {@code rows} hits; every replica of a shard must answer
  * exactly as the others, and the optimized segments must be the Annoy format's. Last, {@code
- * {!annoyknn}} must carry its budget to each replica.
+ * {!annoyknn}} must carry its budget to each replica: each node loads the jar with a class loader of
+ * its own while Lucene reads every segment with the first node's copy of the format, so on the other
+ * node the budget crosses from one copy of the plugin to another.
+ *
+ * <p>Plain {@code {!knn}} searches use each segment's default budget, calibrated when the segment is
+ * written for the configset's {@code targetRecall} (0.95), so they are checked against {@link
+ * #MIN_RECALL}, not for exactness.
  */
 @SolrTestCaseJ4.SuppressSSL(bugUrl = "not a bug: TLS would only cost CPU; the plugin is not in the transport")
 public class AnnoySolrCloudIT extends SolrCloudTestCase {
@@ -61,9 +67,14 @@ public class AnnoySolrCloudIT extends SolrCloudTestCase {
   private static final String FORMAT_NAME = "AnnoyVectorsFormat";
   /** The example configset's vectorDimension. */
   private static final int DIMENSION = 384;
-  private static final int DOCS = 10000;
-  private static final int QUERIES = 30;
+  private static final int DOCS = 4000;
+  private static final int QUERIES = 100;
   private static final int TOP_K = 10;
+  /**
+   * The configset's targetRecall is 0.95, a mean over each segment's own vectors as queries, and
+   * each shard's top 10 is merged into the collection's; the bar leaves three standard errors of
+   * the mean over {@link #QUERIES} queries.
+   */
   private static final double MIN_RECALL = 0.9;
   private static final String[] CATEGORIES = {"red", "green", "blue", "yellow"};
   /** No filter, one on the text metadata keeping about a quarter of the documents, one keeping the rest. */
@@ -113,9 +124,11 @@ public class AnnoySolrCloudIT extends SolrCloudTestCase {
       slice.getReplicas().forEach(r -> nodes.add(r.getNodeName()));
       // Replicas of one shard on different nodes: agreement between them is not a shared index.
       assertEquals(slice.getName() + " " + slice.getReplicas(), 2, nodes.size());
-      System.out.println("annoy-solr: " + slice.getName() + " replicas " + slice.getReplicas().stream()
-          .map(r -> r.getCoreName() + "@" + r.getNodeName() + (r.isLeader() ? " (leader)" : ""))
-          .collect(Collectors.toList()));
+      if (VERBOSE) {
+        System.out.println("annoy-solr: " + slice.getName() + " replicas " + slice.getReplicas().stream()
+            .map(r -> r.getCoreName() + "@" + r.getNodeName() + (r.isLeader() ? " (leader)" : ""))
+            .collect(Collectors.toList()));
+      }
     }
   }
 
@@ -156,12 +169,14 @@ public class AnnoySolrCloudIT extends SolrCloudTestCase {
     assertSegmentsAreAnnoy();
     assertBudgetReachesEveryReplica();
 
-    System.out.printf(
-        Locale.ROOT,
-        "annoy-solr: %d docs, %d queries, test body %.1f s%n",
-        DOCS,
-        QUERIES,
-        (System.nanoTime() - start) / 1e9);
+    if (VERBOSE) {
+      System.out.printf(
+          Locale.ROOT,
+          "annoy-solr: %d docs, %d queries, test body %.1f s%n",
+          DOCS,
+          QUERIES,
+          (System.nanoTime() - start) / 1e9);
+    }
   }
 
   /** The format Lucene finds by name is the class Solr loaded from the jar in sharedLib. */
@@ -220,7 +235,9 @@ public class AnnoySolrCloudIT extends SolrCloudTestCase {
         allHits.add(hits);
       }
       recall /= QUERIES;
-      System.out.printf(Locale.ROOT, "annoy-solr: %s, fq=%s: recall@%d %.3f%n", stage, fq, TOP_K, recall);
+      if (VERBOSE) {
+        System.out.printf(Locale.ROOT, "annoy-solr: %s, fq=%s: recall@%d %.3f%n", stage, fq, TOP_K, recall);
+      }
       assertTrue(stage + ", fq=" + fq + ": recall " + recall, recall >= MIN_RECALL);
       hitsByFilter.put(fq, allHits);
       assertReplicasAgree(stage, fq);
@@ -261,7 +278,9 @@ public class AnnoySolrCloudIT extends SolrCloudTestCase {
       }
       assertTrue(files.toString(), files.stream().anyMatch(f -> f.endsWith(".afi")));
       assertTrue(files.toString(), files.stream().anyMatch(f -> f.endsWith(".afm")));
-      System.out.println("annoy-solr: " + replica.getCoreName() + " index files " + files);
+      if (VERBOSE) {
+        System.out.println("annoy-solr: " + replica.getCoreName() + " index files " + files);
+      }
       try (Directory dir = FSDirectory.open(indexDir)) {
         SegmentInfos segments = SegmentInfos.readLatestCommit(dir);
         assertEquals(replica.getCoreName(), 1, segments.size());
@@ -302,19 +321,22 @@ public class AnnoySolrCloudIT extends SolrCloudTestCase {
         assertTrue(where + "1 " + starved + " not below " + exact, starved < exact);
       }
     }
-    for (int budget : new int[] {1, 5, 20, 80, 1000}) {
-      double recall = 0;
-      for (float[] query : queries) {
-        List<Integer> expected =
-            ClusteredVectors.exactTop(vectors, query, TOP_K, i -> !deleted.contains(i));
-        recall += recall(docs(cluster.getSolrClient(), knn(query, " candidatesPerHit=" + budget, null, false)), expected);
+    if (VERBOSE) {
+      // the recall-by-budget table of the README
+      for (int budget : new int[] {1, 5, 20, 80, 1000}) {
+        double recall = 0;
+        for (float[] query : queries) {
+          List<Integer> expected =
+              ClusteredVectors.exactTop(vectors, query, TOP_K, i -> !deleted.contains(i));
+          recall += recall(docs(cluster.getSolrClient(), knn(query, " candidatesPerHit=" + budget, null, false)), expected);
+        }
+        System.out.printf(
+            Locale.ROOT,
+            "annoy-solr: {!annoyknn candidatesPerHit=%d}: recall@%d %.3f%n",
+            budget,
+            TOP_K,
+            recall / QUERIES);
       }
-      System.out.printf(
-          Locale.ROOT,
-          "annoy-solr: {!annoyknn candidatesPerHit=%d}: recall@%d %.3f%n",
-          budget,
-          TOP_K,
-          recall / QUERIES);
     }
   }
 

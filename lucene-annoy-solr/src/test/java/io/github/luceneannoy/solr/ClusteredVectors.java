@@ -66,10 +66,14 @@ final class ClusteredVectors {
 
   /** Indices of the {@code k} accepted vectors most cosine-similar to {@code query}, best first. */
   static List<Integer> exactTop(List<float[]> vectors, float[] query, int k, IntPredicate accept) {
+    double[] similarity = new double[vectors.size()];
+    for (int i = 0; i < similarity.length; i++) {
+      similarity[i] = cosine(vectors.get(i), query);
+    }
     return IntStream.range(0, vectors.size())
         .filter(accept)
         .boxed()
-        .sorted(Comparator.comparingDouble((Integer i) -> -cosine(vectors.get(i), query)))
+        .sorted(Comparator.comparingDouble((Integer i) -> -similarity[i]))
         .limit(k)
         .collect(Collectors.toList());
   }

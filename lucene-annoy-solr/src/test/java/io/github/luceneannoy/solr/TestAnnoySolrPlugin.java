@@ -1,14 +1,19 @@
 package io.github.luceneannoy.solr;
 
 import io.github.luceneannoy.codec.AnnoyVectorsFormat;
+import java.io.IOException;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.function.IntPredicate;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.perfield.PerFieldKnnVectorsFormat;
@@ -16,6 +21,7 @@ import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.SegmentReader;
 import org.apache.solr.SolrTestCaseJ4;
+import org.apache.solr.client.solrj.util.ClientUtils;
 import org.apache.solr.common.SolrException;
 import org.apache.solr.common.SolrInputDocument;
 import org.apache.solr.common.params.ModifiableSolrParams;
@@ -58,12 +64,20 @@ public class TestAnnoySolrPlugin extends SolrTestCaseJ4 {
     KnnVectorsFormat formats = h.getCore().getCodec().knnVectorsFormat();
     PerFieldKnnVectorsFormat perField = (PerFieldKnnVectorsFormat) formats;
     AnnoyVectorsFormat tuned = (AnnoyVectorsFormat) perField.getKnnVectorsFormatForField("annoy_v");
-    assertEquals(4, tuned.numTrees());
-    assertEquals(8, tuned.maxLeafSize());
-    assertEquals(10, tuned.candidatesPerHit());
-    AnnoyVectorsFormat stock =
-        (AnnoyVectorsFormat) perField.getKnnVectorsFormatForField("annoy_stock_v");
-    assertEquals(AnnoyVectorsFormat.DEFAULT_NUM_TREES, stock.numTrees());
+    assertEquals(3, tuned.numTrees());
+    assertEquals(16, tuned.maxLeafSize());
+    assertEquals(4, tuned.branching());
+    assertEquals(0.9f, tuned.targetRecall(), 0f);
+    assertEquals(42L, tuned.seed());
+    // an Annoy type without attributes, and the stock class, get the format's defaults
+    for (String field : new String[] {"annoy_byte_v", "annoy_stock_v"}) {
+      AnnoyVectorsFormat defaults = (AnnoyVectorsFormat) perField.getKnnVectorsFormatForField(field);
+      assertEquals(field, AnnoyVectorsFormat.DEFAULT_NUM_TREES, defaults.numTrees());
+      assertEquals(field, AnnoyVectorsFormat.DEFAULT_MAX_LEAF_SIZE, defaults.maxLeafSize());
+      assertEquals(field, AnnoyVectorsFormat.DEFAULT_BRANCHING, defaults.branching());
+      assertEquals(field, AnnoyVectorsFormat.DEFAULT_TARGET_RECALL, defaults.targetRecall(), 0f);
+      assertEquals(field, AnnoyVectorsFormat.DEFAULT_SEED, defaults.seed());
+    }
     assertEquals(
         "Lucene99HnswVectorsFormat", perField.getKnnVectorsFormatForField("hnsw_v").getName());
 
@@ -98,57 +112,90 @@ public class TestAnnoySolrPlugin extends SolrTestCaseJ4 {
   @Test
   public void testKnnQueriesMatchBruteForceWithFilters() throws Exception {
     List<float[]> vectors = new ArrayList<>();
-    // 50 vectors = topK 5 × the field type's candidatesPerHit 10: the budget covers the segment,
-    // so the reader scores every vector and {!knn} must return the exact top 5.
+    // A segment of 50: a segment of at most 101 vectors calibrates a default budget of all of
+    // them, so {!knn} scores every vector and must return the exact top 5, filtered or not.
     addVectors(vectors, 50);
     for (int q = 0; q < 10; q++) {
       float[] query = randomVector();
       String target = toSolr(query);
-      assertExactTop(vectors, query, i -> true, ids(query("{!knn f=annoy_v topK=5}" + target)));
+      assertExactTop(vectors, query, 5, i -> true, ids(query("{!knn f=annoy_v topK=5}" + target)));
       assertExactTop(
           vectors,
           query,
+          5,
           i -> i % 3 == 0,
           ids(query("{!knn f=annoy_v topK=5}" + target, "fq", "cat:a")));
     }
 
-    // A second segment of 250: the field's own budget now goes through the trees; a request's
-    // budget of 60 per hit covers both segments again.
-    addVectors(vectors, 250);
-    for (int q = 0; q < 10; q++) {
+    // A second segment, large enough for the trees: the default budget is now a calibrated part
+    // of it, a request's budget of 400 per hit (4,000 candidates) covers both segments again.
+    addVectors(vectors, 1500);
+    int queries = 100;
+    double plain = 0, plainFiltered = 0, starved = 0;
+    for (int q = 0; q < queries; q++) {
       float[] query = randomVector();
       String target = toSolr(query);
       assertExactTop(
           vectors,
           query,
+          10,
           i -> true,
-          ids(query("{!annoyknn f=annoy_v topK=5 candidatesPerHit=60}" + target)));
+          ids(query("{!annoyknn f=annoy_v topK=10 candidatesPerHit=400}" + target)));
       assertExactTop(
           vectors,
           query,
+          10,
           i -> i % 3 == 0,
-          ids(query("{!annoyknn f=annoy_v topK=5 candidatesPerHit=60}" + target, "fq", "cat:a")));
-      List<String> approximate = ids(query("{!knn f=annoy_v topK=5}" + target, "fq", "cat:a"));
-      assertEquals(5, approximate.size());
-      for (String id : approximate) {
+          ids(query("{!annoyknn f=annoy_v topK=10 candidatesPerHit=400}" + target, "fq", "cat:a")));
+
+      List<String> approximate = ids(query("{!knn f=annoy_v topK=10}" + target));
+      assertEquals(10, approximate.size());
+      assertEquals(approximate.toString(), 10, new HashSet<>(approximate).size());
+      plain += recall(approximate, exactTop(vectors, query, 10, i -> true));
+      List<String> filtered = ids(query("{!knn f=annoy_v topK=10}" + target, "fq", "cat:a"));
+      assertEquals(10, filtered.size());
+      for (String id : filtered) {
         assertEquals(id, 0, Integer.parseInt(id.substring(1)) % 3); // never outside the filter
       }
+      plainFiltered += recall(filtered, exactTop(vectors, query, 10, i -> i % 3 == 0));
       // Without a budget, {!annoyknn} is {!knn}.
-      assertEquals(
-          ids(query("{!knn f=annoy_v topK=5}" + target)),
-          ids(query("{!annoyknn f=annoy_v topK=5}" + target)));
+      assertEquals(approximate, ids(query("{!annoyknn f=annoy_v topK=10}" + target)));
+      // The smallest budget gathers only a few more candidates than hits.
+      starved +=
+          recall(
+              ids(query("{!annoyknn f=annoy_v topK=10 candidatesPerHit=1}" + target)),
+              exactTop(vectors, query, 10, i -> true));
     }
+    plain /= queries;
+    plainFiltered /= queries;
+    starved /= queries;
+    if (VERBOSE) {
+      System.out.printf(
+          Locale.ROOT,
+          "recall@10: {!knn} %.3f, with fq %.3f, candidatesPerHit=1 %.3f%n",
+          plain,
+          plainFiltered,
+          starved);
+    }
+    // The field type's targetRecall is 0.9, calibrated as a mean over the segment's own vectors;
+    // these queries are drawn like them. The bars leave about three standard errors of 100 queries.
+    assertTrue("{!knn} recall@10 " + plain, plain >= 0.8);
+    assertTrue("{!knn} with fq recall@10 " + plainFiltered, plainFiltered >= 0.8);
+    assertTrue("candidatesPerHit=1 recall@10 " + starved + ", default " + plain, starved < plain);
   }
 
-  private static void addVectors(List<float[]> vectors, int count) {
+  /** Adds {@code count} random vectors in one update request and commits them as one segment. */
+  private static void addVectors(List<float[]> vectors, int count) throws IOException {
+    StringWriter add = new StringWriter().append("<add>");
     for (int i = 0; i < count; i++) {
       float[] v = randomVector();
       int id = vectors.size();
       vectors.add(v);
       SolrInputDocument doc = sdoc("id", "d" + id, "cat", id % 3 == 0 ? "a" : "b");
       doc.addField("annoy_v", toList(v));
-      assertU(adoc(doc));
+      ClientUtils.writeXML(doc, add);
     }
+    assertU(add.append("</add>").toString());
     assertU(commit());
   }
 
@@ -187,13 +234,30 @@ public class TestAnnoySolrPlugin extends SolrTestCaseJ4 {
   @Test
   public void testSchemaErrorsNameTheTypeAndTheBound() throws Exception {
     String annoy = "class=\"io.github.luceneannoy.solr.AnnoyDenseVectorField\" vectorDimension=\"4\" ";
-    assertSchemaError("fieldType \"bad\": numTrees must be in [1, 1024], got 0", annoy + "numTrees=\"0\"");
+    assertSchemaError("fieldType \"bad\": numTrees must be in [1, 64], got 0", annoy + "numTrees=\"0\"");
+    assertSchemaError(
+        "fieldType \"bad\": numTrees must be an integer, got \"many\"", annoy + "numTrees=\"many\"");
     assertSchemaError(
         "fieldType \"bad\": maxLeafSize must be in [1, 65536], got 100000",
         annoy + "maxLeafSize=\"100000\"");
     assertSchemaError(
-        "fieldType \"bad\": candidatesPerHit must be an integer, got \"many\"",
-        annoy + "candidatesPerHit=\"many\"");
+        "fieldType \"bad\": branching must be in [2, 256], got 1", annoy + "branching=\"1\"");
+    assertSchemaError(
+        "fieldType \"bad\": targetRecall must be in (0, 1], got 1.5", annoy + "targetRecall=\"1.5\"");
+    assertSchemaError(
+        "fieldType \"bad\": targetRecall must be in (0, 1], got 0.0", annoy + "targetRecall=\"0\"");
+    assertSchemaError(
+        "fieldType \"bad\": targetRecall must be a number, got \"high\"",
+        annoy + "targetRecall=\"high\"");
+    assertSchemaError(
+        "fieldType \"bad\": seed must be an integer, got \"0.5\"", annoy + "seed=\"0.5\"");
+    // the former budget attribute says what replaced it
+    assertSchemaError(
+        "fieldType \"bad\": candidatesPerHit is no longer a field type attribute: each segment"
+            + " calibrates its default budget for targetRecall",
+        annoy + "candidatesPerHit=\"40\"");
+    // an attribute no one knows is refused by Solr, naming it
+    assertSchemaError("invalid arguments:{numtrees=4}", annoy + "numtrees=\"4\"");
     assertSchemaError(
         "fieldType \"bad\": knnAlgorithm must be \"annoy\" or left out, got \"hnsw\"",
         annoy + "knnAlgorithm=\"hnsw\"");
@@ -286,27 +350,43 @@ public class TestAnnoySolrPlugin extends SolrTestCaseJ4 {
   }
 
   /**
-   * Asserts that {@code actual} is an exact top 5 of the accepted vectors. Lucene computes the
-   * distance in float and this test in double, so a hit may stand in for another at the same
+   * Asserts that {@code actual} is an exact top {@code k} of the accepted vectors. Lucene computes
+   * the distance in float and this test in double, so a hit may stand in for another at the same
    * distance up to rounding.
    */
   private static void assertExactTop(
-      List<float[]> vectors, float[] query, IntPredicate accept, List<String> actual) {
+      List<float[]> vectors, float[] query, int k, IntPredicate accept, List<String> actual) {
     double[] distances =
         IntStream.range(0, vectors.size())
             .filter(accept)
             .mapToDouble(i -> squaredDistance(vectors.get(i), query))
             .sorted()
             .toArray();
-    double fifth = distances[4];
-    assertEquals(actual.toString(), 5, actual.size());
-    assertEquals(actual.toString(), 5, new HashSet<>(actual).size());
+    double kth = distances[k - 1];
+    assertEquals(actual.toString(), k, actual.size());
+    assertEquals(actual.toString(), k, new HashSet<>(actual).size());
     for (String id : actual) {
       int i = Integer.parseInt(id.substring(1));
       assertTrue(id + " outside the filter", accept.test(i));
       double d = squaredDistance(vectors.get(i), query);
-      assertTrue(id + " at " + d + " beyond the 5th nearest at " + fifth, d <= fifth * (1 + 1e-5) + 1e-9);
+      assertTrue(id + " at " + d + " beyond the nearest " + k + " at " + kth, d <= kth * (1 + 1e-5) + 1e-9);
     }
+  }
+
+  /** Ids of the {@code k} accepted vectors nearest to {@code query}. */
+  private static List<String> exactTop(List<float[]> vectors, float[] query, int k, IntPredicate accept) {
+    return IntStream.range(0, vectors.size())
+        .filter(accept)
+        .boxed()
+        .sorted(Comparator.comparingDouble((Integer i) -> squaredDistance(vectors.get(i), query)))
+        .limit(k)
+        .map(i -> "d" + i)
+        .collect(Collectors.toList());
+  }
+
+  private static double recall(List<String> actual, List<String> expected) {
+    Set<String> found = new HashSet<>(actual);
+    return expected.stream().filter(found::contains).count() / (double) expected.size();
   }
 
   private static double squaredDistance(float[] a, float[] b) {

@@ -14,7 +14,7 @@ final class TestSchemas {
       """
         <fieldType name="annoy_tuned" class="io.github.luceneannoy.solr.AnnoyDenseVectorField"
                    vectorDimension="4" similarityFunction="euclidean"
-                   numTrees="4" maxLeafSize="8" candidatesPerHit="10"/>
+                   numTrees="3" maxLeafSize="16" branching="4" targetRecall="0.9" seed="42"/>
         <fieldType name="annoy_stock" class="solr.DenseVectorField"
                    vectorDimension="4" similarityFunction="cosine" knnAlgorithm="annoy"/>
         <fieldType name="annoy_byte" class="io.github.luceneannoy.solr.AnnoyDenseVectorField"

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.store.FSDirectory;
 import io.github.luceneannoy.examples.Progress;
@@ -82,7 +83,7 @@ public final class Benchmark {
       IndexBuild.Result build = IndexBuild.build(config.data(), format, path, config.segmentSize(), indexing::update);
       indexing.finish();
       progress.printf(
-          "[%s] indexed %,d vectors into %d segments in %.1f s, force-merged in %.1f s%n",
+          Locale.ROOT, "[%s] indexed %,d vectors into %d segments in %.1f s, force-merged in %.1f s%n",
           format.indexLabel(), total, build.segmentsBeforeMerge(), build.indexSeconds(), build.mergeSeconds());
       paths.add(path);
       builds.add(build);
@@ -111,7 +112,7 @@ public final class Benchmark {
         FormatUnderTest format = formats.get(f);
         List<FilteredSweep.Point> filteredPoints = List.of();
         if (config.filtered() != null) {
-          progress.printf("[%s] filtered searches%n", format.label());
+          progress.printf(Locale.ROOT, "[%s] filtered searches%n", format.label());
           filteredPoints = FilteredSweep.run(readers.get(f), config.data(), format, config.k(), config.filtered().filters(),
               filteredTruths, config.filtered().budgetsByFormat().get(format.label()));
         }

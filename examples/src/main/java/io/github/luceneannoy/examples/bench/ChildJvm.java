@@ -11,6 +11,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Runs {@link ScaleRun} in a JVM of its own with a given heap limit, so that the limit applies to
@@ -39,7 +40,7 @@ final class ChildJvm {
     command.add(System.getProperty("java.class.path"));
     command.add(ScaleRun.class.getName());
     command.add(new Gson().toJson(config));
-    progress.printf("[%s] child JVM with -Xmx%s%n", config.format(), heap);
+    progress.printf(Locale.ROOT, "[%s] child JVM with -Xmx%s%n", config.format(), heap);
     Process process = new ProcessBuilder(command).start();
     Deque<String> tail = new ArrayDeque<>();
     Thread errors = new Thread(() -> copy(process, progress, tail), "child-stderr");

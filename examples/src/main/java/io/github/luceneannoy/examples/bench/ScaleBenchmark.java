@@ -30,6 +30,8 @@ public final class ScaleBenchmark {
       int searchThreads,
       int annoyTrees,
       int annoyLeaf,
+      int annoyBranching,
+      float annoyTargetRecall,
       int[] candidates,
       int hnswM,
       int hnswBeam,
@@ -59,7 +61,8 @@ public final class ScaleBenchmark {
       ScaleRun.Config config =
           new ScaleRun.Config(format, data.base().toString(), data.queries().toString(), data.truth().toString(),
               indexDir.toString(), s.segmentSize(), s.mergeThreads(), s.searchThreads(), s.k(),
-              format.equals("hnsw") ? s.fanouts() : s.candidates(), s.annoyTrees(), s.annoyLeaf(), s.hnswM(), s.hnswBeam());
+              format.equals("hnsw") ? s.fanouts() : s.candidates(), s.annoyTrees(), s.annoyLeaf(), s.annoyBranching(), s.annoyTargetRecall(),
+              s.hnswM(), s.hnswBeam());
       outcomes.add(runWithSmallestHeap(format, heaps, config, indexDir, s.keepIndexes(), progress));
     }
     return outcomes;

@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.lucene.document.Document;
@@ -50,6 +51,8 @@ public final class ScaleRun {
       int[] budgets,
       int annoyTrees,
       int annoyLeaf,
+      int annoyBranching,
+      float annoyTargetRecall,
       int hnswM,
       int hnswBeam) {}
 
@@ -67,7 +70,8 @@ public final class ScaleRun {
   static FormatUnderTest format(Config config) {
     return switch (config.format()) {
       case "annoy" -> FormatUnderTest.annoy(
-          new AnnoyVectorsFormat(config.annoyTrees(), config.annoyLeaf(), AnnoyVectorsFormat.DEFAULT_TARGET_RECALL),
+          new AnnoyVectorsFormat(config.annoyTrees(), config.annoyLeaf(), config.annoyBranching(),
+              config.annoyTargetRecall(), AnnoyVectorsFormat.DEFAULT_SEED),
           config.budgets());
       // two merge workers on the merge scheduler's intra-merge threads, as the forest gets
       case "hnsw" -> FormatUnderTest.hnsw(config.hnswM(), config.hnswBeam(), config.mergeThreads(), config.budgets());
@@ -88,14 +92,14 @@ public final class ScaleRun {
       double indexSeconds = IndexBuild.seconds(start);
       MemoryWatch.Figures indexMemory = watch.finish();
       int segments = SegmentInfos.readLatestCommit(dir).size();
-      progress.printf("[%s] indexed %,d vectors into %d segments in %.1f s%n", config.format(), vectors, segments, indexSeconds);
+      progress.printf(Locale.ROOT, "[%s] indexed %,d vectors into %d segments in %.1f s%n", config.format(), vectors, segments, indexSeconds);
 
       watch = new MemoryWatch();
       start = System.nanoTime();
       forceMerge(config, format, dir);
       double mergeSeconds = IndexBuild.seconds(start);
       MemoryWatch.Figures mergeMemory = watch.finish();
-      progress.printf("[%s] force-merged in %.1f s%n", config.format(), mergeSeconds);
+      progress.printf(Locale.ROOT, "[%s] force-merged in %.1f s%n", config.format(), mergeSeconds);
 
       watch = new MemoryWatch();
       List<ScaleResult.Point> points = new ArrayList<>();
@@ -103,7 +107,7 @@ public final class ScaleRun {
         Dataset data = new Dataset("scale", new float[0][], queries, VectorSimilarityFunction.EUCLIDEAN, truth);
         for (SearchSweep.Point p : SearchSweep.run(reader, data, format, config.k(), config.searchThreads(), () -> {})) {
           points.add(new ScaleResult.Point(p.budget(), p.recall(), p.qpsSingle(), p.qpsMulti(), p.threads()));
-          progress.printf("[%s] budget %d: recall %.3f, %.0f queries/s%n", config.format(), p.budget(), p.recall(), p.qpsSingle());
+          progress.printf(Locale.ROOT, "[%s] budget %d: recall %.3f, %.0f queries/s%n", config.format(), p.budget(), p.recall(), p.qpsSingle());
         }
       }
       MemoryWatch.Figures searchMemory = watch.finish();
@@ -129,7 +133,7 @@ public final class ScaleRun {
         doc.add(new KnnFloatVectorField(IndexBuild.FIELD, vector, VectorSimilarityFunction.EUCLIDEAN));
         writer.addDocument(doc);
         if (++count[0] % 100_000 == 0) {
-          progress.printf("[%s] %,d vectors indexed%n", config.format(), count[0]);
+          progress.printf(Locale.ROOT, "[%s] %,d vectors indexed%n", config.format(), count[0]);
         }
       });
       writer.commit();
