@@ -6,6 +6,11 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.lucene.codecs.CodecUtil;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.KnnByteVectorField;
@@ -18,6 +23,7 @@ import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.LogDocMergePolicy;
 import org.apache.lucene.index.MergePolicy;
+import org.apache.lucene.index.MergeScheduler;
 import org.apache.lucene.index.NoMergePolicy;
 import org.apache.lucene.index.SerialMergeScheduler;
 import org.apache.lucene.index.SlowCodecReaderWrapper;
@@ -27,12 +33,14 @@ import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.IOContext;
 import org.apache.lucene.store.IndexInput;
 import org.apache.lucene.tests.util.LuceneTestCase;
+import org.apache.lucene.util.NamedThreadFactory;
 import org.apache.lucene.util.StringHelper;
 
 /**
  * The same vectors with the same settings give the same files, whichever way the segment came to
- * be: flushed twice, merged, or copied by {@code addIndexes}. Lucene's merge-stability test relies
- * on this, and so does anyone who compares or deduplicates segments.
+ * be: flushed twice, merged, or copied by {@code addIndexes}, and however many threads the merge
+ * builds trees and calibrates budgets on. Lucene's merge-stability test relies on this, and so does
+ * anyone who compares or deduplicates segments.
  *
  * <p>"The same" means byte for byte, except what must differ between two segments: the segment id
  * in the index header and, as it covers the header, the footer's checksum.
@@ -106,6 +114,55 @@ public class TestAnnoyDeterminism extends LuceneTestCase {
     try (Directory merged = mergedSegment(vectors);
         Directory flushed = build(vectors, SEED, vectors.length, NoMergePolicy.INSTANCE)) {
       assertSameFiles(merged, flushed, ALL_EXTENSIONS);
+    }
+  }
+
+  /**
+   * A merge given threads builds its trees and runs its calibration queries on them; the files are
+   * those of a merge on one thread, and of a flush (which has no executor).
+   */
+  public void testThreadCountDoesNotChangeTheFiles() throws IOException, InterruptedException {
+    float[][] vectors = vectors(random());
+    try (Directory serial = mergedSegment(vectors);
+        Directory flushed = build(vectors, SEED, vectors.length, NoMergePolicy.INSTANCE)) {
+      for (int threads : new int[] {2, 3 + random().nextInt(6)}) {
+        ExecutorService pool = Executors.newFixedThreadPool(threads, new NamedThreadFactory("intra-merge"));
+        AtomicInteger tasks = new AtomicInteger();
+        Executor counting = task -> {
+          tasks.incrementAndGet();
+          pool.execute(task);
+        };
+        try {
+          try (Directory parallel = mergedSegment(vectors, new ThreadedMergeScheduler(counting))) {
+            assertTrue("the merge handed work to the threads", tasks.get() > 0);
+            assertSameFiles(serial, parallel, ALL_EXTENSIONS);
+            assertSameFiles(flushed, parallel, ALL_EXTENSIONS);
+            // addIndexes(CodecReader...) builds on the scheduler's executor too
+            try (DirectoryReader reader = DirectoryReader.open(parallel);
+                Directory copy = addIndexes(SlowCodecReaderWrapper.wrap(new OpaqueLeafReader(getOnlyLeafReader(reader))),
+                    new ThreadedMergeScheduler(counting))) {
+              assertSameFiles(serial, copy, ALL_EXTENSIONS);
+            }
+          }
+        } finally {
+          pool.shutdown();
+          assertTrue(pool.awaitTermination(1, TimeUnit.MINUTES));
+        }
+      }
+    }
+  }
+
+  /** Merges one at a time, like {@link SerialMergeScheduler}, but offers them threads to build on. */
+  private static final class ThreadedMergeScheduler extends SerialMergeScheduler {
+    private final Executor executor;
+
+    ThreadedMergeScheduler(Executor executor) {
+      this.executor = executor;
+    }
+
+    @Override
+    public Executor getIntraMergeExecutor(MergePolicy.OneMerge merge) {
+      return executor;
     }
   }
 
@@ -217,8 +274,12 @@ public class TestAnnoyDeterminism extends LuceneTestCase {
    * size, which shuffles equal-sized segments and so the vectors the forest is built from).
    */
   private static Directory mergedSegment(float[][] vectors) throws IOException {
+    return mergedSegment(vectors, new SerialMergeScheduler());
+  }
+
+  private static Directory mergedSegment(float[][] vectors, MergeScheduler scheduler) throws IOException {
     Directory dir = build(vectors, SEED, DOCS_PER_SEGMENT, orderedMerges());
-    try (IndexWriter writer = new IndexWriter(dir, config(SEED, orderedMerges()))) {
+    try (IndexWriter writer = new IndexWriter(dir, config(SEED, orderedMerges()).setMergeScheduler(scheduler))) {
       writer.forceMerge(1);
       writer.commit();
     }
@@ -245,8 +306,12 @@ public class TestAnnoyDeterminism extends LuceneTestCase {
   }
 
   private static Directory addIndexes(CodecReader reader) throws IOException {
+    return addIndexes(reader, new SerialMergeScheduler());
+  }
+
+  private static Directory addIndexes(CodecReader reader, MergeScheduler scheduler) throws IOException {
     Directory dir = new ByteBuffersDirectory();
-    try (IndexWriter writer = new IndexWriter(dir, config(SEED, orderedMerges()))) {
+    try (IndexWriter writer = new IndexWriter(dir, config(SEED, orderedMerges()).setMergeScheduler(scheduler))) {
       writer.addIndexes(reader);
       writer.commit();
     }

@@ -51,14 +51,19 @@ public class TestAnnoyQuantizedSearch extends LuceneTestCase {
     float[][] queries = vectors(new Random(random().nextLong()), 20, similarity);
     // 4 bits and no spare candidates: quantized scores differ from exact ones the most
     AnnoyScalarQuantizedVectorsFormat format =
-        new AnnoyScalarQuantizedVectorsFormat(8, 32, 20, 4, true, null, 1);
+        new AnnoyScalarQuantizedVectorsFormat(2, 32, 0.9f, 4, true, null, 1);
     try (Directory dir = newFSDirectory(createTempDir())) {
       index(dir, format, docs, 1_000, similarity);
       try (IndexReader reader = DirectoryReader.open(dir)) {
         assertEquals(3, reader.leaves().size());
+        for (var leaf : reader.leaves()) {
+          // the default budget gathers fewer than the segment holds: hits come through the forest
+          ForestStatistics stats = ForestStatistics.read(leaf.reader(), "v").orElseThrow();
+          assertTrue(stats.toString(), stats.budget10() < stats.vectors());
+        }
         IndexSearcher searcher = new IndexSearcher(reader);
         for (float[] query : queries) {
-          // unfiltered: the forest (3 segments of 1,000 vectors, budget 200)
+          // unfiltered: the forest (3 segments of 1,000 vectors, calibrated budgets)
           assertExactScores(reader, similarity, docs, query,
               searcher.search(new KnnFloatVectorQuery("v", query, K), K));
           // a filter of 10 documents: Lucene's exact search over the vector values
@@ -82,14 +87,15 @@ public class TestAnnoyQuantizedSearch extends LuceneTestCase {
 
   /**
    * A merged segment's forest equals the one {@link AnnoyVectorsFormat} builds from the same
-   * floats: built from dequantized vectors, its splits would differ.
+   * floats, and so do its calibrated budgets: built or calibrated from dequantized vectors, its
+   * centroids, codes and budgets would differ.
    */
   public void testMergeBuildsForestFromFullPrecisionVectors() throws IOException {
     VectorSimilarityFunction similarity = VectorSimilarityFunction.EUCLIDEAN;
     float[][] docs = vectors(new Random(random().nextLong()), 2_000, similarity);
     int bits = random().nextBoolean() ? 4 : 7;
-    KnnVectorsFormat quantized = new AnnoyScalarQuantizedVectorsFormat(4, 16, 10, bits, false, null, 3);
-    KnnVectorsFormat raw = new AnnoyVectorsFormat(4, 16, 10);
+    KnnVectorsFormat quantized = new AnnoyScalarQuantizedVectorsFormat(3, 32, 0.9f, bits, false, null, 3);
+    KnnVectorsFormat raw = new AnnoyVectorsFormat(3, 32, 0.9f);
     try (Directory q = newFSDirectory(createTempDir());
         Directory r = newFSDirectory(createTempDir())) {
       index(q, quantized, docs, 500, similarity);
@@ -101,6 +107,17 @@ public class TestAnnoyQuantizedSearch extends LuceneTestCase {
           forestBody(q, AnnoyScalarQuantizedVectorsFormat.NAME, "afi"));
       assertEquals(1, Arrays.stream(q.listAll()).filter(f -> f.endsWith(".veq")).count());
       TestUtil.checkIndex(q);
+      // .afm holds file offsets, which the headers' lengths shift; what it records is compared
+      try (IndexReader rawReader = DirectoryReader.open(r);
+          IndexReader quantizedReader = DirectoryReader.open(q)) {
+        ForestStatistics fromRaw = ForestStatistics.read(getOnlyLeafReader(rawReader), "v").orElseThrow();
+        ForestStatistics fromQuantized =
+            ForestStatistics.read(getOnlyLeafReader(quantizedReader), "v").orElseThrow();
+        assertEquals(fromRaw, fromQuantized);
+        assertEquals(docs.length, fromQuantized.vectors());
+        assertEquals(3, fromQuantized.numTrees());
+        assertTrue(fromQuantized.toString(), fromQuantized.budget10() < docs.length);
+      }
       try (IndexReader reader = DirectoryReader.open(q)) {
         IndexSearcher searcher = new IndexSearcher(reader);
         float[] query = docs[random().nextInt(docs.length)];
@@ -138,7 +155,7 @@ public class TestAnnoyQuantizedSearch extends LuceneTestCase {
 
   /** Integrity checks reach the quantized copy: a flipped bit in {@code .veq} is reported. */
   public void testCorruptQuantizedVectorsFailIntegrityCheck() throws IOException {
-    KnnVectorsFormat format = new AnnoyScalarQuantizedVectorsFormat(4, 16, 10, 7, false, null, 2);
+    KnnVectorsFormat format = new AnnoyScalarQuantizedVectorsFormat(2, 16, 0.9f, 7, false, null, 2);
     float[][] docs = vectors(new Random(random().nextLong()), 300, VectorSimilarityFunction.EUCLIDEAN);
     try (Directory dir = FSDirectory.open(createTempDir())) {
       index(dir, format, docs, docs.length, VectorSimilarityFunction.EUCLIDEAN);
@@ -167,7 +184,7 @@ public class TestAnnoyQuantizedSearch extends LuceneTestCase {
 
   public void testRescoreFactorIsRecordedPerField() throws IOException {
     int factor = 1 + random().nextInt(AnnoyScalarQuantizedVectorsFormat.MAXIMUM_RESCORE_FACTOR);
-    KnnVectorsFormat format = new AnnoyScalarQuantizedVectorsFormat(4, 16, 10, 7, false, null, factor);
+    KnnVectorsFormat format = new AnnoyScalarQuantizedVectorsFormat(2, 16, 0.9f, 7, false, null, factor);
     float[][] docs = vectors(new Random(random().nextLong()), 200, VectorSimilarityFunction.COSINE);
     try (Directory dir = newDirectory()) {
       index(dir, format, docs, 100, VectorSimilarityFunction.COSINE);
@@ -183,17 +200,31 @@ public class TestAnnoyQuantizedSearch extends LuceneTestCase {
   public void testParameterValidation() {
     assertMessage(() -> new AnnoyScalarQuantizedVectorsFormat(8, false), "bits must be 4 or 7", "got 8");
     assertMessage(() -> new AnnoyScalarQuantizedVectorsFormat(7, true), "compress=true", "bits=4", "got bits=7");
-    assertMessage(() -> new AnnoyScalarQuantizedVectorsFormat(32, 64, 40, 7, false, 0.5f, 4),
+    assertMessage(() -> new AnnoyScalarQuantizedVectorsFormat(32, 64, 0.9f, 7, false, 0.5f, 4),
         "confidenceInterval", "[0.9, 1]", "0.5");
-    assertMessage(() -> new AnnoyScalarQuantizedVectorsFormat(32, 64, 40, 7, false, Float.NaN, 4),
+    assertMessage(() -> new AnnoyScalarQuantizedVectorsFormat(32, 64, 0.9f, 7, false, Float.NaN, 4),
         "confidenceInterval", "NaN");
-    assertMessage(() -> new AnnoyScalarQuantizedVectorsFormat(32, 64, 40, 7, false, null, 0),
+    assertMessage(() -> new AnnoyScalarQuantizedVectorsFormat(32, 64, 0.9f, 7, false, null, 0),
         "rescoreFactor", "[1, 1024]", "got 0");
-    assertMessage(() -> new AnnoyScalarQuantizedVectorsFormat(0, 64, 40, 7, false, null, 4), "numTrees", "got 0");
+    assertMessage(() -> new AnnoyScalarQuantizedVectorsFormat(32, 64, 0.9f, 7, false, null, 1025),
+        "rescoreFactor", "got 1025");
+    assertMessage(() -> new AnnoyScalarQuantizedVectorsFormat(0, 64, 0.9f, 7, false, null, 4), "numTrees", "got 0");
+    assertMessage(() -> new AnnoyScalarQuantizedVectorsFormat(2, 0, 0.9f, 7, false, null, 4), "maxLeafSize", "got 0");
+    // the forest's parameters are checked as the float format checks them
+    assertMessage(() -> new AnnoyScalarQuantizedVectorsFormat(2, 64, 0f, 7, false, null, 4), "targetRecall", "0.0");
+    assertMessage(() -> new AnnoyScalarQuantizedVectorsFormat(2, 64, 1.5f, 7, false, null, 4), "targetRecall", "1.5");
+    assertMessage(() -> new AnnoyScalarQuantizedVectorsFormat(2, 64, Float.NaN, 7, false, null, 4), "targetRecall", "NaN");
+    assertMessage(() -> new AnnoyScalarQuantizedVectorsFormat(2, 64, 1, 0.9f, 0L, 7, false, null, 4), "branching", "got 1");
+    assertMessage(
+        () -> new AnnoyScalarQuantizedVectorsFormat(2, 64, AnnoyVectorsFormat.MAXIMUM_BRANCHING + 1, 0.9f, 0L, 7, false, null, 4),
+        "branching", "got 257");
     // the limits themselves are accepted
-    new AnnoyScalarQuantizedVectorsFormat(32, 64, 40, 4, true, 0f, 1);
-    new AnnoyScalarQuantizedVectorsFormat(32, 64, 40, 4, false, 0.9f, 1024);
-    new AnnoyScalarQuantizedVectorsFormat(32, 64, 40, 7, false, 1f, 4);
+    new AnnoyScalarQuantizedVectorsFormat(32, 64, 0.9f, 4, true, 0f, 1);
+    new AnnoyScalarQuantizedVectorsFormat(32, 64, 0.9f, 4, false, 0.9f, 1024);
+    new AnnoyScalarQuantizedVectorsFormat(32, 64, 1f, 7, false, 1f, 4);
+    new AnnoyScalarQuantizedVectorsFormat(
+        AnnoyVectorsFormat.MAXIMUM_NUM_TREES, AnnoyVectorsFormat.MAXIMUM_MAX_LEAF_SIZE,
+        AnnoyVectorsFormat.MAXIMUM_BRANCHING, Float.MIN_VALUE, Long.MIN_VALUE, 7, false, null, 4);
   }
 
   public void testOddDimensionWithFourBitsNamesTheField() throws IOException {

@@ -7,9 +7,10 @@ import org.apache.lucene.tests.index.BaseKnnVectorsFormatTestCase;
 /**
  * Lucene's peer suite for vector formats, run against the quantized Annoy format.
  *
- * <p>As in {@link TestAnnoyVectorsFormat}, the forest parameters are drawn small so that the
- * suite's small segments are searched through real trees; bits, compression, confidence interval
- * and rescore factor are drawn too, so every quantized variant meets every test.
+ * <p>As in {@link TestAnnoyVectorsFormat}, the forest parameters are drawn small (tiny leaves, few
+ * children, a low target recall, any seed) so that the suite's small segments are searched through
+ * real trees with calibrated budgets below their size; bits, compression, confidence interval and
+ * rescore factor are drawn too, so every quantized variant meets every test.
  */
 public class TestAnnoyScalarQuantizedVectorsFormat extends BaseKnnVectorsFormatTestCase {
 
@@ -19,9 +20,10 @@ public class TestAnnoyScalarQuantizedVectorsFormat extends BaseKnnVectorsFormatT
   }
 
   private static AnnoyScalarQuantizedVectorsFormat randomFormat() {
-    int numTrees = 1 + random().nextInt(8);
+    int numTrees = 1 + random().nextInt(4);
     int maxLeafSize = 1 + random().nextInt(16);
-    int candidatesPerHit = 2 + random().nextInt(4);
+    int branching = 2 + random().nextInt(7);
+    float targetRecall = 0.3f + 0.7f * random().nextFloat();
     int bits = random().nextBoolean() ? 4 : 7;
     boolean compress = bits == 4 && random().nextBoolean();
     Float confidenceInterval =
@@ -32,7 +34,15 @@ public class TestAnnoyScalarQuantizedVectorsFormat extends BaseKnnVectorsFormatT
         };
     int rescoreFactor = 1 + random().nextInt(5);
     return new AnnoyScalarQuantizedVectorsFormat(
-        numTrees, maxLeafSize, candidatesPerHit, bits, compress, confidenceInterval, rescoreFactor);
+        numTrees,
+        maxLeafSize,
+        branching,
+        targetRecall,
+        random().nextLong(),
+        bits,
+        compress,
+        confidenceInterval,
+        rescoreFactor);
   }
 
   public void testFormatIsRegistered() {
@@ -42,15 +52,39 @@ public class TestAnnoyScalarQuantizedVectorsFormat extends BaseKnnVectorsFormatT
   }
 
   public void testToStringShowsParameters() {
-    String s = new AnnoyScalarQuantizedVectorsFormat(7, 33, 11, 4, true, 0.95f, 3).toString();
+    String s =
+        new AnnoyScalarQuantizedVectorsFormat(7, 33, 11, 0.9f, 42L, 4, true, 0.95f, 3).toString();
     for (String part :
         new String[] {
-          "AnnoyScalarQuantizedVectorsFormat(", "numTrees=7", "maxLeafSize=33",
-          "candidatesPerHit=11", "bits=4", "compress=true", "confidenceInterval=0.95",
+          "AnnoyScalarQuantizedVectorsFormat(", "numTrees=7", "maxLeafSize=33", "branching=11",
+          "targetRecall=0.9", "seed=42", "bits=4", "compress=true", "confidenceInterval=0.95",
           "rescoreFactor=3"
         }) {
       assertTrue(s, s.contains(part));
     }
+  }
+
+  /** The shorter constructors fill in the float format's defaults. */
+  public void testDefaults() {
+    AnnoyScalarQuantizedVectorsFormat format = new AnnoyScalarQuantizedVectorsFormat(4, true);
+    assertEquals(AnnoyVectorsFormat.DEFAULT_NUM_TREES, format.numTrees());
+    assertEquals(AnnoyVectorsFormat.DEFAULT_MAX_LEAF_SIZE, format.maxLeafSize());
+    assertEquals(AnnoyVectorsFormat.DEFAULT_BRANCHING, format.branching());
+    assertEquals(AnnoyVectorsFormat.DEFAULT_TARGET_RECALL, format.targetRecall(), 0f);
+    assertEquals(AnnoyVectorsFormat.DEFAULT_SEED, format.seed());
+    assertEquals(4, format.bits());
+    assertTrue(format.compress());
+    assertNull(format.confidenceInterval());
+    assertEquals(AnnoyScalarQuantizedVectorsFormat.DEFAULT_RESCORE_FACTOR, format.rescoreFactor());
+    AnnoyScalarQuantizedVectorsFormat tuned =
+        new AnnoyScalarQuantizedVectorsFormat(3, 40, 0.8f, 7, false, 0.95f, 2);
+    assertEquals(3, tuned.numTrees());
+    assertEquals(40, tuned.maxLeafSize());
+    assertEquals(AnnoyVectorsFormat.DEFAULT_BRANCHING, tuned.branching());
+    assertEquals(0.8f, tuned.targetRecall(), 0f);
+    assertEquals(AnnoyVectorsFormat.DEFAULT_SEED, tuned.seed());
+    assertEquals(0.95f, tuned.confidenceInterval(), 0f);
+    assertEquals(2, tuned.rescoreFactor());
   }
 
   public void testMaxDimensions() {

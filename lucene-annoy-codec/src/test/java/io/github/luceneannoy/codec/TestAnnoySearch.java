@@ -41,9 +41,12 @@ import org.apache.lucene.tests.util.TestUtil;
 public class TestAnnoySearch extends LuceneTestCase {
   private static final int K = 10;
 
-  /** Small trees and budgets so that segments of a few thousand vectors use the forest. */
+  /**
+   * Small leaves and few children, so that segments of a thousand vectors have trees several levels
+   * deep and calibrated budgets well below their size; any seed.
+   */
   private static AnnoyVectorsFormat smallFormat() {
-    return new AnnoyVectorsFormat(8, 16, 20);
+    return new AnnoyVectorsFormat(2, 32, 4, AnnoyVectorsFormat.DEFAULT_TARGET_RECALL, random().nextLong());
   }
 
   private static final class Corpus {
@@ -97,8 +100,8 @@ public class TestAnnoySearch extends LuceneTestCase {
     }
   }
 
-  private IndexWriterConfig config(boolean sorted) {
-    IndexWriterConfig config = new IndexWriterConfig().setCodec(new AnnoyCodec(smallFormat()));
+  private IndexWriterConfig config(boolean sorted, AnnoyVectorsFormat format) {
+    IndexWriterConfig config = new IndexWriterConfig().setCodec(new AnnoyCodec(format));
     config.setMaxBufferedDocs(1500);
     config.setRAMBufferSizeMB(IndexWriterConfig.DISABLE_AUTO_FLUSH);
     config.setMergePolicy(new TieredMergePolicy().setSegmentsPerTier(20));
@@ -115,6 +118,11 @@ public class TestAnnoySearch extends LuceneTestCase {
   private double checkQueries(Directory dir, Corpus corpus, VectorSimilarityFunction sim, Random random, boolean filtered)
       throws IOException {
     try (IndexReader reader = DirectoryReader.open(dir)) {
+      for (var leaf : reader.leaves()) {
+        // unfiltered queries go through the trees, not through scoring every vector
+        ForestStatistics stats = ForestStatistics.read(leaf.reader(), "v").orElseThrow();
+        assertTrue(stats.toString(), stats.budget10() < stats.vectors());
+      }
       IndexSearcher searcher = newSearcher(reader, false);
       int queries = 40;
       double sum = 0;
@@ -123,7 +131,7 @@ public class TestAnnoySearch extends LuceneTestCase {
         Query filter = filtered ? new TermQuery(new Term("colour", "red")) : null;
         IntPredicate accept = id -> corpus.live(id) && (filtered == false || corpus.colour[id].equals("red"));
         TopDocs hits = searcher.search(new KnnFloatVectorQuery("v", target, K, filter), K);
-        int[] ids = TestAnnoyRecall.ids(reader, hits);
+        int[] ids = TestData.ids(reader, hits);
         for (int id : ids) {
           assertTrue("hit " + id + " is deleted, has no vector or fails the filter", accept.test(id));
         }
@@ -169,12 +177,13 @@ public class TestAnnoySearch extends LuceneTestCase {
   }
 
   public void testDeletesFiltersSortingAndMerges() throws IOException {
-    for (VectorSimilarityFunction sim : sims()) {
+    for (VectorSimilarityFunction sim : VectorSimilarityFunction.values()) {
       boolean sorted = random().nextBoolean();
       Random random = new Random(random().nextLong());
       Corpus corpus = corpus(random, 6000, 32, sim, 0.1);
+      AnnoyVectorsFormat format = smallFormat();
       try (Directory dir = new MMapDirectory(createTempDir())) {
-        try (IndexWriter writer = new IndexWriter(dir, config(sorted))) {
+        try (IndexWriter writer = new IndexWriter(dir, config(sorted, format))) {
           index(writer, corpus, sim);
           deleteSome(writer, corpus, random, 0.15);
           writer.commit();
@@ -182,7 +191,7 @@ public class TestAnnoySearch extends LuceneTestCase {
         String what = sim + (sorted ? " sorted" : "");
         assertRecall(what + " segments", checkQueries(dir, corpus, sim, random, false), 0.9);
         assertRecall(what + " segments, filter", checkQueries(dir, corpus, sim, random, true), 0.9);
-        try (IndexWriter writer = new IndexWriter(dir, config(sorted))) {
+        try (IndexWriter writer = new IndexWriter(dir, config(sorted, format))) {
           writer.forceMerge(1);
           deleteSome(writer, corpus, random, 0.05);
           writer.commit();
@@ -194,13 +203,8 @@ public class TestAnnoySearch extends LuceneTestCase {
     }
   }
 
-  private static VectorSimilarityFunction[] sims() {
-    String only = System.getProperty("annoy.sim");
-    return only == null ? VectorSimilarityFunction.values() : new VectorSimilarityFunction[] {VectorSimilarityFunction.valueOf(only)};
-  }
-
   private static void assertRecall(String what, double recall, double bar) {
-    if (VERBOSE || Boolean.getBoolean("annoy.report")) {
+    if (VERBOSE) {
       System.out.println(what + " recall@10=" + recall);
     }
     assertTrue(what + ": recall@10 " + recall + " < " + bar, recall >= bar);
@@ -218,7 +222,7 @@ public class TestAnnoySearch extends LuceneTestCase {
       corpus.colour[id] = "green";
     }
     try (Directory dir = new MMapDirectory(createTempDir())) {
-      try (IndexWriter writer = new IndexWriter(dir, config(false))) {
+      try (IndexWriter writer = new IndexWriter(dir, config(false, smallFormat()))) {
         index(writer, corpus, sim);
         writer.forceMerge(1);
       }
@@ -227,7 +231,7 @@ public class TestAnnoySearch extends LuceneTestCase {
         float[] target = corpus.vectors[0];
         TopDocs few = searcher.search(new KnnFloatVectorQuery("v", target, K, new TermQuery(new Term("colour", "green"))), K);
         Set<Integer> found = new HashSet<>();
-        for (int id : TestAnnoyRecall.ids(reader, few)) {
+        for (int id : TestData.ids(reader, few)) {
           found.add(id);
         }
         assertEquals(rare, found);
@@ -259,7 +263,7 @@ public class TestAnnoySearch extends LuceneTestCase {
       }
       try (IndexReader reader = DirectoryReader.open(dir)) {
         TopDocs hits = new IndexSearcher(reader).search(new KnnFloatVectorQuery("v", new float[] {0, 0, 0}, 5), 5);
-        assertArrayEquals(new int[] {0}, TestAnnoyRecall.ids(reader, hits));
+        assertArrayEquals(new int[] {0}, TestData.ids(reader, hits));
       }
       IndexWriterConfig mergeConfig = new IndexWriterConfig().setCodec(new AnnoyCodec(smallFormat()));
       try (IndexWriter writer = new IndexWriter(dir, mergeConfig)) {
@@ -283,7 +287,8 @@ public class TestAnnoySearch extends LuceneTestCase {
     float[][] floats = TestData.clustered(random, count, dim, 5, 0.5f);
     byte[][] bytes = TestData.toBytes(floats, 30f);
     try (Directory dir = new MMapDirectory(createTempDir())) {
-      IndexWriterConfig config = new IndexWriterConfig().setCodec(new AnnoyCodec(new AnnoyVectorsFormat(4, 8, 3)));
+      IndexWriterConfig config =
+          new IndexWriterConfig().setCodec(new AnnoyCodec(new AnnoyVectorsFormat(4, 8, 4, 0.9f, random().nextLong())));
       try (IndexWriter writer = new IndexWriter(dir, config)) {
         for (int i = 0; i < count; i++) {
           Document doc = new Document();
@@ -298,10 +303,10 @@ public class TestAnnoySearch extends LuceneTestCase {
         IndexSearcher searcher = new IndexSearcher(reader);
         for (int q = 0; q < 5; q++) {
           int probe = random.nextInt(count);
-          int[] f = TestAnnoyRecall.ids(reader, searcher.search(new KnnFloatVectorQuery("f", floats[probe], K), K));
+          int[] f = TestData.ids(reader, searcher.search(new KnnFloatVectorQuery("f", floats[probe], K), K));
           assertEquals(K, f.length);
           assertEquals("an indexed vector is its own nearest neighbour", probe, f[0]);
-          int[] b = TestAnnoyRecall.ids(reader, searcher.search(new KnnByteVectorQuery("b", bytes[probe], K), K));
+          int[] b = TestData.ids(reader, searcher.search(new KnnByteVectorQuery("b", bytes[probe], K), K));
           assertEquals(K, b.length);
           assertEquals(probe, b[0]);
         }

@@ -1,8 +1,15 @@
 package io.github.luceneannoy.codec;
 
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.Random;
+import org.apache.lucene.index.IndexReader;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.NumericDocValues;
+import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.TopDocs;
 
 /** Generated vectors shaped for each similarity, and exact nearest neighbours to compare with. */
 final class TestData {
@@ -96,6 +103,40 @@ final class TestData {
       top[i] = accepted[i];
     }
     return top;
+  }
+
+  /**
+   * The ids of the hits, in order: the value of each hit's numeric doc values field {@code "id"}
+   * (the index the test gave the document), whatever segment holds it.
+   */
+  static int[] ids(IndexReader reader, TopDocs hits) throws IOException {
+    int[] ids = new int[hits.scoreDocs.length];
+    for (int i = 0; i < ids.length; i++) {
+      ScoreDoc sd = hits.scoreDocs[i];
+      LeafReaderContext leaf = reader.leaves().get(ReaderUtil.subIndex(sd.doc, reader.leaves()));
+      NumericDocValues values = leaf.reader().getNumericDocValues("id");
+      if (values == null || values.advanceExact(sd.doc - leaf.docBase) == false) {
+        throw new AssertionError("hit " + sd.doc + " has no id");
+      }
+      ids[i] = (int) values.longValue();
+    }
+    return ids;
+  }
+
+  /**
+   * Recall that accepts ties: the share of {@code expected} (the exact top k, best first) matched by
+   * hits whose exact score reaches the k-th best score. Byte vectors tie often, and a hit tied with
+   * the k-th neighbour is as right as the one the exact search happened to keep.
+   *
+   * @param score the exact score of a document against the query
+   */
+  static double recallWithTies(int[] expected, int[] actual, java.util.function.IntToDoubleFunction score) {
+    if (expected.length == 0) {
+      return 1;
+    }
+    double kth = score.applyAsDouble(expected[expected.length - 1]);
+    long found = Arrays.stream(actual).distinct().filter(a -> score.applyAsDouble(a) >= kth).count();
+    return (double) Math.min(found, expected.length) / expected.length;
   }
 
   /** Fraction of {@code expected} found in {@code actual}. */

@@ -7,6 +7,7 @@ import org.apache.lucene.search.TopKnnCollector;
 import org.apache.lucene.tests.util.LuceneTestCase;
 import org.apache.lucene.util.hnsw.RandomVectorScorer;
 
+/** The collector between a search over quantized scores and the final hits. */
 public class TestRescoringKnnCollector extends LuceneTestCase {
 
   /** Exact score of ordinal {@code ord}: its value, so the best ordinals are the largest. */
@@ -67,5 +68,70 @@ public class TestRescoringKnnCollector extends LuceneTestCase {
     rescoring.collect(6, 30);
     assertEquals(11f, rescoring.minCompetitiveSimilarity(), 0f);
     assertEquals("the final hits do not move", Float.NEGATIVE_INFINITY, out.minCompetitiveSimilarity(), 0f);
+  }
+
+  /**
+   * Random candidates with distinct quantized and exact scores: the hits are the best {@code k} by
+   * exact score among the best {@code factor·k} by quantized score, with their exact scores.
+   */
+  public void testRandomCandidatesAgainstTheDefinition() throws IOException {
+    for (int iter = 0; iter < atLeast(50); iter++) {
+      int size = random().nextInt(300);
+      int k = 1 + random().nextInt(10);
+      int factor = 1 + random().nextInt(5);
+      float[] quantized = distinctScores(size);
+      float[] exact = distinctScores(size);
+      RandomVectorScorer scorer =
+          new RandomVectorScorer.AbstractRandomVectorScorer(null) {
+            @Override
+            public float score(int ord) {
+              return exact[ord];
+            }
+
+            @Override
+            public int maxOrd() {
+              return size;
+            }
+          };
+      TopKnnCollector out = new TopKnnCollector(k, Integer.MAX_VALUE);
+      RescoringKnnCollector rescoring = new RescoringKnnCollector(out, scorer, factor);
+      // collected in random order, as a search finds them
+      Integer[] order = new Integer[size];
+      for (int i = 0; i < size; i++) {
+        order[i] = i;
+      }
+      java.util.Collections.shuffle(java.util.Arrays.asList(order), random());
+      for (int ord : order) {
+        rescoring.incVisitedCount(1);
+        rescoring.collect(ord, quantized[ord]);
+      }
+      assertEquals(size, out.visitedCount());
+      rescoring.rescore();
+
+      Integer[] byQuantized = order.clone();
+      java.util.Arrays.sort(byQuantized, (a, b) -> Float.compare(quantized[b], quantized[a]));
+      Integer[] kept = java.util.Arrays.copyOf(byQuantized, Math.min(size, k * factor));
+      java.util.Arrays.sort(kept, (a, b) -> Float.compare(exact[b], exact[a]));
+      ScoreDoc[] hits = out.topDocs().scoreDocs;
+      assertEquals(Math.min(k, kept.length), hits.length);
+      for (int i = 0; i < hits.length; i++) {
+        assertEquals(kept[i].intValue(), hits[i].doc);
+        assertEquals(exact[kept[i]], hits[i].score, 0f);
+      }
+    }
+  }
+
+  /** {@code size} distinct scores in random order. */
+  private static float[] distinctScores(int size) {
+    java.util.List<Float> values = new java.util.ArrayList<>();
+    for (int i = 0; i < size; i++) {
+      values.add(i * 0.5f - 40);
+    }
+    java.util.Collections.shuffle(values, random());
+    float[] scores = new float[size];
+    for (int i = 0; i < size; i++) {
+      scores[i] = values.get(i);
+    }
+    return scores;
   }
 }

@@ -1,11 +1,14 @@
 package io.github.luceneannoy.forest;
 
 import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -15,6 +18,11 @@ import org.apache.lucene.tests.util.LuceneTestCase;
 /**
  * The forest package is the algorithm alone: it must stay testable without a Directory or an index,
  * and reusable by any storage. Storage and index types belong in the codec package.
+ *
+ * <p>Checked twice: on the sources (imports and fully qualified names outside comments) and on the
+ * compiled classes (every type a class refers to is named in its constant pool, however the source
+ * spelled it). The package is found from the classes themselves, so the check follows whatever the
+ * package holds.
  */
 public class TestForestPackagePurity extends LuceneTestCase {
 
@@ -46,25 +54,89 @@ public class TestForestPackagePurity extends LuceneTestCase {
     }
   }
 
-  public void testScansTheWholePackage() throws IOException {
-    List<String> names =
-        sources().stream().map(p -> p.getFileName().toString()).collect(Collectors.toList());
-    // guards against the purity check passing vacuously on a wrong or empty directory
-    for (String expected :
-        new String[] {
-          "Forest.java",
-          "ForestBuilder.java",
-          "ForestSearcher.java",
-          "MaxNormAugmentedSource.java",
-          "NodeQueue.java",
-          "NodeRefs.java",
-          "OnHeapForest.java",
-          "SplitRule.java",
-          "TreeBuilder.java",
-          "VectorSource.java"
-        }) {
-      assertTrue(expected + " not in " + names, names.contains(expected));
+  /** The compiled package: the directory holding {@link Forest}'s class file. */
+  private static Path classDir() throws URISyntaxException {
+    Path root = Paths.get(Forest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Path dir = root.resolve(Forest.class.getPackageName().replace('.', '/'));
+    assertTrue("not a class directory: " + dir, Files.isDirectory(dir));
+    return dir;
+  }
+
+  private static List<Path> classFiles() throws IOException, URISyntaxException {
+    try (Stream<Path> files = Files.list(classDir())) {
+      return files.filter(p -> p.toString().endsWith(".class")).sorted().collect(Collectors.toList());
     }
+  }
+
+  /**
+   * Guards against the purity checks passing vacuously on a wrong or partial directory: the
+   * sources scanned are exactly those of the compiled top-level classes of the package, and
+   * include the classes named here (a rename breaks compilation of this test, not its meaning).
+   */
+  public void testScansTheWholePackage() throws IOException, URISyntaxException {
+    Set<String> sourceTypes = new TreeSet<>();
+    for (Path source : sources()) {
+      String name = source.getFileName().toString();
+      if (name.equals("package-info.java") == false) {
+        sourceTypes.add(name.substring(0, name.length() - ".java".length()));
+      }
+    }
+    Set<String> compiledTypes = new TreeSet<>();
+    for (Path file : classFiles()) {
+      String name = file.getFileName().toString();
+      if (name.contains("$") == false && name.equals("package-info.class") == false) {
+        compiledTypes.add(name.substring(0, name.length() - ".class".length()));
+      }
+    }
+    assertEquals("sources and compiled classes of the package", compiledTypes, sourceTypes);
+    for (Class<?> core :
+        new Class<?>[] {
+          Forest.class,
+          ForestBuilder.class,
+          ForestSearcher.class,
+          TreeBuilder.class,
+          LeafCoder.class,
+          QueryCode.class,
+          LeafTraversal.class,
+          BudgetCalibration.class,
+          OnHeapForest.class,
+          VectorSource.class
+        }) {
+      assertTrue(core.getSimpleName() + " not in " + sourceTypes, sourceTypes.contains(core.getSimpleName()));
+    }
+  }
+
+  /** No compiled class of the package, nested ones included, refers to a forbidden package. */
+  public void testNoForbiddenReferencesInClassFiles() throws IOException, URISyntaxException {
+    List<Path> classes = classFiles();
+    assertTrue(classes.toString(), classes.size() > 10);
+    for (Path file : classes) {
+      String forbidden = forbiddenReference(Files.readAllBytes(file));
+      assertNull(file.getFileName() + " refers to " + forbidden, forbidden);
+    }
+  }
+
+  /** The class-file check bites on a class that does use the index and store APIs. */
+  public void testClassFileCheckDetectsReferences() throws IOException, URISyntaxException {
+    Class<?> codecClass = io.github.luceneannoy.codec.ForestStatistics.class;
+    Path root = Paths.get(codecClass.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Path file = root.resolve(codecClass.getName().replace('.', '/') + ".class");
+    assertNotNull(forbiddenReference(Files.readAllBytes(file)));
+    assertNull(forbiddenReference("java/util/List org/apache/lucene/util/Bits".getBytes(StandardCharsets.US_ASCII)));
+  }
+
+  /**
+   * The first forbidden package named in a class file, or null: type names appear in the constant
+   * pool as ASCII, with slashes ({@code org/apache/lucene/index/...}).
+   */
+  private static String forbiddenReference(byte[] classFile) {
+    String text = new String(classFile, StandardCharsets.ISO_8859_1);
+    for (String forbidden : FORBIDDEN) {
+      if (text.contains(forbidden.replace('.', '/') + "/")) {
+        return forbidden;
+      }
+    }
+    return null;
   }
 
   public void testNoStorageIndexOrCodecDependencies() throws IOException {

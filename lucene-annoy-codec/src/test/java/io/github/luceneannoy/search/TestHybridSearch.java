@@ -1,9 +1,5 @@
 package io.github.luceneannoy.search;
 
-import static org.junit.Assert.assertArrayEquals;
-import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertThrows;
-
 import io.github.luceneannoy.codec.AnnoyCodec;
 import io.github.luceneannoy.codec.AnnoyVectorsFormat;
 import java.io.IOException;
@@ -19,19 +15,22 @@ import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.Query;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
-import org.apache.lucene.store.ByteBuffersDirectory;
 import org.apache.lucene.store.Directory;
+import org.apache.lucene.tests.util.LuceneTestCase;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
-import org.junit.Test;
 
 /**
  * The hybrid strategies on a small index of points on a line with captions: which documents each
- * returns follows from the geometry and the words, and is worked out in the comments.
+ * returns follows from the geometry and the words, and is worked out in the comments. The segments
+ * hold 7 documents, fewer than any budget, so the Annoy reader scores all of them: the answers are
+ * exact whatever the forest's parameters (drawn at random).
  */
-public class TestHybridSearch {
+public class TestHybridSearch extends LuceneTestCase {
   private static Directory directory;
   private static DirectoryReader reader;
   private static IndexSearcher searcher;
@@ -39,10 +38,18 @@ public class TestHybridSearch {
   // doc i sits at x = i; captions: even docs "shoe", docs divisible by 3 "red"; doc 5 has no vector
   @BeforeClass
   public static void index() throws IOException {
-    directory = new ByteBuffersDirectory();
+    directory = newDirectory();
+    AnnoyVectorsFormat format =
+        new AnnoyVectorsFormat(
+            1 + random().nextInt(3),
+            1 + random().nextInt(4),
+            2 + random().nextInt(3),
+            0.5f + 0.5f * random().nextFloat(),
+            random().nextLong());
     IndexWriterConfig config =
         new IndexWriterConfig(new StandardAnalyzer())
-            .setCodec(new AnnoyCodec(new AnnoyVectorsFormat(2, 4, 2)))
+            .setCodec(new AnnoyCodec(format))
+            .setMergePolicy(org.apache.lucene.index.NoMergePolicy.INSTANCE)
             .setMaxBufferedDocs(7); // several segments, so doc ids cross segment bases
     try (IndexWriter writer = new IndexWriter(directory, config)) {
       for (int i = 0; i < 20; i++) {
@@ -60,13 +67,21 @@ public class TestHybridSearch {
       }
     }
     reader = DirectoryReader.open(directory);
+    assertEquals(3, reader.leaves().size());
     searcher = new IndexSearcher(reader);
   }
 
   @AfterClass
   public static void close() throws IOException {
-    reader.close();
-    directory.close();
+    if (reader != null) {
+      reader.close();
+    }
+    if (directory != null) {
+      directory.close();
+    }
+    reader = null;
+    directory = null;
+    searcher = null;
   }
 
   private static int[] ids(TopDocs top) throws IOException {
@@ -77,8 +92,7 @@ public class TestHybridSearch {
     return ids;
   }
 
-  @Test
-  public void vectorSearchFilteredByKeyword() throws IOException {
+  public void testVectorSearchFilteredByKeyword() throws IOException {
     HybridSearch hybrid = new HybridSearch(searcher, "vec");
     // nearest shoes (even) to x = 9.4: 10, 8, 12
     TopDocs top =
@@ -91,8 +105,7 @@ public class TestHybridSearch {
     assertArrayEquals(new int[] {10, 8, 12}, ids(budgeted));
   }
 
-  @Test
-  public void textRerankedByVectorKeepsOnlyTextMatchesInVectorOrder() throws IOException {
+  public void testTextRerankedByVectorKeepsOnlyTextMatchesInVectorOrder() throws IOException {
     HybridSearch hybrid = new HybridSearch(searcher, "vec");
     // "red" matches 0, 3, 6, 9, 12, 15, 18; nearest to x = 7 among them: 6, 9, 3
     TopDocs top =
@@ -103,8 +116,7 @@ public class TestHybridSearch {
     assertEquals(0.5f, top.scoreDocs[0].score, 1e-6);
   }
 
-  @Test
-  public void rerankingDropsDocumentsWithoutAVector() throws IOException {
+  public void testRerankingDropsDocumentsWithoutAVector() throws IOException {
     // "bag" matches the odd docs; nearest to x = 5 would be 5 itself, which has no vector, then
     // 3 and 7 (distance 2, tie broken by doc id), then 1 and 9
     TopDocs top =
@@ -115,8 +127,7 @@ public class TestHybridSearch {
     assertEquals(9, top.totalHits.value); // ten text matches, one without a vector
   }
 
-  @Test
-  public void fusedCombinesBothRankings() throws IOException {
+  public void testFusedCombinesBothRankings() throws IOException {
     HybridSearch hybrid = new HybridSearch(searcher, "vec");
     // text "red" (all matches score the same, so ranked by doc id): 0, 3, 6, 9, 12, 15, 18
     // vector near x = 19 (depth 7): 19, 18, 17, 16, 15, 14, 13
@@ -139,9 +150,27 @@ public class TestHybridSearch {
             3,
             new LinearScoreFusion(0, 1));
     assertArrayEquals(new int[] {19, 18, 17}, ids(vectorOnly));
-    assertThrows(
+    expectThrows(
         IllegalArgumentException.class,
         () -> hybrid.fused(new TermQuery(new Term("caption", "red")), new float[2], 2, 3,
             new ReciprocalRankFusion()));
+  }
+
+  /** A budget turns the k-NN query into the budgeted one; without one it stays Lucene's. */
+  public void testKnnQueryCarriesTheBudget() {
+    float[] target = {3, 1};
+    Query plain = new HybridSearch(searcher, "vec").knnQuery(target, 4, null);
+    assertEquals(KnnFloatVectorQuery.class, plain.getClass());
+    int candidatesPerHit = 1 + random().nextInt(100);
+    Query budgeted = new HybridSearch(searcher, "vec", candidatesPerHit).knnQuery(target, 4, null);
+    assertTrue(budgeted instanceof AnnoyKnnFloatVectorQuery);
+    assertEquals(candidatesPerHit, ((AnnoyKnnFloatVectorQuery) budgeted).getCandidatesPerHit());
+    IllegalArgumentException e =
+        expectThrows(IllegalArgumentException.class, () -> new HybridSearch(searcher, "vec", -1));
+    assertTrue(e.getMessage(), e.getMessage().contains("candidatesPerHit"));
+    expectThrows(
+        IllegalArgumentException.class,
+        () -> new HybridSearch(searcher, "vec").textRerankedByVector(
+            new TermQuery(new Term("caption", "red")), target, 2, 3));
   }
 }
