@@ -37,6 +37,11 @@ public class CommandLineToolTest extends LuceneTestCase {
         new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 
+  /** Fails with what the command printed, so that a failure on CI says why. */
+  private void assertSucceeded(int exitCode) {
+    assertEquals("stdout:\n" + out() + "\nstderr:\n" + err(), Main.OK, exitCode);
+  }
+
   private String out() {
     return out.toString(StandardCharsets.UTF_8);
   }
@@ -87,35 +92,35 @@ public class CommandLineToolTest extends LuceneTestCase {
     }
     Path jsonl = file("points.jsonl", lines.toString());
     Path index = root.resolve("db");
-    assertEquals(Main.OK, run("index", "--index", index.toString(), "--input", jsonl.toString(),
+    assertSucceeded(run("index", "--index", index.toString(), "--input", jsonl.toString(),
         "--trees", "3", "--leaf", "10", "--branching", "4", "--target-recall", "0.9"));
     assertTrue(out(), out().contains("indexed 300 vectors of 2 dimensions"));
     assertTrue(out(), out().contains("now holds 300 vectors (EUCLIDEAN)"));
 
     // 100 candidates per hit cover all 300 vectors: these searches are exact whatever the forest
-    assertEquals(Main.OK, run("search", "--index", index.toString(), "--id", "p100", "-k", "3",
+    assertSucceeded(run("search", "--index", index.toString(), "--id", "p100", "-k", "3",
         "--filter", "label:odd", "--candidates", "100"));
     String[] rows = out().strip().split("\n");
     assertTrue(rows[0], rows[0].startsWith("3 hits for the vector of id p100 filtered by label:odd"));
     assertTrue(rows[2], rows[2].matches("\\s+1\\s+p(99|101)\\s.*label=odd"));
     assertTrue(rows[4], rows[4].matches("\\s+3\\s+p(97|103)\\s.*"));
 
-    assertEquals(Main.OK, run("search", "--index", index.toString(), "--vector", "50.2,1", "-k", "2",
+    assertSucceeded(run("search", "--index", index.toString(), "--vector", "50.2,1", "-k", "2",
         "--candidates", "150"));
     assertTrue(out(), out().contains("   1  p50 "));
     assertTrue(out(), out().contains("   2  p51 "));
     // the calibrated default budget (for recall 0.9 at these settings) finds hits near the query
-    assertEquals(Main.OK, run("search", "--index", index.toString(), "--vector", "50.2,1", "-k", "2"));
+    assertSucceeded(run("search", "--index", index.toString(), "--vector", "50.2,1", "-k", "2"));
     assertTrue(out(), out().matches("(?s).*\\n\\s+1\\s+p(4[6-9]|5[0-4])\\s.*\\n\\s+2\\s+p(4[6-9]|5[0-4])\\s.*"));
 
     // hybrid: the text query matches only p7, which RRF lifts above the vector ranking's runner-up
-    assertEquals(Main.OK, run("search", "--index", index.toString(), "--vector", "0,1", "-k", "2",
+    assertSucceeded(run("search", "--index", index.toString(), "--vector", "0,1", "-k", "2",
         "--text", "caption:7"));
     assertTrue(out(), out().contains("fused (RRF) with text caption:7"));
     assertTrue(out(), out().contains("   1  p0 ") || out().contains("   1  p7 "));
     assertTrue(out(), out().contains("  p7 "));
 
-    assertEquals(Main.OK, run("info", "--index", index.toString()));
+    assertSucceeded(run("info", "--index", index.toString()));
     assertTrue(out(), out().contains("VectorDb   dimension 2, similarity EUCLIDEAN"));
     assertTrue(out(), out().contains("documents  300 live, 0 deleted"));
     assertTrue(out(), out().contains("label (keyword)"));
@@ -140,7 +145,7 @@ public class CommandLineToolTest extends LuceneTestCase {
   public void searchErrorsAreClear() throws Exception {
     Path index = root.resolve("db");
     Path csv = file("v.csv", "a,0,0\n");
-    assertEquals(Main.OK, run("index", "--index", index.toString(), "--input", csv.toString()));
+    assertSucceeded(run("index", "--index", index.toString(), "--input", csv.toString()));
     assertEquals(Main.FAILED, run("search", "--index", index.toString(), "--id", "zzz"));
     assertEquals("search: no vector with id 'zzz' in " + index, err().strip());
     assertEquals(Main.FAILED, run("search", "--index", index.toString(), "--vector", "1,2,3"));

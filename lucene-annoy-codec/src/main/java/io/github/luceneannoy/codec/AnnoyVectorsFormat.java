@@ -53,7 +53,7 @@ import org.apache.lucene.index.SegmentWriteState;
  *   <li>long seed: the trees' and the rotation's
  *   <li>float {@code M}, the largest vector norm (inner product only; 0 otherwise)
  *   <li>float target recall the budgets were calibrated for
- *   <li>vint default budget for 10 hits, vint default budget for 100 hits (candidates to gather)
+ *   <li>vint default budget for 10 hits, vint default budget for 100 hits (leaf entries to gather)
  *   <li>vlong offset of the centre section in {@code .afi}
  *   <li>vint number of inner nodes over all trees
  *   <li>vlong offset and vlong length of the node section in {@code .afi}
@@ -88,7 +88,12 @@ import org.apache.lucene.index.SegmentWriteState;
  *       at {@code 4·D·j + (20 + 8·W)·e}. Every ordinal is in exactly one leaf of every tree.
  *   <li><b>Codes</b> of {@code c} vectors relative to a centroid {@code c₀}: {@code c} floats
  *       {@code a}, {@code c} floats {@code s}, {@code c} floats {@code ε}, {@code c} ints, the
- *       number of one bits of each code, then {@code c·W} longs, the bits of each code (bit {@code i} of long {@code w} is coordinate {@code 64w + i}). With
+ *       number of one bits of each code, then {@code c·W} longs, the bits of the codes (bit {@code i} of
+ *       a code's long {@code w} is coordinate {@code 64w + i}), interleaved in groups of 8 codes
+ *       so that a searcher reads word {@code w} of 8 codes at once: the codes form groups of 8
+ *       (the last group has {@code c mod 8} codes when that is not 0), and word {@code w} of code
+ *       {@code g + j} of a group of {@code n} codes that starts at code {@code g} is long number
+ *       {@code g·W + w·n + j}. With
  *       {@code R} the rotation ({@link io.github.luceneannoy.forest.FastRotation}, rebuilt from
  *       the seed and {@code D}), {@code r = R(x - c₀)}, bit {@code i} set when {@code r_i > 0},
  *       {@code σ} the signs (±1) and {@code ω = R(c₀ - g)}: {@code s = |r|²/|r|₁}, {@code a = |r|² +
@@ -102,7 +107,11 @@ import org.apache.lucene.index.SegmentWriteState;
  * <ul>
  *   <li>0, 1: random-projection trees with sketches (never released; refused with {@link
  *       org.apache.lucene.index.IndexFormatTooOldException}: reindex).
- *   <li>2: k-means trees with one-bit codes and calibrated budgets.
+ *   <li>2: k-means trees with one-bit codes and calibrated budgets, each code's longs together
+ *       (never released; refused with {@link org.apache.lucene.index.IndexFormatTooOldException}:
+ *       reindex).
+ *   <li>3: the same with the codes' longs interleaved in groups of 8, and budgets counted in leaf
+ *       entries.
  * </ul>
  *
  * @lucene.experimental
@@ -116,7 +125,7 @@ public final class AnnoyVectorsFormat extends KnnVectorsFormat {
   static final String INDEX_CODEC_NAME = NAME + "Index";
   static final String META_EXTENSION = "afm";
   static final String INDEX_EXTENSION = "afi";
-  static final int VERSION_START = 2;
+  static final int VERSION_START = 3;
   static final int VERSION_CURRENT = VERSION_START;
 
   /**

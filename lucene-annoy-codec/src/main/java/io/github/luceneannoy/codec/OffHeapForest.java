@@ -191,5 +191,6 @@ final class OffHeapForest implements Forest {
     in.readFloats(codes.error, 0, count);
     in.readInts(codes.ones, 0, count);
     in.readLongs(codes.bits, 0, count * codes.words);
+    codes.count = count;
   }
 }

@@ -75,7 +75,7 @@ public final class SearchRequest {
   }
 
   /**
-   * This search's own budget: distinct candidates to score per requested hit, {@code
+   * This search's own budget: candidates (leaf entries) to gather per requested hit, {@code
    * candidatesPerHit × k} in all (more: higher recall, slower). 0, the default, keeps each
    * segment's calibrated default budget.
    */

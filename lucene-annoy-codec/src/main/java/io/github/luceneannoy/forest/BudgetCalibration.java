@@ -245,7 +245,6 @@ public final class BudgetCalibration {
     private final float[] lower;
     private final float[] upper;
     private final float[] heap = new float[DEEP_K];
-    private final long[] seen;
     private final boolean[] wanted;
     private int[] neighbours = new int[0];
     private int self;
@@ -262,7 +261,6 @@ public final class BudgetCalibration {
       this.position = new int[size];
       this.lower = new float[size];
       this.upper = new float[size];
-      this.seen = new long[(size + 63) >>> 6];
       this.wanted = new boolean[size];
     }
 
@@ -292,6 +290,8 @@ public final class BudgetCalibration {
         for (int e = 0; e < count; e++) {
           int ord = block.ords[e];
           if (position[ord] >= 0) {
+            // searches count entries, a vector once per tree that holds it
+            gathered += ord == self ? 0 : 1;
             continue;
           }
           position[ord] = gathered++;
@@ -333,8 +333,6 @@ public final class BudgetCalibration {
       for (int ord : neighbours) {
         position[ord] = -1;
       }
-      Arrays.fill(seen, 0, seen.length, 0L);
-      seen[self >>> 6] |= 1L << self;
       int missing = neighbours.length;
       int gathered = 0;
       for (int ord : neighbours) {
@@ -348,12 +346,10 @@ public final class BudgetCalibration {
         forest.readLeafOrdinals(leaf, traversal.leafFirstEntry(), count, block);
         for (int e = 0; e < count; e++) {
           int ord = block.ords[e];
-          long bit = 1L << ord;
-          if ((seen[ord >>> 6] & bit) != 0) {
+          if (ord == self) {
             continue;
           }
-          seen[ord >>> 6] |= bit;
-          if (wanted[ord]) {
+          if (wanted[ord] && position[ord] < 0) {
             position[ord] = gathered;
             missing--;
           }

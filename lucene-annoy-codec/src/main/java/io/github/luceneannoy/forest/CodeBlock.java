@@ -4,8 +4,19 @@ package io.github.luceneannoy.forest;
  * One-bit codes of a set of vectors relative to one centroid, column by column ({@link
  * LeafCoder}): a leaf's vectors relative to the leaf's centroid, or an inner node's children's
  * centroids relative to the node's. A reusable buffer for up to {@code capacity} codes.
+ *
+ * <p><b>Layout of the bits.</b> While codes are being encoded, code {@code e} holds {@code
+ * bits[e·words .. (e + 1)·words)}. {@link #interleave} then puts them in the layout that files
+ * hold and searches read: groups of {@value #GROUP} codes, the last group possibly smaller; a
+ * group of {@code n} codes starting at code {@code g} holds word {@code w} of its code {@code g +
+ * j} at {@code bits[g·words + w·n + j]}. So word {@code w} of a whole group is {@value #GROUP}
+ * consecutive longs, which a vector unit loads at once ({@link ForestKernels#groupDots}); the
+ * codes take {@code count·words} longs either way.
  */
 public final class CodeBlock {
+  /** Codes per group of the interleaved layout. */
+  public static final int GROUP = 8;
+
   /** Per code: {@code |r|² + 2·scale·(s·w)} (see {@link LeafCoder}). */
   public final float[] additive;
   /** Per code: {@code |r|² / |r|₁}, what the sign bits' dot product is multiplied by. */
@@ -18,6 +29,10 @@ public final class CodeBlock {
   public final long[] bits;
   /** Longs per code. */
   public final int words;
+  /** Codes held, in the interleaved layout (0 while encoding). */
+  public int count;
+
+  private final long[] scratch;
 
   public CodeBlock(int capacity, int words) {
     this.additive = new float[capacity];
@@ -25,6 +40,7 @@ public final class CodeBlock {
     this.error = new float[capacity];
     this.ones = new int[capacity];
     this.bits = new long[capacity * words];
+    this.scratch = new long[capacity * words];
     this.words = words;
   }
 
@@ -35,5 +51,34 @@ public final class CodeBlock {
   /** Bytes of one code on disk: three floats, the count of ones and the bits. */
   public static int bytesPerCode(int words) {
     return 3 * Float.BYTES + Integer.BYTES + words * Long.BYTES;
+  }
+
+  /** The index in {@link #bits} of word 0 of code {@code e} of {@code count} interleaved codes. */
+  public static int start(int e, int count, int words) {
+    int group = e - e % GROUP;
+    return group * words + e - group;
+  }
+
+  /** The distance in {@link #bits} between consecutive words of code {@code e} of {@code count}. */
+  public static int stride(int e, int count) {
+    return Math.min(GROUP, count - (e - e % GROUP));
+  }
+
+  /** Word {@code w} of code {@code e}, in the interleaved layout. */
+  public long word(int e, int w) {
+    return bits[start(e, count, words) + w * stride(e, count)];
+  }
+
+  /** Puts the first {@code count} codes, encoded one after the other, in the interleaved layout. */
+  public void interleave(int count) {
+    System.arraycopy(bits, 0, scratch, 0, count * words);
+    for (int e = 0; e < count; e++) {
+      int start = start(e, count, words);
+      int stride = stride(e, count);
+      for (int w = 0; w < words; w++) {
+        bits[start + w * stride] = scratch[e * words + w];
+      }
+    }
+    this.count = count;
   }
 }

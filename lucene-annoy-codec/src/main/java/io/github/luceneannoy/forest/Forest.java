@@ -52,4 +52,10 @@ public interface Forest {
 
   /** Reads the codes of the leaf whose ordinals were just read into {@code into}. */
   void readLeafCodes(int leaf, int firstEntry, int count, LeafBlock into) throws IOException;
+
+  /** Reads the centroid, the ordinals and the codes of a leaf into {@code into}. */
+  default void readLeaf(int leaf, int firstEntry, int count, LeafBlock into) throws IOException {
+    readLeafOrdinals(leaf, firstEntry, count, into);
+    readLeafCodes(leaf, firstEntry, count, into);
+  }
 }

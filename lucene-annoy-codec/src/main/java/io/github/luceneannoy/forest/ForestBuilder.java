@@ -203,6 +203,7 @@ public final class ForestBuilder {
           separations[o * count + c] = separation;
         }
       }
+      codes.interleave(count);
       out.node(count, refs, sizes, firstEntries, separations, codes);
       nodeBytes += NodeRecord.bytes(count, words);
       for (Tree.Node child : children) {
@@ -212,6 +213,7 @@ public final class ForestBuilder {
           for (int e = 0; e < ords.length; e++) {
             coder.encode(vectors.vector(ords[e]), codes, e);
           }
+          codes.interleave(ords.length);
           out.leaf(child.centroid(), ords, ords.length, codes);
           leaves++;
           entries += ords.length;

@@ -12,7 +12,9 @@ import java.util.logging.Logger;
  * vector API, which Java 17 and later ship as the incubator module {@code jdk.incubator.vector},
  * readable when the JVM is started with {@code --add-modules jdk.incubator.vector}: so on Java 17
  * the forest's loops are vectorized with that flag, where Lucene 9.12's are not. The code loop is
- * {@link Long#bitCount}, an intrinsic on every JVM, in both.
+ * {@link Long#bitCount}, an intrinsic on every JVM, in the scalar implementation; the vector one
+ * counts the bits of a group of codes at once where the JDK has a lane-wise bit count (Java 19
+ * and later).
  *
  * <p>The implementation is chosen once per JVM ({@link #get()}): the vector one when the module is
  * readable, the C2 compiler is on, the preferred vector holds at least 8 floats, a self-check
@@ -58,12 +60,17 @@ public abstract class ForestKernels {
    * {@code Σ_bit 2^bit · popcount(code & plane_bit)}.
    */
   public final int codeDots(long[] codes, int offset, int words, long[] planes) {
+    return codeDots(codes, offset, 1, words, planes);
+  }
+
+  /** As {@link #codeDots(long[], int, int, long[])} for a code whose words lie {@code stride} apart. */
+  public final int codeDots(long[] codes, int offset, int stride, int words, long[] planes) {
     int b0 = 0;
     int b1 = 0;
     int b2 = 0;
     int b3 = 0;
     for (int w = 0; w < words; w++) {
-      long code = codes[offset + w];
+      long code = codes[offset + w * stride];
       int p = w << 2;
       b0 += Long.bitCount(code & planes[p]);
       b1 += Long.bitCount(code & planes[p + 1]);
@@ -71,6 +78,16 @@ public abstract class ForestKernels {
       b3 += Long.bitCount(code & planes[p + 3]);
     }
     return b0 + (b1 << 1) + (b2 << 2) + (b3 << 3);
+  }
+
+  /**
+   * The {@link #codeDots} of a whole group of {@value CodeBlock#GROUP} interleaved codes ({@link
+   * CodeBlock}) starting at {@code codes[offset]}, into {@code out[0 .. GROUP)}.
+   */
+  public void groupDots(long[] codes, int offset, int words, long[] planes, int[] out) {
+    for (int j = 0; j < CodeBlock.GROUP; j++) {
+      out[j] = codeDots(codes, offset + j, CodeBlock.GROUP, words, planes);
+    }
   }
 
   /**
@@ -154,6 +171,23 @@ public abstract class ForestKernels {
         return false;
       }
     }
-    return true;
+    return agreeOnCodes(a, b);
+  }
+
+  private static boolean agreeOnCodes(ForestKernels a, ForestKernels b) {
+    int words = 3;
+    long[] codes = new long[CodeBlock.GROUP * words];
+    long[] planes = new long[4 * words];
+    for (int i = 0; i < codes.length; i++) {
+      codes[i] = 0x9E3779B97F4A7C15L * (i + 1);
+    }
+    for (int i = 0; i < planes.length; i++) {
+      planes[i] = 0xC2B2AE3D27D4EB4FL * (i + 7);
+    }
+    int[] x = new int[CodeBlock.GROUP];
+    int[] y = new int[CodeBlock.GROUP];
+    a.groupDots(codes, 0, words, planes, x);
+    b.groupDots(codes, 0, words, planes, y);
+    return java.util.Arrays.equals(x, y);
   }
 }

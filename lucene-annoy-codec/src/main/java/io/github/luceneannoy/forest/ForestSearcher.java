@@ -15,12 +15,15 @@ import org.apache.lucene.util.hnsw.RandomVectorScorer;
  * Searches a forest in two phases.
  *
  * <p><b>Gathering.</b> Leaves are read in {@link LeafTraversal}'s order, over all trees at once.
- * Every accepted vector not seen before (a vector is in one leaf of every tree) gets an estimate
- * of its distance from its code ({@link LeafCoder}, {@link QueryCode}) and an error bound, {@code
- * ERROR_BOUND} times the estimator's scale for that vector and query. Gathering stops after {@code
- * budget} distinct accepted vectors, or when the trees are exhausted (then every accepted vector
- * was gathered). A vector whose lower bound exceeds the {@code m}-th smallest upper bound so far
- * ({@code m} = {@link #minimumScored}) cannot be among the nearest and is dropped at once.
+ * Every accepted entry of a leaf (a vector is in one leaf of every tree) gets an estimate of its
+ * distance from its code ({@link LeafCoder}, {@link QueryCode}) and an error bound, {@code
+ * ERROR_BOUND} times the estimator's scale for that vector and query; a whole leaf's codes are
+ * bounded in one pass. Gathering stops after {@code budget} accepted leaf entries, or when the
+ * trees are exhausted (then every accepted vector was looked at). An entry whose lower bound
+ * exceeds the {@code m}-th smallest upper bound so far ({@code m} = {@link #minimumScored}) cannot
+ * be among the nearest and is dropped; otherwise its vector becomes a candidate, once, however
+ * many trees hold it. The budget counts entries, not distinct vectors, because an entry costs the
+ * same whether its vector was seen before or not: so a budget is a fixed amount of work.
  *
  * <p><b>Scoring.</b> The rest are scored exactly by the {@link RandomVectorScorer}, in order of
  * their lower bounds, until the next lower bound exceeds the collector's k-th best distance (after
@@ -60,6 +63,10 @@ public final class ForestSearcher {
   private int upperSize;
   private int upperCapacity;
   private long gathered;
+  /** The {@code minimum}-th smallest upper bound so far, infinite until there are as many. */
+  private float bar;
+  private float[] lowers = new float[0];
+  private float[] uppers = new float[0];
 
   /**
    * The fewest vectors a search scores exactly when it gathered as many: {@code k} and a quarter
@@ -79,7 +86,8 @@ public final class ForestSearcher {
    * @param collector receives (ordinal, score) pairs
    * @param acceptOrds ordinals that may be collected, or null for all
    * @param order the order in which to read leaves (the segment's calibrated one)
-   * @param budget distinct accepted vectors to gather, at least {@link #minimumScored}{@code (k)}
+   * @param budget accepted leaf entries to gather, at least {@link #minimumScored}{@code (k)} per
+   *     tree
    */
   public void search(
       Forest forest,
@@ -93,7 +101,8 @@ public final class ForestSearcher {
       throws IOException {
     int k = collector.k();
     int minimum = minimumScored(k);
-    budget = Math.max(budget, minimum);
+    // a vector has one entry per tree: so many entries hold at least the minimum of vectors
+    budget = (int) Math.min(Integer.MAX_VALUE, Math.max(budget, (long) minimum * forest.numTrees()));
     prepare(forest, minimum);
     float[] mapped = this.mapped;
     forest.geometry().mapQuery(query, mapped);
@@ -101,38 +110,25 @@ public final class ForestSearcher {
     code.set(mapped);
     BitSet seen = this.seen;
     traversal.start(forest, order, code);
-    CodeBlock codes = block.codes;
     while (gathered < budget && traversal.next()) {
       int leaf = traversal.leafNumber();
-      int firstEntry = traversal.leafFirstEntry();
       int count = traversal.leafSize();
-      forest.readLeafOrdinals(leaf, firstEntry, count, block);
-      if (anyNew(block, count, seen, acceptOrds) == false) {
-        continue;
-      }
-      forest.readLeafCodes(leaf, firstEntry, count, block);
+      forest.readLeaf(leaf, traversal.leafFirstEntry(), count, block);
       float leafDistance = KERNELS.squareDistance(mapped, block.centroid);
-      float leafScale = (float) Math.sqrt(leafDistance);
-      // stop within the leaf at the budget: calibration counted positions candidate by candidate
-      for (int e = 0; e < count && gathered < budget; e++) {
-        int ord = block.ords[e];
-        if ((acceptOrds != null && acceptOrds.get(ord) == false) || seen.getAndSet(ord)) {
-          continue;
-        }
-        if (seenCount == seenOrds.length) {
-          seenOrds = Arrays.copyOf(seenOrds, seenCount * 2);
-        }
-        seenOrds[seenCount++] = ord;
-        gathered++;
-        float estimate = code.estimate(codes, e, leafDistance);
-        float error = code.error(codes, e, leafScale, ERROR_BOUND);
-        offer(ord, estimate - error, estimate + error);
+      code.bounds(block.codes, count, leafDistance, (float) Math.sqrt(leafDistance), ERROR_BOUND, lowers, uppers);
+      if (acceptOrds == null) {
+        // stop within the leaf at the budget: calibration counted positions entry by entry
+        int take = (int) Math.min(count, budget - gathered);
+        gathered += take;
+        offerLeaf(block.ords, take, seen);
+      } else {
+        offerAcceptedLeaf(block.ords, count, seen, acceptOrds, budget);
       }
     }
     score(scorer, toDistance, collector, minimum);
   }
 
-  /** Vectors gathered by the last search. */
+  /** Leaf entries gathered by the last search. */
   public long gathered() {
     return gathered;
   }
@@ -164,6 +160,11 @@ public final class ForestSearcher {
     }
     upperCapacity = minimum;
     upperSize = 0;
+    bar = Float.POSITIVE_INFINITY;
+    if (lowers.length < forest.maxLeafSize()) {
+      lowers = new float[forest.maxLeafSize()];
+      uppers = new float[forest.maxLeafSize()];
+    }
     poolSize = 0;
     gathered = 0;
   }
@@ -175,14 +176,41 @@ public final class ForestSearcher {
     seenCount = 0;
   }
 
-  private static boolean anyNew(LeafBlock block, int count, BitSet seen, Bits acceptOrds) {
+  /**
+   * Offers the first {@code count} entries of the leaf just bounded. A vector is marked seen only
+   * when it passes the bar: one that fails it here may pass it in another tree, where its code is
+   * relative to another centroid, and it is then offered once.
+   */
+  private void offerLeaf(int[] ords, int count, BitSet seen) {
+    float[] lowers = this.lowers;
     for (int e = 0; e < count; e++) {
-      int ord = block.ords[e];
-      if ((acceptOrds == null || acceptOrds.get(ord)) && seen.get(ord) == false) {
-        return true;
+      if (lowers[e] <= bar && seen.getAndSet(ords[e]) == false) {
+        markSeen(ords[e]);
+        offer(ords[e], lowers[e], uppers[e]);
       }
     }
-    return false;
+  }
+
+  /** As {@link #offerLeaf}, for accepted entries only, counting them against the budget. */
+  private void offerAcceptedLeaf(int[] ords, int count, BitSet seen, Bits acceptOrds, int budget) {
+    for (int e = 0; e < count && gathered < budget; e++) {
+      int ord = ords[e];
+      if (acceptOrds.get(ord) == false) {
+        continue;
+      }
+      gathered++;
+      if (lowers[e] <= bar && seen.getAndSet(ord) == false) {
+        markSeen(ord);
+        offer(ord, lowers[e], uppers[e]);
+      }
+    }
+  }
+
+  private void markSeen(int ord) {
+    if (seenCount == seenOrds.length) {
+      seenOrds = Arrays.copyOf(seenOrds, seenCount * 2);
+    }
+    seenOrds[seenCount++] = ord;
   }
 
   /**
@@ -196,8 +224,11 @@ public final class ForestSearcher {
     } else if (upperBound < upper[0]) {
       replaceTopUpper(upperBound);
     }
-    if (upperSize == capacity && lower > upper[0]) {
-      return;
+    if (upperSize == capacity) {
+      bar = upper[0];
+      if (lower > bar) {
+        return;
+      }
     }
     if (poolSize == poolOrds.length) {
       poolOrds = Arrays.copyOf(poolOrds, poolSize * 2);

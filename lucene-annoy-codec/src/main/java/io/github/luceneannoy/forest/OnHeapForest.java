@@ -44,6 +44,7 @@ public final class OnHeapForest implements Forest, ForestWriter {
       System.arraycopy(error, 0, block.error, 0, error.length);
       System.arraycopy(ones, 0, block.ones, 0, ones.length);
       System.arraycopy(bits, 0, block.bits, 0, bits.length);
+      block.count = ones.length;
     }
   }
 

@@ -1,24 +1,85 @@
 package io.github.luceneannoy.forest;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The forest's float loop with the JDK's vector API: as many multiply-adds per instruction as the
  * preferred vector has float lanes, in two accumulators. Loaded only by {@link ForestKernels} when
  * {@code jdk.incubator.vector} is readable; any tail shorter than a vector is done in scalar code.
+ *
+ * <p>The code loop ({@link #groupDots}) counts the bits of a whole group of interleaved codes
+ * (one long per code) per instruction with the lane-wise bit count, which the vector API has from
+ * Java 19 on: looked up by name, since this class compiles against Java 17's API; on Java 17 the
+ * code loop stays scalar.
  */
 final class PanamaForestKernels extends ForestKernels {
   private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
+  private static final VectorSpecies<Long> LONGS = LongVector.SPECIES_PREFERRED;
+  /** As many int lanes as {@link #LONGS} has long lanes: the dot products' type. */
+  private static final VectorSpecies<Integer> INTS =
+      VectorSpecies.of(int.class, VectorShape.forBitSize(LONGS.length() * Integer.SIZE));
+  /** {@code VectorOperators.BIT_COUNT}, or null where the JDK lacks it (Java 17 and 18). */
+  private static final VectorOperators.Unary BIT_COUNT = bitCount();
+
+  private static VectorOperators.Unary bitCount() {
+    try {
+      return (VectorOperators.Unary) VectorOperators.class.getField("BIT_COUNT").get(null);
+    } catch (ReflectiveOperationException | ClassCastException e) {
+      return null;
+    }
+  }
 
   int floatsPerVector() {
     return FLOATS.length();
   }
 
+  /** Whether {@link #groupDots} uses vector instructions: a bit count, and whole groups per vector. */
+  static boolean vectorCodeLoop() {
+    return BIT_COUNT != null
+        && LONGS.length() >= 4
+        && LONGS.length() <= CodeBlock.GROUP
+        && CodeBlock.GROUP % LONGS.length() == 0;
+  }
+
   @Override
   public String description() {
-    return "vector API, " + FLOATS.vectorBitSize() + "-bit";
+    return "vector API, "
+        + FLOATS.vectorBitSize()
+        + "-bit"
+        + (vectorCodeLoop() ? ", vector bit counts" : ", scalar bit counts");
+  }
+
+  @Override
+  public void groupDots(long[] codes, int offset, int words, long[] planes, int[] out) {
+    if (vectorCodeLoop() == false) {
+      super.groupDots(codes, offset, words, planes, out);
+      return;
+    }
+    int group = CodeBlock.GROUP;
+    int lanes = LONGS.length();
+    for (int first = 0; first < group; first += lanes) {
+      LongVector b0 = LongVector.zero(LONGS);
+      LongVector b1 = LongVector.zero(LONGS);
+      LongVector b2 = LongVector.zero(LONGS);
+      LongVector b3 = LongVector.zero(LONGS);
+      for (int w = 0; w < words; w++) {
+        LongVector code = LongVector.fromArray(LONGS, codes, offset + w * group + first);
+        int p = w << 2;
+        b0 = b0.add(code.and(planes[p]).lanewise(BIT_COUNT));
+        b1 = b1.add(code.and(planes[p + 1]).lanewise(BIT_COUNT));
+        b2 = b2.add(code.and(planes[p + 2]).lanewise(BIT_COUNT));
+        b3 = b3.add(code.and(planes[p + 3]).lanewise(BIT_COUNT));
+      }
+      LongVector sum = b0.add(b1.lanewise(VectorOperators.LSHL, 1))
+          .add(b2.lanewise(VectorOperators.LSHL, 2))
+          .add(b3.lanewise(VectorOperators.LSHL, 3));
+      ((IntVector) sum.convertShape(VectorOperators.L2I, INTS, 0)).intoArray(out, first);
+    }
   }
 
   @Override

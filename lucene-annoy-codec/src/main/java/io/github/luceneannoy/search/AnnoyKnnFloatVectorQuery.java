@@ -10,7 +10,7 @@ import org.apache.lucene.util.Bits;
 
 /**
  * A {@link KnnFloatVectorQuery} with its own Annoy search budget: segments written with the Annoy
- * format score {@code candidatesPerHit × k} distinct candidates instead of the budget recorded when
+ * format gather {@code candidatesPerHit × k} candidates (leaf entries) instead of the budget recorded when
  * they were written. Segments of other formats answer it as a plain {@link KnnFloatVectorQuery}.
  *
  * <pre class="prettyprint">
@@ -26,7 +26,7 @@ public class AnnoyKnnFloatVectorQuery extends KnnFloatVectorQuery {
    * @param target the query vector
    * @param k number of hits
    * @param filter documents to search among, or null
-   * @param candidatesPerHit distinct candidates to score per hit, at least 1
+   * @param candidatesPerHit candidates (leaf entries) to gather per hit, at least 1
    */
   public AnnoyKnnFloatVectorQuery(String field, float[] target, int k, Query filter, int candidatesPerHit) {
     super(field, target, k, filter);

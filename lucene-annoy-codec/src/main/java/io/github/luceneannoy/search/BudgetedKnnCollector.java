@@ -6,7 +6,7 @@ import org.apache.lucene.search.TopDocs;
 
 /**
  * A {@link KnnCollector} that carries a per-query search budget for the Annoy format: the number of
- * distinct candidates to score per requested hit. The Annoy reader uses it instead of the budget
+ * candidates (leaf entries, one per vector and tree) to gather per requested hit. The Annoy reader uses it instead of the budget
  * recorded in the segment; other formats ignore it and see a plain collector.
  *
  * <p>Everything else is delegated, so visit limits, early termination and the collected hits are
@@ -24,7 +24,7 @@ public final class BudgetedKnnCollector implements KnnCollector, IntSupplier {
 
   /**
    * @param in the collector to delegate to
-   * @param candidatesPerHit distinct candidates to score per requested hit, at least 1
+   * @param candidatesPerHit candidates (leaf entries) to gather per requested hit, at least 1
    */
   public BudgetedKnnCollector(KnnCollector in, int candidatesPerHit) {
     this.in = in;
@@ -42,7 +42,7 @@ public final class BudgetedKnnCollector implements KnnCollector, IntSupplier {
     return candidatesPerHit;
   }
 
-  /** The budget: distinct candidates to score per requested hit. */
+  /** The budget: candidates (leaf entries) to gather per requested hit. */
   public int candidatesPerHit() {
     return candidatesPerHit;
   }

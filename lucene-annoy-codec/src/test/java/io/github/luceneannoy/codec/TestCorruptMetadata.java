@@ -108,11 +108,14 @@ public class TestCorruptMetadata extends LuceneTestCase {
     assertEquals("the last section ends at the footer", dataLength, end);
   }
 
-  /** Versions 0 and 1 (the sketch forests) are too old, 3 too new, in either file. */
+  /**
+   * Versions 0 and 1 (the sketch forests) and 2 (codes one after the other) are too old, the next
+   * one too new, in either file.
+   */
   public void testUnsupportedVersionsAreRefused() throws IOException {
     for (String extension : List.of("afm", "afi")) {
       String file = fileOf(SEGMENT, extension);
-      for (int version : new int[] {0, 1, AnnoyVectorsFormat.VERSION_CURRENT + 1}) {
+      for (int version : new int[] {0, 1, 2, AnnoyVectorsFormat.VERSION_CURRENT + 1}) {
         byte[] body = CorruptionHarness.withoutFooter(harness.read(file));
         ByteBuffer.wrap(body).putInt(CorruptionHarness.versionOffset(extension), version); // big-endian
         IOException e = expectOpenFails(harness.copyWith(random(), file, CorruptionHarness.withValidFooter(body)), file + " v" + version);

@@ -139,6 +139,39 @@ public class TestForestKernels extends LuceneTestCase {
     }
   }
 
+  /**
+   * {@link ForestKernels#groupDots} over a group of interleaved codes gives each code's {@link
+   * ForestKernels#codeDots} read at its stride, at any offset, in every implementation.
+   */
+  public void testGroupDotsMatchStridedCodeDots() {
+    Random random = random();
+    int group = CodeBlock.GROUP;
+    for (ForestKernels kernels : implementations()) {
+      for (int words = 1; words <= 14; words++) {
+        int offset = random.nextInt(2 * words * group + 1);
+        long[] codes = new long[offset + words * group + random.nextInt(3)];
+        for (int i = 0; i < codes.length; i++) {
+          codes[i] = random.nextInt(4) == 0 ? -1L : random.nextInt(4) == 0 ? 1L << random.nextInt(64) : random.nextLong();
+        }
+        long[] planes = new long[4 * words];
+        for (int i = 0; i < planes.length; i++) {
+          planes[i] = random.nextLong();
+        }
+        int[] dots = new int[group];
+        kernels.groupDots(codes, offset, words, planes, dots);
+        for (int j = 0; j < group; j++) {
+          long[] code = new long[words];
+          for (int w = 0; w < words; w++) {
+            code[w] = codes[offset + w * group + j];
+          }
+          String what = kernels.description() + ", " + words + " words, code " + j;
+          assertEquals(what, kernels.codeDots(code, 0, words, planes), dots[j]);
+          assertEquals(what, dots[j], kernels.codeDots(codes, offset + j, group, words, planes));
+        }
+      }
+    }
+  }
+
   /** Whether the JVM runs without C2, where {@link ForestKernels} keeps to scalar code. */
   private static boolean c1Only() {
     for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {

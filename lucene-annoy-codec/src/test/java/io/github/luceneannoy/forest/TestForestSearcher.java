@@ -94,7 +94,8 @@ public class TestForestSearcher extends LuceneTestCase {
   /**
    * What every search must do, whatever its budget: score each ordinal at most once and only
    * accepted ones, count each exact score as a visit, collect the scorer's exact scores, best first,
-   * and gather {@code max(budget, minimumScored(k))} accepted vectors or all of them.
+   * and gather {@code max(budget, trees·minimumScored(k))} accepted leaf entries or all of them
+   * (each accepted vector once per tree).
    */
   private static void checkInvariants(Result r, Fixture f, float[] query, int k, int budget, Bits accept, String what) {
     int accepted = accept == null ? f.vectors.length : countAccepted(accept, f.vectors.length);
@@ -106,7 +107,8 @@ public class TestForestSearcher extends LuceneTestCase {
     }
     assertEquals(what + ": every exact score is a visit", r.scorer.total, r.visited);
     assertEquals(what, Math.min(k, accepted), r.ords.length);
-    assertEquals(what + ": gathered", Math.min(accepted, Math.max(budget, ForestSearcher.minimumScored(k))), r.gathered);
+    int trees = f.forest.numTrees();
+    assertEquals(what + ": gathered", Math.min((long) trees * accepted, Math.max(budget, (long) trees * ForestSearcher.minimumScored(k))), r.gathered);
     assertTrue(what + ": scored more than gathered", r.scorer.total <= r.gathered);
     for (int i = 0; i < r.ords.length; i++) {
       assertEquals(what, f.similarity.score(query, r.ords[i]), r.scores[i], 0f);
@@ -137,7 +139,7 @@ public class TestForestSearcher extends LuceneTestCase {
   }
 
   /**
-   * With a budget of at least {@code n} the whole forest is gathered, and only the bounds decide
+   * With a budget of every entry ({@code n} per tree) the whole forest is gathered, and only the bounds decide
    * what is scored: the result is the exact one unless an estimate errs beyond its bound for a true
    * neighbour (by TestLeafCoder a share of well under 1% of pairs, on the lower side). So the
    * recall is at least 0.99 over all queries, and at least 90% of the queries are answered
@@ -158,12 +160,13 @@ public class TestForestSearcher extends LuceneTestCase {
       for (int q = 0; q < queries; q++) {
         float[] query = query(random, vectors);
         int k = 1 + random.nextInt(20);
-        int budget = n + random.nextInt(10);
+        int entries = f.forest.numTrees() * n;
+        int budget = entries + random.nextInt(10);
         LeafTraversal.Order order = randomOrder();
         Result r = search(searcher, f, order, query, k, budget, null, Integer.MAX_VALUE);
         String what = geometry + " " + order + " n=" + n + " k=" + k;
         checkInvariants(r, f, query, k, budget, null, what);
-        assertEquals(what + ": a budget of n gathers everything", n, r.gathered);
+        assertEquals(what + ": a budget of every entry gathers everything", entries, r.gathered);
         int[] expected = f.similarity.exactTopK(query, k, null);
         double recall = f.similarity.recall(query, expected, r.ords);
         recallSum += recall;
@@ -245,14 +248,15 @@ public class TestForestSearcher extends LuceneTestCase {
       }
       float[] query = query(random, vectors);
       int k = 10;
-      int budget = random.nextBoolean() ? n : 20 + random.nextInt(200);
+      // two trees: 2n entries hold every vector twice
+      int budget = random.nextBoolean() ? 2 * n : 20 + random.nextInt(200);
       Result r = search(f, randomOrder(), query, k, budget, accept);
       String what = "density " + density + ", budget " + budget;
       checkInvariants(r, f, query, k, budget, accept, what);
       for (int ord : r.ords) {
         assertTrue(what + ": returned rejected ordinal " + ord, filter.get(ord));
       }
-      if (budget >= n) {
+      if (budget >= 2 * n) {
         recallSum += f.similarity.recall(query, f.similarity.exactTopK(query, k, accept), r.ords);
         fullBudget++;
       }

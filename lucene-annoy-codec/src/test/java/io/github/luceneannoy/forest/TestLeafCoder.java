@@ -112,6 +112,7 @@ public class TestLeafCoder extends LuceneTestCase {
       for (int e = 0; e < leafSize; e++) {
         coder.encode(leaf[e], codes, e);
       }
+      codes.interleave(leafSize);
       QueryCode code = new QueryCode(centre, rotation);
       for (float[] query : ForestTestUtil.vectors(random, kind, queries, dim, centres)) {
         code.set(query);
@@ -252,6 +253,69 @@ public class TestLeafCoder extends LuceneTestCase {
     }
   }
 
+  /**
+   * Interleaving moves each code's words to where {@link CodeBlock#start} and {@link
+   * CodeBlock#stride} say, whole groups and a partial last group alike; and the estimates read
+   * from the interleaved codes, one by one or a leaf at a time ({@link QueryCode#bounds}), are the
+   * ones of the codes as encoded.
+   */
+  public void testInterleavedCodesEstimateAsEncoded() {
+    Random random = random();
+    for (int dim : DIMENSIONS) {
+      int count = 1 + random.nextInt(3 * CodeBlock.GROUP + 2);
+      float[][] data = ForestTestUtil.vectors(random, Kind.values()[random.nextInt(3)], count, dim);
+      float[] centre = mean(data);
+      float[] centroid = mean(Arrays.copyOf(data, Math.max(1, count / 2)));
+      FastRotation rotation = new FastRotation(dim, random.nextLong());
+      LeafCoder coder = new LeafCoder(rotation, centre);
+      coder.centroid(centroid);
+      int words = coder.words();
+      CodeBlock codes = new CodeBlock(count + random.nextInt(5), words);
+      for (int e = 0; e < count; e++) {
+        coder.encode(data[e], codes, e);
+      }
+      long[] encoded = codes.bits.clone();
+      QueryCode code = new QueryCode(centre, rotation);
+      float[][] queries = ForestTestUtil.vectors(random, Kind.GAUSSIAN, 5, dim);
+      float[][] expected = new float[queries.length][count];
+      for (int q = 0; q < queries.length; q++) {
+        code.set(queries[q]);
+        float centroidDistance = (float) squaredDistance(queries[q], centroid);
+        for (int e = 0; e < count; e++) {
+          float signDot = code.signDot(encoded, e * words, codes.ones[e]);
+          expected[q][e] = codes.additive[e] + centroidDistance - 2 * codes.scale[e] * signDot;
+        }
+      }
+      codes.interleave(count);
+      assertEquals(count, codes.count);
+      for (int e = 0; e < count; e++) {
+        int start = CodeBlock.start(e, count, words);
+        int stride = CodeBlock.stride(e, count);
+        assertEquals(Math.min(CodeBlock.GROUP, count - e / CodeBlock.GROUP * CodeBlock.GROUP), stride);
+        for (int w = 0; w < words; w++) {
+          assertEquals("code " + e + " of " + count + ", word " + w, encoded[e * words + w], codes.bits[start + w * stride]);
+        }
+      }
+      float[] lower = new float[count];
+      float[] upper = new float[count];
+      for (int q = 0; q < queries.length; q++) {
+        code.set(queries[q]);
+        float centroidDistance = (float) squaredDistance(queries[q], centroid);
+        float centroidScale = (float) Math.sqrt(centroidDistance);
+        code.bounds(codes, count, centroidDistance, centroidScale, ForestSearcher.ERROR_BOUND, lower, upper);
+        for (int e = 0; e < count; e++) {
+          float estimate = code.estimate(codes, e, centroidDistance);
+          String what = "dim " + dim + ", code " + e + " of " + count;
+          assertEquals(what, expected[q][e], estimate, 0f);
+          float error = code.error(codes, e, centroidScale, ForestSearcher.ERROR_BOUND);
+          float slack = 1e-5f * (Math.abs(estimate) + error);
+          assertEquals(what, estimate - error, lower[e], slack);
+          assertEquals(what, estimate + error, upper[e], slack);
+        }
+      }
+    }
+  }
+
   /** With the centroid at the segment's centre, the additive term is exactly the squared residual. */
   public void testAdditiveIsSquaredResidualAtTheCentre() {
     Random random = random();
@@ -281,6 +345,7 @@ public class TestLeafCoder extends LuceneTestCase {
     CodeBlock codes = new CodeBlock(2, coder.words());
     coder.encode(data[1], codes, 0);
     coder.encode(centroid, codes, 1);
+    codes.interleave(2);
     assertEquals(0, codes.scale[1], 0f);
     assertEquals(0, codes.error[1], 0f);
     assertEquals(0, codes.additive[1], 0f);
@@ -309,18 +374,21 @@ public class TestLeafCoder extends LuceneTestCase {
       int p = rotation.paddedDimension();
       LeafCoder coder = new LeafCoder(rotation, centre);
       coder.centroid(centroid);
-      CodeBlock codes = new CodeBlock(data.length, coder.words());
       QueryCode code = new QueryCode(centre, rotation);
-      for (int e = 0; e < data.length; e++) {
-        coder.encode(data[e], codes, e);
+      for (float[] vector : data) {
+        // a block of one code, whose interleaved layout is the encoded one
+        CodeBlock codes = new CodeBlock(1, coder.words());
+        int e = 0;
+        coder.encode(vector, codes, e);
+        codes.interleave(1);
         float t = 6 * random.nextFloat() - 3;
         float[] query = new float[dim];
         for (int i = 0; i < dim; i++) {
-          query[i] = centroid[i] + t * (data[e][i] - centroid[i]);
+          query[i] = centroid[i] + t * (vector[i] - centroid[i]);
         }
         code.set(query);
         float centroidDistance = (float) squaredDistance(query, centroid);
-        double truth = squaredDistance(query, data[e]);
+        double truth = squaredDistance(query, vector);
         float estimate = code.estimate(codes, e, centroidDistance);
         double rounding = 2 * codes.scale[e] * Math.sqrt(3.0 * p) * code.roundingError();
         double signDot = code.signDot(codes.bits, e * codes.words, codes.ones[e]);

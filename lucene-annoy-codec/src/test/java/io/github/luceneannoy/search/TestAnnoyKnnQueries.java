@@ -98,7 +98,8 @@ public class TestAnnoyKnnQueries extends LuceneTestCase {
         assertEquals(k, plain.topDocs().scoreDocs.length);
 
         for (int candidatesPerHit : new int[] {1, 7, 40}) {
-          int budget = Math.max(candidatesPerHit * k, minimum);
+          // the searcher gathers at least the minimum per tree (2 trees)
+          int budget = Math.max(candidatesPerHit * k, 2 * minimum);
           TopKnnCollector inner = new TopKnnCollector(k, Integer.MAX_VALUE);
           search(leaf, field, new BudgetedKnnCollector(inner, candidatesPerHit));
           assertScored(field + " at " + candidatesPerHit + " per hit", inner.visitedCount(), minimum, budget);

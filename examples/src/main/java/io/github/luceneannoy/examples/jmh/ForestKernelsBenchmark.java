@@ -81,6 +81,8 @@ public class ForestKernelsBenchmark {
     for (int e = 0; e < LEAF; e++) {
       coder.encode(leaf[e], codes, e);
     }
+    // as the builder writes them and searches read them
+    codes.interleave(LEAF);
     code = new QueryCode(centre, rotation);
     code.set(query);
     centroidDistance = KERNELS.squareDistance(query, centroid);
