@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
+import org.apache.lucene.util.ThreadInterruptedException;
 
 /**
  * Runs {@link ScaleRun} in a JVM of its own with a given heap limit, so that the limit applies to
@@ -30,7 +31,7 @@ final class ChildJvm {
 
   private ChildJvm() {}
 
-  static ScaleResult run(String heap, ScaleRun.Config config, PrintStream progress) throws IOException, InterruptedException {
+  static ScaleResult run(String heap, ScaleRun.Config config, PrintStream progress) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx" + heap);
@@ -56,8 +57,15 @@ final class ChildJvm {
         }
       }
     }
-    int status = process.waitFor();
-    errors.join();
+    int status;
+    try {
+      status = process.waitFor();
+      errors.join();
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new ThreadInterruptedException(e);
+    }
     if (status != 0 || result == null) {
       String last;
       synchronized (tail) {

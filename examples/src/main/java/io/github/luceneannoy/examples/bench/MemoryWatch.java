@@ -87,6 +87,8 @@ final class MemoryWatch implements AutoCloseable {
       try {
         Thread.sleep(SAMPLE_MILLIS);
       } catch (InterruptedException e) {
+        // close() interrupts the sampler to stop it: keep the flag for whoever looks next
+        Thread.currentThread().interrupt();
         return;
       }
     }

@@ -10,6 +10,7 @@ import org.apache.lucene.index.NumericDocValues;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.util.ThreadInterruptedException;
 
 /**
  * Runs every query at each search budget, single-threaded and on several threads, and measures
@@ -150,8 +151,13 @@ final class SearchSweep {
       worker.start();
       workers.add(worker);
     }
-    for (Thread worker : workers) {
-      worker.join();
+    try {
+      for (Thread worker : workers) {
+        worker.join();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ThreadInterruptedException(e);
     }
     if (failures.isEmpty() == false) {
       throw failures.get(0);
