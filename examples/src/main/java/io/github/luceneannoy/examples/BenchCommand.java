@@ -77,7 +77,7 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--segment-size", paramLabel = "N", description = "documents per flushed segment before forceMerge(1) (default: ${DEFAULT-VALUE})")
   int segmentSize = 10_000;
 
-  @Option(names = "--threads", paramLabel = "N", description = "threads for the multi-threaded measurement (default: cores)")
+  @Option(names = "--threads", paramLabel = "N", description = "threads for the exact ground truth and the multi-threaded measurement (default: cores)")
   int threads = Runtime.getRuntime().availableProcessors();
 
   @Option(names = "--candidates", split = ",", paramLabel = "C", description = "Annoy's per-query budgets, candidates"
@@ -147,7 +147,7 @@ final class BenchCommand implements Callable<Integer> {
       default:
         throw new ParameterException(spec.commandLine(), "--dataset takes fashion-mnist or wordnet-minilm, got '" + dataset + "'");
     }
-    Dataset data = DatasetLoader.load(what, k, printer);
+    Dataset data = DatasetLoader.load(what, k, threads, printer);
     Path workDir = work == null ? Files.createTempDirectory("annoy-bench") : work;
     Files.createDirectories(out);
     Benchmark.Filtered filteredMode =

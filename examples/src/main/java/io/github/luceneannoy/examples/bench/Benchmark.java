@@ -61,7 +61,7 @@ public final class Benchmark {
       Dataset few = config.data().limitQueries(config.filtered().numQueries());
       for (BenchFilter filter : config.filtered().filters()) {
         Progress truth = new Progress(progress, "ground truth for filter " + filter.name(), "queries", few.queries().length);
-        filteredTruths.add(GroundTruth.compute(few, config.k(), filter.accepts(), truth::update));
+        filteredTruths.add(GroundTruth.compute(few, config.k(), config.threads(), filter.accepts(), truth::update));
         truth.finish();
       }
     }

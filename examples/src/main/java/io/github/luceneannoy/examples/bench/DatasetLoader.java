@@ -32,7 +32,11 @@ public final class DatasetLoader {
   public record Spec(
       Path fashionMnist, Path base, Path queries, Path truth, VectorSimilarityFunction similarity, int limit, int numQueries) {}
 
-  public static Dataset load(Spec spec, int k, PrintStream progress) throws Exception {
+  /**
+   * Loads the data set and its ground truth for top-{@code k}, computing (and caching) the ground
+   * truth on {@code threads} threads when no file holds it.
+   */
+  public static Dataset load(Spec spec, int k, int threads, PrintStream progress) throws Exception {
     int limit = spec.limit();
     int numQueries = spec.numQueries();
     Dataset data;
@@ -55,7 +59,7 @@ public final class DatasetLoader {
       cacheBase = dir.resolve("train-images-idx3-ubyte.gz");
     }
     if (data.groundTruth() == null || data.groundTruth()[0].length < k) {
-      data = data.withGroundTruth(cachedGroundTruth(data, cacheBase, k, progress));
+      data = data.withGroundTruth(cachedGroundTruth(data, cacheBase, k, threads, progress));
     }
     return data;
   }
@@ -76,7 +80,8 @@ public final class DatasetLoader {
         data.train().labels());
   }
 
-  private static int[][] cachedGroundTruth(Dataset data, Path dataFile, int k, PrintStream progress) throws Exception {
+  private static int[][] cachedGroundTruth(Dataset data, Path dataFile, int k, int threads, PrintStream progress)
+      throws Exception {
     String name = String.format(Locale.ROOT, "%s.gt-%s-n%d-q%d-k%d.ivecs", dataFile.getFileName(),
         data.similarity().name().toLowerCase(Locale.ROOT), data.base().length, data.queries().length, k);
     Path dir = dataFile.toAbsolutePath().getParent();
@@ -91,8 +96,9 @@ public final class DatasetLoader {
         return truth;
       }
     }
-    Progress bar = new Progress(progress, "ground truth (exact search, all cores)", "queries", data.queries().length);
-    int[][] truth = GroundTruth.compute(data, k, bar::update);
+    Progress bar =
+        new Progress(progress, "ground truth (exact search, " + threads + " threads)", "queries", data.queries().length);
+    int[][] truth = GroundTruth.compute(data, k, threads, bar::update);
     bar.finish();
     Files.createDirectories(dir);
     VectorFiles.writeIvecs(cache, truth);

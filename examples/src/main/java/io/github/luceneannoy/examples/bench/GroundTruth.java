@@ -2,28 +2,37 @@ package io.github.luceneannoy.examples.bench;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.IntConsumer;
+import java.util.function.IntPredicate;
 import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.util.ThreadInterruptedException;
 
 /**
- * Exact nearest neighbours by brute force, one task per query on all cores. Uses Lucene's
+ * Exact nearest neighbours by brute force, one task per query on a pool of the caller's size. Uses Lucene's
  * similarity functions, so ties and scores are those the formats are graded against.
  */
 public final class GroundTruth {
   private GroundTruth() {}
 
   /** The ids of the {@code k} most similar base vectors of each query, best first. */
-  public static int[][] compute(Dataset data, int k, IntConsumer progress) throws Exception {
-    return compute(data, k, id -> true, progress);
+  public static int[][] compute(Dataset data, int k, int threads, IntConsumer progress) {
+    return compute(data, k, threads, id -> true, progress);
   }
 
-  /** As {@link #compute(Dataset, int, IntConsumer)}, among the base vectors {@code accepts} takes. */
-  public static int[][] compute(Dataset data, int k, java.util.function.IntPredicate accepts, IntConsumer progress)
-      throws Exception {
-    int threads = Runtime.getRuntime().availableProcessors();
+  /**
+   * As {@link #compute(Dataset, int, int, IntConsumer)}, among the base vectors {@code accepts}
+   * takes.
+   *
+   * @param threads the size of the pool the queries run on
+   */
+  public static int[][] compute(Dataset data, int k, int threads, IntPredicate accepts, IntConsumer progress) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+    }
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
       List<Future<int[]>> futures = new ArrayList<>();
@@ -36,6 +45,11 @@ public final class GroundTruth {
         progress.accept(q + 1);
       }
       return truth;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ThreadInterruptedException(e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("exact search failed", e.getCause());
     } finally {
       pool.shutdownNow();
     }
@@ -43,7 +57,7 @@ public final class GroundTruth {
 
   /** Top-k by a bounded min-heap of (score, id); equal scores prefer the lower id. */
   static int[] topK(
-      VectorSimilarityFunction similarity, float[] query, float[][] base, int k, java.util.function.IntPredicate accepts) {
+      VectorSimilarityFunction similarity, float[] query, float[][] base, int k, IntPredicate accepts) {
     int size = Math.min(k, base.length);
     float[] scores = new float[size];
     int[] ids = new int[size];

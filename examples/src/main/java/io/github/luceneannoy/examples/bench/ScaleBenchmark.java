@@ -43,7 +43,7 @@ public final class ScaleBenchmark {
 
   /** Generates the data and its exact neighbours, or finds them from an earlier run. */
   public static void prepare(Settings s, PrintStream progress) throws Exception {
-    ScaleData.prepare(spec(s), s.workDir(), progress);
+    ScaleData.prepare(spec(s), s.workDir(), s.searchThreads(), progress);
   }
 
   private static ScaleData.Spec spec(Settings s) {
@@ -53,7 +53,7 @@ public final class ScaleBenchmark {
   /** Runs every format; a format that fails (out of memory, say) is reported, not fatal. */
   public static List<ScaleReport.Outcome> run(Settings s, PrintStream progress) throws Exception {
     ScaleData.Spec spec = spec(s);
-    ScaleData.Files3 data = ScaleData.prepare(spec, s.workDir(), progress);
+    ScaleData.Files3 data = ScaleData.prepare(spec, s.workDir(), s.searchThreads(), progress);
     List<ScaleReport.Outcome> outcomes = new ArrayList<>();
     for (String format : s.formats()) {
       List<String> heaps = format.equals("hnsw") ? s.hnswHeaps() : s.annoyHeaps();

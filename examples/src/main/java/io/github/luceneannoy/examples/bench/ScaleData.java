@@ -36,7 +36,7 @@ final class ScaleData {
 
   private ScaleData() {}
 
-  static Files3 prepare(Spec spec, Path dir, PrintStream progress) throws Exception {
+  static Files3 prepare(Spec spec, Path dir, int threads, PrintStream progress) throws Exception {
     Files.createDirectories(dir);
     Path base = dir.resolve(spec.stem() + ".fvecs");
     Path queries = dir.resolve(spec.stem() + "-q" + spec.queries() + ".fvecs");
@@ -50,7 +50,7 @@ final class ScaleData {
     if (Files.exists(truth)) {
       progress.println("ground truth: reusing " + truth);
     } else {
-      computeTruth(spec, base, queries, truth, progress);
+      computeTruth(spec, base, queries, truth, threads, progress);
     }
     return new Files3(base, queries, truth);
   }
@@ -80,14 +80,15 @@ final class ScaleData {
     Files.move(partialQueries, queries, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
-  private static void computeTruth(Spec spec, Path base, Path queries, Path truth, PrintStream progress) throws Exception {
+  private static void computeTruth(Spec spec, Path base, Path queries, Path truth, int threads, PrintStream progress)
+      throws Exception {
     // the parent JVM holds the vectors for this; the children, whose heap is measured, never do
     Dataset data =
         new Dataset("scale", VectorFiles.readVecs(base, Integer.MAX_VALUE), VectorFiles.readVecs(queries, Integer.MAX_VALUE),
             VectorSimilarityFunction.EUCLIDEAN, null);
     Progress computing = new Progress(progress, "exact neighbours", "queries", data.queries().length);
     long start = System.nanoTime();
-    int[][] neighbours = GroundTruth.compute(data, spec.k(), computing::update);
+    int[][] neighbours = GroundTruth.compute(data, spec.k(), threads, computing::update);
     computing.finish();
     progress.printf(Locale.ROOT, "ground truth: %d queries in %.1f s%n", neighbours.length, IndexBuild.seconds(start));
     Path partial = truth.resolveSibling(truth.getFileName() + ".partial");
