@@ -11,6 +11,7 @@ import io.github.luceneannoy.forest.VectorSource;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Executor;
 import org.apache.lucene.codecs.CodecUtil;
 import org.apache.lucene.codecs.KnnFieldVectorsWriter;
@@ -45,6 +46,7 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
   private final ForestParameters parameters;
   private final Directory directory;
   private final IOContext context;
+  private final ForestBuildLog log;
   private final List<FieldWriter<?>> fields = new ArrayList<>();
   private IndexOutput meta;
   private IndexOutput data;
@@ -56,6 +58,7 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
     this.parameters = parameters;
     this.directory = state.directory;
     this.context = state.context;
+    this.log = new ForestBuildLog(state.infoStream);
     boolean success = false;
     try {
       meta = state.directory.createOutput(fileName(state, AnnoyVectorsFormat.META_EXTENSION), state.context);
@@ -97,7 +100,7 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
         mapOldOrdToNewOrd(flatField.getDocsWithFieldSet(), sortMap, null, newToOld, null);
       }
       int dimension = field.fieldInfo.getVectorDimension();
-      writeField(field.fieldInfo, VectorSources.ofBuffered(flatField.getVectors(), dimension, newToOld), null);
+      writeField(field.fieldInfo, VectorSources.ofBuffered(flatField.getVectors(), dimension, newToOld), null, "flush");
     }
   }
 
@@ -118,7 +121,7 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
       }
       // trees are independent: build them on the merge scheduler's intra-merge threads
       Executor intraMerge = mergeState.intraMergeTaskExecutor;
-      writeField(fieldInfo, vectors, intraMerge == null ? null : new TaskExecutor(intraMerge));
+      writeField(fieldInfo, vectors, intraMerge == null ? null : new TaskExecutor(intraMerge), "merge");
     } finally {
       IOUtils.close(merged);
     }
@@ -129,8 +132,10 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
    * the number of vectors stays off the heap but for one int per vector and tree: the vectors are
    * read where they are (the flush buffer or the merge's memory-mapped file), and the forest goes
    * to temporary files that calibration reads back before they are copied into {@code .afi}.
+   *
+   * @param phase "flush" or "merge", for the info stream
    */
-  private void writeField(FieldInfo fieldInfo, VectorSource vectors, TaskExecutor executor)
+  private void writeField(FieldInfo fieldInfo, VectorSource vectors, TaskExecutor executor, String phase)
       throws IOException {
     Geometry geometry = FieldEntry.geometryFor(fieldInfo.getVectorSimilarityFunction());
     MappedVectors mapped = MappedVectors.of(vectors, geometry);
@@ -143,17 +148,21 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
     if (vectors.size() == 0) {
       entry = entry(fieldInfo, geometry, mapped, LeafTraversal.Order.BOUND, 1, 1, centreOffset,
           new ForestLayout(new int[0], 0, 0, 0, 0), nodesOffset, 0);
+      log.empty(phase, fieldInfo);
     } else {
       try (ForestFileOutput out = new ForestFileOutput(directory, data.getName(), context)) {
         ForestBuilder builder =
             new ForestBuilder(geometry, parameters.numTrees, parameters.maxLeafSize, parameters.branching, parameters.seed);
+        long buildStart = System.nanoTime();
         ForestLayout layout = builder.build(mapped, executor, out);
+        log.built(phase, fieldInfo, vectors.size(), parameters, layout, System.nanoTime() - buildStart);
         long leavesLength = leavesLength(layout, mapped.dimension(), vectors.size());
         FieldEntry provisional =
             entry(fieldInfo, geometry, mapped, LeafTraversal.Order.BOUND, 1, 1, centreOffset, layout, 0, leavesLength);
         FastRotation rotation = new FastRotation(mapped.dimension(), ForestBuilder.rotationSeed(parameters.seed));
         IndexInput nodes = out.nodes();
         IndexInput leaves = out.leaves();
+        long calibrationStart = System.nanoTime();
         BudgetCalibration.Budgets budgets =
             BudgetCalibration.calibrate(
                 () -> new OffHeapForest(provisional, mapped.centre(), rotation, nodes.clone(), leaves.clone()),
@@ -161,6 +170,8 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
                 parameters.targetRecall,
                 parameters.seed,
                 executor);
+        log.calibrated(phase, fieldInfo, parameters.targetRecall, budgets.order().name().toLowerCase(Locale.ROOT), budgets.for10(),
+            budgets.for100(), System.nanoTime() - calibrationStart);
         out.appendTo(data, layout.nodeBytes(), leavesLength);
         entry = entry(fieldInfo, geometry, mapped, budgets.order(), budgets.for10(), budgets.for100(), centreOffset,
             layout, nodesOffset, leavesLength);
