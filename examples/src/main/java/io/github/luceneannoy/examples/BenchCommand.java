@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code bench} command: the Annoy format and Lucene's HNSW side by side on the same data, with
- * a table on the terminal and a CSV, Markdown report and SVG plot in the output directory.
+ * a table on the terminal and a CSV, Markdown report and PNG plot in the output directory.
  */
 @Command(
     name = "bench",
@@ -38,7 +38,7 @@ import picocli.CommandLine.Spec;
           + " queries per second over a sweep of search budgets, single-threaded and on all cores.",
       "Data: Fashion-MNIST (Debian's dataset-fashion-mnist, the default) or TEXMEX .fvecs/.bvecs"
           + " files. Exact ground truth is computed on all cores when missing and cached.",
-      "Writes results.csv, report.md and recall-qps.svg to --out."
+      "Writes results.csv, report.md and recall-qps.png to --out."
     })
 final class BenchCommand implements Callable<Integer> {
 
@@ -169,11 +169,11 @@ final class BenchCommand implements Callable<Integer> {
     BenchReport.writeCsv(out.resolve("results.csv"), results);
     if (filteredMode != null) {
       BenchReport.writeFilteredCsv(out.resolve("filtered.csv"), results);
-      FilteredPlot.write(out.resolve("filtered-qps.svg"), "filtered k-NN: " + data.name(), results);
+      FilteredPlot.write(out.resolve("filtered-qps.png"), "filtered k-NN: " + data.name(), results);
     }
-    RecallQpsPlot.write(out.resolve("recall-qps.svg"), "recall@" + k + " vs QPS: " + data.name(), results, k);
-    BenchReport.writeMarkdown(out.resolve("report.md"), config, results, "recall-qps.svg");
-    printer.println("\nwrote " + out.resolve("report.md") + ", results.csv and recall-qps.svg");
+    RecallQpsPlot.write(out.resolve("recall-qps.png"), "recall@" + k + " vs QPS: " + data.name(), results, k);
+    BenchReport.writeMarkdown(out.resolve("report.md"), config, results, "recall-qps.png");
+    printer.println("\nwrote " + out.resolve("report.md") + ", results.csv and recall-qps.png");
     return Main.OK;
   }
 

@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** The benchmark's outputs: a terminal table, a CSV, a Markdown report and an SVG plot. */
+/** The benchmark's outputs: a terminal table, a CSV, a Markdown report and a PNG plot. */
 public final class BenchReport {
   /** Recall levels at which formats are compared by interpolated queries per second. */
   static final double[] RECALL_TARGETS = {0.90, 0.95, 0.99};
@@ -216,7 +216,7 @@ public final class BenchReport {
         + "; the forest's kernels: " + ForestKernels.get().description() + ".";
   }
 
-  public static void writeMarkdown(Path file, Benchmark.Config config, List<Benchmark.FormatResult> results, String svgName)
+  public static void writeMarkdown(Path file, Benchmark.Config config, List<Benchmark.FormatResult> results, String plotName)
       throws IOException {
     StringBuilder md = new StringBuilder();
     Dataset data = config.data();
@@ -268,7 +268,7 @@ public final class BenchReport {
         }
       }
     }
-    md.append("\n![recall against queries per second](").append(svgName).append(")\n");
+    md.append("\n![recall against queries per second](").append(plotName).append(")\n");
     if (results.stream().anyMatch(r -> r.filteredPoints().isEmpty() == false)) {
       md.append("\n## Filtered search\n\nRecall@").append(config.k())
           .append(" against exact search among the accepted documents, single-threaded:\n\n");
@@ -276,7 +276,7 @@ public final class BenchReport {
       for (String row : filteredRows(results, "| %s | %.1f%% | %s | %s | %.4f | %.0f |")) {
         md.append(row).append('\n');
       }
-      md.append("\n![filtered queries per second and recall](filtered-qps.svg)\n");
+      md.append("\n![filtered queries per second and recall](filtered-qps.png)\n");
     }
     Files.writeString(file, md, StandardCharsets.UTF_8);
   }
