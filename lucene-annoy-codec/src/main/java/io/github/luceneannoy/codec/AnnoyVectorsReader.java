@@ -66,10 +66,12 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
     this.flatReader = flatReader;
     this.rescoring = rescoring;
     this.fieldInfos = state.fieldInfos;
-    this.metaName = fileName(state, AnnoyVectorsFormat.META_EXTENSION);
+    this.metaName =
+        IndexFileNames.segmentFileName(state.segmentInfo.name, state.segmentSuffix, AnnoyVectorsFormat.META_EXTENSION);
     boolean success = false;
     try {
-      String dataName = fileName(state, AnnoyVectorsFormat.INDEX_EXTENSION);
+      String dataName =
+          IndexFileNames.segmentFileName(state.segmentInfo.name, state.segmentSuffix, AnnoyVectorsFormat.INDEX_EXTENSION);
       data = state.directory.openInput(dataName, state.context.withRandomAccess());
       int dataVersion =
           CodecUtil.checkIndexHeader(
@@ -84,10 +86,6 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
         IOUtils.closeWhileHandlingException(this);
       }
     }
-  }
-
-  private static String fileName(SegmentReadState state, String extension) {
-    return IndexFileNames.segmentFileName(state.segmentInfo.name, state.segmentSuffix, extension);
   }
 
   /**
@@ -187,7 +185,7 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
     if (forest.entry.size() == 0 || forest.entry.encoding() != VectorEncoding.FLOAT32) {
       return;
     }
-    checkQuery(field, forest.entry, target.length, isZero(target));
+    checkQuery(field, forest.entry, target.length, ZeroVectors.isZero(target));
     RescoringKnnCollector.Rescore rescore =
         rescoring == null ? null : rescoring.rescore(field, target);
     search(
@@ -206,7 +204,7 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
     if (forest.entry.size() == 0 || forest.entry.encoding() != VectorEncoding.BYTE) {
       return;
     }
-    checkQuery(field, forest.entry, target.length, isZero(target));
+    checkQuery(field, forest.entry, target.length, ZeroVectors.isZero(target));
     RandomVectorScorer scorer = flatReader.getRandomVectorScorer(field, target);
     float[] query = new float[target.length];
     for (int i = 0; i < target.length; i++) {
@@ -230,24 +228,6 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
       throw new IllegalArgumentException(
           "field \"" + field + "\": the query vector is all zeros, and COSINE similarity is undefined for it");
     }
-  }
-
-  private static boolean isZero(float[] v) {
-    for (float x : v) {
-      if (x != 0) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static boolean isZero(byte[] v) {
-    for (byte x : v) {
-      if (x != 0) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /**

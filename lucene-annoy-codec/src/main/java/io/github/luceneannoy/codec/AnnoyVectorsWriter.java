@@ -61,8 +61,12 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
     this.log = new ForestBuildLog(state.infoStream);
     boolean success = false;
     try {
-      meta = state.directory.createOutput(fileName(state, AnnoyVectorsFormat.META_EXTENSION), state.context);
-      data = state.directory.createOutput(fileName(state, AnnoyVectorsFormat.INDEX_EXTENSION), state.context);
+      String metaName =
+          IndexFileNames.segmentFileName(state.segmentInfo.name, state.segmentSuffix, AnnoyVectorsFormat.META_EXTENSION);
+      String dataName =
+          IndexFileNames.segmentFileName(state.segmentInfo.name, state.segmentSuffix, AnnoyVectorsFormat.INDEX_EXTENSION);
+      meta = state.directory.createOutput(metaName, state.context);
+      data = state.directory.createOutput(dataName, state.context);
       CodecUtil.writeIndexHeader(
           meta, AnnoyVectorsFormat.META_CODEC_NAME, AnnoyVectorsFormat.VERSION_CURRENT,
           state.segmentInfo.getId(), state.segmentSuffix);
@@ -75,10 +79,6 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
         IOUtils.closeWhileHandlingException(this);
       }
     }
-  }
-
-  static String fileName(SegmentWriteState state, String extension) {
-    return IndexFileNames.segmentFileName(state.segmentInfo.name, state.segmentSuffix, extension);
   }
 
   @Override
@@ -304,30 +304,13 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
     public void addValue(int docID, T vectorValue) throws IOException {
       // Checked before anything is buffered, so a refused document leaves the segment as it was
       // (IndexWriter then marks just that document deleted).
-      if (fieldInfo.getVectorSimilarityFunction() == VectorSimilarityFunction.COSINE && isZero(vectorValue)) {
+      if (fieldInfo.getVectorSimilarityFunction() == VectorSimilarityFunction.COSINE && ZeroVectors.isZero(vectorValue)) {
         throw new IllegalArgumentException(
             "field \"" + fieldInfo.name + "\": document " + docID + " of the segment being written"
                 + " has an all-zero vector, and COSINE similarity is undefined for it"
                 + " (Lucene's cosine divides by the norm); leave the vector out or use EUCLIDEAN");
       }
       flatField.addValue(docID, vectorValue);
-    }
-
-    private static boolean isZero(Object vector) {
-      if (vector instanceof float[]) {
-        for (float x : (float[]) vector) {
-          if (x != 0) {
-            return false;
-          }
-        }
-      } else {
-        for (byte x : (byte[]) vector) {
-          if (x != 0) {
-            return false;
-          }
-        }
-      }
-      return true;
     }
 
     @Override
