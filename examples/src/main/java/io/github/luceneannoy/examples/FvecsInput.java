@@ -1,5 +1,6 @@
 package io.github.luceneannoy.examples;
 
+import io.github.luceneannoy.examples.bench.VectorFiles;
 import io.github.luceneannoy.codec.AnnoyVectorsFormat;
 import io.github.luceneannoy.db.Vector;
 import java.io.BufferedInputStream;
@@ -73,16 +74,8 @@ final class FvecsInput implements VectorInput {
     if (in.readNBytes(body, 0, body.length) < body.length) {
       throw error(record, "file ends inside this record of " + d + " components");
     }
-    float[] vector = new float[d];
-    if (bytes) {
-      for (int i = 0; i < d; i++) {
-        vector[i] = body[i] & 0xFF;
-      }
-    } else {
-      ByteBuffer.wrap(body).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(vector);
-    }
     records = record;
-    return Vector.of(Long.toString(record - 1), vector);
+    return Vector.of(Long.toString(record - 1), VectorFiles.decode(body, d, bytes));
   }
 
   private InputFormatException error(long record, String problem) {

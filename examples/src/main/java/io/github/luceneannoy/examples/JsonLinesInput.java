@@ -8,10 +8,7 @@ import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import io.github.luceneannoy.db.Metadata;
 import io.github.luceneannoy.db.Vector;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -22,39 +19,27 @@ import java.util.Map;
  * string or a number) and {@code vector} are required; {@code keywords} (strings or arrays of
  * strings) and {@code text} (strings) are optional metadata. Blank lines are skipped.
  */
-final class JsonLinesInput implements VectorInput {
-  private final Path path;
-  private final BufferedReader reader;
-  private long line;
-  private long records;
-  private int dimension = -1;
+final class JsonLinesInput extends LineVectorInput {
 
   JsonLinesInput(Path path) throws IOException {
-    this.path = path;
-    this.reader = Files.newBufferedReader(path, StandardCharsets.UTF_8);
+    super(path);
   }
 
   @Override
-  public Vector next() throws IOException {
-    for (String text = reader.readLine(); text != null; text = reader.readLine()) {
-      line++;
-      if (text.isBlank()) {
-        continue;
-      }
-      JsonElement element;
-      try {
-        element = JsonParser.parseString(text);
-      } catch (JsonParseException e) {
-        throw error("not valid JSON (" + rootCause(e) + "); expected one object per line");
-      }
-      if (element.isJsonObject() == false) {
-        throw error("expected a JSON object with \"id\" and \"vector\", found " + kind(element));
-      }
-      Vector vector = parse(element.getAsJsonObject());
-      records++;
-      return vector;
+  Vector parseLine(String text) throws InputFormatException {
+    if (text.isBlank()) {
+      return null;
     }
-    return null;
+    JsonElement element;
+    try {
+      element = JsonParser.parseString(text);
+    } catch (JsonParseException e) {
+      throw error("not valid JSON (" + rootCause(e) + "); expected one object per line");
+    }
+    if (element.isJsonObject() == false) {
+      throw error("expected a JSON object with \"id\" and \"vector\", found " + kind(element));
+    }
+    return parse(element.getAsJsonObject());
   }
 
   private Vector parse(JsonObject object) throws InputFormatException {
@@ -67,9 +52,7 @@ final class JsonLinesInput implements VectorInput {
       throw error("expected \"vector\" as an array of numbers, found " + kind(data));
     }
     JsonArray array = data.getAsJsonArray();
-    if (dimension != -1 && array.size() != dimension) {
-      throw error(array.size() + " components, expected " + dimension + " like the lines before");
-    }
+    checkDimension(array.size());
     float[] vector = new float[array.size()];
     for (int i = 0; i < vector.length; i++) {
       JsonElement component = array.get(i);
@@ -78,7 +61,6 @@ final class JsonLinesInput implements VectorInput {
       }
       vector[i] = component.getAsFloat();
     }
-    dimension = vector.length;
     return Vector.of(id.getAsString(), vector, metadata(object));
   }
 
@@ -143,34 +125,5 @@ final class JsonLinesInput implements VectorInput {
       t = t.getCause();
     }
     return t.getMessage();
-  }
-
-  private InputFormatException error(String problem) {
-    return new InputFormatException(path, unit(), line, problem);
-  }
-
-  @Override
-  public long recordsRead() {
-    return records;
-  }
-
-  @Override
-  public long position() {
-    return line;
-  }
-
-  @Override
-  public String unit() {
-    return "line";
-  }
-
-  @Override
-  public Path path() {
-    return path;
-  }
-
-  @Override
-  public void close() throws IOException {
-    reader.close();
   }
 }

@@ -29,30 +29,7 @@ public final class VectorFiles {
       throw new IllegalArgumentException(file + ": expected a .fvecs or .bvecs file");
     }
     List<float[]> vectors = new ArrayList<>();
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-      byte[] header = new byte[4];
-      int expectedDim = -1;
-      while (vectors.size() < limit && readFully(in, header, file, vectors.size(), true)) {
-        int dim = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN).getInt();
-        if (dim <= 0 || dim > 65536 || (expectedDim != -1 && dim != expectedDim)) {
-          throw new IOException(
-              file + ": record " + vectors.size() + " has dimension " + dim
-                  + (expectedDim == -1 ? "" : ", expected " + expectedDim));
-        }
-        expectedDim = dim;
-        byte[] body = new byte[bytes ? dim : dim * Float.BYTES];
-        readFully(in, body, file, vectors.size(), false);
-        float[] v = new float[dim];
-        if (bytes) {
-          for (int i = 0; i < dim; i++) {
-            v[i] = body[i] & 0xFF;
-          }
-        } else {
-          ByteBuffer.wrap(body).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
-        }
-        vectors.add(v);
-      }
-    }
+    forEach(file, bytes, limit, vectors::add);
     return vectors.toArray(new float[0][]);
   }
 
@@ -68,28 +45,48 @@ public final class VectorFiles {
    * Returns the number of vectors.
    */
   public static int forEachFvecs(Path file, VectorConsumer consumer) throws IOException {
+    return forEach(file, false, Integer.MAX_VALUE, consumer);
+  }
+
+  private static int forEach(Path file, boolean bytes, int limit, VectorConsumer consumer) throws IOException {
     int count = 0;
     try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
       byte[] header = new byte[4];
       int expectedDim = -1;
       byte[] body = null;
-      while (readFully(in, header, file, count, true)) {
+      while (count < limit && readFully(in, header, file, count, true)) {
         int dim = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN).getInt();
         if (dim <= 0 || dim > 65536 || (expectedDim != -1 && dim != expectedDim)) {
-          throw new IOException(file + ": record " + count + " has dimension " + dim);
+          throw new IOException(
+              file + ": record " + count + " has dimension " + dim
+                  + (expectedDim == -1 ? "" : ", expected " + expectedDim));
         }
         if (body == null) {
           expectedDim = dim;
-          body = new byte[dim * Float.BYTES];
+          body = new byte[bytes ? dim : dim * Float.BYTES];
         }
         readFully(in, body, file, count, false);
-        float[] v = new float[dim];
-        ByteBuffer.wrap(body).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
-        consumer.accept(v);
+        consumer.accept(decode(body, dim, bytes));
         count++;
       }
     }
     return count;
+  }
+
+  /**
+   * The {@code dimension} components of a record's body as floats: little-endian float32 ({@code
+   * .fvecs}) or unsigned bytes ({@code .bvecs}).
+   */
+  public static float[] decode(byte[] body, int dimension, boolean bytes) {
+    float[] vector = new float[dimension];
+    if (bytes) {
+      for (int i = 0; i < dimension; i++) {
+        vector[i] = body[i] & 0xFF;
+      }
+    } else {
+      ByteBuffer.wrap(body).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(vector);
+    }
+    return vector;
   }
 
   /** Reads an {@code .ivecs} file (ground truth: neighbour ids per query). */
