@@ -1,5 +1,6 @@
 package io.github.luceneannoy.examples;
 
+import io.github.luceneannoy.examples.bench.IndexFileSizes;
 import io.github.luceneannoy.codec.ForestStatistics;
 import java.io.PrintStream;
 import java.nio.file.Path;

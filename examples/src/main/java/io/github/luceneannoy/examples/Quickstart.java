@@ -1,5 +1,6 @@
 package io.github.luceneannoy.examples;
 
+import io.github.luceneannoy.examples.bench.IndexFileSizes;
 import io.github.luceneannoy.codec.AnnoyCodec;
 import io.github.luceneannoy.codec.AnnoyVectorsFormat;
 import io.github.luceneannoy.examples.ClusteredVectors.LabelledVectors;

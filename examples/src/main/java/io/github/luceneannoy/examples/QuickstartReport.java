@@ -1,5 +1,6 @@
 package io.github.luceneannoy.examples;
 
+import io.github.luceneannoy.examples.bench.IndexFileSizes;
 import static java.util.stream.Collectors.joining;
 
 import io.github.luceneannoy.codec.AnnoyVectorsFormat;

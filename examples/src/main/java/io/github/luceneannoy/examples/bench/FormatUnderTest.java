@@ -44,27 +44,9 @@ public interface FormatUnderTest {
    * io.github.luceneannoy.codec.AnnoyScalarQuantizedVectorsFormat}), swept over candidates per hit.
    */
   static FormatUnderTest annoy(String label, KnnVectorsFormat format, int[] budgets) {
-    return new FormatUnderTest() {
-      public String label() {
-        return label;
-      }
-
-      public KnnVectorsFormat format() {
-        return format;
-      }
-
-      public String budgetName() {
-        return "candidates per hit";
-      }
-
-      public int[] budgets() {
-        return budgets;
-      }
-
-      public Query query(String field, float[] target, int k, int budget, Query filter) {
-        return new AnnoyKnnFloatVectorQuery(field, target, k, filter, budget);
-      }
-    };
+    return new Swept(
+        label, label, format, "candidates per hit", budgets,
+        (field, target, k, budget, filter) -> new AnnoyKnnFloatVectorQuery(field, target, k, filter, budget));
   }
 
   /**
@@ -73,31 +55,7 @@ public interface FormatUnderTest {
    * candidates its calibration chose for that many hits. Shares the index of {@code indexLabel}.
    */
   static FormatUnderTest annoyDefault(String indexLabel, KnnVectorsFormat format, int[] fanouts) {
-    return new FormatUnderTest() {
-      public String label() {
-        return indexLabel + "-default";
-      }
-
-      public String indexLabel() {
-        return indexLabel;
-      }
-
-      public KnnVectorsFormat format() {
-        return format;
-      }
-
-      public String budgetName() {
-        return "fan-out k";
-      }
-
-      public int[] budgets() {
-        return fanouts;
-      }
-
-      public Query query(String field, float[] target, int k, int budget, Query filter) {
-        return new KnnFloatVectorQuery(field, target, Math.max(k, budget), filter);
-      }
-    };
+    return new Swept(indexLabel + "-default", indexLabel, format, "fan-out k", fanouts, FormatUnderTest::fanOut);
   }
 
   static FormatUnderTest hnsw(int maxConn, int beamWidth, int[] fanouts) {
@@ -110,26 +68,27 @@ public interface FormatUnderTest {
    */
   static FormatUnderTest hnsw(int maxConn, int beamWidth, int mergeWorkers, int[] fanouts) {
     Lucene99HnswVectorsFormat format = new Lucene99HnswVectorsFormat(maxConn, beamWidth, mergeWorkers, null);
-    return new FormatUnderTest() {
-      public String label() {
-        return "hnsw";
-      }
+    return new Swept("hnsw", "hnsw", format, "fan-out k", fanouts, FormatUnderTest::fanOut);
+  }
 
-      public KnnVectorsFormat format() {
-        return format;
-      }
+  /** A plain k-NN query for {@code fanout} neighbours, of which the caller keeps the top {@code k}. */
+  private static Query fanOut(String field, float[] target, int k, int fanout, Query filter) {
+    return new KnnFloatVectorQuery(field, target, Math.max(k, fanout), filter);
+  }
 
-      public String budgetName() {
-        return "fan-out k";
-      }
+  /** Builds a format's query at a budget; see {@link FormatUnderTest#query}. */
+  @FunctionalInterface
+  interface QueryAtBudget {
+    Query query(String field, float[] target, int k, int budget, Query filter);
+  }
 
-      public int[] budgets() {
-        return fanouts;
-      }
-
-      public Query query(String field, float[] target, int k, int budget, Query filter) {
-        return new KnnFloatVectorQuery(field, target, Math.max(k, budget), filter);
-      }
-    };
+  /** A format under test from its parts. */
+  record Swept(
+      String label, String indexLabel, KnnVectorsFormat format, String budgetName, int[] budgets, QueryAtBudget queries)
+      implements FormatUnderTest {
+    @Override
+    public Query query(String field, float[] target, int k, int budget, Query filter) {
+      return queries.query(field, target, k, budget, filter);
+    }
   }
 }

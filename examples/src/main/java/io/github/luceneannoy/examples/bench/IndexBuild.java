@@ -7,7 +7,6 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.IntConsumer;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
@@ -92,7 +91,7 @@ final class IndexBuild {
         writer.commit();
       }
       double mergeSeconds = seconds(start);
-      return new Result(indexSeconds, mergeSeconds, segments, bytesByExtension(dir), peakHeap());
+      return new Result(indexSeconds, mergeSeconds, segments, IndexFileSizes.byExtension(dir), peakHeap());
     }
   }
 
@@ -104,17 +103,6 @@ final class IndexBuild {
 
   static double seconds(long startNanos) {
     return (System.nanoTime() - startNanos) / 1e9;
-  }
-
-  /** Bytes of the latest commit's files, by extension (the extension-less ones by name). */
-  static Map<String, Long> bytesByExtension(Directory dir) throws IOException {
-    Map<String, Long> sizes = new TreeMap<>();
-    for (String file : SegmentInfos.readLatestCommit(dir).files(true)) {
-      int dot = file.lastIndexOf('.');
-      String ext = dot < 0 ? file.replaceAll("_\\d+$", "") : file.substring(dot + 1);
-      sizes.merge(ext, dir.fileLength(file), Long::sum);
-    }
-    return sizes;
   }
 
   private static void resetPeakHeap() {

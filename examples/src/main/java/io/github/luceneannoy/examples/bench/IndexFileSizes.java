@@ -1,11 +1,13 @@
-package io.github.luceneannoy.examples;
+package io.github.luceneannoy.examples.bench;
 
 import java.io.IOException;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.lucene.index.IndexCommit;
 import org.apache.lucene.index.IndexFileNames;
+import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.store.Directory;
 
 /**
@@ -13,17 +15,26 @@ import org.apache.lucene.store.Directory;
  * Counts the files of one commit, so a leftover lock file or an unrelated file in the directory
  * does not show up as part of the index.
  */
-final class IndexFileSizes {
+public final class IndexFileSizes {
 
   /** What a commit's {@code segments_N} files are reported under. */
-  static final String COMMIT_POINT = "segments_N";
+  public static final String COMMIT_POINT = "segments_N";
 
   private IndexFileSizes() {}
 
   /** Bytes per extension (such as {@code "afi"}) of the files of {@code commit}, largest first. */
-  static Map<String, Long> byExtension(Directory directory, IndexCommit commit) throws IOException {
+  public static Map<String, Long> byExtension(Directory directory, IndexCommit commit) throws IOException {
+    return byExtension(directory, commit.getFileNames());
+  }
+
+  /** Bytes per extension of the directory's latest commit, largest first. */
+  public static Map<String, Long> byExtension(Directory directory) throws IOException {
+    return byExtension(directory, SegmentInfos.readLatestCommit(directory).files(true));
+  }
+
+  private static Map<String, Long> byExtension(Directory directory, Collection<String> files) throws IOException {
     Map<String, Long> bytes = new HashMap<>();
-    for (String file : commit.getFileNames()) {
+    for (String file : files) {
       bytes.merge(extensionOf(file), directory.fileLength(file), Long::sum);
     }
     Map<String, Long> largestFirst = new LinkedHashMap<>();

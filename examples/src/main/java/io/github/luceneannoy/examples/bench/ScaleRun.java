@@ -114,7 +114,7 @@ public final class ScaleRun {
       return new ScaleResult(
           config.format(), format.format().toString(), vectors, dimension, Runtime.getRuntime().maxMemory(),
           System.getProperty("java.vm.name") + " " + Runtime.version(), indexSeconds, mergeSeconds, segments,
-          indexMemory, mergeMemory, searchMemory, IndexBuild.bytesByExtension(dir), points);
+          indexMemory, mergeMemory, searchMemory, IndexFileSizes.byExtension(dir), points);
     }
   }
 
