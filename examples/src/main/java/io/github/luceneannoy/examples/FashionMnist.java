@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.examples;
 
 import java.io.BufferedInputStream;
@@ -20,8 +35,7 @@ import java.util.zip.GZIPInputStream;
  * {@code .gz} are read too).
  *
  * <p>Each image becomes a 784-dimensional float vector of its pixel values (0 to 255, row by row),
- * to be compared by Euclidean distance; each label is a class number 0–9, named by {@link
- * #LABELS}.
+ * to be compared by Euclidean distance; each label is a class number 0–9, named by {@link #LABELS}.
  *
  * <pre class="prettyprint">
  * FashionMnist data = FashionMnist.load(FashionMnist.DEFAULT_DIRECTORY);
@@ -30,7 +44,8 @@ import java.util.zip.GZIPInputStream;
  * </pre>
  *
  * <p>IDX format: big-endian; a magic number whose third byte is the element type ({@code 0x08},
- * unsigned byte) and fourth the number of dimensions, then one int per dimension, then the elements.
+ * unsigned byte) and fourth the number of dimensions, then one int per dimension, then the
+ * elements.
  */
 public final class FashionMnist {
 
@@ -40,8 +55,16 @@ public final class FashionMnist {
   /** Class names by label number. */
   public static final List<String> LABELS =
       List.of(
-          "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-          "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
+          "T-shirt/top",
+          "Trouser",
+          "Pullover",
+          "Dress",
+          "Coat",
+          "Sandal",
+          "Shirt",
+          "Sneaker",
+          "Bag",
+          "Ankle boot");
 
   /** Rows and columns of an image. */
   public static final int SIDE = 28;
@@ -110,9 +133,16 @@ public final class FashionMnist {
     int[] labelValues = readLabels(labels, max);
     if (vectors.length != labelValues.length) {
       throw new InputFormatException(
-          labels, "record", 0,
-          "holds " + labelValues.length + " labels but " + images.getFileName() + " holds "
-              + vectors.length + " images; expected one label per image");
+          labels,
+          "record",
+          0,
+          "holds "
+              + labelValues.length
+              + " labels but "
+              + images.getFileName()
+              + " holds "
+              + vectors.length
+              + " images; expected one label per image");
     }
     return new Split(vectors, labelValues);
   }
@@ -138,7 +168,9 @@ public final class FashionMnist {
       int columns = in.readInt();
       if (rows != SIDE || columns != SIDE) {
         throw new InputFormatException(
-            file, "record", 0,
+            file,
+            "record",
+            0,
             "images are " + rows + "x" + columns + ", expected " + SIDE + "x" + SIDE);
       }
       float[][] vectors = new float[Math.min(count, max)][DIMENSION];
@@ -164,7 +196,9 @@ public final class FashionMnist {
         labels[i] = bytes[i] & 0xFF;
         if (labels[i] >= LABELS.size()) {
           throw new InputFormatException(
-              file, "record", i + 1L,
+              file,
+              "record",
+              i + 1L,
               "label " + labels[i] + ", expected a class number from 0 to " + (LABELS.size() - 1));
         }
       }
@@ -191,8 +225,15 @@ public final class FashionMnist {
       int found = in.readInt();
       if (found != magic) {
         throw new InputFormatException(
-            file, "record", 0,
-            String.format(Locale.ROOT, "magic number 0x%08X, expected 0x%08X for %s", found, magic, expected));
+            file,
+            "record",
+            0,
+            String.format(
+                Locale.ROOT,
+                "magic number 0x%08X, expected 0x%08X for %s",
+                found,
+                magic,
+                expected));
       }
       int count = in.readInt();
       if (count < 0) {
@@ -212,7 +253,9 @@ public final class FashionMnist {
     if (read < into.length) {
       long missing = index + 1L + (what.equals("labels") ? read : 0);
       throw new InputFormatException(
-          file, "record", missing,
+          file,
+          "record",
+          missing,
           "file ends here, in the middle of the "
               + what
               + "; the header promises "

@@ -1,6 +1,20 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.examples;
 
-import io.github.luceneannoy.codec.AnnoyVectorsFormat;
 import io.github.luceneannoy.db.Filter;
 import io.github.luceneannoy.db.Hit;
 import io.github.luceneannoy.db.SearchRequest;
@@ -23,8 +37,8 @@ import org.apache.lucene.search.TopDocs;
 /**
  * The hybrid worked example on real data: Fashion-MNIST images indexed in a {@link VectorDb} with
  * their class as a keyword and a description as text; "the nearest images that are sneakers or
- * sandals" as a filtered k-NN search, measured against exact filtered search at two budgets; and
- * a text query re-ranked by vector similarity.
+ * sandals" as a filtered k-NN search, measured against exact filtered search at two budgets; and a
+ * text query re-ranked by vector similarity.
  */
 final class FashionMnistDemo {
 
@@ -46,7 +60,11 @@ final class FashionMnistDemo {
   record Options(Path data, int train, int queries, int k, int candidatesPerHit) {}
 
   /** Recall@k of the filtered searches at each budget and of the unfiltered one. */
-  record Result(int indexed, int queries, double filteredRecall, double filteredRecallLargerBudget,
+  record Result(
+      int indexed,
+      int queries,
+      double filteredRecall,
+      double filteredRecallLargerBudget,
       double unfilteredRecall) {}
 
   private final Options options;
@@ -63,12 +81,19 @@ final class FashionMnistDemo {
     FashionMnist data = FashionMnist.load(options.data(), options.train(), options.queries());
     FashionMnist.Split train = data.train();
     FashionMnist.Split test = data.test();
-    out.printf(Locale.ROOT, "Fashion-MNIST from %s: %,d training images to index, %,d test images as queries (%d dimensions, Euclidean)%n",
-        options.data(), train.size(), test.size(), FashionMnist.DIMENSION);
-    VectorDbConfig config = VectorDbConfig.of(FashionMnist.DIMENSION, VectorSimilarityFunction.EUCLIDEAN);
+    out.printf(
+        Locale.ROOT,
+        "Fashion-MNIST from %s: %,d training images to index, %,d test images as queries (%d dimensions, Euclidean)%n",
+        options.data(),
+        train.size(),
+        test.size(),
+        FashionMnist.DIMENSION);
+    VectorDbConfig config =
+        VectorDbConfig.of(FashionMnist.DIMENSION, VectorSimilarityFunction.EUCLIDEAN);
     try (VectorDb db = VectorDb.open(indexDirectory, config)) {
       index(db, train);
-      Filter footwear = Filter.anyKeyword(FashionMnistInput.LABEL_FIELD, FOOTWEAR.toArray(new String[0]));
+      Filter footwear =
+          Filter.anyKeyword(FashionMnistInput.LABEL_FIELD, FOOTWEAR.toArray(new String[0]));
       showFiltered(db, test, footwear);
       Result result = measure(db, train, test, footwear);
       showReranked(db, test);
@@ -78,13 +103,20 @@ final class FashionMnistDemo {
 
   private void index(VectorDb db, FashionMnist.Split train) throws IOException {
     FashionMnistInput input = new FashionMnistInput(options.data(), "train-", train);
-    VectorImporter.Result result = new VectorImporter(db, 20_000, progressOut).run(input, null, Long.MAX_VALUE);
+    VectorImporter.Result result =
+        new VectorImporter(db, 20_000, progressOut).run(input, null, Long.MAX_VALUE);
     int segments = db.withSearcher(s -> s.getIndexReader().leaves().size());
-    out.printf(Locale.ROOT, "indexed %,d images in %.1f s (%,.0f images/s), %d segments%n",
-        result.vectors(), result.seconds(), result.vectors() / Math.max(1e-9, result.seconds()), segments);
+    out.printf(
+        Locale.ROOT,
+        "indexed %,d images in %.1f s (%,.0f images/s), %d segments%n",
+        result.vectors(),
+        result.seconds(),
+        result.vectors() / Math.max(1e-9, result.seconds()),
+        segments);
   }
 
-  private Result measure(VectorDb db, FashionMnist.Split train, FashionMnist.Split test, Filter footwear)
+  private Result measure(
+      VectorDb db, FashionMnist.Split train, FashionMnist.Split test, Filter footwear)
       throws IOException {
     Set<Integer> footwearLabels = new HashSet<>();
     FOOTWEAR.forEach(name -> footwearLabels.add(FashionMnist.LABELS.indexOf(name)));
@@ -113,55 +145,101 @@ final class FashionMnistDemo {
     }
     progress.finish();
     long footwearCount = IntStream.range(0, train.size()).filter(isFootwear).count();
-    out.printf(Locale.ROOT, "%nrecall@%d against exact search, over %d test images (exact filtered scan: %.1f ms/query):%n",
-        options.k(), test.size(), exactNanos / 1e6 / test.size());
+    out.printf(
+        Locale.ROOT,
+        "%nrecall@%d against exact search, over %d test images (exact filtered scan: %.1f ms/query):%n",
+        options.k(),
+        test.size(),
+        exactNanos / 1e6 / test.size());
     for (int b = 0; b < budgets.length; b++) {
-      out.printf(Locale.ROOT, "  filtered to %s (%,d of %,d images), %s: recall %.3f, %.1f ms/query%n",
-          String.join(" or ", FOOTWEAR), footwearCount, train.size(), budgetName(budgets[b]),
-          filtered[b].recall(), filtered[b].meanMillis());
+      out.printf(
+          Locale.ROOT,
+          "  filtered to %s (%,d of %,d images), %s: recall %.3f, %.1f ms/query%n",
+          String.join(" or ", FOOTWEAR),
+          footwearCount,
+          train.size(),
+          budgetName(budgets[b]),
+          filtered[b].recall(),
+          filtered[b].meanMillis());
     }
-    out.printf(Locale.ROOT, "  unfiltered, %s: recall %.3f, %.1f ms/query%n",
-        budgetName(budgets[0]), unfiltered.recall(), unfiltered.meanMillis());
-    return new Result(train.size(), test.size(), filtered[0].recall(), filtered[1].recall(), unfiltered.recall());
+    out.printf(
+        Locale.ROOT,
+        "  unfiltered, %s: recall %.3f, %.1f ms/query%n",
+        budgetName(budgets[0]),
+        unfiltered.recall(),
+        unfiltered.meanMillis());
+    return new Result(
+        train.size(), test.size(), filtered[0].recall(), filtered[1].recall(), unfiltered.recall());
   }
 
   private static String budgetName(int candidatesPerHit) {
     return candidatesPerHit == 0 ? "default budget" : candidatesPerHit + " candidates/hit";
   }
 
-  private List<Hit> search(VectorDb db, float[] query, Filter filter, int budget) throws IOException {
+  private List<Hit> search(VectorDb db, float[] query, Filter filter, int budget)
+      throws IOException {
     SearchRequest request = SearchRequest.of(query, options.k()).withCandidatesPerHit(budget);
     return db.search(filter == null ? request : request.withFilter(filter));
   }
 
-  private void showFiltered(VectorDb db, FashionMnist.Split test, Filter footwear) throws IOException {
-    out.printf(Locale.ROOT, "%nthe nearest images that are sneakers or sandals, to test image 0 (class %s):%n",
+  private void showFiltered(VectorDb db, FashionMnist.Split test, Filter footwear)
+      throws IOException {
+    out.printf(
+        Locale.ROOT,
+        "%nthe nearest images that are sneakers or sandals, to test image 0 (class %s):%n",
         FashionMnist.labelName(test.labels()[0]));
     out.printf(Locale.ROOT, "  filter: %s%n", footwear);
-    List<Hit> hits = db.search(SearchRequest.of(test.vectors()[0], 5).withFilter(footwear).withMetadata(true));
+    List<Hit> hits =
+        db.search(SearchRequest.of(test.vectors()[0], 5).withFilter(footwear).withMetadata(true));
     for (int i = 0; i < hits.size(); i++) {
       Hit hit = hits.get(i);
-      out.printf(Locale.ROOT, "  %d. %-12s %-12s distance %7.1f%n", i + 1, hit.id(),
-          hit.metadata().keyword(FashionMnistInput.LABEL_FIELD), Math.sqrt(1 / hit.score() - 1));
+      out.printf(
+          Locale.ROOT,
+          "  %d. %-12s %-12s distance %7.1f%n",
+          i + 1,
+          hit.id(),
+          hit.metadata().keyword(FashionMnistInput.LABEL_FIELD),
+          Math.sqrt(1 / hit.score() - 1));
     }
   }
 
-  /** Text search for "boot" re-ranked by similarity to a sneaker: the boots that look most alike. */
+  /**
+   * Text search for "boot" re-ranked by similarity to a sneaker: the boots that look most alike.
+   */
   private void showReranked(VectorDb db, FashionMnist.Split test) throws IOException {
-    int q = IntStream.range(0, test.size())
-        .filter(i -> FashionMnist.labelName(test.labels()[i]).equals("Sneaker")).findFirst().orElse(0);
-    out.printf(Locale.ROOT, "%ntext query \"%s\" over %s (BM25), re-ranked by similarity to test image %d (class %s):%n",
-        TEXT_QUERY, FashionMnistInput.DESCRIPTION_FIELD, q, FashionMnist.labelName(test.labels()[q]));
-    db.withSearcher(searcher -> {
-      TopDocs top = new HybridSearch(searcher, VectorDb.VECTOR_FIELD).textRerankedByVector(
-          db.textQuery(FashionMnistInput.DESCRIPTION_FIELD, TEXT_QUERY), test.vectors()[q], 100_000, 5);
-      for (int i = 0; i < top.scoreDocs.length; i++) {
-        ScoreDoc hit = top.scoreDocs[i];
-        var doc = searcher.storedFields().document(hit.doc);
-        out.printf(Locale.ROOT, "  %d. %-12s %-12s distance %7.1f%n", i + 1, doc.get(VectorDb.ID_FIELD),
-            doc.get(FashionMnistInput.LABEL_FIELD), Math.sqrt(1 / hit.score - 1));
-      }
-      return null;
-    });
+    int q =
+        IntStream.range(0, test.size())
+            .filter(i -> FashionMnist.labelName(test.labels()[i]).equals("Sneaker"))
+            .findFirst()
+            .orElse(0);
+    out.printf(
+        Locale.ROOT,
+        "%ntext query \"%s\" over %s (BM25), re-ranked by similarity to test image %d (class %s):%n",
+        TEXT_QUERY,
+        FashionMnistInput.DESCRIPTION_FIELD,
+        q,
+        FashionMnist.labelName(test.labels()[q]));
+    db.withSearcher(
+        searcher -> {
+          TopDocs top =
+              new HybridSearch(searcher, VectorDb.VECTOR_FIELD)
+                  .textRerankedByVector(
+                      db.textQuery(FashionMnistInput.DESCRIPTION_FIELD, TEXT_QUERY),
+                      test.vectors()[q],
+                      100_000,
+                      5);
+          for (int i = 0; i < top.scoreDocs.length; i++) {
+            ScoreDoc hit = top.scoreDocs[i];
+            var doc = searcher.storedFields().document(hit.doc);
+            out.printf(
+                Locale.ROOT,
+                "  %d. %-12s %-12s distance %7.1f%n",
+                i + 1,
+                doc.get(VectorDb.ID_FIELD),
+                doc.get(FashionMnistInput.LABEL_FIELD),
+                Math.sqrt(1 / hit.score - 1));
+          }
+          return null;
+        });
   }
 }

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.examples;
 
 import io.github.luceneannoy.db.Metadata;
@@ -17,7 +32,8 @@ final class FashionMnistInput implements VectorInput {
 
   private static final String[] CATEGORY = {
     "top upper body", "bottom legs", "top upper body warm", "dress", "outerwear warm",
-    "footwear shoe summer", "top upper body", "footwear shoe sport", "accessory", "footwear shoe boot"
+    "footwear shoe summer", "top upper body", "footwear shoe sport", "accessory",
+        "footwear shoe boot"
   };
 
   private final Path directory;
@@ -33,7 +49,8 @@ final class FashionMnistInput implements VectorInput {
 
   /** The training images of the Fashion-MNIST files in {@code directory}. */
   static FashionMnistInput train(Path directory) throws IOException {
-    return new FashionMnistInput(directory, "train-", FashionMnist.load(directory, Integer.MAX_VALUE, 0).train());
+    return new FashionMnistInput(
+        directory, "train-", FashionMnist.load(directory, Integer.MAX_VALUE, 0).train());
   }
 
   /** The metadata of an image of class {@code label}. */

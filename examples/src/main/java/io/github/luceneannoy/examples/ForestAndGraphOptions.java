@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.examples;
 
 import io.github.luceneannoy.codec.AnnoyScalarQuantizedVectorsFormat;
@@ -9,17 +24,27 @@ import picocli.CommandLine.Option;
  * HNSW's graph and budgets.
  */
 final class ForestAndGraphOptions {
-  @Option(names = "--trees", description = "Annoy: k-means trees per segment (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--trees",
+      description = "Annoy: k-means trees per segment (default: ${DEFAULT-VALUE})")
   int trees = AnnoyVectorsFormat.DEFAULT_NUM_TREES;
 
-  @Option(names = "--leaf", description = "Annoy: most vectors in a leaf (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--leaf",
+      description = "Annoy: most vectors in a leaf (default: ${DEFAULT-VALUE})")
   int leaf = AnnoyVectorsFormat.DEFAULT_MAX_LEAF_SIZE;
 
-  @Option(names = "--branching", description = "Annoy: most children of an inner node (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--branching",
+      description = "Annoy: most children of an inner node (default: ${DEFAULT-VALUE})")
   int branching = AnnoyVectorsFormat.DEFAULT_BRANCHING;
 
-  @Option(names = "--target-recall", paramLabel = "R", description = "Annoy: the recall@k each segment calibrates its"
-      + " default budget for, in (0, 1] (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--target-recall",
+      paramLabel = "R",
+      description =
+          "Annoy: the recall@k each segment calibrates its"
+              + " default budget for, in (0, 1] (default: ${DEFAULT-VALUE})")
   float targetRecall = AnnoyVectorsFormat.DEFAULT_TARGET_RECALL;
 
   @Option(names = "--hnsw-m", description = "HNSW max connections (default: ${DEFAULT-VALUE})")
@@ -28,18 +53,35 @@ final class ForestAndGraphOptions {
   @Option(names = "--hnsw-beam", description = "HNSW beam width (default: ${DEFAULT-VALUE})")
   int hnswBeam = 100;
 
-  @Option(names = "--fanouts", split = ",", paramLabel = "F", description = "fan-outs of plain k-NN queries (HNSW, annoy-default):"
-      + " the k asked of the index, the top k kept (default: 10,12,15,20,30,40,60,80,120,160,240,320)")
+  @Option(
+      names = "--fanouts",
+      split = ",",
+      paramLabel = "F",
+      description =
+          "fan-outs of plain k-NN queries (HNSW, annoy-default):"
+              + " the k asked of the index, the top k kept (default: 10,12,15,20,30,40,60,80,120,160,240,320)")
   int[] fanouts = {10, 12, 15, 20, 30, 40, 60, 80, 120, 160, 240, 320};
 
-  /** The Annoy format of these options; an {@link IllegalArgumentException} names a value out of range. */
+  /**
+   * The Annoy format of these options; an {@link IllegalArgumentException} names a value out of
+   * range.
+   */
   AnnoyVectorsFormat annoyFormat() {
-    return new AnnoyVectorsFormat(trees, leaf, branching, targetRecall, AnnoyVectorsFormat.DEFAULT_SEED);
+    return new AnnoyVectorsFormat(
+        trees, leaf, branching, targetRecall, AnnoyVectorsFormat.DEFAULT_SEED);
   }
 
   /** The same forest over scalar-quantized vectors. */
   AnnoyScalarQuantizedVectorsFormat quantizedFormat(int bits, boolean compress, int rescore) {
     return new AnnoyScalarQuantizedVectorsFormat(
-        trees, leaf, branching, targetRecall, AnnoyVectorsFormat.DEFAULT_SEED, bits, compress, null, rescore);
+        trees,
+        leaf,
+        branching,
+        targetRecall,
+        AnnoyVectorsFormat.DEFAULT_SEED,
+        bits,
+        compress,
+        null,
+        rescore);
   }
 }

@@ -1,8 +1,23 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.examples;
 
-import io.github.luceneannoy.examples.bench.VectorFiles;
 import io.github.luceneannoy.codec.AnnoyVectorsFormat;
 import io.github.luceneannoy.db.Vector;
+import io.github.luceneannoy.examples.bench.VectorFiles;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -63,11 +78,17 @@ final class FvecsInput implements VectorInput {
     if (d < 1 || d > AnnoyVectorsFormat.MAXIMUM_DIMENSIONS) {
       throw error(
           record,
-          "dimension " + d + ", expected 1 to " + AnnoyVectorsFormat.MAXIMUM_DIMENSIONS
-              + " (is this a " + (bytes ? ".bvecs" : ".fvecs") + " file?)");
+          "dimension "
+              + d
+              + ", expected 1 to "
+              + AnnoyVectorsFormat.MAXIMUM_DIMENSIONS
+              + " (is this a "
+              + (bytes ? ".bvecs" : ".fvecs")
+              + " file?)");
     }
     if (dimension != -1 && d != dimension) {
-      throw error(record, "dimension " + d + ", expected " + dimension + " like the records before");
+      throw error(
+          record, "dimension " + d + ", expected " + dimension + " like the records before");
     }
     dimension = d;
     byte[] body = new byte[d * (bytes ? 1 : Float.BYTES)];

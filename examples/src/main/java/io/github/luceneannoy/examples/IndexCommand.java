@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.examples;
 
 import io.github.luceneannoy.codec.AnnoyVectorsFormat;
@@ -31,10 +46,18 @@ import picocli.CommandLine.Option;
     })
 final class IndexCommand implements Callable<Integer> {
 
-  @Option(names = "--index", required = true, paramLabel = "DIR", description = "the database directory")
+  @Option(
+      names = "--index",
+      required = true,
+      paramLabel = "DIR",
+      description = "the database directory")
   Path index;
 
-  @Option(names = "--input", required = true, paramLabel = "PATH", description = "the file (or Fashion-MNIST directory) to import")
+  @Option(
+      names = "--input",
+      required = true,
+      paramLabel = "PATH",
+      description = "the file (or Fashion-MNIST directory) to import")
   Path input;
 
   @Option(
@@ -46,25 +69,42 @@ final class IndexCommand implements Callable<Integer> {
   @Option(
       names = "--similarity",
       paramLabel = "SIM",
-      description = "${COMPLETION-CANDIDATES}; default: the existing database's, or EUCLIDEAN for a new one")
+      description =
+          "${COMPLETION-CANDIDATES}; default: the existing database's, or EUCLIDEAN for a new one")
   VectorSimilarityFunction similarity;
 
-  @Option(names = "--batch", paramLabel = "N", description = "vectors per commit (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--batch",
+      paramLabel = "N",
+      description = "vectors per commit (default: ${DEFAULT-VALUE})")
   int batch = 10_000;
 
   @Option(names = "--limit", paramLabel = "N", description = "import at most N vectors")
   long limit = Long.MAX_VALUE;
 
-  @Option(names = "--trees", paramLabel = "T", description = "k-means trees per segment (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--trees",
+      paramLabel = "T",
+      description = "k-means trees per segment (default: ${DEFAULT-VALUE})")
   int trees = AnnoyVectorsFormat.DEFAULT_NUM_TREES;
 
-  @Option(names = "--leaf", paramLabel = "L", description = "largest leaf (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--leaf",
+      paramLabel = "L",
+      description = "largest leaf (default: ${DEFAULT-VALUE})")
   int leaf = AnnoyVectorsFormat.DEFAULT_MAX_LEAF_SIZE;
 
-  @Option(names = "--branching", paramLabel = "B", description = "most children of an inner node of a tree (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--branching",
+      paramLabel = "B",
+      description = "most children of an inner node of a tree (default: ${DEFAULT-VALUE})")
   int branching = AnnoyVectorsFormat.DEFAULT_BRANCHING;
 
-  @Option(names = "--target-recall", paramLabel = "R", description = "recall@k that new segments calibrate their default search budget for (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--target-recall",
+      paramLabel = "R",
+      description =
+          "recall@k that new segments calibrate their default search budget for (default: ${DEFAULT-VALUE})")
   float targetRecall = AnnoyVectorsFormat.DEFAULT_TARGET_RECALL;
 
   private final PrintStream out;
@@ -91,8 +131,11 @@ final class IndexCommand implements Callable<Integer> {
       return VectorDb.open(index);
     }
     VectorDbConfig config =
-        VectorDbConfig.of(dimension, similarity == null ? VectorSimilarityFunction.EUCLIDEAN : similarity)
-            .withFormat(new AnnoyVectorsFormat(trees, leaf, branching, targetRecall, AnnoyVectorsFormat.DEFAULT_SEED));
+        VectorDbConfig.of(
+                dimension, similarity == null ? VectorSimilarityFunction.EUCLIDEAN : similarity)
+            .withFormat(
+                new AnnoyVectorsFormat(
+                    trees, leaf, branching, targetRecall, AnnoyVectorsFormat.DEFAULT_SEED));
     return VectorDb.open(index, config);
   }
 
@@ -108,16 +151,24 @@ final class IndexCommand implements Callable<Integer> {
         throw new InputFormatException(input, vectors.unit(), 0, "holds no vectors");
       }
       try (VectorDb db = open(first.dimension())) {
-        VectorImporter.Result result = new VectorImporter(db, batch, err).run(vectors, first, limit);
+        VectorImporter.Result result =
+            new VectorImporter(db, batch, err).run(vectors, first, limit);
         out.printf(
             Locale.ROOT,
             "indexed %,d vectors of %d dimensions from %s in %.1f s (%,.0f vectors/s), %d commits%n",
-            result.vectors(), first.dimension(), input, result.seconds(),
-            result.vectors() / Math.max(1e-9, result.seconds()), result.commits());
+            result.vectors(),
+            first.dimension(),
+            input,
+            result.seconds(),
+            result.vectors() / Math.max(1e-9, result.seconds()),
+            result.commits());
         out.printf(
             Locale.ROOT,
             "%s now holds %,d vectors (%s); see: info --index %s%n",
-            index, db.size(), db.config().similarity(), index);
+            index,
+            db.size(),
+            db.config().similarity(),
+            index);
       }
     }
     return Main.OK;

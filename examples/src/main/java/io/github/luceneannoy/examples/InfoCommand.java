@@ -1,7 +1,22 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.examples;
 
-import io.github.luceneannoy.examples.bench.IndexFileSizes;
 import io.github.luceneannoy.codec.ForestStatistics;
+import io.github.luceneannoy.examples.bench.IndexFileSizes;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,7 +51,11 @@ import picocli.CommandLine.Option;
     })
 final class InfoCommand implements Callable<Integer> {
 
-  @Option(names = "--index", required = true, paramLabel = "DIR", description = "the index directory")
+  @Option(
+      names = "--index",
+      required = true,
+      paramLabel = "DIR",
+      description = "the index directory")
   Path index;
 
   private final PrintStream out;
@@ -53,14 +72,19 @@ final class InfoCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "index      %s%n", index.toAbsolutePath());
       if (userData.containsKey("vectordb.dimension")) {
         out.printf(
-            Locale.ROOT, "VectorDb   dimension %s, similarity %s%n",
-            userData.get("vectordb.dimension"), userData.get("vectordb.similarity"));
+            Locale.ROOT,
+            "VectorDb   dimension %s, similarity %s%n",
+            userData.get("vectordb.dimension"),
+            userData.get("vectordb.similarity"));
       }
       out.printf(
           Locale.ROOT,
           "documents  %,d live, %,d deleted, in %d segments%n",
-          reader.numDocs(), reader.numDeletedDocs(), reader.leaves().size());
-      out.printf(Locale.ROOT, "fields     %s%n", describeFields(FieldInfos.getMergedFieldInfos(reader)));
+          reader.numDocs(),
+          reader.numDeletedDocs(),
+          reader.leaves().size());
+      out.printf(
+          Locale.ROOT, "fields     %s%n", describeFields(FieldInfos.getMergedFieldInfos(reader)));
       out.printf(Locale.ROOT, "files      %s%n", describeFiles(directory, reader));
       printForests(reader);
     }
@@ -72,8 +96,12 @@ final class InfoCommand implements Callable<Integer> {
     for (FieldInfo info : infos) {
       String kind;
       if (info.getVectorDimension() > 0) {
-        kind = info.getVectorEncoding() + " vector, " + info.getVectorDimension() + " dims, "
-            + info.getVectorSimilarityFunction();
+        kind =
+            info.getVectorEncoding()
+                + " vector, "
+                + info.getVectorDimension()
+                + " dims, "
+                + info.getVectorSimilarityFunction();
       } else if (info.getIndexOptions() == IndexOptions.DOCS) {
         kind = "keyword";
       } else if (info.getIndexOptions() != IndexOptions.NONE) {
@@ -86,7 +114,8 @@ final class InfoCommand implements Callable<Integer> {
     return String.join("; ", fields);
   }
 
-  private static String describeFiles(Directory directory, DirectoryReader reader) throws Exception {
+  private static String describeFiles(Directory directory, DirectoryReader reader)
+      throws Exception {
     Map<String, Long> bytes = IndexFileSizes.byExtension(directory, reader.getIndexCommit());
     long total = bytes.values().stream().mapToLong(Long::longValue).sum();
     List<String> parts = new ArrayList<>();
@@ -96,9 +125,21 @@ final class InfoCommand implements Callable<Integer> {
 
   private void printForests(DirectoryReader reader) throws Exception {
     out.printf(
-        Locale.ROOT, "%-8s %9s %8s %-10s %5s %6s %6s %8s %8s %16s %16s %10s  %s%n",
-        "segment", "docs", "deleted", "field", "trees", "branch", "leaf<=", "inner", "leaves",
-        "leaf min/avg/max", "depth min/avg/max", "forest", "default budget@10/@100 (order, target recall)");
+        Locale.ROOT,
+        "%-8s %9s %8s %-10s %5s %6s %6s %8s %8s %16s %16s %10s  %s%n",
+        "segment",
+        "docs",
+        "deleted",
+        "field",
+        "trees",
+        "branch",
+        "leaf<=",
+        "inner",
+        "leaves",
+        "leaf min/avg/max",
+        "depth min/avg/max",
+        "forest",
+        "default budget@10/@100 (order, target recall)");
     for (LeafReaderContext leaf : reader.leaves()) {
       String segment =
           leaf.reader() instanceof SegmentReader
@@ -113,12 +154,21 @@ final class InfoCommand implements Callable<Integer> {
         Optional<ForestStatistics> stats = ForestStatistics.read(leaf.reader(), info.name);
         String forest = stats.map(InfoCommand::describeForest).orElse("(not an Annoy forest)");
         out.printf(
-            Locale.ROOT, "%-8s %,9d %,8d %-10s %s%n", segment, leaf.reader().maxDoc(),
-            leaf.reader().numDeletedDocs(), info.name, forest);
+            Locale.ROOT,
+            "%-8s %,9d %,8d %-10s %s%n",
+            segment,
+            leaf.reader().maxDoc(),
+            leaf.reader().numDeletedDocs(),
+            info.name,
+            forest);
       }
       if (any == false) {
-        out.printf(Locale.ROOT, "%-8s %,9d %,8d (no vector fields)%n", segment,
-            leaf.reader().maxDoc(), leaf.reader().numDeletedDocs());
+        out.printf(
+            Locale.ROOT,
+            "%-8s %,9d %,8d (no vector fields)%n",
+            segment,
+            leaf.reader().maxDoc(),
+            leaf.reader().numDeletedDocs());
       }
     }
   }
@@ -127,10 +177,19 @@ final class InfoCommand implements Callable<Integer> {
     return String.format(
         Locale.ROOT,
         "%5d %6d %6d %,8d %,8d %16s %16s %10s  %,d/%,d (%s, %.2f)",
-        s.numTrees(), s.branching(), s.maxLeafSize(), s.innerNodes(), s.leaves(),
-        String.format(Locale.ROOT, "%d/%.1f/%d", s.minLeafSize(), s.meanLeafSize(), s.largestLeafSize()),
+        s.numTrees(),
+        s.branching(),
+        s.maxLeafSize(),
+        s.innerNodes(),
+        s.leaves(),
+        String.format(
+            Locale.ROOT, "%d/%.1f/%d", s.minLeafSize(), s.meanLeafSize(), s.largestLeafSize()),
         String.format(Locale.ROOT, "%d/%.1f/%d", s.minDepth(), s.meanDepth(), s.maxDepth()),
-        human(s.forestBytes()), s.budget10(), s.budget100(), s.order(), s.targetRecall());
+        human(s.forestBytes()),
+        s.budget10(),
+        s.budget100(),
+        s.order(),
+        s.targetRecall());
   }
 
   static String human(long bytes) {

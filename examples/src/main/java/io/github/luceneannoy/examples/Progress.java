@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.examples;
 
 import java.io.PrintStream;
@@ -39,7 +54,8 @@ public final class Progress {
     }
     lastDraw = now;
     drawn = true;
-    String of = total > 0 ? String.format(Locale.ROOT, " / %,d (%.0f%%)", total, 100.0 * done / total) : "";
+    String of =
+        total > 0 ? String.format(Locale.ROOT, " / %,d (%.0f%%)", total, 100.0 * done / total) : "";
     out.printf(Locale.ROOT, "\r%s: %,d%s %s, %s   ", what, done, of, unit, rate(done, now));
     out.flush();
   }

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.examples;
 
 import io.github.luceneannoy.codec.AnnoyVectorsFormat;
@@ -18,13 +33,22 @@ import picocli.CommandLine.Spec;
     description = "Index generated vectors with AnnoyCodec, query them and measure recall.")
 final class QuickstartCommand implements Callable<Integer> {
 
-  @Option(names = "--docs", paramLabel = "N", description = "documents to index (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--docs",
+      paramLabel = "N",
+      description = "documents to index (default: ${DEFAULT-VALUE})")
   int docs = Quickstart.Options.DEFAULT_DOCS;
 
-  @Option(names = "--dim", paramLabel = "D", description = "vector dimension (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--dim",
+      paramLabel = "D",
+      description = "vector dimension (default: ${DEFAULT-VALUE})")
   int dimension = Quickstart.Options.DEFAULT_DIMENSION;
 
-  @Option(names = "--seed", paramLabel = "S", description = "seed of the generated data (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--seed",
+      paramLabel = "S",
+      description = "seed of the generated data (default: ${DEFAULT-VALUE})")
   long seed = Quickstart.Options.DEFAULT_SEED;
 
   @Option(

@@ -1,12 +1,27 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.examples;
 
-import io.github.luceneannoy.examples.bench.IndexFileSizes;
 import static java.util.stream.Collectors.joining;
 
 import io.github.luceneannoy.codec.AnnoyVectorsFormat;
 import io.github.luceneannoy.examples.QuickstartResult.Hit;
 import io.github.luceneannoy.examples.QuickstartResult.QueryStats;
 import io.github.luceneannoy.examples.QuickstartResult.SampleQuery;
+import io.github.luceneannoy.examples.bench.IndexFileSizes;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;

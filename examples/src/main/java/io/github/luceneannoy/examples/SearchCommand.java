@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.examples;
 
 import io.github.luceneannoy.db.Hit;
@@ -34,41 +49,80 @@ final class SearchCommand implements Callable<Integer> {
 
   /** Exactly one of the two ways to give the query vector. */
   static final class Target {
-    @Option(names = "--vector", paramLabel = "X1,X2,..", description = "the query vector, comma-separated", required = true)
+    @Option(
+        names = "--vector",
+        paramLabel = "X1,X2,..",
+        description = "the query vector, comma-separated",
+        required = true)
     String vector;
 
-    @Option(names = "--id", paramLabel = "ID", description = "use the stored vector with this id (the vector itself is left out of the hits)", required = true)
+    @Option(
+        names = "--id",
+        paramLabel = "ID",
+        description =
+            "use the stored vector with this id (the vector itself is left out of the hits)",
+        required = true)
     String id;
   }
 
   /** The ways to fuse a text query with the vector search. */
-  enum FusionKind { RRF, LINEAR }
+  enum FusionKind {
+    RRF,
+    LINEAR
+  }
 
-  @Option(names = "--index", required = true, paramLabel = "DIR", description = "the database directory")
+  @Option(
+      names = "--index",
+      required = true,
+      paramLabel = "DIR",
+      description = "the database directory")
   Path index;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   Target target;
 
-  @Option(names = {"-k", "--k"}, paramLabel = "K", description = "hits to return (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = {"-k", "--k"},
+      paramLabel = "K",
+      description = "hits to return (default: ${DEFAULT-VALUE})")
   int k = 10;
 
-  @Option(names = "--filter", paramLabel = "QUERY", description = "search only among vectors this query matches")
+  @Option(
+      names = "--filter",
+      paramLabel = "QUERY",
+      description = "search only among vectors this query matches")
   String filter;
 
-  @Option(names = "--text", paramLabel = "QUERY", description = "hybrid search: fuse this text query's ranking (BM25) with the vector ranking")
+  @Option(
+      names = "--text",
+      paramLabel = "QUERY",
+      description = "hybrid search: fuse this text query's ranking (BM25) with the vector ranking")
   String text;
 
-  @Option(names = "--fusion", paramLabel = "KIND", description = "with --text: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--fusion",
+      paramLabel = "KIND",
+      description = "with --text: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
   FusionKind fusion = FusionKind.RRF;
 
-  @Option(names = "--rrf-constant", paramLabel = "C", description = "with --fusion RRF (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--rrf-constant",
+      paramLabel = "C",
+      description = "with --fusion RRF (default: ${DEFAULT-VALUE})")
   int rrfConstant = ReciprocalRankFusion.DEFAULT_RANK_CONSTANT;
 
-  @Option(names = "--text-weight", paramLabel = "W", description = "with --fusion LINEAR: weight of text, 0 to 1; vectors get 1 - W (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--text-weight",
+      paramLabel = "W",
+      description =
+          "with --fusion LINEAR: weight of text, 0 to 1; vectors get 1 - W (default: ${DEFAULT-VALUE})")
   double textWeight = 0.5;
 
-  @Option(names = "--candidates", paramLabel = "C", description = "search budget: candidates gathered per hit (default: each segment's calibrated budget)")
+  @Option(
+      names = "--candidates",
+      paramLabel = "C",
+      description =
+          "search budget: candidates gathered per hit (default: each segment's calibrated budget)")
   int candidates;
 
   private final PrintStream out;
@@ -87,12 +141,24 @@ final class SearchCommand implements Callable<Integer> {
       List<Hit> hits = text == null ? knn(db, query, wanted) : hybrid(db, query, wanted);
       double millis = (System.nanoTime() - start) / 1e6;
       hits = withoutQueryItself(hits);
-      out.printf(Locale.ROOT, "%d hits for %s%s%s in %.1f ms%n", hits.size(), describeTarget(),
+      out.printf(
+          Locale.ROOT,
+          "%d hits for %s%s%s in %.1f ms%n",
+          hits.size(),
+          describeTarget(),
           filter == null ? "" : " filtered by " + filter,
-          text == null ? "" : " fused (" + fusion + ") with text " + text, millis);
+          text == null ? "" : " fused (" + fusion + ") with text " + text,
+          millis);
       // Euclidean scores are 1 / (1 + d²): the distance itself is what a reader can judge
-      boolean distances = text == null && db.config().similarity() == VectorSimilarityFunction.EUCLIDEAN;
-      out.printf(Locale.ROOT, "%4s  %-20s %12s  %s%n", "rank", "id", distances ? "distance" : "score", "keywords");
+      boolean distances =
+          text == null && db.config().similarity() == VectorSimilarityFunction.EUCLIDEAN;
+      out.printf(
+          Locale.ROOT,
+          "%4s  %-20s %12s  %s%n",
+          "rank",
+          "id",
+          distances ? "distance" : "score",
+          "keywords");
       for (int i = 0; i < hits.size(); i++) {
         Hit hit = hits.get(i);
         double value = distances ? Math.sqrt(1 / (double) hit.score() - 1) : hit.score();
@@ -113,7 +179,8 @@ final class SearchCommand implements Callable<Integer> {
 
   private List<Hit> hybrid(VectorDb db, float[] query, int wanted) throws Exception {
     if (filter != null) {
-      throw new IllegalArgumentException("--filter and --text cannot be combined; put the condition into --text");
+      throw new IllegalArgumentException(
+          "--filter and --text cannot be combined; put the condition into --text");
     }
     Fusion fuser =
         fusion == FusionKind.RRF
@@ -140,7 +207,9 @@ final class SearchCommand implements Callable<Integer> {
     Vector stored =
         db.get(target.id)
             .orElseThrow(
-                () -> new IllegalArgumentException("no vector with id '" + target.id + "' in " + index));
+                () ->
+                    new IllegalArgumentException(
+                        "no vector with id '" + target.id + "' in " + index));
     return stored.data();
   }
 

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.examples;
 
 import io.github.luceneannoy.db.InvalidVectorException;
@@ -7,11 +22,11 @@ import java.io.IOException;
 import java.io.PrintStream;
 
 /**
- * Copies vectors from an input into a database, committing every {@code batchSize} records, so
- * that a malformed record stops the import with everything before it durable: the records of
- * earlier batches, and those of the current batch before the bad one, which are committed before
- * the error is reported. Vectors are upserted, so running an import again after fixing the file
- * replaces rather than duplicates.
+ * Copies vectors from an input into a database, committing every {@code batchSize} records, so that
+ * a malformed record stops the import with everything before it durable: the records of earlier
+ * batches, and those of the current batch before the bad one, which are committed before the error
+ * is reported. Vectors are upserted, so running an import again after fixing the file replaces
+ * rather than duplicates.
  */
 final class VectorImporter {
 
@@ -51,7 +66,8 @@ final class VectorImporter {
         try {
           db.upsert(vector);
         } catch (InvalidVectorException e) {
-          throw new InputFormatException(input.path(), input.unit(), input.position(), e.getMessage());
+          throw new InputFormatException(
+              input.path(), input.unit(), input.position(), e.getMessage());
         }
         done++;
         if (done % batchSize == 0) {
@@ -64,7 +80,9 @@ final class VectorImporter {
       progress.finish();
       db.commit();
       throw new InputFormatException(
-          e.file(), input.unit(), e.record(),
+          e.file(),
+          input.unit(),
+          e.record(),
           problemOf(e)
               + " (import stopped; the "
               + (done == 1 ? "vector" : done + " vectors")

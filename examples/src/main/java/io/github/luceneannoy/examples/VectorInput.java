@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.examples;
 
 import io.github.luceneannoy.db.Vector;
@@ -12,7 +27,11 @@ public interface VectorInput extends Closeable {
 
   /** The formats the {@code index} command reads. */
   enum Format {
-    FVECS, BVECS, CSV, JSONL, FASHION_MNIST;
+    FVECS,
+    BVECS,
+    CSV,
+    JSONL,
+    FASHION_MNIST;
 
     /** The format of {@code path} judged by its extension; a directory is Fashion-MNIST. */
     static Format of(Path path) throws InputFormatException {
@@ -30,7 +49,9 @@ public interface VectorInput extends Closeable {
         return JSONL;
       }
       throw new InputFormatException(
-          path, "line", 0,
+          path,
+          "line",
+          0,
           "cannot tell the format from the name; expected .fvecs, .bvecs, .csv, .jsonl or a"
               + " Fashion-MNIST directory (or give --format)");
     }

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.examples;
 
 import io.github.luceneannoy.examples.bench.VectorFiles;
@@ -27,9 +42,22 @@ public class BenchCommandTest extends LuceneTestCase {
     Path out = createTempDir("out");
 
     String printed =
-        run("bench", "--base", dir.resolve("base.fvecs").toString(), "--queries", dir.resolve("query.fvecs").toString(),
-            "--segment-size", "500", "--candidates", "2,50", "--fanouts", "10,100", "--out", out.toString(),
-            "--work", createTempDir("work").toString());
+        run(
+            "bench",
+            "--base",
+            dir.resolve("base.fvecs").toString(),
+            "--queries",
+            dir.resolve("query.fvecs").toString(),
+            "--segment-size",
+            "500",
+            "--candidates",
+            "2,50",
+            "--fanouts",
+            "10,100",
+            "--out",
+            out.toString(),
+            "--work",
+            createTempDir("work").toString());
 
     assertTrue(printed, printed.contains("indexed 1,500 vectors into 3 segments"));
     assertTrue(printed, printed.contains("ground truth: cached in"));
@@ -54,31 +82,61 @@ public class BenchCommandTest extends LuceneTestCase {
     // vectorize: the report says which kernels each side used
     assertTrue(report, report.contains("Module `jdk.incubator.vector` loaded"));
     assertTrue(printed, printed.contains("kernels: Module jdk.incubator.vector loaded"));
-    assertTrue(report, report.contains("the forest's kernels: " + ForestKernels.get().description()));
+    assertTrue(
+        report, report.contains("the forest's kernels: " + ForestKernels.get().description()));
     if (Runtime.version().feature() < 20) {
       assertTrue(report, report.contains("Lucene's distance kernels: scalar"));
     }
-    assertNotNull("recall-qps.png is an image", ImageIO.read(out.resolve("recall-qps.png").toFile()));
+    assertNotNull(
+        "recall-qps.png is an image", ImageIO.read(out.resolve("recall-qps.png").toFile()));
     assertTrue(report, report.contains("](recall-qps.png)"));
 
     // the filtered mode: random filters only, as TEXMEX files carry no labels
     Path filteredOut = createTempDir("filtered");
     String filtered =
-        run("bench", "--base", dir.resolve("base.fvecs").toString(), "--queries", dir.resolve("query.fvecs").toString(),
-            "--candidates", "50", "--fanouts", "100", "--filtered", "--filter-queries", "10",
-            "--filter-candidates", "40", "--filter-fanouts", "40", "--out", filteredOut.toString());
+        run(
+            "bench",
+            "--base",
+            dir.resolve("base.fvecs").toString(),
+            "--queries",
+            dir.resolve("query.fvecs").toString(),
+            "--candidates",
+            "50",
+            "--fanouts",
+            "100",
+            "--filtered",
+            "--filter-queries",
+            "10",
+            "--filter-candidates",
+            "40",
+            "--filter-fanouts",
+            "40",
+            "--out",
+            filteredOut.toString());
     assertTrue(filtered, filtered.contains("random 0.5%"));
     List<String> filteredCsv = Files.readAllLines(filteredOut.resolve("filtered.csv"));
     assertEquals("header plus 4 filters for 3 formats", 13, filteredCsv.size());
     for (String line : filteredCsv.subList(1, filteredCsv.size())) {
       assertTrue(line, Double.parseDouble(line.split(",")[5]) >= 0.8);
     }
-    assertNotNull("filtered-qps.png is an image", ImageIO.read(filteredOut.resolve("filtered-qps.png").toFile()));
+    assertNotNull(
+        "filtered-qps.png is an image",
+        ImageIO.read(filteredOut.resolve("filtered-qps.png").toFile()));
 
     // the second run reads the cached ground truth instead of recomputing it
     String again =
-        run("bench", "--base", dir.resolve("base.fvecs").toString(), "--queries", dir.resolve("query.fvecs").toString(),
-            "--formats", "annoy", "--candidates", "50", "--out", out.toString());
+        run(
+            "bench",
+            "--base",
+            dir.resolve("base.fvecs").toString(),
+            "--queries",
+            dir.resolve("query.fvecs").toString(),
+            "--formats",
+            "annoy",
+            "--candidates",
+            "50",
+            "--out",
+            out.toString());
     assertTrue(again, again.contains("ground truth: read"));
   }
 
@@ -91,14 +149,28 @@ public class BenchCommandTest extends LuceneTestCase {
     Path out = createTempDir("out");
 
     String printed =
-        run("bench", "--base", dir.resolve("base.fvecs").toString(), "--queries", dir.resolve("query.fvecs").toString(),
-            "--formats", "annoy,annoy-q7,annoy-q4", "--segment-size", "500", "--candidates", "2,50",
-            "--out", out.toString(), "--work", createTempDir("work").toString());
+        run(
+            "bench",
+            "--base",
+            dir.resolve("base.fvecs").toString(),
+            "--queries",
+            dir.resolve("query.fvecs").toString(),
+            "--formats",
+            "annoy,annoy-q7,annoy-q4",
+            "--segment-size",
+            "500",
+            "--candidates",
+            "2,50",
+            "--out",
+            out.toString(),
+            "--work",
+            createTempDir("work").toString());
 
     assertTrue(printed, printed.contains("[annoy-q4] indexed 1,500 vectors into 3 segments"));
     List<String> csv = Files.readAllLines(out.resolve("results.csv"));
     assertEquals("header plus 2 points per format", 7, csv.size());
-    // 50 candidates per hit scores all 1,500 vectors (quantized), then re-scores the best 40 exactly
+    // 50 candidates per hit scores all 1,500 vectors (quantized), then re-scores the best 40
+    // exactly
     assertEquals(1.0, recallOf(csv, "annoy", 50), 1e-9);
     assertTrue(csv.toString(), recallOf(csv, "annoy-q7", 50) >= 0.99);
     assertTrue(csv.toString(), recallOf(csv, "annoy-q4", 50) >= 0.95);
@@ -110,7 +182,10 @@ public class BenchCommandTest extends LuceneTestCase {
     // the same raw vectors; the headers name different formats
     assertEquals(report, vec, bytesOf(report, "vec", 1), 100);
     assertTrue(report, veq7 < vec / 3 && veq4 < veq7 * 2 / 3);
-    assertTrue(report, report.contains("AnnoyScalarQuantizedVectorsFormat(") && report.contains("bits=4, compress=true"));
+    assertTrue(
+        report,
+        report.contains("AnnoyScalarQuantizedVectorsFormat(")
+            && report.contains("bits=4, compress=true"));
 
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     PrintStream stream = new PrintStream(bytes, true, StandardCharsets.UTF_8);
@@ -119,7 +194,10 @@ public class BenchCommandTest extends LuceneTestCase {
     assertTrue(refused, refused.contains("annoy-q7, annoy-q4") && refused.contains("'annoy-q3'"));
   }
 
-  /** The bytes in the report's file-kind table for {@code extension}, in format column {@code column} (from 1). */
+  /**
+   * The bytes in the report's file-kind table for {@code extension}, in format column {@code
+   * column} (from 1).
+   */
   private static long bytesOf(String report, String extension, int column) {
     for (String line : report.split("\n")) {
       if (line.startsWith("| " + extension + " |")) {
@@ -136,8 +214,22 @@ public class BenchCommandTest extends LuceneTestCase {
         Files.exists(FashionMnist.DEFAULT_DIRECTORY.resolve("train-images-idx3-ubyte.gz")));
     Path out = createTempDir("out");
     String printed =
-        run("bench", "--limit", "2000", "--num-queries", "30", "--segment-size", "1000", "--candidates", "10,80",
-            "--fanouts", "10,80", "--out", out.toString(), "--work", createTempDir("work").toString());
+        run(
+            "bench",
+            "--limit",
+            "2000",
+            "--num-queries",
+            "30",
+            "--segment-size",
+            "1000",
+            "--candidates",
+            "10,80",
+            "--fanouts",
+            "10,80",
+            "--out",
+            out.toString(),
+            "--work",
+            createTempDir("work").toString());
     assertTrue(printed, printed.contains("2,000 vectors of 784 dimensions"));
     List<String> csv = Files.readAllLines(out.resolve("results.csv"));
     assertTrue(recallOf(csv, "annoy", 80) >= 0.95);

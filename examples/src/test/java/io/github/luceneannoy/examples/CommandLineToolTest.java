@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.examples;
 
 import io.github.luceneannoy.db.VectorDb;
@@ -64,9 +79,13 @@ public class CommandLineToolTest extends LuceneTestCase {
   public void aBadLineStopsTheImportKeepingEverythingBeforeIt() throws Exception {
     Path csv = file("v.csv", "a,0,0\nb,1,0\nc,2,0\nd,3,oops\ne,4,0\n");
     Path index = root.resolve("db");
-    assertEquals(Main.FAILED, run("index", "--index", index.toString(), "--input", csv.toString(), "--batch", "2"));
     assertEquals(
-        "index: " + csv + " line 4: column 3 is 'oops', expected a number"
+        Main.FAILED,
+        run("index", "--index", index.toString(), "--input", csv.toString(), "--batch", "2"));
+    assertEquals(
+        "index: "
+            + csv
+            + " line 4: column 3 is 'oops', expected a number"
             + " (import stopped; the 3 vectors before it are committed)",
         lastLine(err()));
     try (VectorDb db = VectorDb.open(index)) {
@@ -76,7 +95,9 @@ public class CommandLineToolTest extends LuceneTestCase {
     // a value the database refuses is reported at its line too
     Path nan = file("nan.csv", "f,1,NaN\n");
     assertEquals(Main.FAILED, run("index", "--index", index.toString(), "--input", nan.toString()));
-    assertTrue(err(), err().contains(nan + " line 1: vector \"f\" has a non-finite component at index 1: NaN"));
+    assertTrue(
+        err(),
+        err().contains(nan + " line 1: vector \"f\" has a non-finite component at index 1: NaN"));
   }
 
   @Test
@@ -92,30 +113,75 @@ public class CommandLineToolTest extends LuceneTestCase {
     }
     Path jsonl = file("points.jsonl", lines.toString());
     Path index = root.resolve("db");
-    assertSucceeded(run("index", "--index", index.toString(), "--input", jsonl.toString(),
-        "--trees", "3", "--leaf", "10", "--branching", "4", "--target-recall", "0.9"));
+    assertSucceeded(
+        run(
+            "index",
+            "--index",
+            index.toString(),
+            "--input",
+            jsonl.toString(),
+            "--trees",
+            "3",
+            "--leaf",
+            "10",
+            "--branching",
+            "4",
+            "--target-recall",
+            "0.9"));
     assertTrue(out(), out().contains("indexed 300 vectors of 2 dimensions"));
     assertTrue(out(), out().contains("now holds 300 vectors (EUCLIDEAN)"));
 
     // 100 candidates per hit cover all 300 vectors: these searches are exact whatever the forest
-    assertSucceeded(run("search", "--index", index.toString(), "--id", "p100", "-k", "3",
-        "--filter", "label:odd", "--candidates", "100"));
+    assertSucceeded(
+        run(
+            "search",
+            "--index",
+            index.toString(),
+            "--id",
+            "p100",
+            "-k",
+            "3",
+            "--filter",
+            "label:odd",
+            "--candidates",
+            "100"));
     String[] rows = out().strip().split("\n");
-    assertTrue(rows[0], rows[0].startsWith("3 hits for the vector of id p100 filtered by label:odd"));
+    assertTrue(
+        rows[0], rows[0].startsWith("3 hits for the vector of id p100 filtered by label:odd"));
     assertTrue(rows[2], rows[2].matches("\\s+1\\s+p(99|101)\\s.*label=odd"));
     assertTrue(rows[4], rows[4].matches("\\s+3\\s+p(97|103)\\s.*"));
 
-    assertSucceeded(run("search", "--index", index.toString(), "--vector", "50.2,1", "-k", "2",
-        "--candidates", "150"));
+    assertSucceeded(
+        run(
+            "search",
+            "--index",
+            index.toString(),
+            "--vector",
+            "50.2,1",
+            "-k",
+            "2",
+            "--candidates",
+            "150"));
     assertTrue(out(), out().contains("   1  p50 "));
     assertTrue(out(), out().contains("   2  p51 "));
     // the calibrated default budget (for recall 0.9 at these settings) finds hits near the query
     assertSucceeded(run("search", "--index", index.toString(), "--vector", "50.2,1", "-k", "2"));
-    assertTrue(out(), out().matches("(?s).*\\n\\s+1\\s+p(4[6-9]|5[0-4])\\s.*\\n\\s+2\\s+p(4[6-9]|5[0-4])\\s.*"));
+    assertTrue(
+        out(),
+        out().matches("(?s).*\\n\\s+1\\s+p(4[6-9]|5[0-4])\\s.*\\n\\s+2\\s+p(4[6-9]|5[0-4])\\s.*"));
 
     // hybrid: the text query matches only p7, which RRF lifts above the vector ranking's runner-up
-    assertSucceeded(run("search", "--index", index.toString(), "--vector", "0,1", "-k", "2",
-        "--text", "caption:7"));
+    assertSucceeded(
+        run(
+            "search",
+            "--index",
+            index.toString(),
+            "--vector",
+            "0,1",
+            "-k",
+            "2",
+            "--text",
+            "caption:7"));
     assertTrue(out(), out().contains("fused (RRF) with text caption:7"));
     assertTrue(out(), out().contains("   1  p0 ") || out().contains("   1  p7 "));
     assertTrue(out(), out().contains("  p7 "));
@@ -129,7 +195,8 @@ public class CommandLineToolTest extends LuceneTestCase {
     // the forest as built: 3 trees, branching 4, leaves of at most 10; 300 vectors are more than
     // calibration scores whole, so the default budgets (for 10 and 100 hits) are measured for 0.9
     Matcher forest =
-        Pattern.compile("_vector\\s+3\\s+4\\s+10\\s+(\\d+)\\s+(\\d+)\\s.*\\s(\\d+)/(\\d+) \\((bound|centroid), 0\\.90\\)")
+        Pattern.compile(
+                "_vector\\s+3\\s+4\\s+10\\s+(\\d+)\\s+(\\d+)\\s.*\\s(\\d+)/(\\d+) \\((bound|centroid), 0\\.90\\)")
             .matcher(out());
     assertTrue(out(), forest.find());
     int innerNodes = Integer.parseInt(forest.group(1));
@@ -150,7 +217,9 @@ public class CommandLineToolTest extends LuceneTestCase {
     assertEquals("search: no vector with id 'zzz' in " + index, err().strip());
     assertEquals(Main.FAILED, run("search", "--index", index.toString(), "--vector", "1,2,3"));
     assertEquals("search: query vector has 3 dimensions, the database has 2", err().strip());
-    assertEquals(Main.FAILED, run("search", "--index", index.toString(), "--vector", "1,0", "--filter", "label:("));
+    assertEquals(
+        Main.FAILED,
+        run("search", "--index", index.toString(), "--vector", "1,0", "--filter", "label:("));
     assertTrue(err(), err().startsWith("search: cannot parse query 'label:('"));
     Path elsewhere = createTempDir("empty");
     assertEquals(Main.FAILED, run("search", "--index", elsewhere.toString(), "--vector", "1,0"));

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.examples;
 
 import java.io.ByteArrayOutputStream;
@@ -8,7 +23,9 @@ import org.apache.lucene.tests.util.LuceneTestCase;
 import org.apache.lucene.tests.util.LuceneTestCase.SuppressFileSystems;
 import org.junit.Test;
 
-/** The demo end to end on a small generated data set shaped like Fashion-MNIST ({@link IdxFiles}). */
+/**
+ * The demo end to end on a small generated data set shaped like Fashion-MNIST ({@link IdxFiles}).
+ */
 // ExtrasFS plants files in new directories: a VectorDb rightly refuses a non-empty directory that
 // holds no index, and the benchmarks list their work directories.
 @SuppressFileSystems("ExtrasFS")
@@ -49,10 +66,19 @@ public class FashionMnistDemoTest extends LuceneTestCase {
         report.substring(report.indexOf("sneakers or sandals"), report.indexOf("recall@10"));
     long shown = filteredSection.lines().filter(l -> l.matches("\\s+\\d\\. train-.*")).count();
     long footwear =
-        filteredSection.lines().filter(l -> l.matches("\\s+\\d\\. train-\\d+\\s+(Sneaker|Sandal)\\s.*")).count();
+        filteredSection
+            .lines()
+            .filter(l -> l.matches("\\s+\\d\\. train-\\d+\\s+(Sneaker|Sandal)\\s.*"))
+            .count();
     assertEquals(report, 5, shown);
     assertEquals(report, shown, footwear);
     String reranked = report.substring(report.indexOf("re-ranked by similarity"));
-    assertEquals(report, 5, reranked.lines().filter(l -> l.matches("\\s+\\d\\. train-\\d+\\s+Ankle boot\\s.*")).count());
+    assertEquals(
+        report,
+        5,
+        reranked
+            .lines()
+            .filter(l -> l.matches("\\s+\\d\\. train-\\d+\\s+Ankle boot\\s.*"))
+            .count());
   }
 }

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.examples;
 
 import java.io.DataOutputStream;
@@ -62,7 +77,10 @@ public class FashionMnistTest extends LuceneTestCase {
         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     InputFormatException e =
         assertThrows(InputFormatException.class, () -> FashionMnist.load(dir()));
-    assertTrue(e.getMessage(), e.getMessage().contains("train-images-idx3-ubyte.gz: magic number 0x00000801, expected 0x00000803"));
+    assertTrue(
+        e.getMessage(),
+        e.getMessage()
+            .contains("train-images-idx3-ubyte.gz: magic number 0x00000801, expected 0x00000803"));
   }
 
   @Test
@@ -88,12 +106,16 @@ public class FashionMnistTest extends LuceneTestCase {
     IdxFiles.writeLabels(labels, new byte[] {1, 2, 10});
     InputFormatException e =
         assertThrows(InputFormatException.class, () -> FashionMnist.readLabels(labels, 5));
-    assertTrue(e.getMessage(), e.getMessage().endsWith("l record 3: label 10, expected a class number from 0 to 9"));
+    assertTrue(
+        e.getMessage(),
+        e.getMessage().endsWith("l record 3: label 10, expected a class number from 0 to 9"));
 
     IdxFiles.writeDataset(dir(), 3, 2, 1);
     IdxFiles.writeLabels(dir().resolve("t10k-labels-idx1-ubyte.gz"), new byte[] {1});
     e = assertThrows(InputFormatException.class, () -> FashionMnist.load(dir()));
-    assertTrue(e.getMessage(), e.getMessage().contains("holds 1 labels but t10k-images-idx3-ubyte.gz holds 2 images"));
+    assertTrue(
+        e.getMessage(),
+        e.getMessage().contains("holds 1 labels but t10k-images-idx3-ubyte.gz holds 2 images"));
   }
 
   @Test

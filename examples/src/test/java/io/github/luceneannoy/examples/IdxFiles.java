@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.examples;
 
 import java.io.DataOutputStream;
@@ -19,8 +34,8 @@ final class IdxFiles {
    * Writes the four files into {@code dir}. An image of class {@code c} is bright in band {@code c}
    * of rows, like real classes separable by shape, plus its own mix of {@value #STYLES} patterns
    * shared by all classes (a Gaussian weight each) and a little noise: within a class, and from a
-   * class to another, some images are nearer than others, as in real data, rather than all at
-   * about the same distance as with noise alone.
+   * class to another, some images are nearer than others, as in real data, rather than all at about
+   * the same distance as with noise alone.
    */
   static void writeDataset(Path dir, int train, int test, long seed) throws IOException {
     Random random = new Random(seed);
@@ -34,8 +49,8 @@ final class IdxFiles {
     writeSplit(dir, "t10k", test, styles, random);
   }
 
-  private static void writeSplit(Path dir, String prefix, int count, float[][] styles, Random random)
-      throws IOException {
+  private static void writeSplit(
+      Path dir, String prefix, int count, float[][] styles, Random random) throws IOException {
     byte[][] images = new byte[count][FashionMnist.DIMENSION];
     byte[] labels = new byte[count];
     double[] weights = new double[STYLES];

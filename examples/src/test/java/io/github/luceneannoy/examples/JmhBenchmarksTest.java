@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.examples;
 
 import static org.junit.Assert.assertEquals;
@@ -22,9 +37,9 @@ import org.openjdk.jmh.annotations.Benchmark;
 
 /**
  * Each JMH benchmark's setup and methods run once, so that the benchmarks cannot rot, and what they
- * compare computes consistent things: exact kernels the exact values, estimates within their
- * bounds of them, searches the hits exact search finds. (The benchmarks' data are generated from
- * fixed seeds, so these checks are deterministic.)
+ * compare computes consistent things: exact kernels the exact values, estimates within their bounds
+ * of them, searches the hits exact search finds. (The benchmarks' data are generated from fixed
+ * seeds, so these checks are deterministic.)
  */
 public class JmhBenchmarksTest {
 
@@ -71,10 +86,15 @@ public class JmhBenchmarksTest {
         assertEquals("dim " + dim + ", entry " + entry, truth, wide[0], wide[1]);
         sumError += wide[0] - truth;
       }
-      assertTrue("estimates are unbiased-ish", Math.abs(sumError / ForestKernelsBenchmark.LEAF) < 0.1 * distance);
+      assertTrue(
+          "estimates are unbiased-ish",
+          Math.abs(sumError / ForestKernelsBenchmark.LEAF) < 0.1 * distance);
 
       QueryCode code = bench.querySet();
-      assertEquals(squaredDistance(query, bench.centre()), code.centreDistance(), 1e-4 * code.centreDistance());
+      assertEquals(
+          squaredDistance(query, bench.centre()),
+          code.centreDistance(),
+          1e-4 * code.centreDistance());
 
       float[] rotated = bench.rotate();
       double norm = 0;
@@ -93,7 +113,8 @@ public class JmhBenchmarksTest {
       CodeBlock written = bench.codes();
       int words = encoded.words;
       for (int w = 0; w < words; w++) {
-        assertEquals("coding again gives the setup's code, word " + w, written.word(e, w), encoded.bits[w]);
+        assertEquals(
+            "coding again gives the setup's code, word " + w, written.word(e, w), encoded.bits[w]);
       }
       assertEquals(written.ones[e], encoded.ones[0]);
       int popcount = 0;
@@ -116,7 +137,10 @@ public class JmhBenchmarksTest {
     return Arrays.stream(ords, 0, k).mapToInt(Integer::intValue).toArray();
   }
 
-  /** The hits' ordinals, checked sorted and distinct. {@link TopKnnCollector#topDocs} drains the collector: once only. */
+  /**
+   * The hits' ordinals, checked sorted and distinct. {@link TopKnnCollector#topDocs} drains the
+   * collector: once only.
+   */
   private static Set<Integer> ords(TopKnnCollector collector) {
     Set<Integer> ords = new HashSet<>();
     ScoreDoc[] hits = collector.topDocs().scoreDocs;
@@ -163,11 +187,16 @@ public class JmhBenchmarksTest {
     double sum = 0;
     float[][] queries = bench.queries();
     for (float[] q : queries) {
-      sum += recall(vectors, q, bench.search(q, bench.budgets().order(), bench.budgets().forHits(k)));
+      sum +=
+          recall(vectors, q, bench.search(q, bench.budgets().order(), bench.budgets().forHits(k)));
     }
-    assertTrue("recall@10 at the calibrated budget " + sum / queries.length, sum / queries.length >= 0.9);
+    assertTrue(
+        "recall@10 at the calibrated budget " + sum / queries.length, sum / queries.length >= 0.9);
     // and a budget of every vector is exact search
-    assertEquals(1.0, recall(vectors, query, bench.search(query, bench.budgets().order(), vectors.length)), 0);
+    assertEquals(
+        1.0,
+        recall(vectors, query, bench.search(query, bench.budgets().order(), vectors.length)),
+        0);
     // these clustered data are easy: 400 candidates of 3,000 find about every neighbour
     assertTrue("recall@10 at a budget of 400: " + fixedRecall, fixedRecall >= 0.8);
     assertTrue("recall@10 at the calibrated budget: " + calibratedRecall, calibratedRecall >= 0.5);
@@ -198,11 +227,14 @@ public class JmhBenchmarksTest {
       assertNotNull("META-INF/BenchmarkList missing: JMH's annotation processor did not run", in);
       list = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
-    for (Class<?> bench : new Class<?>[] {ForestKernelsBenchmark.class, ForestSearchBenchmark.class}) {
+    for (Class<?> bench :
+        new Class<?>[] {ForestKernelsBenchmark.class, ForestSearchBenchmark.class}) {
       for (Method method : bench.getMethods()) {
         if (method.isAnnotationPresent(Benchmark.class)) {
-          assertTrue(bench.getSimpleName() + "." + method.getName() + " not listed",
-              list.contains(bench.getName() + " ") && list.contains(bench.getSimpleName() + "_" + method.getName() + "_jmh"));
+          assertTrue(
+              bench.getSimpleName() + "." + method.getName() + " not listed",
+              list.contains(bench.getName() + " ")
+                  && list.contains(bench.getSimpleName() + "_" + method.getName() + "_jmh"));
         }
       }
     }

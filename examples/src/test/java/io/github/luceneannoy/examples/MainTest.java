@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.examples;
 
 import java.io.ByteArrayOutputStream;
@@ -61,10 +76,16 @@ public class MainTest extends LuceneTestCase {
   public void annoyParametersOutOfRangeAreUsageErrors() {
     // checked before any data is read or generated
     assertEquals(Main.BAD_USAGE, run("bench", "--target-recall", "1.5"));
-    assertTrue(err.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8).contains("targetRecall must be in (0, 1], got 1.5"));
+    assertTrue(
+        err.toString(StandardCharsets.UTF_8),
+        err.toString(StandardCharsets.UTF_8).contains("targetRecall must be in (0, 1], got 1.5"));
     err.reset();
-    assertEquals(Main.BAD_USAGE, run("scale", "--branching", "1", "--work", createTempDir("scale").toString()));
-    assertTrue(err.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8).contains("branching must be in [2, 256], got 1"));
+    assertEquals(
+        Main.BAD_USAGE,
+        run("scale", "--branching", "1", "--work", createTempDir("scale").toString()));
+    assertTrue(
+        err.toString(StandardCharsets.UTF_8),
+        err.toString(StandardCharsets.UTF_8).contains("branching must be in [2, 256], got 1"));
   }
 
   @Test

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.examples;
 
 import java.io.ByteArrayOutputStream;
@@ -24,13 +39,32 @@ public class ScaleCommandTest extends LuceneTestCase {
     Path work = createTempDir("work");
     Path report = work.resolve("report.md");
     String[] args = {
-      "scale", "--vectors", "3000", "--dimension", "16", "--clusters", "10", "--queries", "20", "--heap", "128m",
-      "--segment-size", "1000", "--candidates", "5,300", "--fanouts", "10,100", "--work", work.toString(),
-      "--out", report.toString()
+      "scale",
+      "--vectors",
+      "3000",
+      "--dimension",
+      "16",
+      "--clusters",
+      "10",
+      "--queries",
+      "20",
+      "--heap",
+      "128m",
+      "--segment-size",
+      "1000",
+      "--candidates",
+      "5,300",
+      "--fanouts",
+      "10,100",
+      "--work",
+      work.toString(),
+      "--out",
+      report.toString()
     };
     Result first = run(args);
     assertEquals(first.printed, Main.OK, first.status);
-    assertTrue(first.printed, first.printed.contains("[annoy] indexed 3,000 vectors into 3 segments"));
+    assertTrue(
+        first.printed, first.printed.contains("[annoy] indexed 3,000 vectors into 3 segments"));
     assertTrue(first.printed, first.printed.contains("[hnsw] force-merged in"));
     String md = Files.readString(report);
     assertTrue(md, md.contains("| heap limit (-Xmx) | 128m | 128m |"));
@@ -41,13 +75,17 @@ public class ScaleCommandTest extends LuceneTestCase {
     double small = recall(md, "annoy", 5);
     assertTrue(md, small > 0 && small <= 1);
     // the children measured their own heap, which stayed within their limit
-    Matcher live = Pattern.compile("\\| heap after GC, max: index / merge / search \\| ([\\d.,]+) MiB").matcher(md);
+    Matcher live =
+        Pattern.compile("\\| heap after GC, max: index / merge / search \\| ([\\d.,]+) MiB")
+            .matcher(md);
     assertTrue(md, live.find());
     double mib = Double.parseDouble(live.group(1).replace(",", ""));
     assertTrue(md, mib > 0 && mib < 128);
 
     Result again = run(args);
-    assertTrue(again.printed, again.printed.contains("data: reusing") && again.printed.contains("ground truth: reusing"));
+    assertTrue(
+        again.printed,
+        again.printed.contains("data: reusing") && again.printed.contains("ground truth: reusing"));
   }
 
   @Test
@@ -55,22 +93,54 @@ public class ScaleCommandTest extends LuceneTestCase {
     Path work = createTempDir("work");
     // the JVM refuses a heap this small before running anything
     Result result =
-        run("scale", "--vectors", "200", "--dimension", "4", "--queries", "5", "--formats", "annoy", "--heap", "1k",
-            "--work", work.toString());
+        run(
+            "scale",
+            "--vectors",
+            "200",
+            "--dimension",
+            "4",
+            "--queries",
+            "5",
+            "--formats",
+            "annoy",
+            "--heap",
+            "1k",
+            "--work",
+            work.toString());
     assertEquals(result.printed, Main.FAILED, result.status);
     assertTrue(result.printed, result.printed.contains("annoy with -Xmx1k exited with status"));
-    assertTrue(result.printed, result.printed.contains("| result | failed: annoy with -Xmx1k exited with status"));
+    assertTrue(
+        result.printed,
+        result.printed.contains("| result | failed: annoy with -Xmx1k exited with status"));
 
     // with a second limit to fall back on, the report says which one worked and which failed
     Result fallback =
-        run("scale", "--vectors", "200", "--dimension", "4", "--queries", "5", "--formats", "annoy", "--heap", "1k,128m",
-            "--candidates", "50", "--work", work.toString());
+        run(
+            "scale",
+            "--vectors",
+            "200",
+            "--dimension",
+            "4",
+            "--queries",
+            "5",
+            "--formats",
+            "annoy",
+            "--heap",
+            "1k,128m",
+            "--candidates",
+            "50",
+            "--work",
+            work.toString());
     assertEquals(fallback.printed, Main.OK, fallback.status);
-    assertTrue(fallback.printed, fallback.printed.contains("| heap limit (-Xmx) | 128m (failed with 1k) |"));
+    assertTrue(
+        fallback.printed,
+        fallback.printed.contains("| heap limit (-Xmx) | 128m (failed with 1k) |"));
   }
 
   private static double recall(String markdown, String format, int budget) {
-    Matcher m = Pattern.compile("\\| " + format + " \\| " + budget + " \\| ([\\d.]+) \\|").matcher(markdown);
+    Matcher m =
+        Pattern.compile("\\| " + format + " \\| " + budget + " \\| ([\\d.]+) \\|")
+            .matcher(markdown);
     assertTrue(markdown, m.find());
     return Double.parseDouble(m.group(1));
   }

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.examples;
 
 import static org.junit.Assert.assertEquals;
@@ -23,11 +38,13 @@ public class ShadedJarIT {
     assertNotNull("annoy.examples.jar is not set: run through Maven's failsafe plugin", location);
     Path jar = Paths.get(location);
     assertTrue("missing " + jar, Files.isRegularFile(jar));
-    try (JarFile file = new JarFile(new File(location), true, JarFile.OPEN_READ, Runtime.version())) {
+    try (JarFile file =
+        new JarFile(new File(location), true, JarFile.OPEN_READ, Runtime.version())) {
       assertEquals("true", file.getManifest().getMainAttributes().getValue("Multi-Release"));
       assertTrue(file.isMultiRelease());
       assertEquals(
-          "io.github.luceneannoy.examples.Main", file.getManifest().getMainAttributes().getValue("Main-Class"));
+          "io.github.luceneannoy.examples.Main",
+          file.getManifest().getMainAttributes().getValue("Main-Class"));
       String panama = "org/apache/lucene/internal/vectorization/PanamaVectorizationProvider.class";
       assertNotNull(
           "Lucene's Java 20+ vector provider is not in the jar",

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.examples;
 
 import io.github.luceneannoy.db.Vector;
@@ -62,7 +77,8 @@ public class VectorInputTest extends LuceneTestCase {
     file = write("ragged.csv", "a,1,2\n\nb,1\n");
     assertEquals(file + " line 3: 1 components, expected 2 like the lines before", errorOf(file));
     file = write("noid.csv", ",1,2\n");
-    assertEquals(file + " line 1: empty id; expected id,x1,x2,... with a non-empty id", errorOf(file));
+    assertEquals(
+        file + " line 1: empty id; expected id,x1,x2,... with a non-empty id", errorOf(file));
   }
 
   @Test
@@ -84,15 +100,19 @@ public class VectorInputTest extends LuceneTestCase {
 
   @Test
   public void jsonLinesErrorsNameFileLineAndExpectation() throws Exception {
-    Path file = write("a.jsonl", "{\"id\":\"a\",\"vector\":[1]}\n{\"id\":\"b\",\"vector\":[\"x\"]}\n");
+    Path file =
+        write("a.jsonl", "{\"id\":\"a\",\"vector\":[1]}\n{\"id\":\"b\",\"vector\":[\"x\"]}\n");
     assertEquals(file + " line 2: \"vector\"[0] is a string, expected a number", errorOf(file));
     file = write("b.jsonl", "{\"id\":\"a\",\"vector\":[1]\n");
     String message = errorOf(file);
     assertEquals(
-        message, true, message.startsWith(file + " line 1: not valid JSON (")
+        message,
+        true,
+        message.startsWith(file + " line 1: not valid JSON (")
             && message.endsWith("); expected one object per line"));
     file = write("c.jsonl", "{\"vector\":[1]}\n");
-    assertEquals(file + " line 1: expected \"id\" as a string or number, found nothing", errorOf(file));
+    assertEquals(
+        file + " line 1: expected \"id\" as a string or number, found nothing", errorOf(file));
     file = write("d.jsonl", "{\"id\":\"a\",\"vector\":[1],\"keywords\":{\"_id\":\"x\"}}\n");
     assertEquals(
         file + " line 1: metadata field name must not start with '_' (reserved), got \"_id\"",
@@ -141,7 +161,8 @@ public class VectorInputTest extends LuceneTestCase {
     InputFormatException e =
         assertThrows(InputFormatException.class, () -> VectorInput.Format.of(file));
     assertEquals(
-        file + ": cannot tell the format from the name; expected .fvecs, .bvecs, .csv, .jsonl or a"
+        file
+            + ": cannot tell the format from the name; expected .fvecs, .bvecs, .csv, .jsonl or a"
             + " Fashion-MNIST directory (or give --format)",
         e.getMessage());
   }

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.codec;
 
 import java.io.IOException;
@@ -30,18 +45,18 @@ import org.apache.lucene.util.IOUtils;
  *       of the floats' size at 7 bits, an eighth at 4 bits compressed): these are the bytes a query
  *       touches, so they are what must stay in the page cache. Scoring stops as it does on floats,
  *       once the best {@code rescoreFactor·k} candidates by quantized score settle; those are then
- *       scored again against the full-precision vectors and
- *       the top {@code k} of those are the hits, with the scores {@link AnnoyVectorsFormat} would
- *       give them. Lucene's exact search (its fallback for selective filters) is also given the
- *       full-precision vectors, so every hit carries a full-precision score.
+ *       scored again against the full-precision vectors and the top {@code k} of those are the
+ *       hits, with the scores {@link AnnoyVectorsFormat} would give them. Lucene's exact search
+ *       (its fallback for selective filters) is also given the full-precision vectors, so every hit
+ *       carries a full-precision score.
  *   <li><b>Disk.</b> Lucene's quantized format keeps the raw floats ({@code .vec}) beside the
  *       quantized ones, for merges and re-scoring, so the index grows by the quantized copy: the
  *       saving is in RAM needed for fast search, not on disk.
  *   <li><b>Building.</b> Trees are built from the full-precision vectors, at flush and at merge
  *       (see {@link QuantizedFlatVectorsWriter}), so the forest is the same as {@link
  *       AnnoyVectorsFormat}'s for the same vectors and parameters.
- *   <li><b>Byte vectors</b> are not quantized (as in Lucene's format): they are stored, searched and
- *       scored exactly as by {@link AnnoyVectorsFormat}.
+ *   <li><b>Byte vectors</b> are not quantized (as in Lucene's format): they are stored, searched
+ *       and scored exactly as by {@link AnnoyVectorsFormat}.
  * </ul>
  *
  * <h2>Files</h2>
@@ -71,15 +86,18 @@ public final class AnnoyScalarQuantizedVectorsFormat extends KnnVectorsFormat {
 
   /**
    * Default candidates re-scored at full precision per requested hit. On clustered data ({@code
-   * TestAnnoyQuantizedRecall}, 4 bits) recall@10 is 0.80 with 1, 0.97-0.98 with 2, 0.995 with 3
-   * and that of float vectors with 4; 7 bits needs fewer. On Fashion-MNIST (README), 4 gives the
+   * TestAnnoyQuantizedRecall}, 4 bits) recall@10 is 0.80 with 1, 0.97-0.98 with 2, 0.995 with 3 and
+   * that of float vectors with 4; 7 bits needs fewer. On Fashion-MNIST (README), 4 gives the
    * recall@10 of float vectors at 7 and 4 bits for every budget from 10 to 160 candidates per hit.
    * Re-scoring reads {@code rescoreFactor·k} raw vectors per query, few beside the {@code
    * candidatesPerHit·k} scored.
    */
   public static final int DEFAULT_RESCORE_FACTOR = 4;
 
-  /** Upper bound on the rescore factor: beyond it the raw vectors are read as much as without quantization. */
+  /**
+   * Upper bound on the rescore factor: beyond it the raw vectors are read as much as without
+   * quantization.
+   */
   public static final int MAXIMUM_RESCORE_FACTOR = 1024;
 
   private final ForestParameters forest;

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.codec;
 
 import java.io.IOException;
@@ -18,8 +33,8 @@ import org.apache.lucene.index.SegmentWriteState;
  *
  * <p>Raw vectors are stored by {@link Lucene99FlatVectorsFormat} (files {@code .vec} and {@code
  * .vemf}), which also supplies vector values, exact scoring and ord-to-doc mapping. This format
- * adds two files. {@link AnnoyScalarQuantizedVectorsFormat} writes the same two files over
- * Lucene's scalar-quantized flat format instead.
+ * adds two files. {@link AnnoyScalarQuantizedVectorsFormat} writes the same two files over Lucene's
+ * scalar-quantized flat format instead.
  *
  * <h2>Conventions</h2>
  *
@@ -31,8 +46,8 @@ import org.apache.lucene.index.SegmentWriteState;
  * io.github.luceneannoy.forest.Geometry}) of {@code D} coordinates: {@code D = dimension} for
  * EUCLIDEAN (vectors as they are) and COSINE (vectors scaled to unit length), {@code D = dimension
  * + 1} for DOT_PRODUCT and MAXIMUM_INNER_PRODUCT (a vector {@code x} gets the extra coordinate
- * {@code sqrt(M² - |x|²)}, {@code M} the field's largest norm; a query gets 0). Codes have {@code P}
- * bits, {@code D} rounded up to a multiple of 64, in {@code W = P/64} longs.
+ * {@code sqrt(M² - |x|²)}, {@code M} the field's largest norm; a query gets 0). Codes have {@code
+ * P} bits, {@code D} rounded up to a multiple of 64, in {@code W = P/64} longs.
  *
  * <h3>{@code .afm}: forest metadata</h3>
  *
@@ -44,8 +59,8 @@ import org.apache.lucene.index.SegmentWriteState;
  *   <li>int similarity: 0 = EUCLIDEAN, 1 = DOT_PRODUCT, 2 = COSINE, 3 = MAXIMUM_INNER_PRODUCT
  *   <li>vint dimension
  *   <li>int vector count {@code N} (must equal the flat format's count for the field)
- *   <li>byte geometry: 0 = Euclidean, 1 = angular, 2 = inner product (determined by the
- *       similarity; checked on read)
+ *   <li>byte geometry: 0 = Euclidean, 1 = angular, 2 = inner product (determined by the similarity;
+ *       checked on read)
  *   <li>byte leaf order of searches: 0 = bound, 1 = centroid (chosen by calibration)
  *   <li>vint number of trees {@code T} (0 when the field has no vectors)
  *   <li>vint branching {@code B}: the most children of an inner node
@@ -81,25 +96,25 @@ import org.apache.lucene.index.SegmentWriteState;
  *       then the children's centroids as codes relative to this node's centroid (below). A
  *       reference {@code r ≥ 0} is the position of an inner node's record in this section, always
  *       greater than its parent's; {@code r < 0} is leaf number {@code -1 - r}.
- *   <li><b>Leaf section</b>: the leaves in the order of their numbers (pre-order, tree after
- *       tree). A leaf of {@code c} entries ({@code 1 ≤ c ≤ L}) is {@code D} floats, its centroid
- *       (the mean of its vectors), {@code c} ints, the ordinals of its vectors (increasing), then
- *       their codes relative to the centroid. Leaf {@code j} whose first entry is {@code e} starts
- *       at {@code 4·D·j + (20 + 8·W)·e}. Every ordinal is in exactly one leaf of every tree.
+ *   <li><b>Leaf section</b>: the leaves in the order of their numbers (pre-order, tree after tree).
+ *       A leaf of {@code c} entries ({@code 1 ≤ c ≤ L}) is {@code D} floats, its centroid (the mean
+ *       of its vectors), {@code c} ints, the ordinals of its vectors (increasing), then their codes
+ *       relative to the centroid. Leaf {@code j} whose first entry is {@code e} starts at {@code
+ *       4·D·j + (20 + 8·W)·e}. Every ordinal is in exactly one leaf of every tree.
  *   <li><b>Codes</b> of {@code c} vectors relative to a centroid {@code c₀}: {@code c} floats
  *       {@code a}, {@code c} floats {@code s}, {@code c} floats {@code ε}, {@code c} ints, the
- *       number of one bits of each code, then {@code c·W} longs, the bits of the codes (bit {@code i} of
- *       a code's long {@code w} is coordinate {@code 64w + i}), interleaved in groups of 8 codes
- *       so that a searcher reads word {@code w} of 8 codes at once: the codes form groups of 8
- *       (the last group has {@code c mod 8} codes when that is not 0), and word {@code w} of code
+ *       number of one bits of each code, then {@code c·W} longs, the bits of the codes (bit {@code
+ *       i} of a code's long {@code w} is coordinate {@code 64w + i}), interleaved in groups of 8
+ *       codes so that a searcher reads word {@code w} of 8 codes at once: the codes form groups of
+ *       8 (the last group has {@code c mod 8} codes when that is not 0), and word {@code w} of code
  *       {@code g + j} of a group of {@code n} codes that starts at code {@code g} is long number
- *       {@code g·W + w·n + j}. With
- *       {@code R} the rotation ({@link io.github.luceneannoy.forest.FastRotation}, rebuilt from
- *       the seed and {@code D}), {@code r = R(x - c₀)}, bit {@code i} set when {@code r_i > 0},
- *       {@code σ} the signs (±1) and {@code ω = R(c₀ - g)}: {@code s = |r|²/|r|₁}, {@code a = |r|² +
- *       2·s·(σ·ω)}, {@code ε = 2·|r|·sqrt(1 - t²)/(t·sqrt(P - 1))} with {@code t = |r|₁/(sqrt(P)·|r|)}.
- *       A query {@code q} with {@code u = R(q - g)} estimates {@code |x - q|² ≈ a + |q - c₀|² -
- *       2·s·(σ·u)}, with error about {@code ε·|q - c₀|}.
+ *       {@code g·W + w·n + j}. With {@code R} the rotation ({@link
+ *       io.github.luceneannoy.forest.FastRotation}, rebuilt from the seed and {@code D}), {@code r
+ *       = R(x - c₀)}, bit {@code i} set when {@code r_i > 0}, {@code σ} the signs (±1) and {@code ω
+ *       = R(c₀ - g)}: {@code s = |r|²/|r|₁}, {@code a = |r|² + 2·s·(σ·ω)}, {@code ε = 2·|r|·sqrt(1
+ *       - t²)/(t·sqrt(P - 1))} with {@code t = |r|₁/(sqrt(P)·|r|)}. A query {@code q} with {@code u
+ *       = R(q - g)} estimates {@code |x - q|² ≈ a + |q - c₀|² - 2·s·(σ·u)}, with error about {@code
+ *       ε·|q - c₀|}.
  * </ul>
  *
  * <h2>Version history</h2>
@@ -129,9 +144,9 @@ public final class AnnoyVectorsFormat extends KnnVectorsFormat {
   static final int VERSION_CURRENT = VERSION_START;
 
   /**
-   * Default number of trees: a second tree finds the neighbours that fall just across a
-   * boundary of the first (on text embeddings, 0.93 of the true neighbours among the first 4,000
-   * candidates against 0.90 with one tree), and each costs a code per vector.
+   * Default number of trees: a second tree finds the neighbours that fall just across a boundary of
+   * the first (on text embeddings, 0.93 of the true neighbours among the first 4,000 candidates
+   * against 0.90 with one tree), and each costs a code per vector.
    */
   public static final int DEFAULT_NUM_TREES = 2;
 
@@ -197,7 +212,8 @@ public final class AnnoyVectorsFormat extends KnnVectorsFormat {
    * @param seed the seed of the forest; the same seed and vectors give the same files
    * @see #AnnoyVectorsFormat(int, int, float)
    */
-  public AnnoyVectorsFormat(int numTrees, int maxLeafSize, int branching, float targetRecall, long seed) {
+  public AnnoyVectorsFormat(
+      int numTrees, int maxLeafSize, int branching, float targetRecall, long seed) {
     super(NAME);
     this.forest = new ForestParameters(numTrees, maxLeafSize, branching, targetRecall, seed);
     this.flatVectorsFormat =

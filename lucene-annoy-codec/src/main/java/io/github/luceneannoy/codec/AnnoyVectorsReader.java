@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.codec;
 
 import io.github.luceneannoy.forest.BudgetCalibration;
@@ -35,9 +50,9 @@ import org.apache.lucene.util.hnsw.OrdinalTranslatedKnnCollector;
 import org.apache.lucene.util.hnsw.RandomVectorScorer;
 
 /**
- * Reads the forest files of a segment and answers k-NN searches with {@link ForestSearcher};
- * vector values, exact scores and ord-to-doc mapping come from the composed flat reader. When that
- * reader scores quantized vectors, the best candidates are re-scored at full precision ({@link
+ * Reads the forest files of a segment and answers k-NN searches with {@link ForestSearcher}; vector
+ * values, exact scores and ord-to-doc mapping come from the composed flat reader. When that reader
+ * scores quantized vectors, the best candidates are re-scored at full precision ({@link
  * QuantizedRescoring}, {@link RescoringKnnCollector}).
  */
 final class AnnoyVectorsReader extends KnnVectorsReader {
@@ -45,8 +60,10 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
       RamUsageEstimator.shallowSizeOfInstance(AnnoyVectorsReader.class);
 
   private final FlatVectorsReader flatReader;
+
   /** Null when the flat scores are final (raw flat vectors). */
   private final QuantizedRescoring rescoring;
+
   private final FieldInfos fieldInfos;
   private final Map<String, FieldForest> fields = new HashMap<>();
   private final String metaName;
@@ -67,16 +84,22 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
     this.rescoring = rescoring;
     this.fieldInfos = state.fieldInfos;
     this.metaName =
-        IndexFileNames.segmentFileName(state.segmentInfo.name, state.segmentSuffix, AnnoyVectorsFormat.META_EXTENSION);
+        IndexFileNames.segmentFileName(
+            state.segmentInfo.name, state.segmentSuffix, AnnoyVectorsFormat.META_EXTENSION);
     boolean success = false;
     try {
       String dataName =
-          IndexFileNames.segmentFileName(state.segmentInfo.name, state.segmentSuffix, AnnoyVectorsFormat.INDEX_EXTENSION);
+          IndexFileNames.segmentFileName(
+              state.segmentInfo.name, state.segmentSuffix, AnnoyVectorsFormat.INDEX_EXTENSION);
       data = state.directory.openInput(dataName, state.context.withRandomAccess());
       int dataVersion =
           CodecUtil.checkIndexHeader(
-              data, AnnoyVectorsFormat.INDEX_CODEC_NAME, AnnoyVectorsFormat.VERSION_START,
-              AnnoyVectorsFormat.VERSION_CURRENT, state.segmentInfo.getId(), state.segmentSuffix);
+              data,
+              AnnoyVectorsFormat.INDEX_CODEC_NAME,
+              AnnoyVectorsFormat.VERSION_START,
+              AnnoyVectorsFormat.VERSION_CURRENT,
+              state.segmentInfo.getId(),
+              state.segmentSuffix);
       long headerEnd = data.getFilePointer();
       CodecUtil.retrieveChecksum(data);
       readMeta(state, dataVersion, headerEnd, data.length() - CodecUtil.footerLength());
@@ -99,8 +122,12 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
       try {
         int metaVersion =
             CodecUtil.checkIndexHeader(
-                meta, AnnoyVectorsFormat.META_CODEC_NAME, AnnoyVectorsFormat.VERSION_START,
-                AnnoyVectorsFormat.VERSION_CURRENT, state.segmentInfo.getId(), state.segmentSuffix);
+                meta,
+                AnnoyVectorsFormat.META_CODEC_NAME,
+                AnnoyVectorsFormat.VERSION_START,
+                AnnoyVectorsFormat.VERSION_CURRENT,
+                state.segmentInfo.getId(),
+                state.segmentSuffix);
         if (metaVersion != dataVersion) {
           throw new CorruptIndexException(
               "format versions mismatch: meta=" + metaVersion + ", data=" + dataVersion, meta);
@@ -121,15 +148,20 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
           }
           if (entry.centreOffset() < end || entry.centreOffset() >= end + Float.BYTES) {
             throw new CorruptIndexException(
-                "field \"" + info.name + "\": centre section at " + entry.centreOffset()
-                    + " does not follow the previous section, which ends at " + end,
+                "field \""
+                    + info.name
+                    + "\": centre section at "
+                    + entry.centreOffset()
+                    + " does not follow the previous section, which ends at "
+                    + end,
                 meta);
           }
           end = entry.leavesOffset() + entry.leavesLength();
         }
         if (end != dataLength) {
           throw new CorruptIndexException(
-              "the fields' sections end at " + end + ", the data file's content at " + dataLength, meta);
+              "the fields' sections end at " + end + ", the data file's content at " + dataLength,
+              meta);
         }
       } catch (Throwable t) {
         priorE = t;
@@ -154,7 +186,12 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
     }
     if (flatCount != entry.size()) {
       throw new CorruptIndexException(
-          "field \"" + info.name + "\": forest over " + entry.size() + " vectors but the flat format holds " + flatCount,
+          "field \""
+              + info.name
+              + "\": forest over "
+              + entry.size()
+              + " vectors but the flat format holds "
+              + flatCount,
           meta);
     }
   }
@@ -221,12 +258,18 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
   private static void checkQuery(String field, FieldEntry entry, int dimension, boolean zero) {
     if (dimension != entry.dimension()) {
       throw new IllegalArgumentException(
-          "field \"" + field + "\": query vector has " + dimension + " dimensions, the field has "
+          "field \""
+              + field
+              + "\": query vector has "
+              + dimension
+              + " dimensions, the field has "
               + entry.dimension());
     }
     if (zero && entry.similarity() == VectorSimilarityFunction.COSINE) {
       throw new IllegalArgumentException(
-          "field \"" + field + "\": the query vector is all zeros, and COSINE similarity is undefined for it");
+          "field \""
+              + field
+              + "\": the query vector is all zeros, and COSINE similarity is undefined for it");
     }
   }
 
@@ -274,10 +317,12 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
     } else {
       double queryNorm = entry.geometry() == Geometry.INNER_PRODUCT ? squaredNorm(query) : 0;
       ScoreToDistance toDistance =
-          ScoreDistances.of(entry.similarity(), entry.encoding(), entry.dimension(), entry.maxNorm(), queryNorm);
+          ScoreDistances.of(
+              entry.similarity(), entry.encoding(), entry.dimension(), entry.maxNorm(), queryNorm);
       ForestSearcher searcher = forest.searcher();
       try {
-        searcher.search(forest.view(), entry.order(), query, scorer, toDistance, collector, acceptOrds, budget);
+        searcher.search(
+            forest.view(), entry.order(), query, scorer, toDistance, collector, acceptOrds, budget);
       } finally {
         forest.release(searcher);
       }
@@ -301,7 +346,9 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
    * nothing).
    */
   private static long accepted(Bits acceptDocs, int size) {
-    return acceptDocs instanceof BitSet ? Math.min(size, ((BitSet) acceptDocs).cardinality()) : size;
+    return acceptDocs instanceof BitSet
+        ? Math.min(size, ((BitSet) acceptDocs).cardinality())
+        : size;
   }
 
   /** Statistics of {@code field}'s forest, or empty when this segment has none for it. */
@@ -321,17 +368,21 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
   /**
    * Heap of this reader without the flat reader's: per field, its metadata, a root per tree, its
    * centre and rotation (a few floats per dimension); nothing that grows with the number of
-   * vectors. Not counted: the buffers of the searchers kept for reuse between queries (up to
-   * eight per field), per-query scratch that grows with the segment (a bit per vector) and with
-   * the largest budget searched.
+   * vectors. Not counted: the buffers of the searchers kept for reuse between queries (up to eight
+   * per field), per-query scratch that grows with the segment (a bit per vector) and with the
+   * largest budget searched.
    */
   long forestRamBytesUsed() {
     long total = SHALLOW_SIZE;
     for (FieldForest forest : fields.values()) {
-      total += RamUsageEstimator.shallowSizeOf(forest) + RamUsageEstimator.sizeOf(forest.entry.roots());
+      total +=
+          RamUsageEstimator.shallowSizeOf(forest) + RamUsageEstimator.sizeOf(forest.entry.roots());
       total += RamUsageEstimator.sizeOf(forest.centre);
       // the rotation's signs and permutations: a float and an int per padded coordinate and round
-      total += 3L * FastRotation.paddedDimension(forest.entry.mappedDimension()) * (Float.BYTES + Integer.BYTES);
+      total +=
+          3L
+              * FastRotation.paddedDimension(forest.entry.mappedDimension())
+              * (Float.BYTES + Integer.BYTES);
     }
     return total;
   }
@@ -357,8 +408,10 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
     FieldForest(FieldEntry entry, IndexInput data) throws IOException {
       this.entry = entry;
       this.centre = readCentre(entry, data);
-      this.rotation = new FastRotation(entry.mappedDimension(), ForestBuilder.rotationSeed(entry.seed()));
-      this.budgets = new BudgetCalibration.Budgets(entry.order(), entry.budget10(), entry.budget100());
+      this.rotation =
+          new FastRotation(entry.mappedDimension(), ForestBuilder.rotationSeed(entry.seed()));
+      this.budgets =
+          new BudgetCalibration.Budgets(entry.order(), entry.budget10(), entry.budget100());
       this.nodes = data.slice("annoy-nodes", entry.nodesOffset(), entry.nodesLength());
       this.leaves = data.slice("annoy-leaves", entry.leavesOffset(), entry.leavesLength());
     }

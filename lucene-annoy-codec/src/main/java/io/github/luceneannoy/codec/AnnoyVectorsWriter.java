@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.codec;
 
 import io.github.luceneannoy.forest.BudgetCalibration;
@@ -52,7 +67,8 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
   private IndexOutput data;
   private boolean finished;
 
-  AnnoyVectorsWriter(SegmentWriteState state, FlatVectorsWriter flatWriter, ForestParameters parameters)
+  AnnoyVectorsWriter(
+      SegmentWriteState state, FlatVectorsWriter flatWriter, ForestParameters parameters)
       throws IOException {
     this.flatWriter = flatWriter;
     this.parameters = parameters;
@@ -62,17 +78,25 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
     boolean success = false;
     try {
       String metaName =
-          IndexFileNames.segmentFileName(state.segmentInfo.name, state.segmentSuffix, AnnoyVectorsFormat.META_EXTENSION);
+          IndexFileNames.segmentFileName(
+              state.segmentInfo.name, state.segmentSuffix, AnnoyVectorsFormat.META_EXTENSION);
       String dataName =
-          IndexFileNames.segmentFileName(state.segmentInfo.name, state.segmentSuffix, AnnoyVectorsFormat.INDEX_EXTENSION);
+          IndexFileNames.segmentFileName(
+              state.segmentInfo.name, state.segmentSuffix, AnnoyVectorsFormat.INDEX_EXTENSION);
       meta = state.directory.createOutput(metaName, state.context);
       data = state.directory.createOutput(dataName, state.context);
       CodecUtil.writeIndexHeader(
-          meta, AnnoyVectorsFormat.META_CODEC_NAME, AnnoyVectorsFormat.VERSION_CURRENT,
-          state.segmentInfo.getId(), state.segmentSuffix);
+          meta,
+          AnnoyVectorsFormat.META_CODEC_NAME,
+          AnnoyVectorsFormat.VERSION_CURRENT,
+          state.segmentInfo.getId(),
+          state.segmentSuffix);
       CodecUtil.writeIndexHeader(
-          data, AnnoyVectorsFormat.INDEX_CODEC_NAME, AnnoyVectorsFormat.VERSION_CURRENT,
-          state.segmentInfo.getId(), state.segmentSuffix);
+          data,
+          AnnoyVectorsFormat.INDEX_CODEC_NAME,
+          AnnoyVectorsFormat.VERSION_CURRENT,
+          state.segmentInfo.getId(),
+          state.segmentSuffix);
       success = true;
     } finally {
       if (success == false) {
@@ -100,13 +124,18 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
         mapOldOrdToNewOrd(flatField.getDocsWithFieldSet(), sortMap, null, newToOld, null);
       }
       int dimension = field.fieldInfo.getVectorDimension();
-      writeField(field.fieldInfo, VectorSources.ofBuffered(flatField.getVectors(), dimension, newToOld), null, "flush");
+      writeField(
+          field.fieldInfo,
+          VectorSources.ofBuffered(flatField.getVectors(), dimension, newToOld),
+          null,
+          "flush");
     }
   }
 
   @Override
   public void mergeOneField(FieldInfo fieldInfo, MergeState mergeState) throws IOException {
-    CloseableRandomVectorScorerSupplier merged = flatWriter.mergeOneFieldToIndex(fieldInfo, mergeState);
+    CloseableRandomVectorScorerSupplier merged =
+        flatWriter.mergeOneFieldToIndex(fieldInfo, mergeState);
     try {
       VectorSource vectors;
       if (merged.totalVectorCount() == 0) {
@@ -115,13 +144,16 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
         RandomAccessVectorValues values = RawVectorsExposingScorer.vectorsOf(merged);
         if (values == null) {
           throw new IllegalStateException(
-              "field \"" + fieldInfo.name + "\": the flat writer's merge scorer does not expose its vectors");
+              "field \""
+                  + fieldInfo.name
+                  + "\": the flat writer's merge scorer does not expose its vectors");
         }
         vectors = VectorSources.of(values);
       }
       // trees are independent: build them on the merge scheduler's intra-merge threads
       Executor intraMerge = mergeState.intraMergeTaskExecutor;
-      writeField(fieldInfo, vectors, intraMerge == null ? null : new TaskExecutor(intraMerge), "merge");
+      writeField(
+          fieldInfo, vectors, intraMerge == null ? null : new TaskExecutor(intraMerge), "merge");
     } finally {
       IOUtils.close(merged);
     }
@@ -135,7 +167,8 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
    *
    * @param phase "flush" or "merge", for the info stream
    */
-  private void writeField(FieldInfo fieldInfo, VectorSource vectors, TaskExecutor executor, String phase)
+  private void writeField(
+      FieldInfo fieldInfo, VectorSource vectors, TaskExecutor executor, String phase)
       throws IOException {
     Geometry geometry = FieldEntry.geometryFor(fieldInfo.getVectorSimilarityFunction());
     MappedVectors mapped = MappedVectors.of(vectors, geometry);
@@ -146,35 +179,80 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
     long nodesOffset = data.getFilePointer();
     FieldEntry entry;
     if (vectors.size() == 0) {
-      entry = entry(fieldInfo, geometry, mapped, LeafTraversal.Order.BOUND, 1, 1, centreOffset,
-          new ForestLayout(new int[0], 0, 0, 0, 0), nodesOffset, 0);
+      entry =
+          entry(
+              fieldInfo,
+              geometry,
+              mapped,
+              LeafTraversal.Order.BOUND,
+              1,
+              1,
+              centreOffset,
+              new ForestLayout(new int[0], 0, 0, 0, 0),
+              nodesOffset,
+              0);
       log.empty(phase, fieldInfo);
     } else {
       try (ForestFileOutput out = new ForestFileOutput(directory, data.getName(), context)) {
         ForestBuilder builder =
-            new ForestBuilder(geometry, parameters.numTrees, parameters.maxLeafSize, parameters.branching, parameters.seed);
+            new ForestBuilder(
+                geometry,
+                parameters.numTrees,
+                parameters.maxLeafSize,
+                parameters.branching,
+                parameters.seed);
         long buildStart = System.nanoTime();
         ForestLayout layout = builder.build(mapped, executor, out);
-        log.built(phase, fieldInfo, vectors.size(), parameters, layout, System.nanoTime() - buildStart);
+        log.built(
+            phase, fieldInfo, vectors.size(), parameters, layout, System.nanoTime() - buildStart);
         long leavesLength = leavesLength(layout, mapped.dimension(), vectors.size());
         FieldEntry provisional =
-            entry(fieldInfo, geometry, mapped, LeafTraversal.Order.BOUND, 1, 1, centreOffset, layout, 0, leavesLength);
-        FastRotation rotation = new FastRotation(mapped.dimension(), ForestBuilder.rotationSeed(parameters.seed));
+            entry(
+                fieldInfo,
+                geometry,
+                mapped,
+                LeafTraversal.Order.BOUND,
+                1,
+                1,
+                centreOffset,
+                layout,
+                0,
+                leavesLength);
+        FastRotation rotation =
+            new FastRotation(mapped.dimension(), ForestBuilder.rotationSeed(parameters.seed));
         IndexInput nodes = out.nodes();
         IndexInput leaves = out.leaves();
         long calibrationStart = System.nanoTime();
         BudgetCalibration.Budgets budgets =
             BudgetCalibration.calibrate(
-                () -> new OffHeapForest(provisional, mapped.centre(), rotation, nodes.clone(), leaves.clone()),
+                () ->
+                    new OffHeapForest(
+                        provisional, mapped.centre(), rotation, nodes.clone(), leaves.clone()),
                 vectors,
                 parameters.targetRecall,
                 parameters.seed,
                 executor);
-        log.calibrated(phase, fieldInfo, parameters.targetRecall, budgets.order().name().toLowerCase(Locale.ROOT), budgets.for10(),
-            budgets.for100(), System.nanoTime() - calibrationStart);
+        log.calibrated(
+            phase,
+            fieldInfo,
+            parameters.targetRecall,
+            budgets.order().name().toLowerCase(Locale.ROOT),
+            budgets.for10(),
+            budgets.for100(),
+            System.nanoTime() - calibrationStart);
         out.appendTo(data, layout.nodeBytes(), leavesLength);
-        entry = entry(fieldInfo, geometry, mapped, budgets.order(), budgets.for10(), budgets.for100(), centreOffset,
-            layout, nodesOffset, leavesLength);
+        entry =
+            entry(
+                fieldInfo,
+                geometry,
+                mapped,
+                budgets.order(),
+                budgets.for10(),
+                budgets.for100(),
+                centreOffset,
+                layout,
+                nodesOffset,
+                leavesLength);
       }
     }
     entry.write(meta);
@@ -183,7 +261,8 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
   private static long leavesLength(ForestLayout layout, int mappedDimension, int size) {
     int words = FastRotation.paddedDimension(mappedDimension) / Long.SIZE;
     return (long) layout.leaves() * mappedDimension * Float.BYTES
-        + layout.entries() * (Integer.BYTES + io.github.luceneannoy.forest.CodeBlock.bytesPerCode(words));
+        + layout.entries()
+            * (Integer.BYTES + io.github.luceneannoy.forest.CodeBlock.bytesPerCode(words));
   }
 
   private FieldEntry entry(
@@ -264,13 +343,19 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
     long leaves = 3L * count / parameters.maxLeafSize + 1;
     long nodes = leaves + leaves / (parameters.branching - 1) + 1;
     // per node its centroid, and 128 bytes for the node, its list of children and array headers
-    long perTree = (long) count * Integer.BYTES + nodes * ((long) (dimension + 1) * Float.BYTES + 128);
+    long perTree =
+        (long) count * Integer.BYTES + nodes * ((long) (dimension + 1) * Float.BYTES + 128);
     // TreeBuilder's SAMPLE_PER_CLUSTER (32) vectors per cluster, the root's split having the most
     // clusters; a constant here would count a whole sample against a single buffered vector, and
     // flush-by-RAM would then flush every document
     long clusters =
-        Math.min(parameters.branching, Math.max(2, ((long) count + parameters.maxLeafSize - 1) / parameters.maxLeafSize));
-    long sample = count <= parameters.maxLeafSize ? 0 : Math.min(count, 32 * clusters) * (dimension + 1) * Float.BYTES;
+        Math.min(
+            parameters.branching,
+            Math.max(2, ((long) count + parameters.maxLeafSize - 1) / parameters.maxLeafSize));
+    long sample =
+        count <= parameters.maxLeafSize
+            ? 0
+            : Math.min(count, 32 * clusters) * (dimension + 1) * Float.BYTES;
     return parameters.numTrees * perTree + sample + (long) count * Integer.BYTES * 4;
   }
 
@@ -304,9 +389,14 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
     public void addValue(int docID, T vectorValue) throws IOException {
       // Checked before anything is buffered, so a refused document leaves the segment as it was
       // (IndexWriter then marks just that document deleted).
-      if (fieldInfo.getVectorSimilarityFunction() == VectorSimilarityFunction.COSINE && ZeroVectors.isZero(vectorValue)) {
+      if (fieldInfo.getVectorSimilarityFunction() == VectorSimilarityFunction.COSINE
+          && ZeroVectors.isZero(vectorValue)) {
         throw new IllegalArgumentException(
-            "field \"" + fieldInfo.name + "\": document " + docID + " of the segment being written"
+            "field \""
+                + fieldInfo.name
+                + "\": document "
+                + docID
+                + " of the segment being written"
                 + " has an all-zero vector, and COSINE similarity is undefined for it"
                 + " (Lucene's cosine divides by the norm); leave the vector out or use EUCLIDEAN");
       }

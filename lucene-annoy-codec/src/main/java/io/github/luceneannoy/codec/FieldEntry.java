@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.codec;
 
 import io.github.luceneannoy.forest.CodeBlock;
@@ -157,17 +172,28 @@ record FieldEntry(
       roots[t] = in.readInt();
     }
     if (encoding != info.getVectorEncoding()) {
-      throw corrupt(field + "encoding " + encoding + " != field info's " + info.getVectorEncoding(), resource);
+      throw corrupt(
+          field + "encoding " + encoding + " != field info's " + info.getVectorEncoding(),
+          resource);
     }
     if (similarity != info.getVectorSimilarityFunction()) {
-      throw corrupt(field + "similarity " + similarity + " != field info's " + info.getVectorSimilarityFunction(), resource);
+      throw corrupt(
+          field
+              + "similarity "
+              + similarity
+              + " != field info's "
+              + info.getVectorSimilarityFunction(),
+          resource);
     }
     if (dimension != info.getVectorDimension()) {
-      throw corrupt(field + "dimension " + dimension + " != field info's " + info.getVectorDimension(), resource);
+      throw corrupt(
+          field + "dimension " + dimension + " != field info's " + info.getVectorDimension(),
+          resource);
     }
     Geometry geometry = geometryFor(similarity);
     if (geometryId != geometry.id()) {
-      throw corrupt(field + "geometry " + geometryId + " does not match similarity " + similarity, resource);
+      throw corrupt(
+          field + "geometry " + geometryId + " does not match similarity " + similarity, resource);
     }
     LeafTraversal.Order order;
     try {
@@ -197,32 +223,75 @@ record FieldEntry(
       throw corrupt(field + "invalid budgets " + budget10 + " and " + budget100, resource);
     }
     if (nodeCount < numTrees || leafCount < 0) {
-      throw corrupt(field + "invalid node count " + nodeCount + " or leaf count " + leafCount, resource);
+      throw corrupt(
+          field + "invalid node count " + nodeCount + " or leaf count " + leafCount, resource);
     }
     FieldEntry entry =
         new FieldEntry(
-            info.number, encoding, similarity, dimension, size, geometry, order, branching, maxLeafSize, seed, maxNorm,
-            targetRecall, budget10, budget100, centreOffset, nodeCount, nodesOffset, nodesLength, leafCount,
-            leavesOffset, leavesLength, roots);
+            info.number,
+            encoding,
+            similarity,
+            dimension,
+            size,
+            geometry,
+            order,
+            branching,
+            maxLeafSize,
+            seed,
+            maxNorm,
+            targetRecall,
+            budget10,
+            budget100,
+            centreOffset,
+            nodeCount,
+            nodesOffset,
+            nodesLength,
+            leafCount,
+            leavesOffset,
+            leavesLength,
+            roots);
     checkSection(field + "centre", centreOffset, entry.centreLength(), dataLength, resource);
     checkSection(field + "node", nodesOffset, nodesLength, dataLength, resource);
     checkSection(field + "leaf", leavesOffset, leavesLength, dataLength, resource);
     // sections in range could still overlap or leave gaps: a search would read one as another
     if (centreOffset % Float.BYTES != 0) {
-      throw corrupt(field + "centre section at " + centreOffset + " is not aligned to 4 bytes", resource);
-    }
-    if (nodesOffset != centreOffset + entry.centreLength() || leavesOffset != nodesOffset + nodesLength) {
       throw corrupt(
-          field + "centre, node and leaf sections at " + centreOffset + ", " + nodesOffset + " and " + leavesOffset
+          field + "centre section at " + centreOffset + " is not aligned to 4 bytes", resource);
+    }
+    if (nodesOffset != centreOffset + entry.centreLength()
+        || leavesOffset != nodesOffset + nodesLength) {
+      throw corrupt(
+          field
+              + "centre, node and leaf sections at "
+              + centreOffset
+              + ", "
+              + nodesOffset
+              + " and "
+              + leavesOffset
               + " do not follow each other",
           resource);
     }
     if ((long) nodeCount * NodeRecord.bytes(1, entry.words()) > nodesLength) {
-      throw corrupt(field + "invalid node count " + nodeCount + " for a node section of " + nodesLength + " bytes", resource);
+      throw corrupt(
+          field
+              + "invalid node count "
+              + nodeCount
+              + " for a node section of "
+              + nodesLength
+              + " bytes",
+          resource);
     }
     if (leavesLength != entry.expectedLeavesLength()) {
       throw corrupt(
-          field + "leaf section of " + leavesLength + " bytes for " + leafCount + " leaves and " + numTrees + " × " + size
+          field
+              + "leaf section of "
+              + leavesLength
+              + " bytes for "
+              + leafCount
+              + " leaves and "
+              + numTrees
+              + " × "
+              + size
               + " entries",
           resource);
     }

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.codec;
 
 import io.github.luceneannoy.forest.ForestLayout;
@@ -28,12 +43,20 @@ final class ForestBuildLog {
   /** A field with no vectors in the segment: there is no forest to build. */
   void empty(String phase, FieldInfo field) {
     if (isEnabled()) {
-      infoStream.message(COMPONENT, String.format(Locale.ROOT, "%s field \"%s\": no vectors, no forest", phase, field.name));
+      infoStream.message(
+          COMPONENT,
+          String.format(Locale.ROOT, "%s field \"%s\": no vectors, no forest", phase, field.name));
     }
   }
 
   /** The trees of a field, built and written to temporary files. */
-  void built(String phase, FieldInfo field, int vectors, ForestParameters parameters, ForestLayout layout, long nanos) {
+  void built(
+      String phase,
+      FieldInfo field,
+      int vectors,
+      ForestParameters parameters,
+      ForestLayout layout,
+      long nanos) {
     if (isEnabled()) {
       infoStream.message(
           COMPONENT,
@@ -41,21 +64,40 @@ final class ForestBuildLog {
               Locale.ROOT,
               "%s field \"%s\": built %d trees over %d vectors in %d ms: %d leaves, %d inner nodes"
                   + " (max leaf size %d, branching %d)",
-              phase, field.name, layout.roots().length, vectors, millis(nanos), layout.leaves(), layout.nodes(),
-              parameters.maxLeafSize, parameters.branching));
+              phase,
+              field.name,
+              layout.roots().length,
+              vectors,
+              millis(nanos),
+              layout.leaves(),
+              layout.nodes(),
+              parameters.maxLeafSize,
+              parameters.branching));
     }
   }
 
   /** The default budgets calibration chose for a field. */
   void calibrated(
-      String phase, FieldInfo field, float targetRecall, String order, int budget10, int budget100, long nanos) {
+      String phase,
+      FieldInfo field,
+      float targetRecall,
+      String order,
+      int budget10,
+      int budget100,
+      long nanos) {
     if (isEnabled()) {
       infoStream.message(
           COMPONENT,
           String.format(
               Locale.ROOT,
               "%s field \"%s\": calibrated in %d ms for recall %.2f: order %s, budget %d at k=10, %d at k=100",
-              phase, field.name, millis(nanos), targetRecall, order, budget10, budget100));
+              phase,
+              field.name,
+              millis(nanos),
+              targetRecall,
+              order,
+              budget10,
+              budget100));
     }
   }
 

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.codec;
 
 import io.github.luceneannoy.forest.CodeBlock;
@@ -17,9 +32,9 @@ import org.apache.lucene.util.IOUtils;
  * Writes a field's forest as the builder produces it into temporary files of the segment's
  * directory: each tree's node records and leaves into files of their own (trees may be written by
  * different threads), then, in {@link #finishWriting()}, the trees' files concatenated into one
- * node file and one leaf file, so that the forest can be read back (to calibrate its budget)
- * before its sections are copied into {@code .afi}. {@link #close()} deletes every temporary file;
- * call it on failure too.
+ * node file and one leaf file, so that the forest can be read back (to calibrate its budget) before
+ * its sections are copied into {@code .afi}. {@link #close()} deletes every temporary file; call it
+ * on failure too.
  */
 final class ForestFileOutput implements ForestWriter, Closeable {
   private final Directory directory;
@@ -27,8 +42,10 @@ final class ForestFileOutput implements ForestWriter, Closeable {
   private final IOContext context;
   private final List<TreeFiles> trees = new ArrayList<>();
   private final List<String> created = new ArrayList<>();
+
   /** Outputs not closed yet, closed by {@link #close()} on failure. */
   private final List<IndexOutput> open = new ArrayList<>();
+
   private IndexInput nodesIn;
   private IndexInput leavesIn;
   private boolean finished;
@@ -42,7 +59,8 @@ final class ForestFileOutput implements ForestWriter, Closeable {
   @Override
   public synchronized TreeWriter tree(int tree) throws IOException {
     if (tree != trees.size()) {
-      throw new IllegalStateException("tree " + tree + " asked for after " + trees.size() + " trees");
+      throw new IllegalStateException(
+          "tree " + tree + " asked for after " + trees.size() + " trees");
     }
     TreeFiles files = new TreeFiles(output("annoy_nodes"), output("annoy_leaves"));
     trees.add(files);
@@ -72,7 +90,13 @@ final class ForestFileOutput implements ForestWriter, Closeable {
     }
 
     @Override
-    public void node(int count, int[] refs, int[] sizes, int[] firstEntries, float[] separations, CodeBlock codes)
+    public void node(
+        int count,
+        int[] refs,
+        int[] sizes,
+        int[] firstEntries,
+        float[] separations,
+        CodeBlock codes)
         throws IOException {
       nodes.writeInt(count);
       writeInts(nodes, refs, count);
@@ -134,8 +158,10 @@ final class ForestFileOutput implements ForestWriter, Closeable {
       closeOutput(tree.nodes);
       closeOutput(tree.leaves);
     }
-    String nodesName = concatenate("annoy_forest_nodes", trees.stream().map(t -> t.nodes.getName()).toList());
-    String leavesName = concatenate("annoy_forest_leaves", trees.stream().map(t -> t.leaves.getName()).toList());
+    String nodesName =
+        concatenate("annoy_forest_nodes", trees.stream().map(t -> t.nodes.getName()).toList());
+    String leavesName =
+        concatenate("annoy_forest_leaves", trees.stream().map(t -> t.leaves.getName()).toList());
     nodesIn = directory.openInput(nodesName, context);
     leavesIn = directory.openInput(leavesName, context);
   }
@@ -161,8 +187,14 @@ final class ForestFileOutput implements ForestWriter, Closeable {
     finishWriting();
     if (nodesIn.length() != nodeBytes || leavesIn.length() != leafBytes) {
       throw new IOException(
-          "temporary files hold " + nodesIn.length() + " node and " + leavesIn.length() + " leaf bytes, expected "
-              + nodeBytes + " and " + leafBytes);
+          "temporary files hold "
+              + nodesIn.length()
+              + " node and "
+              + leavesIn.length()
+              + " leaf bytes, expected "
+              + nodeBytes
+              + " and "
+              + leafBytes);
     }
     nodesIn.seek(0);
     out.copyBytes(nodesIn, nodeBytes);

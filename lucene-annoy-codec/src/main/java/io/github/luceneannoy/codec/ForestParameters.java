@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.codec;
 
 import java.io.IOException;
@@ -17,7 +32,8 @@ final class ForestParameters {
 
   ForestParameters(int numTrees, int maxLeafSize, int branching, float targetRecall, long seed) {
     this.numTrees = checkRange("numTrees", numTrees, 1, AnnoyVectorsFormat.MAXIMUM_NUM_TREES);
-    this.maxLeafSize = checkRange("maxLeafSize", maxLeafSize, 1, AnnoyVectorsFormat.MAXIMUM_MAX_LEAF_SIZE);
+    this.maxLeafSize =
+        checkRange("maxLeafSize", maxLeafSize, 1, AnnoyVectorsFormat.MAXIMUM_MAX_LEAF_SIZE);
     this.branching = checkRange("branching", branching, 2, AnnoyVectorsFormat.MAXIMUM_BRANCHING);
     if ((targetRecall > 0 && targetRecall <= 1) == false) {
       throw new IllegalArgumentException("targetRecall must be in (0, 1], got " + targetRecall);
@@ -44,7 +60,15 @@ final class ForestParameters {
   /** The parameters as {@code toString} shows them, for the formats' own {@code toString}. */
   @Override
   public String toString() {
-    return "numTrees=" + numTrees + ", maxLeafSize=" + maxLeafSize + ", branching=" + branching
-        + ", targetRecall=" + targetRecall + ", seed=" + seed;
+    return "numTrees="
+        + numTrees
+        + ", maxLeafSize="
+        + maxLeafSize
+        + ", branching="
+        + branching
+        + ", targetRecall="
+        + targetRecall
+        + ", seed="
+        + seed;
   }
 }

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.codec;
 
 import java.io.IOException;
@@ -25,8 +40,8 @@ import org.apache.lucene.index.VectorSimilarityFunction;
  * @param encoding the field's vector encoding
  * @param similarity the field's similarity
  * @param dimension the vector dimension
- * @param vectors the number of vectors in the segment's forest (deleted documents included until
- *     a merge drops them)
+ * @param vectors the number of vectors in the segment's forest (deleted documents included until a
+ *     merge drops them)
  * @param numTrees the number of trees
  * @param branching the most children of a node the forest was built with
  * @param maxLeafSize the leaf size bound the forest was built with

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.codec;
 
 import io.github.luceneannoy.forest.NodeRecord;
@@ -49,13 +64,29 @@ final class ForestWalker {
       // what the statistics report must be what the metadata says: every vector once per tree
       if (treeEntries != entry.size()) {
         throw forest.corrupt(
-            "field \"" + field + "\": tree " + tree + " has " + treeEntries + " leaf entries for " + entry.size() + " vectors");
+            "field \""
+                + field
+                + "\": tree "
+                + tree
+                + " has "
+                + treeEntries
+                + " leaf entries for "
+                + entry.size()
+                + " vectors");
       }
     }
     if (innerNodes != entry.nodeCount() || tally.leaves != entry.leafCount()) {
       throw forest.corrupt(
-          "field \"" + field + "\": the trees have " + innerNodes + " inner nodes and " + tally.leaves
-              + " leaves, the metadata " + entry.nodeCount() + " and " + entry.leafCount());
+          "field \""
+              + field
+              + "\": the trees have "
+              + innerNodes
+              + " inner nodes and "
+              + tally.leaves
+              + " leaves, the metadata "
+              + entry.nodeCount()
+              + " and "
+              + entry.leafCount());
     }
     return tally.toStatistics(field, entry);
   }
@@ -83,13 +114,29 @@ final class ForestWalker {
     ForestStatistics toStatistics(String field, FieldEntry entry) {
       boolean none = leaves == 0;
       return new ForestStatistics(
-          field, entry.encoding(), entry.similarity(), entry.dimension(), entry.size(),
-          entry.numTrees(), entry.branching(), entry.maxLeafSize(), entry.targetRecall(),
-          entry.order().name().toLowerCase(java.util.Locale.ROOT), entry.budget10(), entry.budget100(), entry.seed(),
-          entry.nodeCount(), leaves,
-          none ? 0 : minLeaf, maxLeaf, none ? 0 : (double) leafVectors / leaves,
-          none ? 0 : minDepth, maxDepth, none ? 0 : (double) depthSum / leaves,
-          entry.nodesLength(), entry.leavesLength());
+          field,
+          entry.encoding(),
+          entry.similarity(),
+          entry.dimension(),
+          entry.size(),
+          entry.numTrees(),
+          entry.branching(),
+          entry.maxLeafSize(),
+          entry.targetRecall(),
+          entry.order().name().toLowerCase(java.util.Locale.ROOT),
+          entry.budget10(),
+          entry.budget100(),
+          entry.seed(),
+          entry.nodeCount(),
+          leaves,
+          none ? 0 : minLeaf,
+          maxLeaf,
+          none ? 0 : (double) leafVectors / leaves,
+          none ? 0 : minDepth,
+          maxDepth,
+          none ? 0 : (double) depthSum / leaves,
+          entry.nodesLength(),
+          entry.leavesLength());
     }
   }
 }

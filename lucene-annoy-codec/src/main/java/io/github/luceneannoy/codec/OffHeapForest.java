@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.codec;
 
 import io.github.luceneannoy.forest.CodeBlock;
@@ -12,15 +27,15 @@ import org.apache.lucene.index.CorruptIndexException;
 import org.apache.lucene.store.IndexInput;
 
 /**
- * A {@link Forest} read in place from its two sections (memory-mapped under {@code
- * MMapDirectory}): the field's {@code .afi} slices when searching, the writer's temporary files
- * when calibrating. One instance serves one query: it owns clones of the slices.
+ * A {@link Forest} read in place from its two sections (memory-mapped under {@code MMapDirectory}):
+ * the field's {@code .afi} slices when searching, the writer's temporary files when calibrating.
+ * One instance serves one query: it owns clones of the slices.
  *
  * <p>Everything read is checked against the field's bounds, so a damaged file ends in a {@link
  * CorruptIndexException}, never in an out-of-bounds read or a cycle: a child's record follows its
- * parent's, leaves and entries stay in their section, ordinals in the segment. References that
- * stay in range and increasing can still make trees share subtrees, whose paths multiply; as a
- * query reads each node of a real forest at most once, reading more nodes than the field holds is
+ * parent's, leaves and entries stay in their section, ordinals in the segment. References that stay
+ * in range and increasing can still make trees share subtrees, whose paths multiply; as a query
+ * reads each node of a real forest at most once, reading more nodes than the field holds is
  * reported as corruption too. Ordinals must increase within a leaf, as written.
  */
 final class OffHeapForest implements Forest {
@@ -37,7 +52,12 @@ final class OffHeapForest implements Forest {
    * @param nodes the node section, cloned for this view
    * @param leaves the leaf section, cloned for this view
    */
-  OffHeapForest(FieldEntry entry, float[] centre, FastRotation rotation, IndexInput nodes, IndexInput leaves) {
+  OffHeapForest(
+      FieldEntry entry,
+      float[] centre,
+      FastRotation rotation,
+      IndexInput nodes,
+      IndexInput leaves) {
     this.entry = entry;
     this.centre = centre;
     this.rotation = rotation;
@@ -100,7 +120,10 @@ final class OffHeapForest implements Forest {
   public void readNode(int ref, NodeRecord into) throws IOException {
     if (++nodesRead > entry.nodeCount()) {
       throw new CorruptIndexException(
-          "forest is not a set of trees: a query read more than its " + entry.nodeCount() + " nodes", nodes);
+          "forest is not a set of trees: a query read more than its "
+              + entry.nodeCount()
+              + " nodes",
+          nodes);
     }
     if (ref < 0 || ref > entry.nodesLength() - Integer.BYTES) {
       throw new CorruptIndexException("node reference " + ref + " out of range", nodes);
@@ -108,8 +131,11 @@ final class OffHeapForest implements Forest {
     nodes.seek(ref);
     int count = nodes.readInt();
     int words = into.codes.words;
-    if (count < 1 || count > entry.branching() || ref + NodeRecord.bytes(count, words) > entry.nodesLength()) {
-      throw new CorruptIndexException("node at " + ref + " has invalid child count " + count, nodes);
+    if (count < 1
+        || count > entry.branching()
+        || ref + NodeRecord.bytes(count, words) > entry.nodesLength()) {
+      throw new CorruptIndexException(
+          "node at " + ref + " has invalid child count " + count, nodes);
     }
     into.count = count;
     nodes.readInts(into.refs, 0, count);
@@ -125,7 +151,8 @@ final class OffHeapForest implements Forest {
     }
   }
 
-  private void checkChild(int parent, int child, int size, int firstEntry) throws CorruptIndexException {
+  private void checkChild(int parent, int child, int size, int firstEntry)
+      throws CorruptIndexException {
     boolean valid;
     if (NodeRefs.isLeaf(child)) {
       int leaf = NodeRefs.leafNumber(child);
@@ -140,17 +167,30 @@ final class OffHeapForest implements Forest {
     }
     if (valid == false) {
       throw new CorruptIndexException(
-          "node at " + parent + " has invalid child " + child + " (size " + size + ", first entry " + firstEntry + ")",
+          "node at "
+              + parent
+              + " has invalid child "
+              + child
+              + " (size "
+              + size
+              + ", first entry "
+              + firstEntry
+              + ")",
           nodes);
     }
   }
 
   @Override
-  public void readLeafOrdinals(int leaf, int firstEntry, int count, LeafBlock into) throws IOException {
+  public void readLeafOrdinals(int leaf, int firstEntry, int count, LeafBlock into)
+      throws IOException {
     long offset = entry.leafOffset(leaf, firstEntry);
     long bytes = LeafBlock.bytes(count, entry.mappedDimension(), into.codes.words);
-    if (leaf < 0 || leaf >= entry.leafCount() || offset < 0 || offset + bytes > entry.leavesLength()) {
-      throw new CorruptIndexException("leaf " + leaf + " of " + count + " entries out of range", leaves);
+    if (leaf < 0
+        || leaf >= entry.leafCount()
+        || offset < 0
+        || offset + bytes > entry.leavesLength()) {
+      throw new CorruptIndexException(
+          "leaf " + leaf + " of " + count + " entries out of range", leaves);
     }
     leaves.seek(offset);
     leaves.readFloats(into.centroid, 0, into.centroid.length);
@@ -164,7 +204,8 @@ final class OffHeapForest implements Forest {
       }
       // ordinals increase within a leaf: a repeated or misplaced one is damage
       if (ord <= previous) {
-        throw new CorruptIndexException("leaf " + leaf + " holds ordinal " + ord + " after " + previous, leaves);
+        throw new CorruptIndexException(
+            "leaf " + leaf + " holds ordinal " + ord + " after " + previous, leaves);
       }
       previous = ord;
     }
@@ -173,9 +214,11 @@ final class OffHeapForest implements Forest {
   }
 
   @Override
-  public void readLeafCodes(int leaf, int firstEntry, int count, LeafBlock into) throws IOException {
+  public void readLeafCodes(int leaf, int firstEntry, int count, LeafBlock into)
+      throws IOException {
     if (leaf != leafOrdinalsRead) {
-      throw new IllegalStateException("codes of leaf " + leaf + " asked for after the ordinals of " + leafOrdinalsRead);
+      throw new IllegalStateException(
+          "codes of leaf " + leaf + " asked for after the ordinals of " + leafOrdinalsRead);
     }
     readCodes(leaves, into.codes, count);
   }

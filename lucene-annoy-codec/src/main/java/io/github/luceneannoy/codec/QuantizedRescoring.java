@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.codec;
 
 import java.io.IOException;
@@ -19,14 +34,17 @@ import org.apache.lucene.index.FloatVectorValues;
  * format records the format's name. The forest files stay those of {@link AnnoyVectorsFormat}.
  */
 final class QuantizedRescoring {
-  static final String RESCORE_FACTOR_KEY = AnnoyScalarQuantizedVectorsFormat.NAME + ".rescoreFactor";
+  static final String RESCORE_FACTOR_KEY =
+      AnnoyScalarQuantizedVectorsFormat.NAME + ".rescoreFactor";
 
   private final FlatVectorsReader raw;
   private final Map<String, Integer> rescoreFactors = new HashMap<>();
 
   /**
-   * @param fieldInfos the segment's fields; those with a recorded factor were written by this format
-   * @param raw the raw flat reader that Lucene's quantized reader wraps (it is closed by that reader)
+   * @param fieldInfos the segment's fields; those with a recorded factor were written by this
+   *     format
+   * @param raw the raw flat reader that Lucene's quantized reader wraps (it is closed by that
+   *     reader)
    */
   QuantizedRescoring(FieldInfos fieldInfos, FlatVectorsReader raw) throws CorruptIndexException {
     this.raw = raw;

@@ -1,12 +1,27 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.codec;
 
 import java.io.IOException;
 import org.apache.lucene.codecs.hnsw.FlatVectorsScorer;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.hnsw.RandomAccessVectorValues;
 import org.apache.lucene.util.hnsw.RandomVectorScorer;
 import org.apache.lucene.util.hnsw.RandomVectorScorerSupplier;
-import org.apache.lucene.util.hnsw.RandomAccessVectorValues;
 
 /**
  * A {@link FlatVectorsScorer} that scores exactly like its delegate and, in addition, lets the
@@ -14,9 +29,9 @@ import org.apache.lucene.util.hnsw.RandomAccessVectorValues;
  *
  * <p>At merge, {@code Lucene99FlatVectorsWriter.mergeOneFieldToIndex} writes the merged vectors to
  * a temporary file and returns a scorer supplier over a memory-mapped view of it; the forest
- * builder needs those raw vectors (two-means centroids, hyperplanes), not only scores. Every
- * scorer this class supplies is a {@link VectorsScorer} that exposes them, so the forest is built
- * from the flat format's own temporary file: no second copy, nothing loaded onto the heap.
+ * builder needs those raw vectors (two-means centroids, hyperplanes), not only scores. Every scorer
+ * this class supplies is a {@link VectorsScorer} that exposes them, so the forest is built from the
+ * flat format's own temporary file: no second copy, nothing loaded onto the heap.
  */
 final class RawVectorsExposingScorer implements FlatVectorsScorer {
   private final FlatVectorsScorer delegate;

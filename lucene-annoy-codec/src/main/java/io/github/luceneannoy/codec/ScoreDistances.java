@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.codec;
 
 import io.github.luceneannoy.forest.Geometry;
@@ -7,9 +22,9 @@ import org.apache.lucene.index.VectorSimilarityFunction;
 
 /**
  * Inverts Lucene's similarity scores into the squared distances of the forest's mapped space
- * ({@link Geometry}), for one query: {@code 1/(1 + d²)} gives {@code d²}, a cosine score {@code
- * (1 + cos)/2} gives {@code 2 - 2 cos}, and an inner-product score gives {@code M² + |q|² - 2
- * x·q} once the dot product is recovered from it.
+ * ({@link Geometry}), for one query: {@code 1/(1 + d²)} gives {@code d²}, a cosine score {@code (1
+ * + cos)/2} gives {@code 2 - 2 cos}, and an inner-product score gives {@code M² + |q|² - 2 x·q}
+ * once the dot product is recovered from it.
  */
 final class ScoreDistances {
   private ScoreDistances() {}
@@ -19,7 +34,11 @@ final class ScoreDistances {
    * @param queryNorm the query's squared norm (inner product only)
    */
   static ScoreToDistance of(
-      VectorSimilarityFunction similarity, VectorEncoding encoding, int dimension, float maxNorm, double queryNorm) {
+      VectorSimilarityFunction similarity,
+      VectorEncoding encoding,
+      int dimension,
+      float maxNorm,
+      double queryNorm) {
     switch (similarity) {
       case EUCLIDEAN:
         return score -> 1 / score - 1;
@@ -39,7 +58,8 @@ final class ScoreDistances {
     float dot(float score);
   }
 
-  private static DotOfScore dotOfScore(VectorSimilarityFunction similarity, VectorEncoding encoding, int dimension) {
+  private static DotOfScore dotOfScore(
+      VectorSimilarityFunction similarity, VectorEncoding encoding, int dimension) {
     if (similarity == VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT) {
       // scaleMaxInnerProductScore: 1/(1 - dot) below 0, dot + 1 above
       return score -> score < 1 ? 1 - 1 / score : score - 1;

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.db;
 
 import java.io.IOException;
@@ -35,10 +50,16 @@ final class Documents {
     doc.add(new StringField(VectorDb.ID_FIELD, vector.id(), Field.Store.YES));
     doc.add(new KnnFloatVectorField(VectorDb.VECTOR_FIELD, vector.dataView(), similarity));
     Metadata metadata = vector.metadata();
-    metadata.keywords().forEach(
-        (field, values) -> values.forEach(v -> doc.add(new StringField(field, v, Field.Store.YES))));
-    metadata.texts().forEach(
-        (field, values) -> values.forEach(v -> doc.add(new TextField(field, v, Field.Store.YES))));
+    metadata
+        .keywords()
+        .forEach(
+            (field, values) ->
+                values.forEach(v -> doc.add(new StringField(field, v, Field.Store.YES))));
+    metadata
+        .texts()
+        .forEach(
+            (field, values) ->
+                values.forEach(v -> doc.add(new TextField(field, v, Field.Store.YES))));
     return doc;
   }
 
@@ -69,7 +90,9 @@ final class Documents {
 
   /** The stored id of a document. */
   static String readId(LeafReader reader, int doc) throws IOException {
-    return reader.storedFields().document(doc, java.util.Set.of(VectorDb.ID_FIELD))
+    return reader
+        .storedFields()
+        .document(doc, java.util.Set.of(VectorDb.ID_FIELD))
         .get(VectorDb.ID_FIELD);
   }
 

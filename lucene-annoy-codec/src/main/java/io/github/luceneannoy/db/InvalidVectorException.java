@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.db;
 
 /**
@@ -14,7 +29,9 @@ public final class InvalidVectorException extends IllegalArgumentException {
     WRONG_DIMENSION,
     /** A component is NaN or infinite. */
     NOT_FINITE,
-    /** All components are zero, and the similarity (cosine, dot product) has no direction to use. */
+    /**
+     * All components are zero, and the similarity (cosine, dot product) has no direction to use.
+     */
     ZERO_VECTOR,
     /** The similarity is DOT_PRODUCT, which is meaningful only for vectors of unit length. */
     NOT_UNIT_LENGTH

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.db;
 
 import java.util.Objects;
@@ -43,8 +58,8 @@ public final class SearchRequest {
 
   /**
    * The {@code k} nearest neighbours of {@code query}, without filter, vectors or metadata, at each
-   * segment's default budget (calibrated for {@link VectorDbConfig#targetRecall()} when the
-   * segment was written).
+   * segment's default budget (calibrated for {@link VectorDbConfig#targetRecall()} when the segment
+   * was written).
    */
   public static SearchRequest of(float[] query, int k) {
     Objects.requireNonNull(query, "query");
@@ -106,7 +121,9 @@ public final class SearchRequest {
     return candidatesPerHit;
   }
 
-  /** The filter as a Lucene query (null for none), analysing metadata text with {@code analyzer}. */
+  /**
+   * The filter as a Lucene query (null for none), analysing metadata text with {@code analyzer}.
+   */
   Query filterQuery(org.apache.lucene.analysis.Analyzer analyzer) {
     return metadataFilter != null ? metadataFilter.toQuery(analyzer) : filter;
   }

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.db;
 
 import java.util.Arrays;
@@ -66,7 +81,9 @@ public final class Vector {
       return false;
     }
     Vector other = (Vector) o;
-    return id.equals(other.id) && Arrays.equals(data, other.data) && metadata.equals(other.metadata);
+    return id.equals(other.id)
+        && Arrays.equals(data, other.data)
+        && metadata.equals(other.metadata);
   }
 
   @Override
@@ -80,7 +97,13 @@ public final class Vector {
         data.length <= 8
             ? Arrays.toString(data)
             : Arrays.toString(Arrays.copyOf(data, 8)).replace("]", ", …]");
-    return "Vector{id=" + id + ", dimension=" + data.length + ", data=" + components
-        + (metadata.isEmpty() ? "" : ", " + metadata) + "}";
+    return "Vector{id="
+        + id
+        + ", dimension="
+        + data.length
+        + ", data="
+        + components
+        + (metadata.isEmpty() ? "" : ", " + metadata)
+        + "}";
   }
 }

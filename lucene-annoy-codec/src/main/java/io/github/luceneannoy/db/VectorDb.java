@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.db;
 
 import io.github.luceneannoy.db.Documents.DocRef;
@@ -38,9 +53,9 @@ import org.apache.lucene.util.QueryBuilder;
 
 /**
  * An embedded vector database in a directory: vectors with ids and optional metadata, k-nearest-
- * neighbour search with filters, durable commits. Underneath it is a Lucene index whose vectors
- * are stored and searched with the Annoy format, so everything Lucene does (segments, merges,
- * deletes, crash safety) applies, and the index can be opened with plain Lucene too.
+ * neighbour search with filters, durable commits. Underneath it is a Lucene index whose vectors are
+ * stored and searched with the Annoy format, so everything Lucene does (segments, merges, deletes,
+ * crash safety) applies, and the index can be opened with plain Lucene too.
  *
  * <pre class="prettyprint">
  * try (VectorDb db = VectorDb.open(Path.of("vectors"), VectorDbConfig.of(3, EUCLIDEAN))) {
@@ -59,13 +74,12 @@ import org.apache.lucene.util.QueryBuilder;
  *
  * <h2>Threads</h2>
  *
- * All methods may be called from any number of threads at once, except {@link #close()}, which
- * must come after every other call has returned. Writes go straight to Lucene's {@link
- * IndexWriter}, which indexes in parallel; searches run on a {@link SearcherManager} snapshot and
- * fan out over the index's segments on a pool of {@link VectorDbConfig#searchThreads()} threads.
- * Only writes of the same id (more precisely, of ids in the same one of 64 lock stripes) wait for
- * each other, which is what makes {@link #add}'s duplicate check and {@link #delete}'s answer
- * exact.
+ * All methods may be called from any number of threads at once, except {@link #close()}, which must
+ * come after every other call has returned. Writes go straight to Lucene's {@link IndexWriter},
+ * which indexes in parallel; searches run on a {@link SearcherManager} snapshot and fan out over
+ * the index's segments on a pool of {@link VectorDbConfig#searchThreads()} threads. Only writes of
+ * the same id (more precisely, of ids in the same one of 64 lock stripes) wait for each other,
+ * which is what makes {@link #add}'s duplicate check and {@link #delete}'s answer exact.
  *
  * <h2>Lucene fields</h2>
  *
@@ -122,8 +136,8 @@ public final class VectorDb implements Closeable {
   }
 
   /**
-   * Opens the database in {@code path}, creating the directory and an empty database when there
-   * is none, or reopening the one there with its data.
+   * Opens the database in {@code path}, creating the directory and an empty database when there is
+   * none, or reopening the one there with its data.
    *
    * @throws IncompatibleIndexException when {@code path} holds a database of another dimension or
    *     similarity, a Lucene index that is not a VectorDb, or other files
@@ -173,8 +187,8 @@ public final class VectorDb implements Closeable {
   }
 
   /**
-   * Adds vectors whose ids are new. All are checked before any is written, so on an exception
-   * none of them has been added.
+   * Adds vectors whose ids are new. All are checked before any is written, so on an exception none
+   * of them has been added.
    *
    * @throws InvalidVectorException when a vector does not fit the database
    * @throws DuplicateIdException when an id is given twice or the database already holds it
@@ -321,13 +335,12 @@ public final class VectorDb implements Closeable {
             ? new AnnoyKnnFloatVectorQuery(
                 VECTOR_FIELD, request.query(), request.k(), filter, request.candidatesPerHit())
             : new KnnFloatVectorQuery(VECTOR_FIELD, request.query(), request.k(), filter);
-    return withSearcher(
-        searcher -> toHits(searcher, searcher.search(knn, request.k()), request));
+    return withSearcher(searcher -> toHits(searcher, searcher.search(knn, request.k()), request));
   }
 
   /**
-   * Turns the top documents of a search on {@code searcher} into hits, with vectors and metadata
-   * as {@code request} asks.
+   * Turns the top documents of a search on {@code searcher} into hits, with vectors and metadata as
+   * {@code request} asks.
    */
   private static List<Hit> toHits(IndexSearcher searcher, TopDocs top, SearchRequest request)
       throws IOException {
@@ -343,9 +356,7 @@ public final class VectorDb implements Closeable {
               stored.get(ID_FIELD),
               scoreDoc.score,
               request.includeVectors() ? Documents.readVector(reader, doc) : null,
-              request.includeMetadata()
-                  ? Documents.readMetadata(reader, stored)
-                  : Metadata.EMPTY));
+              request.includeMetadata() ? Documents.readMetadata(reader, stored) : Metadata.EMPTY));
     }
     return hits;
   }
@@ -449,8 +460,13 @@ public final class VectorDb implements Closeable {
 
   @Override
   public String toString() {
-    return "VectorDb{" + path + ", dimension=" + config.dimension() + ", similarity="
-        + config.similarity() + "}";
+    return "VectorDb{"
+        + path
+        + ", dimension="
+        + config.dimension()
+        + ", similarity="
+        + config.similarity()
+        + "}";
   }
 
   static Analyzer newAnalyzer() {

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.db;
 
 import io.github.luceneannoy.codec.AnnoyVectorsFormat;
@@ -20,7 +35,7 @@ import org.apache.lucene.index.VectorSimilarityFunction;
  * segment's default budget is calibrated for when the segment is written, and {@link
  * SearchRequest#withCandidatesPerHit} overrides that budget for one search.
  *
- * Immutable; each {@code with…} method returns a new config.
+ * <p>Immutable; each {@code with…} method returns a new config.
  */
 public final class VectorDbConfig {
 
@@ -47,8 +62,8 @@ public final class VectorDbConfig {
   }
 
   /**
-   * A config with the default Annoy format, one search thread per available processor and a
-   * {@value #DEFAULT_RAM_BUFFER_MB} MB indexing buffer.
+   * A config with the default Annoy format, one search thread per available processor and a {@value
+   * #DEFAULT_RAM_BUFFER_MB} MB indexing buffer.
    *
    * @param dimension components per vector, 1 to {@link AnnoyVectorsFormat#MAXIMUM_DIMENSIONS}
    * @param similarity how vectors are compared; DOT_PRODUCT requires unit-length vectors
@@ -56,7 +71,10 @@ public final class VectorDbConfig {
   public static VectorDbConfig of(int dimension, VectorSimilarityFunction similarity) {
     if (dimension < 1 || dimension > AnnoyVectorsFormat.MAXIMUM_DIMENSIONS) {
       throw new IllegalArgumentException(
-          "dimension must be in [1, " + AnnoyVectorsFormat.MAXIMUM_DIMENSIONS + "], got " + dimension);
+          "dimension must be in [1, "
+              + AnnoyVectorsFormat.MAXIMUM_DIMENSIONS
+              + "], got "
+              + dimension);
     }
     Objects.requireNonNull(similarity, "similarity");
     return new VectorDbConfig(
@@ -83,7 +101,11 @@ public final class VectorDbConfig {
   public VectorDbConfig withTargetRecall(float targetRecall) {
     return withFormat(
         new AnnoyVectorsFormat(
-            format.numTrees(), format.maxLeafSize(), format.branching(), targetRecall, format.seed()));
+            format.numTrees(),
+            format.maxLeafSize(),
+            format.branching(),
+            targetRecall,
+            format.seed()));
   }
 
   /**
@@ -116,7 +138,9 @@ public final class VectorDbConfig {
     return format;
   }
 
-  /** The recall the format's default budgets are calibrated for: {@code format().targetRecall()}. */
+  /**
+   * The recall the format's default budgets are calibrated for: {@code format().targetRecall()}.
+   */
   public float targetRecall() {
     return format.targetRecall();
   }
@@ -131,7 +155,16 @@ public final class VectorDbConfig {
 
   @Override
   public String toString() {
-    return "VectorDbConfig{dimension=" + dimension + ", similarity=" + similarity + ", format="
-        + format + ", searchThreads=" + searchThreads + ", ramBufferMB=" + ramBufferMB + "}";
+    return "VectorDbConfig{dimension="
+        + dimension
+        + ", similarity="
+        + similarity
+        + ", format="
+        + format
+        + ", searchThreads="
+        + searchThreads
+        + ", ramBufferMB="
+        + ramBufferMB
+        + "}";
   }
 }

@@ -1,11 +1,26 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.forest;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
 import org.apache.lucene.search.TaskExecutor;
 import org.apache.lucene.util.IOSupplier;
 
@@ -14,18 +29,18 @@ import org.apache.lucene.util.IOSupplier;
  * gather for its recall to reach a target, measured at build time on a sample of the segment's
  * vectors used as queries (each leaving itself out of its answers).
  *
- * <p>For each sample query the whole forest is traversed in search order, noting at which
- * position each vector is first gathered, and every vector's distance is estimated from its code;
- * the exact nearest {@value #DEEP_K} are found by scoring exactly the vectors whose lower bound
- * beats the {@value #DEEP_K}-th smallest upper bound. Then recall at budget {@code B} is the share
- * of true neighbours gathered before position {@code B}, and the budget for {@code k} hits is the
- * smallest {@code B} at which the sample's mean recall@k, less its standard error times {@value
+ * <p>For each sample query the whole forest is traversed in search order, noting at which position
+ * each vector is first gathered, and every vector's distance is estimated from its code; the exact
+ * nearest {@value #DEEP_K} are found by scoring exactly the vectors whose lower bound beats the
+ * {@value #DEEP_K}-th smallest upper bound. Then recall at budget {@code B} is the share of true
+ * neighbours gathered before position {@code B}, and the budget for {@code k} hits is the smallest
+ * {@code B} at which the sample's mean recall@k, less its standard error times {@value
  * #CONFIDENCE}, reaches the target plus {@value #MARGIN}, at {@code k = 10} and {@code k = 100}; a
  * search for other {@code k} derives its budget from them ({@link Budgets#forHits}). Both leaf
  * orders are measured, and the one needing fewer candidates for 10 hits is kept.
  *
- * <p>Cost: for each sample query one estimate per vector and a few hundred exact distances,
- * about a tenth of building the trees at {@value #SAMPLE_QUERIES} queries.
+ * <p>Cost: for each sample query one estimate per vector and a few hundred exact distances, about a
+ * tenth of building the trees at {@value #SAMPLE_QUERIES} queries.
  */
 public final class BudgetCalibration {
   /** Sample queries per segment: recall is then measured on 640 neighbours at k = 10. */
@@ -82,7 +97,8 @@ public final class BudgetCalibration {
         double slope = Math.log((double) for100 / for10) / Math.log((double) DEEP_K / SHALLOW_K);
         budget = for10 * Math.pow((double) k / SHALLOW_K, slope);
       }
-      return (int) Math.min(Integer.MAX_VALUE, Math.max(ForestSearcher.minimumScored(k), Math.ceil(budget)));
+      return (int)
+          Math.min(Integer.MAX_VALUE, Math.max(ForestSearcher.minimumScored(k), Math.ceil(budget)));
     }
   }
 
@@ -96,7 +112,8 @@ public final class BudgetCalibration {
    * @param targetRecall the recall a search with the default budget should reach
    * @param seed chooses the sample
    */
-  public static Budgets calibrate(IOSupplier<Forest> views, VectorSource vectors, float targetRecall, long seed)
+  public static Budgets calibrate(
+      IOSupplier<Forest> views, VectorSource vectors, float targetRecall, long seed)
       throws IOException {
     return calibrate(views, vectors, targetRecall, seed, null);
   }
@@ -108,7 +125,11 @@ public final class BudgetCalibration {
    * @param executor runs the sample queries in tasks, or null to run them on this thread
    */
   public static Budgets calibrate(
-      IOSupplier<Forest> views, VectorSource vectors, float targetRecall, long seed, TaskExecutor executor)
+      IOSupplier<Forest> views,
+      VectorSource vectors,
+      float targetRecall,
+      long seed,
+      TaskExecutor executor)
       throws IOException {
     Forest forest = views.get();
     int size = forest.size();
@@ -127,22 +148,23 @@ public final class BudgetCalibration {
       int from = samples * task / tasks;
       int to = samples * (task + 1) / tasks;
       VectorSource source = task == 0 ? vectors : vectors.copy();
-      work.add(() -> {
-        Trial trial = new Trial(views, forest, source.copy());
-        for (int s = from; s < to; s++) {
-          trial.run(sample[s]);
-          for (LeafTraversal.Order order : orders) {
-            if (order != LeafTraversal.Order.BOUND) {
-              // run() traversed in BOUND order already, noting every vector's position
-              trial.position(order);
+      work.add(
+          () -> {
+            Trial trial = new Trial(views, forest, source.copy());
+            for (int s = from; s < to; s++) {
+              trial.run(sample[s]);
+              for (LeafTraversal.Order order : orders) {
+                if (order != LeafTraversal.Order.BOUND) {
+                  // run() traversed in BOUND order already, noting every vector's position
+                  trial.position(order);
+                }
+                // each task writes its own samples' slots
+                trial.truthPositions(SHALLOW_K, shallow[order.ordinal()], s * SHALLOW_K);
+                trial.truthPositions(DEEP_K, deep[order.ordinal()], s * DEEP_K);
+              }
             }
-            // each task writes its own samples' slots
-            trial.truthPositions(SHALLOW_K, shallow[order.ordinal()], s * SHALLOW_K);
-            trial.truthPositions(DEEP_K, deep[order.ordinal()], s * DEEP_K);
-          }
-        }
-        return null;
-      });
+            return null;
+          });
     }
     if (executor == null) {
       try {
@@ -160,7 +182,8 @@ public final class BudgetCalibration {
     Budgets best = null;
     for (LeafTraversal.Order order : orders) {
       int for10 = smallestBudget(shallow[order.ordinal()], samplesDone, SHALLOW_K, goal, size);
-      int for100 = Math.max(for10, smallestBudget(deep[order.ordinal()], samplesDone, DEEP_K, goal, size));
+      int for100 =
+          Math.max(for10, smallestBudget(deep[order.ordinal()], samplesDone, DEEP_K, goal, size));
       if (best == null || for10 < best.for10()) {
         best = new Budgets(order, for10, for100);
       }
@@ -171,8 +194,8 @@ public final class BudgetCalibration {
   /**
    * The smallest budget at which the sample's mean recall, less {@value #CONFIDENCE} standard
    * errors, reaches {@code goal}: the positions are {@code k} per sample query, query after query.
-   * Recall varies from query to query (and a query's neighbours are found together or not), so
-   * the sample's mean alone would miss the target about half the time on a segment where it lands
+   * Recall varies from query to query (and a query's neighbours are found together or not), so the
+   * sample's mean alone would miss the target about half the time on a segment where it lands
    * close; with the standard error, a noisier segment is given a larger budget.
    */
   private static int smallestBudget(long[] positions, int queries, int k, float goal, int size) {
@@ -211,7 +234,8 @@ public final class BudgetCalibration {
       squares += recall * recall;
     }
     double mean = sum / queries;
-    double variance = Math.max(0, squares / queries - mean * mean) * queries / Math.max(1, queries - 1);
+    double variance =
+        Math.max(0, squares / queries - mean * mean) * queries / Math.max(1, queries - 1);
     return mean - CONFIDENCE * Math.sqrt(variance / queries);
   }
 
@@ -255,7 +279,11 @@ public final class BudgetCalibration {
       this.vectors = vectors;
       int size = forest.size();
       this.code = new QueryCode(forest.centre(), forest.rotation());
-      this.block = new LeafBlock(forest.maxLeafSize(), forest.dimension(), forest.rotation().paddedDimension() / Long.SIZE);
+      this.block =
+          new LeafBlock(
+              forest.maxLeafSize(),
+              forest.dimension(),
+              forest.rotation().paddedDimension() / Long.SIZE);
       this.mapped = new float[forest.dimension()];
       this.candidate = new float[forest.dimension()];
       this.position = new int[size];
@@ -361,7 +389,10 @@ public final class BudgetCalibration {
       }
     }
 
-    /** The {@code k}-th smallest of {@code values}, leaving out index {@code skip}: a max-heap of {@code k}. */
+    /**
+     * The {@code k}-th smallest of {@code values}, leaving out index {@code skip}: a max-heap of
+     * {@code k}.
+     */
     private float kthSmallest(float[] values, int skip, int k) {
       int n = 0;
       for (int i = 0; i < values.length; i++) {
@@ -398,7 +429,10 @@ public final class BudgetCalibration {
       return heap[0];
     }
 
-    /** The search positions of the last query's {@code k} nearest, into {@code out} from {@code from}. */
+    /**
+     * The search positions of the last query's {@code k} nearest, into {@code out} from {@code
+     * from}.
+     */
     void truthPositions(int k, long[] out, int from) {
       for (int i = 0; i < k; i++) {
         // fewer neighbours than k (a tiny segment): count the missing ones as found at once

@@ -1,17 +1,32 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.forest;
 
 /**
- * One-bit codes of a set of vectors relative to one centroid, column by column ({@link
- * LeafCoder}): a leaf's vectors relative to the leaf's centroid, or an inner node's children's
- * centroids relative to the node's. A reusable buffer for up to {@code capacity} codes.
+ * One-bit codes of a set of vectors relative to one centroid, column by column ({@link LeafCoder}):
+ * a leaf's vectors relative to the leaf's centroid, or an inner node's children's centroids
+ * relative to the node's. A reusable buffer for up to {@code capacity} codes.
  *
  * <p><b>Layout of the bits.</b> While codes are being encoded, code {@code e} holds {@code
- * bits[e·words .. (e + 1)·words)}. {@link #interleave} then puts them in the layout that files
- * hold and searches read: groups of {@value #GROUP} codes, the last group possibly smaller; a
- * group of {@code n} codes starting at code {@code g} holds word {@code w} of its code {@code g +
- * j} at {@code bits[g·words + w·n + j]}. So word {@code w} of a whole group is {@value #GROUP}
- * consecutive longs, which a vector unit loads at once ({@link ForestKernels#groupDots}); the
- * codes take {@code count·words} longs either way.
+ * bits[e·words .. (e + 1)·words)}. {@link #interleave} then puts them in the layout that files hold
+ * and searches read: groups of {@value #GROUP} codes, the last group possibly smaller; a group of
+ * {@code n} codes starting at code {@code g} holds word {@code w} of its code {@code g + j} at
+ * {@code bits[g·words + w·n + j]}. So word {@code w} of a whole group is {@value #GROUP}
+ * consecutive longs, which a vector unit loads at once ({@link ForestKernels#groupDots}); the codes
+ * take {@code count·words} longs either way.
  */
 public final class CodeBlock {
   /** Codes per group of the interleaved layout. */
@@ -19,16 +34,22 @@ public final class CodeBlock {
 
   /** Per code: {@code |r|² + 2·scale·(s·w)} (see {@link LeafCoder}). */
   public final float[] additive;
+
   /** Per code: {@code |r|² / |r|₁}, what the sign bits' dot product is multiplied by. */
   public final float[] scale;
+
   /** Per code: the estimate's error per unit of the query's distance to the centroid. */
   public final float[] error;
+
   /** Per code: its number of one bits, which the estimate needs and would otherwise count. */
   public final int[] ones;
+
   /** Sign bits of the rotated residuals, {@code words} longs per code. */
   public final long[] bits;
+
   /** Longs per code. */
   public final int words;
+
   /** Codes held, in the interleaved layout (0 while encoding). */
   public int count;
 

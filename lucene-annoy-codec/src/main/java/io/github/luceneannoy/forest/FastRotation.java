@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.forest;
 
 import java.util.SplittableRandom;
@@ -9,11 +24,11 @@ import java.util.SplittableRandom;
  * to stay orthonormal) and a random permutation of all coordinates, which carries each block's
  * mixture into other blocks in the next round.
  *
- * <p>One-bit codes need it: the sign of a coordinate says little about a vector whose variance
- * sits in a few coordinates (Fashion-MNIST's border pixels are always 0), but after a random
- * rotation every coordinate carries a comparable share, which is what the code's error bound
- * assumes (measured on Fashion-MNIST: reaching the same recall took 2.5 - 3.5 times fewer exact
- * distances than unrotated codes, and as few as a dense random orthogonal matrix).
+ * <p>One-bit codes need it: the sign of a coordinate says little about a vector whose variance sits
+ * in a few coordinates (Fashion-MNIST's border pixels are always 0), but after a random rotation
+ * every coordinate carries a comparable share, which is what the code's error bound assumes
+ * (measured on Fashion-MNIST: reaching the same recall took 2.5 - 3.5 times fewer exact distances
+ * than unrotated codes, and as few as a dense random orthogonal matrix).
  *
  * <p>The rotation is defined by its seed and dimension only, so it is never stored: the reader
  * rebuilds it. Instances are immutable and thread-safe.
@@ -27,8 +42,10 @@ public final class FastRotation {
 
   private final int dimension;
   private final int padded;
+
   /** Per round, the sign of each coordinate times the transform's scale, as a factor. */
   private final float[][] signs;
+
   private final int[][] permutations;
 
   /**

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.forest;
 
 import java.io.IOException;
@@ -25,7 +40,11 @@ public final class ForestBuilder {
   public ForestBuilder(Geometry geometry, int numTrees, int maxLeafSize, int branching, long seed) {
     if (numTrees < 1 || maxLeafSize < 1 || branching < 2) {
       throw new IllegalArgumentException(
-          "need numTrees >= 1, maxLeafSize >= 1 and branching >= 2, got " + numTrees + ", " + maxLeafSize + ", "
+          "need numTrees >= 1, maxLeafSize >= 1 and branching >= 2, got "
+              + numTrees
+              + ", "
+              + maxLeafSize
+              + ", "
               + branching);
     }
     this.geometry = geometry;
@@ -58,7 +77,8 @@ public final class ForestBuilder {
    *     the other
    * @return where each tree starts and how large the sections are
    */
-  public ForestLayout build(MappedVectors vectors, TaskExecutor executor, ForestWriter out) throws IOException {
+  public ForestLayout build(MappedVectors vectors, TaskExecutor executor, ForestWriter out)
+      throws IOException {
     if (vectors.size() == 0) {
       return new ForestLayout(new int[0], 0, 0, 0, 0);
     }
@@ -84,10 +104,12 @@ public final class ForestBuilder {
       MappedVectors copy = t == 0 ? vectors : vectors.copy();
       ForestWriter.TreeWriter treeOut = out.tree(t);
       long firstEntry = (long) t * vectors.size();
-      writes.add(() -> {
-        new Writing(copy, treeOut, roots[tree], firstLeaf[tree], firstEntry).write(trees.get(tree).root());
-        return null;
-      });
+      writes.add(
+          () -> {
+            new Writing(copy, treeOut, roots[tree], firstLeaf[tree], firstEntry)
+                .write(trees.get(tree).root());
+            return null;
+          });
     }
     run(executor, writes);
     return new ForestLayout(roots, nodes, nodeBytes, leaves, (long) trees.size() * vectors.size());
@@ -103,7 +125,8 @@ public final class ForestBuilder {
     return tasks;
   }
 
-  private static <T> List<T> run(TaskExecutor executor, List<Callable<T>> tasks) throws IOException {
+  private static <T> List<T> run(TaskExecutor executor, List<Callable<T>> tasks)
+      throws IOException {
     if (executor != null) {
       return executor.invokeAll(tasks);
     }
@@ -158,10 +181,17 @@ public final class ForestBuilder {
     int leaves;
     long entries;
 
-    Writing(MappedVectors vectors, ForestWriter.TreeWriter out, long firstNodeByte, int firstLeaf, long firstEntry) {
+    Writing(
+        MappedVectors vectors,
+        ForestWriter.TreeWriter out,
+        long firstNodeByte,
+        int firstLeaf,
+        long firstEntry) {
       this.vectors = vectors;
       this.out = out;
-      this.coder = new LeafCoder(new FastRotation(vectors.dimension(), rotationSeed(seed)), vectors.centre());
+      this.coder =
+          new LeafCoder(
+              new FastRotation(vectors.dimension(), rotationSeed(seed)), vectors.centre());
       this.words = coder.words();
       this.codes = new CodeBlock(Math.max(maxLeafSize, branching), words);
       this.nodeBytes = firstNodeByte;
@@ -170,8 +200,8 @@ public final class ForestBuilder {
     }
 
     /**
-     * Writes {@code node}'s record and then its subtrees: children's records follow their
-     * parent's, so a child's reference is always larger than its parent's.
+     * Writes {@code node}'s record and then its subtrees: children's records follow their parent's,
+     * so a child's reference is always larger than its parent's.
      */
     void write(Tree.Node node) throws IOException {
       List<Tree.Node> children = node.children();
@@ -198,7 +228,8 @@ public final class ForestBuilder {
         entry += child.size();
         coder.encode(child.centroid(), codes, c);
         for (int o = 0; o < c; o++) {
-          float separation = (float) Math.sqrt(squaredDistance(child.centroid(), children.get(o).centroid()));
+          float separation =
+              (float) Math.sqrt(squaredDistance(child.centroid(), children.get(o).centroid()));
           separations[c * count + o] = separation;
           separations[o * count + c] = separation;
         }

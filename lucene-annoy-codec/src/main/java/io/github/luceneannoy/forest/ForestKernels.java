@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.forest;
 
 import java.lang.management.ManagementFactory;
@@ -5,16 +20,16 @@ import java.util.logging.Logger;
 
 /**
  * The loops a query and a build spend their time in: float dot products (centroids) and the dot
- * product of one-bit codes with a query's bit planes. Two implementations of the float loop:
- * {@link ScalarForestKernels}, which calls Lucene's {@link org.apache.lucene.util.VectorUtil} (its
- * own vector code where Lucene enables it, Java 20 and later with {@code --add-modules
+ * product of one-bit codes with a query's bit planes. Two implementations of the float loop: {@link
+ * ScalarForestKernels}, which calls Lucene's {@link org.apache.lucene.util.VectorUtil} (its own
+ * vector code where Lucene enables it, Java 20 and later with {@code --add-modules
  * jdk.incubator.vector}; plain Java otherwise), and {@link PanamaForestKernels} with the JDK's
  * vector API, which Java 17 and later ship as the incubator module {@code jdk.incubator.vector},
  * readable when the JVM is started with {@code --add-modules jdk.incubator.vector}: so on Java 17
  * the forest's loops are vectorized with that flag, where Lucene 9.12's are not. The code loop is
  * {@link Long#bitCount}, an intrinsic on every JVM, in the scalar implementation; the vector one
- * counts the bits of a group of codes at once where the JDK has a lane-wise bit count (Java 19
- * and later).
+ * counts the bits of a group of codes at once where the JDK has a lane-wise bit count (Java 19 and
+ * later).
  *
  * <p>The implementation is chosen once per JVM ({@link #get()}): the vector one when the module is
  * readable, the C2 compiler is on, the preferred vector holds at least 8 floats, a self-check
@@ -55,15 +70,17 @@ public abstract class ForestKernels {
   public abstract float squareDistance(float[] a, float[] b);
 
   /**
-   * The dot product of one code, {@code codes[offset .. offset + words)}, with a query's bit
-   * planes ({@link QueryCode}: {@code planes[w·4 + bit]}), each plane weighted by its bit's value:
-   * {@code Σ_bit 2^bit · popcount(code & plane_bit)}.
+   * The dot product of one code, {@code codes[offset .. offset + words)}, with a query's bit planes
+   * ({@link QueryCode}: {@code planes[w·4 + bit]}), each plane weighted by its bit's value: {@code
+   * Σ_bit 2^bit · popcount(code & plane_bit)}.
    */
   public final int codeDots(long[] codes, int offset, int words, long[] planes) {
     return codeDots(codes, offset, 1, words, planes);
   }
 
-  /** As {@link #codeDots(long[], int, int, long[])} for a code whose words lie {@code stride} apart. */
+  /**
+   * As {@link #codeDots(long[], int, int, long[])} for a code whose words lie {@code stride} apart.
+   */
   public final int codeDots(long[] codes, int offset, int stride, int words, long[] planes) {
     int b0 = 0;
     int b1 = 0;
@@ -144,7 +161,8 @@ public abstract class ForestKernels {
   private static boolean c1Only() {
     try {
       for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-        if (arg.startsWith("-XX:TieredStopAtLevel=") && arg.equals("-XX:TieredStopAtLevel=4") == false) {
+        if (arg.startsWith("-XX:TieredStopAtLevel=")
+            && arg.equals("-XX:TieredStopAtLevel=4") == false) {
           return true;
         }
         if (arg.equals("-Xint")) {
@@ -157,7 +175,9 @@ public abstract class ForestKernels {
     }
   }
 
-  /** A check on a few lengths around vector boundaries, so that a broken vector path is never used. */
+  /**
+   * A check on a few lengths around vector boundaries, so that a broken vector path is never used.
+   */
   private static boolean agree(ForestKernels a, ForestKernels b) {
     for (int length : new int[] {1, 7, 16, 33, 128}) {
       float[] x = new float[length];

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.forest;
 
 import java.io.IOException;
@@ -21,9 +36,9 @@ import org.apache.lucene.util.hnsw.RandomVectorScorer;
  * bounded in one pass. Gathering stops after {@code budget} accepted leaf entries, or when the
  * trees are exhausted (then every accepted vector was looked at). An entry whose lower bound
  * exceeds the {@code m}-th smallest upper bound so far ({@code m} = {@link #minimumScored}) cannot
- * be among the nearest and is dropped; otherwise its vector becomes a candidate, once, however
- * many trees hold it. The budget counts entries, not distinct vectors, because an entry costs the
- * same whether its vector was seen before or not: so a budget is a fixed amount of work.
+ * be among the nearest and is dropped; otherwise its vector becomes a candidate, once, however many
+ * trees hold it. The budget counts entries, not distinct vectors, because an entry costs the same
+ * whether its vector was seen before or not: so a budget is a fixed amount of work.
  *
  * <p><b>Scoring.</b> The rest are scored exactly by the {@link RandomVectorScorer}, in order of
  * their lower bounds, until the next lower bound exceeds the collector's k-th best distance (after
@@ -36,9 +51,9 @@ import org.apache.lucene.util.hnsw.RandomVectorScorer;
 public final class ForestSearcher {
   /**
    * The estimate's error bound in units of its standard scale: a true neighbour is lost only when
-   * its estimate errs by more. Measured on Fashion-MNIST and text embeddings: at 1.0 recall fell
-   * by 0.01 - 0.03 below what the gathered candidates held, at 2.0 by 0.001 - 0.003, at 3.0 by
-   * none, for 20 - 40% more exact scores than at 1.0.
+   * its estimate errs by more. Measured on Fashion-MNIST and text embeddings: at 1.0 recall fell by
+   * 0.01 - 0.03 below what the gathered candidates held, at 2.0 by 0.001 - 0.003, at 3.0 by none,
+   * for 20 - 40% more exact scores than at 1.0.
    */
   static final float ERROR_BOUND = 2.5f;
 
@@ -52,8 +67,10 @@ public final class ForestSearcher {
   private float[] mapped = new float[0];
   private QueryCode code;
   private BitSet seen;
+
   /** The ordinals set in {@link #seen}, to clear them for the next query. */
   private int[] seenOrds = new int[256];
+
   private int seenCount;
   private int[] poolOrds = new int[256];
   private float[] poolLower = new float[256];
@@ -63,8 +80,10 @@ public final class ForestSearcher {
   private int upperSize;
   private int upperCapacity;
   private long gathered;
+
   /** The {@code minimum}-th smallest upper bound so far, infinite until there are as many. */
   private float bar;
+
   private float[] lowers = new float[0];
   private float[] uppers = new float[0];
 
@@ -102,7 +121,8 @@ public final class ForestSearcher {
     int k = collector.k();
     int minimum = minimumScored(k);
     // a vector has one entry per tree: so many entries hold at least the minimum of vectors
-    budget = (int) Math.min(Integer.MAX_VALUE, Math.max(budget, (long) minimum * forest.numTrees()));
+    budget =
+        (int) Math.min(Integer.MAX_VALUE, Math.max(budget, (long) minimum * forest.numTrees()));
     prepare(forest, minimum);
     float[] mapped = this.mapped;
     forest.geometry().mapQuery(query, mapped);
@@ -115,7 +135,14 @@ public final class ForestSearcher {
       int count = traversal.leafSize();
       forest.readLeaf(leaf, traversal.leafFirstEntry(), count, block);
       float leafDistance = KERNELS.squareDistance(mapped, block.centroid);
-      code.bounds(block.codes, count, leafDistance, (float) Math.sqrt(leafDistance), ERROR_BOUND, lowers, uppers);
+      code.bounds(
+          block.codes,
+          count,
+          leafDistance,
+          (float) Math.sqrt(leafDistance),
+          ERROR_BOUND,
+          lowers,
+          uppers);
       if (acceptOrds == null) {
         // stop within the leaf at the budget: calibration counted positions entry by entry
         int take = (int) Math.min(count, budget - gathered);
@@ -239,7 +266,8 @@ public final class ForestSearcher {
     poolSize++;
   }
 
-  private void score(RandomVectorScorer scorer, ScoreToDistance toDistance, KnnCollector collector, int minimum)
+  private void score(
+      RandomVectorScorer scorer, ScoreToDistance toDistance, KnnCollector collector, int minimum)
       throws IOException {
     float bar = upperSize == upperCapacity ? upper[0] : Float.POSITIVE_INFINITY;
     if (order.length < poolSize) {
@@ -259,7 +287,8 @@ public final class ForestSearcher {
       int i = (int) order[rank];
       if (rank >= minimum) {
         float competitive = collector.minCompetitiveSimilarity();
-        if (competitive != Float.NEGATIVE_INFINITY && poolLower[i] > toDistance.distance(competitive)) {
+        if (competitive != Float.NEGATIVE_INFINITY
+            && poolLower[i] > toDistance.distance(competitive)) {
           return;
         }
       }
@@ -307,7 +336,8 @@ public final class ForestSearcher {
    * Scores every accepted ordinal exactly: for filters so selective that gathering them from the
    * trees would read more than scoring them. Honors the collector's visit limit.
    */
-  public static void scoreAll(RandomVectorScorer scorer, KnnCollector collector, Bits acceptOrds) throws IOException {
+  public static void scoreAll(RandomVectorScorer scorer, KnnCollector collector, Bits acceptOrds)
+      throws IOException {
     int maxOrd = scorer.maxOrd();
     if (acceptOrds instanceof BitSet) {
       BitSet bits = (BitSet) acceptOrds;

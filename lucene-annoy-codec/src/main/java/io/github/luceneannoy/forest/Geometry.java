@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.forest;
 
 /**
@@ -9,9 +24,10 @@ package io.github.luceneannoy.forest;
  * <ul>
  *   <li>{@link #EUCLIDEAN}: vectors as they are.
  *   <li>{@link #ANGULAR}: vectors scaled to unit length, so {@code |x' - q'|² = 2 - 2 cos}.
- *   <li>{@link #INNER_PRODUCT}: every vector gets one extra coordinate {@code sqrt(M² - |x|²)}, with
- *       {@code M} the largest norm among the segment's vectors, and a query gets 0 there (Bachrach
- *       et al., 2014, as Annoy's dot metric does), so {@code |x' - q'|² = M² + |q|² - 2 x·q}.
+ *   <li>{@link #INNER_PRODUCT}: every vector gets one extra coordinate {@code sqrt(M² - |x|²)},
+ *       with {@code M} the largest norm among the segment's vectors, and a query gets 0 there
+ *       (Bachrach et al., 2014, as Annoy's dot metric does), so {@code |x' - q'|² = M² + |q|² - 2
+ *       x·q}.
  * </ul>
  *
  * <p>The {@link #id()} of a rule is written to disk and never changes; the enum's ordinal is not

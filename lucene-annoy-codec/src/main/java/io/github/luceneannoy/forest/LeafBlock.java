@@ -1,20 +1,38 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.forest;
 
 /**
  * A leaf as a search reads it: its centroid, the ordinals of its vectors and their codes. A
  * reusable buffer for up to {@code capacity} entries.
  *
- * <p>On disk a leaf of {@code c} entries is its centroid ({@code dimension} floats), {@code c}
- * ints (ordinals, increasing), then the codes: {@code 3·c} floats (all additive terms, all scales,
- * all error factors) and {@code c·words} longs, little-endian.
+ * <p>On disk a leaf of {@code c} entries is its centroid ({@code dimension} floats), {@code c} ints
+ * (ordinals, increasing), then the codes: {@code 3·c} floats (all additive terms, all scales, all
+ * error factors) and {@code c·words} longs, little-endian.
  */
 public final class LeafBlock {
   /** The leaf's centroid in the mapped space. */
   public final float[] centroid;
+
   /** Ordinals of the vectors, increasing. */
   public final int[] ords;
+
   /** Their codes relative to the centroid. */
   public final CodeBlock codes;
+
   /** Entries in the block. */
   public int count;
 
@@ -30,6 +48,7 @@ public final class LeafBlock {
 
   /** Bytes of a leaf of {@code count} entries on disk. */
   public static long bytes(int count, int dimension, int words) {
-    return (long) dimension * Float.BYTES + (long) count * (Integer.BYTES + CodeBlock.bytesPerCode(words));
+    return (long) dimension * Float.BYTES
+        + (long) count * (Integer.BYTES + CodeBlock.bytesPerCode(words));
   }
 }

@@ -1,6 +1,19 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.forest;
-
-import java.io.IOException;
 
 /**
  * Computes one-bit codes of vectors relative to a centroid: a leaf's vectors relative to the leaf's
@@ -18,11 +31,11 @@ import java.io.IOException;
  * </pre>
  *
  * the unbiased estimator of RaBitQ ({@code r·v ≈ |r|·(s·v)/(s·r/|r|)}, written with {@code s·r =
- * |r|₁}), whose error is below {@code |r|·|v|·sqrt(1 - a²)/(a·sqrt(p - 1))} times a small factor with
- * high probability, {@code a = |r|₁/(sqrt(p)·|r|)}. The entry stores {@code additive = |r|² +
+ * |r|₁}), whose error is below {@code |r|·|v|·sqrt(1 - a²)/(a·sqrt(p - 1))} times a small factor
+ * with high probability, {@code a = |r|₁/(sqrt(p)·|r|)}. The entry stores {@code additive = |r|² +
  * 2·scale·(s·w)}, {@code scale} and {@code error = 2·|r|·sqrt(1 - a²)/(a·sqrt(p - 1))}, so that a
- * search needs per entry one dot product of sign bits with the query ({@link QueryCode}) and
- * three multiply-adds, and per centroid {@code |q - c|²}. Not thread-safe.
+ * search needs per entry one dot product of sign bits with the query ({@link QueryCode}) and three
+ * multiply-adds, and per centroid {@code |q - c|²}. Not thread-safe.
  */
 public final class LeafCoder {
   private final FastRotation rotation;
@@ -64,7 +77,10 @@ public final class LeafCoder {
     rotation.rotate(residual, offset, scratch);
   }
 
-  /** Codes {@code vector} (mapped) relative to the {@link #centroid} into code {@code e} of {@code out}. */
+  /**
+   * Codes {@code vector} (mapped) relative to the {@link #centroid} into code {@code e} of {@code
+   * out}.
+   */
   public void encode(float[] vector, CodeBlock out, int e) {
     for (int i = 0; i < residual.length; i++) {
       residual[i] = vector[i] - centroid[i];

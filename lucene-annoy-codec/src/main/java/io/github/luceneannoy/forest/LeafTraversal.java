@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.forest;
 
 import java.io.IOException;
@@ -7,20 +22,20 @@ import java.io.IOException;
  * in one of two orders ({@link Order}), chosen per segment by {@link BudgetCalibration}.
  *
  * <p>{@link Order#CENTROID}: best-first by the distance from the query to a node's centroid, at
- * every level (as a flat partition, IVF, orders its lists). {@link Order#BOUND}: nodes are expanded best-first by a lower bound on the distance from
- * the query to the region of the node: a child's region lies beyond the plane halfway between its
- * centroid and the centroid of the sibling nearest the query, so its bound is the larger of its
- * parent's and the query's distance to that plane, {@code (|q - c_i|² - |q - c_best|²) / (2 |c_i -
- * c_best|)}, 0 for the nearest child itself (the bound Annoy's best-first search uses for its
- * two-child splits, generalised to k children). The leaves this yields wait in a small buffer of
- * {@value #LOOKAHEAD}, from which the one whose centroid is nearest the query is read first, as a
- * flat partition (IVF) would order them.
+ * every level (as a flat partition, IVF, orders its lists). {@link Order#BOUND}: nodes are expanded
+ * best-first by a lower bound on the distance from the query to the region of the node: a child's
+ * region lies beyond the plane halfway between its centroid and the centroid of the sibling nearest
+ * the query, so its bound is the larger of its parent's and the query's distance to that plane,
+ * {@code (|q - c_i|² - |q - c_best|²) / (2 |c_i - c_best|)}, 0 for the nearest child itself (the
+ * bound Annoy's best-first search uses for its two-child splits, generalised to k children). The
+ * leaves this yields wait in a small buffer of {@value #LOOKAHEAD}, from which the one whose
+ * centroid is nearest the query is read first, as a flat partition (IVF) would order them.
  *
  * <p>Why two orders: on Fashion-MNIST the bound order found a query's neighbours with fewer
  * candidates (recall@10 of the first 1,000 candidates 0.968 against 0.922 for centroid order, two
  * trees of 16 children per node), on text embeddings centroid order did (0.972 against 0.960 at
- * 8,000): which clusters hold a query's neighbours depends on how their sizes vary, which the
- * data decides.
+ * 8,000): which clusters hold a query's neighbours depends on how their sizes vary, which the data
+ * decides.
  *
  * <p>Distances to the children's centroids are estimated from their one-bit codes relative to the
  * parent's centroid ({@link LeafCoder}), starting from the exact distance to the segment's centre
@@ -72,13 +87,17 @@ public final class LeafTraversal {
   private int leafFirstEntry;
   private long nodesRead;
 
-  /** Starts a traversal of {@code forest} in {@code order} for a query prepared as {@code query}. */
+  /**
+   * Starts a traversal of {@code forest} in {@code order} for a query prepared as {@code query}.
+   */
   public void start(Forest forest, Order order, QueryCode query) throws IOException {
     this.forest = forest;
     this.order = order;
     this.query = query;
     int words = forest.rotation().paddedDimension() / Long.SIZE;
-    if (record == null || record.maxChildren() != forest.maxChildren() || record.codes.words != words) {
+    if (record == null
+        || record.maxChildren() != forest.maxChildren()
+        || record.codes.words != words) {
       record = new NodeRecord(forest.maxChildren(), words);
       distances = new float[forest.maxChildren()];
     }
@@ -175,7 +194,8 @@ public final class LeafTraversal {
     }
     if (order == Order.CENTROID) {
       for (int c = 0; c < count; c++) {
-        nodes.push(distances[c], record.refs[c], record.sizes[c], record.firstEntries[c], distances[c]);
+        nodes.push(
+            distances[c], record.refs[c], record.sizes[c], record.firstEntries[c], distances[c]);
       }
       return;
     }

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.forest;
 
 /**
@@ -13,14 +28,19 @@ package io.github.luceneannoy.forest;
 public final class NodeRecord {
   /** Children in the record. */
   public int count;
+
   /** Each child's reference ({@link NodeRefs}). */
   public final int[] refs;
+
   /** Vectors under each child (for a leaf, its entries). */
   public final int[] sizes;
+
   /** For a leaf child, the index of its first entry among the field's entries. */
   public final int[] firstEntries;
+
   /** {@code |c_i - c_j|} at {@code i·maxChildren + j}. */
   public final float[] siblingDistances;
+
   /** The children's centroids, coded relative to this node's centroid. */
   public final CodeBlock codes;
 
@@ -44,7 +64,9 @@ public final class NodeRecord {
 
   /** Bytes of a record of {@code count} children on disk. */
   public static long bytes(int count, int words) {
-    return Integer.BYTES + 3L * count * Integer.BYTES + (long) count * count * Float.BYTES
+    return Integer.BYTES
+        + 3L * count * Integer.BYTES
+        + (long) count * count * Float.BYTES
         + (long) count * CodeBlock.bytesPerCode(words);
   }
 }

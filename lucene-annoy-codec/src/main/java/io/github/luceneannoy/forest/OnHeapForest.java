@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.forest;
 
 import java.io.IOException;
@@ -48,7 +63,8 @@ public final class OnHeapForest implements Forest, ForestWriter {
     }
   }
 
-  private record Node(int count, int[] refs, int[] sizes, int[] firstEntries, float[] separations, Codes codes) {}
+  private record Node(
+      int count, int[] refs, int[] sizes, int[] firstEntries, float[] separations, Codes codes) {}
 
   private record Leaf(float[] centroid, int firstEntry, int[] ords, Codes codes) {}
 
@@ -66,11 +82,19 @@ public final class OnHeapForest implements Forest, ForestWriter {
 
   /** Builds a forest of {@code vectors} on the heap. */
   public static OnHeapForest build(
-      VectorSource vectors, Geometry geometry, int numTrees, int maxLeafSize, int branching, long seed, TaskExecutor executor)
+      VectorSource vectors,
+      Geometry geometry,
+      int numTrees,
+      int maxLeafSize,
+      int branching,
+      long seed,
+      TaskExecutor executor)
       throws IOException {
     MappedVectors mapped = MappedVectors.of(vectors, geometry);
     OnHeapForest forest = new OnHeapForest(mapped, branching, maxLeafSize, seed);
-    ForestLayout layout = new ForestBuilder(geometry, numTrees, maxLeafSize, branching, seed).build(mapped, executor, forest);
+    ForestLayout layout =
+        new ForestBuilder(geometry, numTrees, maxLeafSize, branching, seed)
+            .build(mapped, executor, forest);
     forest.roots = layout.roots();
     forest.place();
     return forest;
@@ -80,7 +104,13 @@ public final class OnHeapForest implements Forest, ForestWriter {
   public TreeWriter tree(int tree) {
     return new TreeWriter() {
       @Override
-      public void node(int count, int[] refs, int[] sizes, int[] firstEntries, float[] separations, CodeBlock codes) {
+      public void node(
+          int count,
+          int[] refs,
+          int[] sizes,
+          int[] firstEntries,
+          float[] separations,
+          CodeBlock codes) {
         Node node =
             new Node(
                 count,
@@ -96,7 +126,8 @@ public final class OnHeapForest implements Forest, ForestWriter {
 
       @Override
       public void leaf(float[] centroid, int[] ords, int count, CodeBlock codes) {
-        Leaf leaf = new Leaf(centroid.clone(), -1, Arrays.copyOf(ords, count), Codes.copy(codes, count));
+        Leaf leaf =
+            new Leaf(centroid.clone(), -1, Arrays.copyOf(ords, count), Codes.copy(codes, count));
         synchronized (OnHeapForest.this) {
           pendingLeaves.computeIfAbsent(tree, t -> new ArrayList<>()).add(leaf);
         }
@@ -192,13 +223,15 @@ public final class OnHeapForest implements Forest, ForestWriter {
     System.arraycopy(node.sizes, 0, into.sizes, 0, node.count);
     System.arraycopy(node.firstEntries, 0, into.firstEntries, 0, node.count);
     for (int c = 0; c < node.count; c++) {
-      System.arraycopy(node.separations, c * node.count, into.siblingDistances, c * stride, node.count);
+      System.arraycopy(
+          node.separations, c * node.count, into.siblingDistances, c * stride, node.count);
     }
     node.codes.into(into.codes);
   }
 
   @Override
-  public void readLeafOrdinals(int leaf, int firstEntry, int count, LeafBlock into) throws IOException {
+  public void readLeafOrdinals(int leaf, int firstEntry, int count, LeafBlock into)
+      throws IOException {
     Leaf stored = leaf(leaf, firstEntry, count);
     System.arraycopy(stored.centroid, 0, into.centroid, 0, dimension);
     System.arraycopy(stored.ords, 0, into.ords, 0, count);
@@ -206,7 +239,8 @@ public final class OnHeapForest implements Forest, ForestWriter {
   }
 
   @Override
-  public void readLeafCodes(int leaf, int firstEntry, int count, LeafBlock into) throws IOException {
+  public void readLeafCodes(int leaf, int firstEntry, int count, LeafBlock into)
+      throws IOException {
     leaf(leaf, firstEntry, count).codes.into(into.codes);
   }
 

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.forest;
 
 import jdk.incubator.vector.FloatVector;
@@ -12,17 +27,19 @@ import jdk.incubator.vector.VectorSpecies;
  * preferred vector has float lanes, in two accumulators. Loaded only by {@link ForestKernels} when
  * {@code jdk.incubator.vector} is readable; any tail shorter than a vector is done in scalar code.
  *
- * <p>The code loop ({@link #groupDots}) counts the bits of a whole group of interleaved codes
- * (one long per code) per instruction with the lane-wise bit count, which the vector API has from
- * Java 19 on: looked up by name, since this class compiles against Java 17's API; on Java 17 the
- * code loop stays scalar.
+ * <p>The code loop ({@link #groupDots}) counts the bits of a whole group of interleaved codes (one
+ * long per code) per instruction with the lane-wise bit count, which the vector API has from Java
+ * 19 on: looked up by name, since this class compiles against Java 17's API; on Java 17 the code
+ * loop stays scalar.
  */
 final class PanamaForestKernels extends ForestKernels {
   private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
   private static final VectorSpecies<Long> LONGS = LongVector.SPECIES_PREFERRED;
+
   /** As many int lanes as {@link #LONGS} has long lanes: the dot products' type. */
   private static final VectorSpecies<Integer> INTS =
       VectorSpecies.of(int.class, VectorShape.forBitSize(LONGS.length() * Integer.SIZE));
+
   /** {@code VectorOperators.BIT_COUNT}, or null where the JDK lacks it (Java 17 and 18). */
   private static final VectorOperators.Unary BIT_COUNT = bitCount();
 
@@ -38,7 +55,9 @@ final class PanamaForestKernels extends ForestKernels {
     return FLOATS.length();
   }
 
-  /** Whether {@link #groupDots} uses vector instructions: a bit count, and whole groups per vector. */
+  /**
+   * Whether {@link #groupDots} uses vector instructions: a bit count, and whole groups per vector.
+   */
   static boolean vectorCodeLoop() {
     return BIT_COUNT != null
         && LONGS.length() >= 4
@@ -75,9 +94,10 @@ final class PanamaForestKernels extends ForestKernels {
         b2 = b2.add(code.and(planes[p + 2]).lanewise(BIT_COUNT));
         b3 = b3.add(code.and(planes[p + 3]).lanewise(BIT_COUNT));
       }
-      LongVector sum = b0.add(b1.lanewise(VectorOperators.LSHL, 1))
-          .add(b2.lanewise(VectorOperators.LSHL, 2))
-          .add(b3.lanewise(VectorOperators.LSHL, 3));
+      LongVector sum =
+          b0.add(b1.lanewise(VectorOperators.LSHL, 1))
+              .add(b2.lanewise(VectorOperators.LSHL, 2))
+              .add(b3.lanewise(VectorOperators.LSHL, 3));
       ((IntVector) sum.convertShape(VectorOperators.L2I, INTS, 0)).intoArray(out, first);
     }
   }
@@ -94,7 +114,9 @@ final class PanamaForestKernels extends ForestKernels {
       int bound2 = length - length % (2 * lanes);
       for (; i < bound2; i += 2 * lanes) {
         acc0 = FloatVector.fromArray(FLOATS, a, i).fma(FloatVector.fromArray(FLOATS, b, i), acc0);
-        acc1 = FloatVector.fromArray(FLOATS, a, i + lanes).fma(FloatVector.fromArray(FLOATS, b, i + lanes), acc1);
+        acc1 =
+            FloatVector.fromArray(FLOATS, a, i + lanes)
+                .fma(FloatVector.fromArray(FLOATS, b, i + lanes), acc1);
       }
       for (int bound = FLOATS.loopBound(length); i < bound; i += lanes) {
         acc0 = FloatVector.fromArray(FLOATS, a, i).fma(FloatVector.fromArray(FLOATS, b, i), acc0);
@@ -118,13 +140,17 @@ final class PanamaForestKernels extends ForestKernels {
       FloatVector acc1 = FloatVector.zero(FLOATS);
       int bound2 = length - length % (2 * lanes);
       for (; i < bound2; i += 2 * lanes) {
-        FloatVector d0 = FloatVector.fromArray(FLOATS, a, i).sub(FloatVector.fromArray(FLOATS, b, i));
-        FloatVector d1 = FloatVector.fromArray(FLOATS, a, i + lanes).sub(FloatVector.fromArray(FLOATS, b, i + lanes));
+        FloatVector d0 =
+            FloatVector.fromArray(FLOATS, a, i).sub(FloatVector.fromArray(FLOATS, b, i));
+        FloatVector d1 =
+            FloatVector.fromArray(FLOATS, a, i + lanes)
+                .sub(FloatVector.fromArray(FLOATS, b, i + lanes));
         acc0 = d0.fma(d0, acc0);
         acc1 = d1.fma(d1, acc1);
       }
       for (int bound = FLOATS.loopBound(length); i < bound; i += lanes) {
-        FloatVector d = FloatVector.fromArray(FLOATS, a, i).sub(FloatVector.fromArray(FLOATS, b, i));
+        FloatVector d =
+            FloatVector.fromArray(FLOATS, a, i).sub(FloatVector.fromArray(FLOATS, b, i));
         acc0 = d.fma(d, acc0);
       }
       sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);

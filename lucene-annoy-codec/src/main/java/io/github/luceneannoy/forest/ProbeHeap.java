@@ -1,11 +1,26 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.forest;
 
 import java.util.Arrays;
 
 /**
- * A min-heap of nodes to visit, by a float key, each with its reference, its size, the first
- * entry of a leaf and the query's (estimated) squared distance to its centroid. Grows as needed; {@link #clear()} keeps the arrays for the next
- * query.
+ * A min-heap of nodes to visit, by a float key, each with its reference, its size, the first entry
+ * of a leaf and the query's (estimated) squared distance to its centroid. Grows as needed; {@link
+ * #clear()} keeps the arrays for the next query.
  */
 final class ProbeHeap {
   private float[] keys = new float[64];

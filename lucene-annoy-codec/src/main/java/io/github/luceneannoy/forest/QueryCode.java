@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.forest;
 
 /**
@@ -12,7 +27,10 @@ package io.github.luceneannoy.forest;
  * coordinate), is added to each estimate's error bound.
  */
 public final class QueryCode {
-  /** Bits per query coordinate: with 4, the error of the query's rounding is a small part of the codes'. */
+  /**
+   * Bits per query coordinate: with 4, the error of the query's rounding is a small part of the
+   * codes'.
+   */
   static final int BITS = 4;
 
   private static final ForestKernels KERNELS = ForestKernels.get();
@@ -20,8 +38,13 @@ public final class QueryCode {
   private final FastRotation rotation;
   private final float[] centre;
   private final int words;
-  /** Bit planes, interleaved: {@code planes[w·BITS + bit]} holds bit {@code bit} of coordinates {@code 64w ..}. */
+
+  /**
+   * Bit planes, interleaved: {@code planes[w·BITS + bit]} holds bit {@code bit} of coordinates
+   * {@code 64w ..}.
+   */
   private final long[] planes;
+
   private final float[] difference;
   private final float[] rotated;
   private final float[] scratch;
@@ -124,7 +147,13 @@ public final class QueryCode {
    * query's squared distance {@code centroidDistance} from the centroid the codes are relative to.
    */
   public float estimate(CodeBlock codes, int e, float centroidDistance) {
-    int dot = KERNELS.codeDots(codes.bits, CodeBlock.start(e, codes.count, words), CodeBlock.stride(e, codes.count), words, planes);
+    int dot =
+        KERNELS.codeDots(
+            codes.bits,
+            CodeBlock.start(e, codes.count, words),
+            CodeBlock.stride(e, codes.count),
+            words,
+            planes);
     float signDot = twiceLow * codes.ones[e] + twiceStep * dot - sum;
     return codes.additive[e] + centroidDistance - 2 * codes.scale[e] * signDot;
   }
@@ -135,7 +164,13 @@ public final class QueryCode {
    * a leaf's codes, so that the loop over entries stays free of calls and branches.
    */
   public void bounds(
-      CodeBlock codes, int count, float centroidDistance, float centroidScale, float bound, float[] lower, float[] upper) {
+      CodeBlock codes,
+      int count,
+      float centroidDistance,
+      float centroidScale,
+      float bound,
+      float[] lower,
+      float[] upper) {
     long[] bits = codes.bits;
     int words = this.words;
     int[] dots = this.dots;
@@ -154,7 +189,14 @@ public final class QueryCode {
   }
 
   private void boundGroup(
-      CodeBlock codes, int g, int n, float centroidDistance, float centroidScale, float bound, float[] lower, float[] upper) {
+      CodeBlock codes,
+      int g,
+      int n,
+      float centroidDistance,
+      float centroidScale,
+      float bound,
+      float[] lower,
+      float[] upper) {
     int[] dots = this.dots;
     float[] additive = codes.additive;
     float[] scale = codes.scale;
@@ -172,8 +214,8 @@ public final class QueryCode {
   }
 
   /**
-   * The estimate's error bound: {@code bound} times the estimator's scale for this code and a
-   * query at {@code centroidScale = |q - c|} from the centroid, plus the query's rounding.
+   * The estimate's error bound: {@code bound} times the estimator's scale for this code and a query
+   * at {@code centroidScale = |q - c|} from the centroid, plus the query's rounding.
    */
   public float error(CodeBlock codes, int e, float centroidScale, float bound) {
     return bound * (codes.error[e] * centroidScale + 2 * codes.scale[e] * roundingError);

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.forest;
 
 import java.io.IOException;
@@ -22,8 +37,8 @@ import java.util.SplittableRandom;
  * When every vector lands in one cluster (duplicates), the node is cut into equal random parts, so
  * that no input makes the recursion deep.
  *
- * <p>All random choices come from the seed, in a fixed order, so the same vectors and seed give
- * the same tree. Not thread-safe: a builder per tree.
+ * <p>All random choices come from the seed, in a fixed order, so the same vectors and seed give the
+ * same tree. Not thread-safe: a builder per tree.
  */
 public final class TreeBuilder {
   /**
@@ -144,7 +159,10 @@ public final class TreeBuilder {
     return sample;
   }
 
-  /** k-means++: each further centre is a sample vector drawn with probability ∝ its squared distance. */
+  /**
+   * k-means++: each further centre is a sample vector drawn with probability ∝ its squared
+   * distance.
+   */
   private float[][] kMeansPlusPlus(float[][] sample, int k) {
     float[][] centres = new float[k][];
     centres[0] = sample[random.nextInt(sample.length)].clone();
@@ -243,7 +261,9 @@ public final class TreeBuilder {
     return mean;
   }
 
-  /** Cuts a node whose vectors k-means cannot tell apart into {@code k} random parts of equal size. */
+  /**
+   * Cuts a node whose vectors k-means cannot tell apart into {@code k} random parts of equal size.
+   */
   private Clusters randomParts(int[] ords, int k) throws IOException {
     int[] shuffled = ords.clone();
     for (int i = shuffled.length - 1; i > 0; i--) {

@@ -24,9 +24,10 @@
  * every similarity is a squared Euclidean distance: cosine vectors are normalised, inner-product
  * vectors get one extra coordinate {@code sqrt(M² - |x|²)} ({@code M} the largest norm) so that
  * ranking by distance to a query (extra coordinate 0) is ranking by inner product. A forest is
- * {@code T} (default 2) trees over the same vectors ({@link io.github.luceneannoy.forest.TreeBuilder}):
- * each node is split by k-means into up to {@code B} (16) children until leaves hold at most {@code
- * L} (256) vectors. Every vector is in one leaf of every tree; the trees differ by their seeds.
+ * {@code T} (default 2) trees over the same vectors ({@link
+ * io.github.luceneannoy.forest.TreeBuilder}): each node is split by k-means into up to {@code B}
+ * (16) children until leaves hold at most {@code L} (256) vectors. Every vector is in one leaf of
+ * every tree; the trees differ by their seeds.
  *
  * <h2>Codes</h2>
  *
@@ -46,12 +47,11 @@
  *
  * <p>{@link io.github.luceneannoy.forest.ForestSearcher} reads leaves over all trees at once in the
  * order of {@link io.github.luceneannoy.forest.LeafTraversal} (nearest centroid first, or Annoy's
- * lower bound on the distance to a node's region), estimates each accepted leaf entry from its
- * code until it has gathered its <em>budget</em> of entries (a vector has one per tree), then
- * scores exactly only those
- * whose lower bound (estimate minus {@code 2.5} error scales) can still beat the k-th best exact
- * distance found so far. Exact scores go through Lucene's flat vector scorer, so they use Lucene's
- * own SIMD kernels where the JVM has them.
+ * lower bound on the distance to a node's region), estimates each accepted leaf entry from its code
+ * until it has gathered its <em>budget</em> of entries (a vector has one per tree), then scores
+ * exactly only those whose lower bound (estimate minus {@code 2.5} error scales) can still beat the
+ * k-th best exact distance found so far. Exact scores go through Lucene's flat vector scorer, so
+ * they use Lucene's own SIMD kernels where the JVM has them.
  *
  * <h2>Calibration</h2>
  *
@@ -65,8 +65,8 @@
  *
  * <h2>Kernels</h2>
  *
- * <p>{@link io.github.luceneannoy.forest.ForestKernels}: dot products and distances in plain Java or
- * on the JDK's incubating vector API when {@code --add-modules jdk.incubator.vector} is given; code
- * dot products are {@link java.lang.Long#bitCount} loops, fast on any JVM.
+ * <p>{@link io.github.luceneannoy.forest.ForestKernels}: dot products and distances in plain Java
+ * or on the JDK's incubating vector API when {@code --add-modules jdk.incubator.vector} is given;
+ * code dot products are {@link java.lang.Long#bitCount} loops, fast on any JVM.
  */
 package io.github.luceneannoy.forest;

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.search;
 
 import java.io.IOException;
@@ -10,8 +25,9 @@ import org.apache.lucene.util.Bits;
 
 /**
  * A {@link KnnByteVectorQuery} with its own Annoy search budget: segments written with the Annoy
- * format gather {@code candidatesPerHit × k} candidates (leaf entries) instead of the budget recorded when
- * they were written. Segments of other formats answer it as a plain {@link KnnByteVectorQuery}.
+ * format gather {@code candidatesPerHit × k} candidates (leaf entries) instead of the budget
+ * recorded when they were written. Segments of other formats answer it as a plain {@link
+ * KnnByteVectorQuery}.
  *
  * <pre class="prettyprint">
  * // more candidates for a query that must not miss
@@ -28,7 +44,8 @@ public class AnnoyKnnByteVectorQuery extends KnnByteVectorQuery {
    * @param filter documents to search among, or null
    * @param candidatesPerHit candidates (leaf entries) to gather per hit, at least 1
    */
-  public AnnoyKnnByteVectorQuery(String field, byte[] target, int k, Query filter, int candidatesPerHit) {
+  public AnnoyKnnByteVectorQuery(
+      String field, byte[] target, int k, Query filter, int candidatesPerHit) {
     super(field, target, k, filter);
     this.candidatesPerHit = BudgetedKnnCollector.checkCandidatesPerHit(candidatesPerHit);
   }

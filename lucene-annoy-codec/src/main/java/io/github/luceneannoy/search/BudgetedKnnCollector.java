@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.search;
 
 import java.util.function.IntSupplier;
@@ -6,8 +21,9 @@ import org.apache.lucene.search.TopDocs;
 
 /**
  * A {@link KnnCollector} that carries a per-query search budget for the Annoy format: the number of
- * candidates (leaf entries, one per vector and tree) to gather per requested hit. The Annoy reader uses it instead of the budget
- * recorded in the segment; other formats ignore it and see a plain collector.
+ * candidates (leaf entries, one per vector and tree) to gather per requested hit. The Annoy reader
+ * uses it instead of the budget recorded in the segment; other formats ignore it and see a plain
+ * collector.
  *
  * <p>Everything else is delegated, so visit limits, early termination and the collected hits are
  * exactly those of the wrapped collector.
@@ -47,7 +63,10 @@ public final class BudgetedKnnCollector implements KnnCollector, IntSupplier {
     return candidatesPerHit;
   }
 
-  /** The budget, {@link #candidatesPerHit()}: how copies of this class from other class loaders read it. */
+  /**
+   * The budget, {@link #candidatesPerHit()}: how copies of this class from other class loaders read
+   * it.
+   */
   @Override
   public int getAsInt() {
     return candidatesPerHit;

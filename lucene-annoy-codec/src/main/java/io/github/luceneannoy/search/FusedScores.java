@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.search;
 
 import java.util.ArrayList;
@@ -12,7 +27,9 @@ import org.apache.lucene.search.TotalHits;
 /** Accumulates fused scores per doc id and ranks them, for the {@link Fusion} implementations. */
 final class FusedScores {
   private static final Comparator<ScoreDoc> BEST_FIRST =
-      Comparator.<ScoreDoc>comparingDouble(sd -> sd.score).reversed().thenComparingInt(sd -> sd.doc);
+      Comparator.<ScoreDoc>comparingDouble(sd -> sd.score)
+          .reversed()
+          .thenComparingInt(sd -> sd.doc);
 
   // doubles, so that sums of many small terms (1 / (60 + rank)) do not lose their order
   private final Map<Integer, double[]> scores = new HashMap<>();

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.search;
 
 import java.util.Arrays;
@@ -5,11 +20,11 @@ import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
 
 /**
- * A weighted blend of min-max-normalised scores: within each list, a score {@code s} becomes
- * {@code (s - min) / (max - min)} (so the list's best document gets 1 and its worst 0; when all its
- * scores are equal they all get 1), and a document's fused score is the sum over the lists that
- * contain it of the list's weight times its normalised score. A document absent from a list gets
- * nothing from it.
+ * A weighted blend of min-max-normalised scores: within each list, a score {@code s} becomes {@code
+ * (s - min) / (max - min)} (so the list's best document gets 1 and its worst 0; when all its scores
+ * are equal they all get 1), and a document's fused score is the sum over the lists that contain it
+ * of the list's weight times its normalised score. A document absent from a list gets nothing from
+ * it.
  *
  * <p>Unlike {@link ReciprocalRankFusion} it keeps how far apart the scores are, at the price of
  * depending on each list's score distribution; the weights say how much each list counts.

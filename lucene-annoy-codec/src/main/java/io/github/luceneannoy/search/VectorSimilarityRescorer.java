@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.search;
 
 import java.io.IOException;
@@ -30,7 +45,9 @@ import org.apache.lucene.search.TotalHits;
  */
 public final class VectorSimilarityRescorer extends Rescorer {
   private static final Comparator<ScoreDoc> BEST_FIRST =
-      Comparator.<ScoreDoc>comparingDouble(sd -> sd.score).reversed().thenComparingInt(sd -> sd.doc);
+      Comparator.<ScoreDoc>comparingDouble(sd -> sd.score)
+          .reversed()
+          .thenComparingInt(sd -> sd.doc);
 
   private final String field;
   private final float[] query;
@@ -92,7 +109,10 @@ public final class VectorSimilarityRescorer extends Rescorer {
     float score = info.getVectorSimilarityFunction().compare(query, values.vectorValue());
     return Explanation.match(
         score,
-        info.getVectorSimilarityFunction() + " similarity of field " + field + " to the query vector",
+        info.getVectorSimilarityFunction()
+            + " similarity of field "
+            + field
+            + " to the query vector",
         firstPassExplanation);
   }
 }

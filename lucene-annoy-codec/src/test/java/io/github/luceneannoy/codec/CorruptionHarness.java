@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.codec;
 
 import static org.junit.Assert.assertEquals;
@@ -80,29 +95,39 @@ final class CorruptionHarness implements Closeable {
   static final int LEAF = 16;
   static final int BRANCHING = 4;
   static final float TARGET_RECALL = 0.9f;
+
   /** Per-query budget of the harness's searches: 30 of 600 vectors, so the trees are walked. */
   static final int CANDIDATES_PER_HIT = 3;
 
   static final String SEGMENT = "_0";
   static final String OTHER_SEGMENT = "_1";
+
   /** The suffix PerFieldKnnVectorsFormat gives the files of the one Annoy format instance. */
   static final String SUFFIX = AnnoyVectorsFormat.NAME + "_0";
+
   static final List<String> EXTENSIONS = List.of("afm", "afi", "vec", "vemf");
 
   /** A vector field of the test documents. */
   record VectorField(String name, VectorSimilarityFunction similarity, boolean bytes) {}
 
-  static final VectorField EUCLIDEAN = new VectorField("euclidean", VectorSimilarityFunction.EUCLIDEAN, false);
-  static final VectorField COSINE = new VectorField("cosine", VectorSimilarityFunction.COSINE, false);
-  static final VectorField DOT = new VectorField("dot", VectorSimilarityFunction.DOT_PRODUCT, false);
-  static final VectorField MIP = new VectorField("mip", VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT, false);
-  static final VectorField BYTES = new VectorField("bytes", VectorSimilarityFunction.EUCLIDEAN, true);
+  static final VectorField EUCLIDEAN =
+      new VectorField("euclidean", VectorSimilarityFunction.EUCLIDEAN, false);
+  static final VectorField COSINE =
+      new VectorField("cosine", VectorSimilarityFunction.COSINE, false);
+  static final VectorField DOT =
+      new VectorField("dot", VectorSimilarityFunction.DOT_PRODUCT, false);
+  static final VectorField MIP =
+      new VectorField("mip", VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT, false);
+  static final VectorField BYTES =
+      new VectorField("bytes", VectorSimilarityFunction.EUCLIDEAN, true);
   static final List<VectorField> ANNOY_FIELDS = List.of(EUCLIDEAN, COSINE, DOT, MIP, BYTES);
+
   /**
    * A field of another format, shaped like {@link #EUCLIDEAN}: a record renumbered to it passes
    * every check that compares with the field info.
    */
-  static final VectorField FOREIGN = new VectorField("hnsw", VectorSimilarityFunction.EUCLIDEAN, false);
+  static final VectorField FOREIGN =
+      new VectorField("hnsw", VectorSimilarityFunction.EUCLIDEAN, false);
 
   private final Directory pristine;
   private final Map<String, Integer> fieldNumbers;
@@ -140,7 +165,9 @@ final class CorruptionHarness implements Closeable {
   }
 
   private static Codec codec() {
-    KnnVectorsFormat annoy = new AnnoyVectorsFormat(TREES, LEAF, BRANCHING, TARGET_RECALL, AnnoyVectorsFormat.DEFAULT_SEED);
+    KnnVectorsFormat annoy =
+        new AnnoyVectorsFormat(
+            TREES, LEAF, BRANCHING, TARGET_RECALL, AnnoyVectorsFormat.DEFAULT_SEED);
     KnnVectorsFormat hnsw = new Lucene99HnswVectorsFormat();
     // one instance for all Annoy fields: they share one set of files, suffix AnnoyVectorsFormat_0
     return new AnnoyCodec(field -> field.equals(FOREIGN.name) ? hnsw : annoy);
@@ -157,7 +184,8 @@ final class CorruptionHarness implements Closeable {
 
   private static Field vectorField(VectorField field, float[] vector) {
     if (field.bytes) {
-      return new KnnByteVectorField(field.name, TestData.toBytes(new float[][] {vector}, 30)[0], field.similarity);
+      return new KnnByteVectorField(
+          field.name, TestData.toBytes(new float[][] {vector}, 30)[0], field.similarity);
     }
     float[] shaped = TestData.shapeFor(field.similarity, new float[][] {vector.clone()})[0];
     return new KnnFloatVectorField(field.name, shaped, field.similarity);
@@ -204,7 +232,9 @@ final class CorruptionHarness implements Closeable {
 
   /** A copy of the pristine index with files replaced: name to content. */
   Directory copyWith(Random random, Map<String, byte[]> replacements) throws IOException {
-    assertTrue(replacements.keySet().toString(), Arrays.asList(pristine.listAll()).containsAll(replacements.keySet()));
+    assertTrue(
+        replacements.keySet().toString(),
+        Arrays.asList(pristine.listAll()).containsAll(replacements.keySet()));
     // a file system directory, as in production: its read errors name the file
     Path path = LuceneTestCase.createTempDir("annoy-damaged");
     Directory fs = random.nextBoolean() ? new MMapDirectory(path) : new NIOFSDirectory(path);
@@ -258,7 +288,8 @@ final class CorruptionHarness implements Closeable {
    * everything before the checksum, big-endian.
    */
   static byte[] withValidFooter(byte[] body) {
-    ByteBuffer file = ByteBuffer.allocate(body.length + CodecUtil.footerLength()).order(ByteOrder.BIG_ENDIAN);
+    ByteBuffer file =
+        ByteBuffer.allocate(body.length + CodecUtil.footerLength()).order(ByteOrder.BIG_ENDIAN);
     file.put(body).putInt(CodecUtil.FOOTER_MAGIC).putInt(0);
     CRC32 crc = new CRC32();
     crc.update(file.array(), 0, file.position());
@@ -296,7 +327,8 @@ final class CorruptionHarness implements Closeable {
     int headerLength = headerLength("afm");
     List<MetaRecord> records = MetaRecord.parseAll(original, headerLength);
     edit.accept(records);
-    return withValidFooter(concat(Arrays.copyOf(original, headerLength), MetaRecord.encodeAll(records)));
+    return withValidFooter(
+        concat(Arrays.copyOf(original, headerLength), MetaRecord.encodeAll(records)));
   }
 
   /**
@@ -442,10 +474,13 @@ final class CorruptionHarness implements Closeable {
 
   /** Segment {@code _0}'s {@code .afi} without its footer, little-endian, to edit in place. */
   ByteBuffer dataBody() throws IOException {
-    return ByteBuffer.wrap(withoutFooter(read(fileOf(SEGMENT, "afi")))).order(ByteOrder.LITTLE_ENDIAN);
+    return ByteBuffer.wrap(withoutFooter(read(fileOf(SEGMENT, "afi"))))
+        .order(ByteOrder.LITTLE_ENDIAN);
   }
 
-  /** Segment {@code _0}'s {@code .afi} with {@code field}'s forest edited, with a valid checksum. */
+  /**
+   * Segment {@code _0}'s {@code .afi} with {@code field}'s forest edited, with a valid checksum.
+   */
   byte[] rewriteForest(VectorField field, Consumer<ForestModel> edit) throws IOException {
     ByteBuffer data = dataBody();
     edit.accept(new ForestModel(metaRecord(field), data));
@@ -470,19 +505,23 @@ final class CorruptionHarness implements Closeable {
       return offset + Integer.BYTES * (1 + 3 * count) + Float.BYTES * (i * count + j);
     }
 
-    /** The children's codes: {@code count} floats each of a, s and ε, ints of ones, then the bits. */
+    /**
+     * The children's codes: {@code count} floats each of a, s and ε, ints of ones, then the bits.
+     */
     int codesOffset() {
       return offset + Integer.BYTES * (1 + 3 * count) + Float.BYTES * count * count;
     }
 
     int bytes() {
-      return Integer.BYTES * (1 + 3 * count) + Float.BYTES * count * count
+      return Integer.BYTES * (1 + 3 * count)
+          + Float.BYTES * count * count
           + count * (3 * Float.BYTES + Integer.BYTES + words * Long.BYTES);
     }
   }
 
   /** A leaf as its parent names it, and where it is. */
-  record LeafAt(int number, int size, int firstEntry, int offset, NodeAt parent, int child, int dimension) {
+  record LeafAt(
+      int number, int size, int firstEntry, int offset, NodeAt parent, int child, int dimension) {
     int ordOffset(int entry) {
       return offset + Float.BYTES * dimension + Integer.BYTES * entry;
     }
@@ -498,6 +537,7 @@ final class CorruptionHarness implements Closeable {
     final MetaRecord record;
     final ByteBuffer data;
     final List<NodeAt> nodes = new ArrayList<>();
+
     /** In the order of their numbers. */
     final List<LeafAt> leaves = new ArrayList<>();
 
@@ -519,9 +559,18 @@ final class CorruptionHarness implements Closeable {
             int size = data.getInt(node.sizeOffset(c));
             int firstEntry = data.getInt(node.firstEntryOffset(c));
             long offset =
-                record.leavesOffset + (long) Float.BYTES * record.mappedDimension() * number
+                record.leavesOffset
+                    + (long) Float.BYTES * record.mappedDimension() * number
                     + (long) record.entryBytes() * firstEntry;
-            leaves.add(new LeafAt(number, size, firstEntry, Math.toIntExact(offset), node, c, record.mappedDimension()));
+            leaves.add(
+                new LeafAt(
+                    number,
+                    size,
+                    firstEntry,
+                    Math.toIntExact(offset),
+                    node,
+                    c,
+                    record.mappedDimension()));
           }
         }
       }
@@ -544,7 +593,9 @@ final class CorruptionHarness implements Closeable {
   // ---------------------------------------------------------------------------------------------
   // opening and searching
 
-  /** Opens {@code damaged}, expects that to fail and returns the exception; closes {@code damaged}. */
+  /**
+   * Opens {@code damaged}, expects that to fail and returns the exception; closes {@code damaged}.
+   */
   static IOException expectOpenFails(Directory damaged, String what) throws IOException {
     try (Directory dir = damaged) {
       try (DirectoryReader reader = DirectoryReader.open(dir)) {
@@ -555,7 +606,9 @@ final class CorruptionHarness implements Closeable {
     }
   }
 
-  /** The exception is a CorruptIndexException whose message holds every fragment and names the file. */
+  /**
+   * The exception is a CorruptIndexException whose message holds every fragment and names the file.
+   */
   static void assertCorrupt(Throwable e, String file, String... fragments) {
     if (e instanceof CorruptIndexException == false) {
       throw new AssertionError("expected a CorruptIndexException naming " + file + ", got " + e, e);
@@ -569,9 +622,9 @@ final class CorruptionHarness implements Closeable {
   }
 
   /**
-   * The exception's message, or one of its causes', names the file. (Lucene wraps the
-   * EOFException of a read past the end in a CorruptIndexException naming the directory; the cause
-   * names the file.)
+   * The exception's message, or one of its causes', names the file. (Lucene wraps the EOFException
+   * of a read past the end in a CorruptIndexException naming the directory; the cause names the
+   * file.)
    */
   static void assertNamesFile(Throwable e, String file) {
     for (Throwable t = e; t != null; t = t.getCause()) {
@@ -593,11 +646,13 @@ final class CorruptionHarness implements Closeable {
 
   /** A query near the data, searched with the harness's small per-query budget. */
   static TopDocs search(LeafReader reader, VectorField field, Random random) throws IOException {
-    float[] query = TestData.shapeFor(field.similarity, TestData.clustered(random, 1, DIM, 1, 0.5f))[0];
+    float[] query =
+        TestData.shapeFor(field.similarity, TestData.clustered(random, 1, DIM, 1, 0.5f))[0];
     TopKnnCollector top = new TopKnnCollector(K, Integer.MAX_VALUE);
     BudgetedKnnCollector collector = new BudgetedKnnCollector(top, CANDIDATES_PER_HIT);
     if (field.bytes) {
-      reader.searchNearestVectors(field.name, TestData.toBytes(new float[][] {query}, 30)[0], collector, null);
+      reader.searchNearestVectors(
+          field.name, TestData.toBytes(new float[][] {query}, 30)[0], collector, null);
     } else {
       reader.searchNearestVectors(field.name, query, collector, null);
     }
@@ -619,7 +674,8 @@ final class CorruptionHarness implements Closeable {
   }
 
   /** Every field of {@code segment} answers K valid hits: the damage did not spread to it. */
-  static void assertHealthy(LeafReader segment, List<VectorField> fields, Random random) throws IOException {
+  static void assertHealthy(LeafReader segment, List<VectorField> fields, Random random)
+      throws IOException {
     for (VectorField field : fields) {
       TopDocs hits = search(segment, field, random);
       assertValidHits(hits, segment.maxDoc());

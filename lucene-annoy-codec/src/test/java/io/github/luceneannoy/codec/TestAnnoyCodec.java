@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.codec;
 
 import java.io.IOException;
@@ -27,8 +42,10 @@ public class TestAnnoyCodec extends LuceneTestCase {
   public void testCodecIsRegisteredAndDelegatesToTheDefault() {
     Codec codec = Codec.forName(AnnoyCodec.NAME);
     assertTrue(codec instanceof AnnoyCodec);
-    assertEquals(Codec.forName("Lucene912").postingsFormat().getName(), codec.postingsFormat().getName());
-    assertTrue(((AnnoyCodec) codec).getKnnVectorsFormatForField("any") instanceof AnnoyVectorsFormat);
+    assertEquals(
+        Codec.forName("Lucene912").postingsFormat().getName(), codec.postingsFormat().getName());
+    assertTrue(
+        ((AnnoyCodec) codec).getKnnVectorsFormatForField("any") instanceof AnnoyVectorsFormat);
   }
 
   public void testPerFieldFormatsReopenWithPlainDirectoryReader() throws IOException {
@@ -53,12 +70,21 @@ public class TestAnnoyCodec extends LuceneTestCase {
         LeafReader leaf = reader.leaves().get(0).reader();
         KnnVectorsReader vectorsReader = ((CodecReader) leaf).getVectorReader();
         assertTrue(vectorsReader instanceof PerFieldKnnVectorsFormat.FieldsReader);
-        PerFieldKnnVectorsFormat.FieldsReader perField = (PerFieldKnnVectorsFormat.FieldsReader) vectorsReader;
+        PerFieldKnnVectorsFormat.FieldsReader perField =
+            (PerFieldKnnVectorsFormat.FieldsReader) vectorsReader;
         assertTrue(perField.getFieldReader("annoy") instanceof AnnoyVectorsReader);
         assertFalse(perField.getFieldReader("hnsw") instanceof AnnoyVectorsReader);
         FieldInfo annoy = leaf.getFieldInfos().fieldInfo("annoy");
-        assertEquals(AnnoyVectorsFormat.NAME, annoy.getAttribute(PerFieldKnnVectorsFormat.PER_FIELD_FORMAT_KEY));
-        assertEquals(AnnoyCodec.NAME, ((org.apache.lucene.index.SegmentReader) leaf).getSegmentInfo().info.getCodec().getName());
+        assertEquals(
+            AnnoyVectorsFormat.NAME,
+            annoy.getAttribute(PerFieldKnnVectorsFormat.PER_FIELD_FORMAT_KEY));
+        assertEquals(
+            AnnoyCodec.NAME,
+            ((org.apache.lucene.index.SegmentReader) leaf)
+                .getSegmentInfo()
+                .info
+                .getCodec()
+                .getName());
         // the field's own parameters reached its forest, though the reader was opened by name
         ForestStatistics stats = ForestStatistics.read(leaf, "annoy").orElseThrow();
         assertEquals(5, stats.numTrees());
@@ -75,18 +101,24 @@ public class TestAnnoyCodec extends LuceneTestCase {
         double recall = 0;
         for (int q = 0; q < queries; q++) {
           int probe = random().nextInt(vectors.length);
-          org.apache.lucene.search.TopDocs annoyHits = searcher.search(new KnnFloatVectorQuery("annoy", vectors[probe], 5), 5);
+          org.apache.lucene.search.TopDocs annoyHits =
+              searcher.search(new KnnFloatVectorQuery("annoy", vectors[probe], 5), 5);
           int[] fromAnnoy = TestData.ids(reader, annoyHits);
-          int[] fromHnsw = TestData.ids(reader, searcher.search(new KnnFloatVectorQuery("hnsw", vectors[probe], 5), 5));
+          int[] fromHnsw =
+              TestData.ids(
+                  reader, searcher.search(new KnnFloatVectorQuery("hnsw", vectors[probe], 5), 5));
           assertEquals(5, fromAnnoy.length);
           assertEquals(probe, fromAnnoy[0]);
           assertEquals(probe, fromHnsw[0]);
           // scores come from the flat format's exact scorer, whatever the forest visited
           for (int i = 0; i < fromAnnoy.length; i++) {
-            float expected = VectorSimilarityFunction.EUCLIDEAN.compare(vectors[probe], vectors[fromAnnoy[i]]);
+            float expected =
+                VectorSimilarityFunction.EUCLIDEAN.compare(vectors[probe], vectors[fromAnnoy[i]]);
             assertEquals(expected, annoyHits.scoreDocs[i].score, 0f);
           }
-          int[] exact = TestData.exactTopK(VectorSimilarityFunction.EUCLIDEAN, vectors[probe], vectors, 5, i -> true);
+          int[] exact =
+              TestData.exactTopK(
+                  VectorSimilarityFunction.EUCLIDEAN, vectors[probe], vectors, 5, i -> true);
           recall += TestData.recall(exact, fromAnnoy) / queries;
         }
         // calibrated for 0.9 on queries like these
@@ -98,7 +130,9 @@ public class TestAnnoyCodec extends LuceneTestCase {
 
   public void testNullFormatIsRejectedWithFieldName() throws IOException {
     AnnoyCodec codec = new AnnoyCodec(field -> null);
-    IllegalStateException e = expectThrows(IllegalStateException.class, () -> codec.getKnnVectorsFormatForField("embedding"));
+    IllegalStateException e =
+        expectThrows(
+            IllegalStateException.class, () -> codec.getKnnVectorsFormatForField("embedding"));
     assertTrue(e.getMessage(), e.getMessage().contains("embedding"));
   }
 }

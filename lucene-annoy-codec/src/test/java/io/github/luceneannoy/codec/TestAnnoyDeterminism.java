@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.codec;
 
 import java.io.IOException;
@@ -126,12 +141,14 @@ public class TestAnnoyDeterminism extends LuceneTestCase {
     try (Directory serial = mergedSegment(vectors);
         Directory flushed = build(vectors, SEED, vectors.length, NoMergePolicy.INSTANCE)) {
       for (int threads : new int[] {2, 3 + random().nextInt(6)}) {
-        ExecutorService pool = Executors.newFixedThreadPool(threads, new NamedThreadFactory("intra-merge"));
+        ExecutorService pool =
+            Executors.newFixedThreadPool(threads, new NamedThreadFactory("intra-merge"));
         AtomicInteger tasks = new AtomicInteger();
-        Executor counting = task -> {
-          tasks.incrementAndGet();
-          pool.execute(task);
-        };
+        Executor counting =
+            task -> {
+              tasks.incrementAndGet();
+              pool.execute(task);
+            };
         try {
           try (Directory parallel = mergedSegment(vectors, new ThreadedMergeScheduler(counting))) {
             assertTrue("the merge handed work to the threads", tasks.get() > 0);
@@ -139,8 +156,11 @@ public class TestAnnoyDeterminism extends LuceneTestCase {
             assertSameFiles(flushed, parallel, ALL_EXTENSIONS);
             // addIndexes(CodecReader...) builds on the scheduler's executor too
             try (DirectoryReader reader = DirectoryReader.open(parallel);
-                Directory copy = addIndexes(SlowCodecReaderWrapper.wrap(new OpaqueLeafReader(getOnlyLeafReader(reader))),
-                    new ThreadedMergeScheduler(counting))) {
+                Directory copy =
+                    addIndexes(
+                        SlowCodecReaderWrapper.wrap(
+                            new OpaqueLeafReader(getOnlyLeafReader(reader))),
+                        new ThreadedMergeScheduler(counting))) {
               assertSameFiles(serial, copy, ALL_EXTENSIONS);
             }
           }
@@ -152,7 +172,9 @@ public class TestAnnoyDeterminism extends LuceneTestCase {
     }
   }
 
-  /** Merges one at a time, like {@link SerialMergeScheduler}, but offers them threads to build on. */
+  /**
+   * Merges one at a time, like {@link SerialMergeScheduler}, but offers them threads to build on.
+   */
   private static final class ThreadedMergeScheduler extends SerialMergeScheduler {
     private final Executor executor;
 
@@ -277,9 +299,11 @@ public class TestAnnoyDeterminism extends LuceneTestCase {
     return mergedSegment(vectors, new SerialMergeScheduler());
   }
 
-  private static Directory mergedSegment(float[][] vectors, MergeScheduler scheduler) throws IOException {
+  private static Directory mergedSegment(float[][] vectors, MergeScheduler scheduler)
+      throws IOException {
     Directory dir = build(vectors, SEED, DOCS_PER_SEGMENT, orderedMerges());
-    try (IndexWriter writer = new IndexWriter(dir, config(SEED, orderedMerges()).setMergeScheduler(scheduler))) {
+    try (IndexWriter writer =
+        new IndexWriter(dir, config(SEED, orderedMerges()).setMergeScheduler(scheduler))) {
       writer.forceMerge(1);
       writer.commit();
     }
@@ -309,9 +333,11 @@ public class TestAnnoyDeterminism extends LuceneTestCase {
     return addIndexes(reader, new SerialMergeScheduler());
   }
 
-  private static Directory addIndexes(CodecReader reader, MergeScheduler scheduler) throws IOException {
+  private static Directory addIndexes(CodecReader reader, MergeScheduler scheduler)
+      throws IOException {
     Directory dir = new ByteBuffersDirectory();
-    try (IndexWriter writer = new IndexWriter(dir, config(SEED, orderedMerges()).setMergeScheduler(scheduler))) {
+    try (IndexWriter writer =
+        new IndexWriter(dir, config(SEED, orderedMerges()).setMergeScheduler(scheduler))) {
       writer.addIndexes(reader);
       writer.commit();
     }

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.codec;
 
 import java.io.IOException;
@@ -27,9 +42,9 @@ import org.apache.lucene.store.MMapDirectory;
 import org.apache.lucene.tests.util.LuceneTestCase;
 
 /**
- * Filtered k-NN at default settings, against exact search among the accepted documents, on a
- * merged index with deletes, at several selectivities: filters uncorrelated with the vectors (a
- * hash of the id) and correlated with them (whole clusters).
+ * Filtered k-NN at default settings, against exact search among the accepted documents, on a merged
+ * index with deletes, at several selectivities: filters uncorrelated with the vectors (a hash of
+ * the id) and correlated with them (whole clusters).
  *
  * <p>The data is clustered so that the calibrated budget is a small part of the segment (about
  * 2.5%): a filter accepting more vectors than the budget is searched through the trees, gathering
@@ -65,26 +80,67 @@ public class TestAnnoyFilteredRecall extends LuceneTestCase {
       for (int per1000 : new int[] {500, 100, 10, 2}) {
         int limit = per1000;
         boolean throughTrees = per1000 >= 100;
-        check(searcher, reader, random, String.format(Locale.ROOT, "random %.1f%%", per1000 / 10.0),
-            IntField.newRangeQuery("bucket", 0, limit - 1), n -> bucket(n) < limit, throughTrees, n -> true, true);
+        check(
+            searcher,
+            reader,
+            random,
+            String.format(Locale.ROOT, "random %.1f%%", per1000 / 10.0),
+            IntField.newRangeQuery("bucket", 0, limit - 1),
+            n -> bucket(n) < limit,
+            throughTrees,
+            n -> true,
+            true);
       }
       // correlated: the accepted vectors are whole clusters, the queries near accepted ones
       IntPredicate firstHalf = n -> cluster[n] < CLUSTERS / 2;
-      check(searcher, reader, random, "half of the clusters (50%)", clusters(0, CLUSTERS / 2), firstHalf, true,
-          firstHalf, true);
+      check(
+          searcher,
+          reader,
+          random,
+          "half of the clusters (50%)",
+          clusters(0, CLUSTERS / 2),
+          firstHalf,
+          true,
+          firstHalf,
+          true);
       IntPredicate firstFour = n -> cluster[n] < 4;
-      check(searcher, reader, random, "four clusters (10%)", clusters(0, 4), firstFour, true, firstFour, true);
+      check(
+          searcher,
+          reader,
+          random,
+          "four clusters (10%)",
+          clusters(0, 4),
+          firstFour,
+          true,
+          firstFour,
+          true);
       // queries near rejected vectors only: a selective filter is scored exactly...
       Query fewOfOne =
           new BooleanQuery.Builder()
               .add(new TermQuery(new Term("cluster", "0")), Occur.FILTER)
               .add(IntField.newRangeQuery("bucket", 0, 299), Occur.FILTER)
               .build();
-      check(searcher, reader, random, "a third of one cluster (0.75%), queries elsewhere", fewOfOne,
-          n -> cluster[n] == 0 && bucket(n) < 300, false, n -> cluster[n] != 0, true);
+      check(
+          searcher,
+          reader,
+          random,
+          "a third of one cluster (0.75%), queries elsewhere",
+          fewOfOne,
+          n -> cluster[n] == 0 && bucket(n) < 300,
+          false,
+          n -> cluster[n] != 0,
+          true);
       // ... a broad one through the trees returns valid hits, but see the test below for its recall
-      check(searcher, reader, random, "half of the clusters, queries from the other half", clusters(0, CLUSTERS / 2),
-          firstHalf, true, firstHalf.negate(), false);
+      check(
+          searcher,
+          reader,
+          random,
+          "half of the clusters, queries from the other half",
+          clusters(0, CLUSTERS / 2),
+          firstHalf,
+          true,
+          firstHalf.negate(),
+          false);
     }
   }
 
@@ -103,8 +159,16 @@ public class TestAnnoyFilteredRecall extends LuceneTestCase {
     try (Directory dir = index(random);
         IndexReader reader = DirectoryReader.open(dir)) {
       IntPredicate firstHalf = n -> cluster[n] < CLUSTERS / 2;
-      check(new IndexSearcher(reader), reader, random, "half of the clusters, queries from the other half",
-          clusters(0, CLUSTERS / 2), firstHalf, true, firstHalf.negate(), true);
+      check(
+          new IndexSearcher(reader),
+          reader,
+          random,
+          "half of the clusters, queries from the other half",
+          clusters(0, CLUSTERS / 2),
+          firstHalf,
+          true,
+          firstHalf.negate(),
+          true);
     }
   }
 
@@ -168,8 +232,8 @@ public class TestAnnoyFilteredRecall extends LuceneTestCase {
    * Runs queries with the filter and checks hits and recall. Queries are indexed vectors that
    * {@code querySources} accepts, plus noise.
    *
-   * @param throughTrees whether the filter accepts more vectors than the budget, so that the
-   *     trees are searched
+   * @param throughTrees whether the filter accepts more vectors than the budget, so that the trees
+   *     are searched
    * @param checkRecall whether recall must reach the bar (hits are always checked)
    */
   private void check(
@@ -191,7 +255,8 @@ public class TestAnnoyFilteredRecall extends LuceneTestCase {
       }
     }
     // the path this filter is meant to exercise is the one taken
-    assertEquals(name + ": " + accepted + " accepted, budget " + budget, throughTrees, accepted > budget);
+    assertEquals(
+        name + ": " + accepted + " accepted, budget " + budget, throughTrees, accepted > budget);
     double sum = 0;
     for (int q = 0; q < QUERIES; q++) {
       int source;
@@ -202,11 +267,14 @@ public class TestAnnoyFilteredRecall extends LuceneTestCase {
       for (int i = 0; i < DIM; i++) {
         query[i] += 0.2f * SPREAD * (float) random.nextGaussian();
       }
-      int[] ids = TestData.ids(reader, searcher.search(new KnnFloatVectorQuery("v", query, K, filter), K));
+      int[] ids =
+          TestData.ids(reader, searcher.search(new KnnFloatVectorQuery("v", query, K, filter), K));
       for (int id : ids) {
-        assertTrue(name + ": hit " + id + " is deleted or rejected by the filter", accepts.test(id));
+        assertTrue(
+            name + ": hit " + id + " is deleted or rejected by the filter", accepts.test(id));
       }
-      int[] expected = TestData.exactTopK(VectorSimilarityFunction.EUCLIDEAN, query, vectors, K, accepts);
+      int[] expected =
+          TestData.exactTopK(VectorSimilarityFunction.EUCLIDEAN, query, vectors, K, accepts);
       assertEquals(name + ": hit count", expected.length, ids.length);
       double recall = TestData.recall(expected, ids);
       if (throughTrees == false) {

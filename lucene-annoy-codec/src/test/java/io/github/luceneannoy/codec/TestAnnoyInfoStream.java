@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.codec;
 
 import java.io.IOException;
@@ -7,9 +22,9 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.StringField;
-import org.apache.lucene.document.Field;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
@@ -75,7 +90,8 @@ public class TestAnnoyInfoStream extends LuceneTestCase {
       assertEquals(vectors.length, Integer.parseInt(built.group(3)));
       // what the messages say of the merged forest is what its file holds
       try (DirectoryReader reader = DirectoryReader.open(dir)) {
-        ForestStatistics stats = ForestStatistics.read(reader.leaves().get(0).reader(), "vec").orElseThrow();
+        ForestStatistics stats =
+            ForestStatistics.read(reader.leaves().get(0).reader(), "vec").orElseThrow();
         assertEquals(stats.numTrees(), Integer.parseInt(built.group(2)));
         assertEquals(stats.leaves(), Long.parseLong(built.group(5)));
         assertEquals(stats.innerNodes(), Integer.parseInt(built.group(6)));

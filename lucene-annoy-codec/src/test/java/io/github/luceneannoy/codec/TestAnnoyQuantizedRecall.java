@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.codec;
 
 import io.github.luceneannoy.search.AnnoyKnnFloatVectorQuery;
@@ -17,9 +32,8 @@ import org.apache.lucene.store.MMapDirectory;
 import org.apache.lucene.tests.util.LuceneTestCase;
 
 /**
- * Recall@10 of the quantized format against exact float search, beside the float format on the
- * same data (clustered, 10,000 vectors of 64 dimensions in 4 segments, then merged), for 7 and 4
- * bits.
+ * Recall@10 of the quantized format against exact float search, beside the float format on the same
+ * data (clustered, 10,000 vectors of 64 dimensions in 4 segments, then merged), for 7 and 4 bits.
  *
  * <p>Both formats build the same forest with the same calibrated budgets from the same floats, so
  * they gather the same candidates; what quantization changes is the scores the candidates are
@@ -27,8 +41,8 @@ import org.apache.lucene.tests.util.LuceneTestCase;
  *
  * <ul>
  *   <li>at the default budget and at a generous per-query budget (ten times the default, at most a
- *       quarter of the vectors) the quantized format's recall is within 0.01 of the float
- *       format's (measured: within 0.0015);
+ *       quarter of the vectors) the quantized format's recall is within 0.01 of the float format's
+ *       (measured: within 0.0015);
  *   <li>at the generous budget, where the forest misses almost nothing, the float format reaches
  *       0.99 and the quantized one 0.98;
  *   <li>with a rescore factor of 1 (the quantized top k only) recall is clearly lower (measured:
@@ -40,6 +54,7 @@ public class TestAnnoyQuantizedRecall extends LuceneTestCase {
   private static final int DIM = 64;
   private static final int QUERIES = 200;
   private static final int K = 10;
+
   /** The generous budget in multiples of the default. */
   private static final int GENEROUS = 10;
 
@@ -71,13 +86,24 @@ public class TestAnnoyQuantizedRecall extends LuceneTestCase {
     String what = bits + "-bit " + similarity;
     double[] floats = recall(new AnnoyVectorsFormat(), similarity, vectors, docs, exact);
     double[] rescored =
-        recall(quantized(bits, AnnoyScalarQuantizedVectorsFormat.DEFAULT_RESCORE_FACTOR), similarity, vectors, docs, exact);
+        recall(
+            quantized(bits, AnnoyScalarQuantizedVectorsFormat.DEFAULT_RESCORE_FACTOR),
+            similarity,
+            vectors,
+            docs,
+            exact);
     double[] bare = recall(quantized(bits, 1), similarity, vectors, docs, exact);
     String measured =
         String.format(
             Locale.ROOT,
             "%s: default budget float %.4f rescored %.4f bare %.4f; generous budget float %.4f rescored %.4f bare %.4f",
-            what, floats[0], rescored[0], bare[0], floats[1], rescored[1], bare[1]);
+            what,
+            floats[0],
+            rescored[0],
+            bare[0],
+            floats[1],
+            rescored[1],
+            bare[1]);
     if (VERBOSE) {
       System.out.println(measured);
     }
@@ -105,14 +131,19 @@ public class TestAnnoyQuantizedRecall extends LuceneTestCase {
    * indexing in 4 segments and merging them.
    */
   private static double[] recall(
-      KnnVectorsFormat format, VectorSimilarityFunction similarity, float[][] vectors, float[][] docs, int[][] exact)
+      KnnVectorsFormat format,
+      VectorSimilarityFunction similarity,
+      float[][] vectors,
+      float[][] docs,
+      int[][] exact)
       throws IOException {
     try (Directory dir = new MMapDirectory(createTempDir())) {
       TestAnnoyQuantizedSearch.index(dir, format, docs, COUNT / 4, similarity);
       TestAnnoyQuantizedSearch.forceMerge(dir, format);
       try (IndexReader reader = DirectoryReader.open(dir)) {
         assertEquals(1, reader.leaves().size());
-        ForestStatistics stats = ForestStatistics.read(getOnlyLeafReader(reader), "v").orElseThrow();
+        ForestStatistics stats =
+            ForestStatistics.read(getOnlyLeafReader(reader), "v").orElseThrow();
         int generous = Math.min(GENEROUS * stats.budget10(), COUNT / 4) / K;
         // both budgets leave work to the forest, and the generous one is at least twice the default
         assertTrue(stats.toString(), 2 * stats.budget10() <= generous * K);
@@ -121,7 +152,8 @@ public class TestAnnoyQuantizedRecall extends LuceneTestCase {
         for (int q = 0; q < QUERIES; q++) {
           float[] target = vectors[COUNT + q];
           Query[] queries = {
-            new KnnFloatVectorQuery("v", target, K), new AnnoyKnnFloatVectorQuery("v", target, K, null, generous)
+            new KnnFloatVectorQuery("v", target, K),
+            new AnnoyKnnFloatVectorQuery("v", target, K, null, generous)
           };
           for (int i = 0; i < queries.length; i++) {
             int[] ids = TestData.ids(reader, searcher.search(queries[i], K));

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.codec;
 
 import java.io.IOException;
@@ -25,7 +40,6 @@ import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
-import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.Directory;
@@ -37,9 +51,9 @@ import org.apache.lucene.tests.util.LuceneTestCase;
 import org.apache.lucene.tests.util.TestUtil;
 
 /**
- * The quantized Annoy format's own promises: hits carry full-precision scores, whichever path
- * found them; merges build the forest from the raw floats; its rescore factor survives a reopen;
- * bad parameters are refused with messages naming them.
+ * The quantized Annoy format's own promises: hits carry full-precision scores, whichever path found
+ * them; merges build the forest from the raw floats; its rescore factor survives a reopen; bad
+ * parameters are refused with messages naming them.
  */
 public class TestAnnoyQuantizedSearch extends LuceneTestCase {
   private static final int DIM = 32;
@@ -64,24 +78,42 @@ public class TestAnnoyQuantizedSearch extends LuceneTestCase {
         IndexSearcher searcher = new IndexSearcher(reader);
         for (float[] query : queries) {
           // unfiltered: the forest (3 segments of 1,000 vectors, calibrated budgets)
-          assertExactScores(reader, similarity, docs, query,
+          assertExactScores(
+              reader,
+              similarity,
+              docs,
+              query,
               searcher.search(new KnnFloatVectorQuery("v", query, K), K));
           // a filter of 10 documents: Lucene's exact search over the vector values
-          assertExactScores(reader, similarity, docs, query,
-              searcher.search(new KnnFloatVectorQuery("v", query, K, new TermQuery(new Term("tag", "rare"))), K));
+          assertExactScores(
+              reader,
+              similarity,
+              docs,
+              query,
+              searcher.search(
+                  new KnnFloatVectorQuery("v", query, K, new TermQuery(new Term("tag", "rare"))),
+                  K));
         }
       }
     }
   }
 
   private static void assertExactScores(
-      IndexReader reader, VectorSimilarityFunction similarity, float[][] docs, float[] query, TopDocs hits)
+      IndexReader reader,
+      VectorSimilarityFunction similarity,
+      float[][] docs,
+      float[] query,
+      TopDocs hits)
       throws IOException {
     assertEquals(K, hits.scoreDocs.length);
     int[] ids = TestAnnoyRecall.ids(reader, hits);
     for (int i = 0; i < ids.length; i++) {
       float exact = similarity.compare(query, docs[ids[i]]);
-      assertEquals("hit " + i + ", id " + ids[i], exact, hits.scoreDocs[i].score, 1e-6f * Math.max(1, Math.abs(exact)));
+      assertEquals(
+          "hit " + i + ", id " + ids[i],
+          exact,
+          hits.scoreDocs[i].score,
+          1e-6f * Math.max(1, Math.abs(exact)));
     }
   }
 
@@ -94,7 +126,8 @@ public class TestAnnoyQuantizedSearch extends LuceneTestCase {
     VectorSimilarityFunction similarity = VectorSimilarityFunction.EUCLIDEAN;
     float[][] docs = vectors(new Random(random().nextLong()), 2_000, similarity);
     int bits = random().nextBoolean() ? 4 : 7;
-    KnnVectorsFormat quantized = new AnnoyScalarQuantizedVectorsFormat(3, 32, 0.9f, bits, false, null, 3);
+    KnnVectorsFormat quantized =
+        new AnnoyScalarQuantizedVectorsFormat(3, 32, 0.9f, bits, false, null, 3);
     KnnVectorsFormat raw = new AnnoyVectorsFormat(3, 32, 0.9f);
     try (Directory q = newFSDirectory(createTempDir());
         Directory r = newFSDirectory(createTempDir())) {
@@ -110,7 +143,8 @@ public class TestAnnoyQuantizedSearch extends LuceneTestCase {
       // .afm holds file offsets, which the headers' lengths shift; what it records is compared
       try (IndexReader rawReader = DirectoryReader.open(r);
           IndexReader quantizedReader = DirectoryReader.open(q)) {
-        ForestStatistics fromRaw = ForestStatistics.read(getOnlyLeafReader(rawReader), "v").orElseThrow();
+        ForestStatistics fromRaw =
+            ForestStatistics.read(getOnlyLeafReader(rawReader), "v").orElseThrow();
         ForestStatistics fromQuantized =
             ForestStatistics.read(getOnlyLeafReader(quantizedReader), "v").orElseThrow();
         assertEquals(fromRaw, fromQuantized);
@@ -121,14 +155,19 @@ public class TestAnnoyQuantizedSearch extends LuceneTestCase {
       try (IndexReader reader = DirectoryReader.open(q)) {
         IndexSearcher searcher = new IndexSearcher(reader);
         float[] query = docs[random().nextInt(docs.length)];
-        assertExactScores(reader, similarity, docs, query,
+        assertExactScores(
+            reader,
+            similarity,
+            docs,
+            query,
             searcher.search(new KnnFloatVectorQuery("v", query, K), K));
       }
     }
   }
 
   /** The bytes of the merged segment's forest file between header (and padding) and footer. */
-  private static byte[] forestBody(Directory dir, String formatName, String extension) throws IOException {
+  private static byte[] forestBody(Directory dir, String formatName, String extension)
+      throws IOException {
     String file = onlyFile(dir, extension);
     String suffix = formatName + "_0";
     try (IndexInput in = dir.openInput(file, IOContext.READONCE)) {
@@ -156,7 +195,8 @@ public class TestAnnoyQuantizedSearch extends LuceneTestCase {
   /** Integrity checks reach the quantized copy: a flipped bit in {@code .veq} is reported. */
   public void testCorruptQuantizedVectorsFailIntegrityCheck() throws IOException {
     KnnVectorsFormat format = new AnnoyScalarQuantizedVectorsFormat(2, 16, 0.9f, 7, false, null, 2);
-    float[][] docs = vectors(new Random(random().nextLong()), 300, VectorSimilarityFunction.EUCLIDEAN);
+    float[][] docs =
+        vectors(new Random(random().nextLong()), 300, VectorSimilarityFunction.EUCLIDEAN);
     try (Directory dir = FSDirectory.open(createTempDir())) {
       index(dir, format, docs, docs.length, VectorSimilarityFunction.EUCLIDEAN);
       try (DirectoryReader reader = DirectoryReader.open(dir)) {
@@ -176,7 +216,9 @@ public class TestAnnoyQuantizedSearch extends LuceneTestCase {
       }
       try (DirectoryReader reader = DirectoryReader.open(dir)) {
         CorruptIndexException e =
-            expectThrows(CorruptIndexException.class, ((CodecReader) getOnlyLeafReader(reader))::checkIntegrity);
+            expectThrows(
+                CorruptIndexException.class,
+                ((CodecReader) getOnlyLeafReader(reader))::checkIntegrity);
         assertTrue(e.getMessage(), e.getMessage().contains(veq));
       }
     }
@@ -184,7 +226,8 @@ public class TestAnnoyQuantizedSearch extends LuceneTestCase {
 
   public void testRescoreFactorIsRecordedPerField() throws IOException {
     int factor = 1 + random().nextInt(AnnoyScalarQuantizedVectorsFormat.MAXIMUM_RESCORE_FACTOR);
-    KnnVectorsFormat format = new AnnoyScalarQuantizedVectorsFormat(2, 16, 0.9f, 7, false, null, factor);
+    KnnVectorsFormat format =
+        new AnnoyScalarQuantizedVectorsFormat(2, 16, 0.9f, 7, false, null, factor);
     float[][] docs = vectors(new Random(random().nextLong()), 200, VectorSimilarityFunction.COSINE);
     try (Directory dir = newDirectory()) {
       index(dir, format, docs, 100, VectorSimilarityFunction.COSINE);
@@ -192,49 +235,99 @@ public class TestAnnoyQuantizedSearch extends LuceneTestCase {
       try (IndexReader reader = DirectoryReader.open(dir)) {
         LeafReader leaf = getOnlyLeafReader(reader);
         FieldInfo info = leaf.getFieldInfos().fieldInfo("v");
-        assertEquals(Integer.toString(factor), info.getAttribute(QuantizedRescoring.RESCORE_FACTOR_KEY));
+        assertEquals(
+            Integer.toString(factor), info.getAttribute(QuantizedRescoring.RESCORE_FACTOR_KEY));
       }
     }
   }
 
   public void testParameterValidation() {
-    assertMessage(() -> new AnnoyScalarQuantizedVectorsFormat(8, false), "bits must be 4 or 7", "got 8");
-    assertMessage(() -> new AnnoyScalarQuantizedVectorsFormat(7, true), "compress=true", "bits=4", "got bits=7");
-    assertMessage(() -> new AnnoyScalarQuantizedVectorsFormat(32, 64, 0.9f, 7, false, 0.5f, 4),
-        "confidenceInterval", "[0.9, 1]", "0.5");
-    assertMessage(() -> new AnnoyScalarQuantizedVectorsFormat(32, 64, 0.9f, 7, false, Float.NaN, 4),
-        "confidenceInterval", "NaN");
-    assertMessage(() -> new AnnoyScalarQuantizedVectorsFormat(32, 64, 0.9f, 7, false, null, 0),
-        "rescoreFactor", "[1, 1024]", "got 0");
-    assertMessage(() -> new AnnoyScalarQuantizedVectorsFormat(32, 64, 0.9f, 7, false, null, 1025),
-        "rescoreFactor", "got 1025");
-    assertMessage(() -> new AnnoyScalarQuantizedVectorsFormat(0, 64, 0.9f, 7, false, null, 4), "numTrees", "got 0");
-    assertMessage(() -> new AnnoyScalarQuantizedVectorsFormat(2, 0, 0.9f, 7, false, null, 4), "maxLeafSize", "got 0");
-    // the forest's parameters are checked as the float format checks them
-    assertMessage(() -> new AnnoyScalarQuantizedVectorsFormat(2, 64, 0f, 7, false, null, 4), "targetRecall", "0.0");
-    assertMessage(() -> new AnnoyScalarQuantizedVectorsFormat(2, 64, 1.5f, 7, false, null, 4), "targetRecall", "1.5");
-    assertMessage(() -> new AnnoyScalarQuantizedVectorsFormat(2, 64, Float.NaN, 7, false, null, 4), "targetRecall", "NaN");
-    assertMessage(() -> new AnnoyScalarQuantizedVectorsFormat(2, 64, 1, 0.9f, 0L, 7, false, null, 4), "branching", "got 1");
     assertMessage(
-        () -> new AnnoyScalarQuantizedVectorsFormat(2, 64, AnnoyVectorsFormat.MAXIMUM_BRANCHING + 1, 0.9f, 0L, 7, false, null, 4),
-        "branching", "got 257");
+        () -> new AnnoyScalarQuantizedVectorsFormat(8, false), "bits must be 4 or 7", "got 8");
+    assertMessage(
+        () -> new AnnoyScalarQuantizedVectorsFormat(7, true),
+        "compress=true",
+        "bits=4",
+        "got bits=7");
+    assertMessage(
+        () -> new AnnoyScalarQuantizedVectorsFormat(32, 64, 0.9f, 7, false, 0.5f, 4),
+        "confidenceInterval",
+        "[0.9, 1]",
+        "0.5");
+    assertMessage(
+        () -> new AnnoyScalarQuantizedVectorsFormat(32, 64, 0.9f, 7, false, Float.NaN, 4),
+        "confidenceInterval",
+        "NaN");
+    assertMessage(
+        () -> new AnnoyScalarQuantizedVectorsFormat(32, 64, 0.9f, 7, false, null, 0),
+        "rescoreFactor",
+        "[1, 1024]",
+        "got 0");
+    assertMessage(
+        () -> new AnnoyScalarQuantizedVectorsFormat(32, 64, 0.9f, 7, false, null, 1025),
+        "rescoreFactor",
+        "got 1025");
+    assertMessage(
+        () -> new AnnoyScalarQuantizedVectorsFormat(0, 64, 0.9f, 7, false, null, 4),
+        "numTrees",
+        "got 0");
+    assertMessage(
+        () -> new AnnoyScalarQuantizedVectorsFormat(2, 0, 0.9f, 7, false, null, 4),
+        "maxLeafSize",
+        "got 0");
+    // the forest's parameters are checked as the float format checks them
+    assertMessage(
+        () -> new AnnoyScalarQuantizedVectorsFormat(2, 64, 0f, 7, false, null, 4),
+        "targetRecall",
+        "0.0");
+    assertMessage(
+        () -> new AnnoyScalarQuantizedVectorsFormat(2, 64, 1.5f, 7, false, null, 4),
+        "targetRecall",
+        "1.5");
+    assertMessage(
+        () -> new AnnoyScalarQuantizedVectorsFormat(2, 64, Float.NaN, 7, false, null, 4),
+        "targetRecall",
+        "NaN");
+    assertMessage(
+        () -> new AnnoyScalarQuantizedVectorsFormat(2, 64, 1, 0.9f, 0L, 7, false, null, 4),
+        "branching",
+        "got 1");
+    assertMessage(
+        () ->
+            new AnnoyScalarQuantizedVectorsFormat(
+                2, 64, AnnoyVectorsFormat.MAXIMUM_BRANCHING + 1, 0.9f, 0L, 7, false, null, 4),
+        "branching",
+        "got 257");
     // the limits themselves are accepted
     new AnnoyScalarQuantizedVectorsFormat(32, 64, 0.9f, 4, true, 0f, 1);
     new AnnoyScalarQuantizedVectorsFormat(32, 64, 0.9f, 4, false, 0.9f, 1024);
     new AnnoyScalarQuantizedVectorsFormat(32, 64, 1f, 7, false, 1f, 4);
     new AnnoyScalarQuantizedVectorsFormat(
-        AnnoyVectorsFormat.MAXIMUM_NUM_TREES, AnnoyVectorsFormat.MAXIMUM_MAX_LEAF_SIZE,
-        AnnoyVectorsFormat.MAXIMUM_BRANCHING, Float.MIN_VALUE, Long.MIN_VALUE, 7, false, null, 4);
+        AnnoyVectorsFormat.MAXIMUM_NUM_TREES,
+        AnnoyVectorsFormat.MAXIMUM_MAX_LEAF_SIZE,
+        AnnoyVectorsFormat.MAXIMUM_BRANCHING,
+        Float.MIN_VALUE,
+        Long.MIN_VALUE,
+        7,
+        false,
+        null,
+        4);
   }
 
   public void testOddDimensionWithFourBitsNamesTheField() throws IOException {
     KnnVectorsFormat format = new AnnoyScalarQuantizedVectorsFormat(4, true);
     try (Directory dir = newDirectory();
-        IndexWriter writer = new IndexWriter(dir, new IndexWriterConfig().setCodec(new AnnoyCodec(format)))) {
+        IndexWriter writer =
+            new IndexWriter(dir, new IndexWriterConfig().setCodec(new AnnoyCodec(format)))) {
       Document doc = new Document();
-      doc.add(new KnnFloatVectorField("odd", new float[] {1, 2, 3}, VectorSimilarityFunction.EUCLIDEAN));
-      IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> writer.addDocument(doc));
-      assertTrue(e.getMessage(), e.getMessage().contains("\"odd\"") && e.getMessage().contains("even dimension, got 3"));
+      doc.add(
+          new KnnFloatVectorField(
+              "odd", new float[] {1, 2, 3}, VectorSimilarityFunction.EUCLIDEAN));
+      IllegalArgumentException e =
+          expectThrows(IllegalArgumentException.class, () -> writer.addDocument(doc));
+      assertTrue(
+          e.getMessage(),
+          e.getMessage().contains("\"odd\"") && e.getMessage().contains("even dimension, got 3"));
     }
   }
 
@@ -256,9 +349,17 @@ public class TestAnnoyQuantizedSearch extends LuceneTestCase {
     return TestData.shapeFor(similarity, TestData.clustered(random, count, DIM, 20, 0.5f));
   }
 
-  /** Indexes {@code docs} in order, flushing every {@code segmentSize}; every 300th is tagged "rare". */
-  static void index(Directory dir, KnnVectorsFormat format, float[][] docs, int segmentSize,
-      VectorSimilarityFunction similarity) throws IOException {
+  /**
+   * Indexes {@code docs} in order, flushing every {@code segmentSize}; every 300th is tagged
+   * "rare".
+   */
+  static void index(
+      Directory dir,
+      KnnVectorsFormat format,
+      float[][] docs,
+      int segmentSize,
+      VectorSimilarityFunction similarity)
+      throws IOException {
     IndexWriterConfig config = new IndexWriterConfig().setCodec(new AnnoyCodec(format));
     config.setMaxBufferedDocs(segmentSize);
     config.setRAMBufferSizeMB(IndexWriterConfig.DISABLE_AUTO_FLUSH);
@@ -280,7 +381,8 @@ public class TestAnnoyQuantizedSearch extends LuceneTestCase {
   }
 
   static void forceMerge(Directory dir, KnnVectorsFormat format) throws IOException {
-    try (IndexWriter writer = new IndexWriter(dir, new IndexWriterConfig().setCodec(new AnnoyCodec(format)))) {
+    try (IndexWriter writer =
+        new IndexWriter(dir, new IndexWriterConfig().setCodec(new AnnoyCodec(format)))) {
       writer.forceMerge(1);
     }
   }

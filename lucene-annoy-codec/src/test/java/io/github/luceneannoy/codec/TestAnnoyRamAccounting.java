@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.codec;
 
 import io.github.luceneannoy.forest.ArrayVectorSource;
@@ -39,17 +54,20 @@ public class TestAnnoyRamAccounting extends LuceneTestCase {
 
   /**
    * The estimate covers the trees a flush really holds on the heap at once (all of them, built
-   * before any is written), as {@link RamUsageTester} measures them, and the sample the root's split
-   * copies, for the default parameters, small leaves (many nodes) and wide nodes; and is not so
-   * pessimistic that segments come out much smaller than they could.
+   * before any is written), as {@link RamUsageTester} measures them, and the sample the root's
+   * split copies, for the default parameters, small leaves (many nodes) and wide nodes; and is not
+   * so pessimistic that segments come out much smaller than they could.
    */
   public void testEstimateCoversTheTreesBuiltAtFlush() throws IOException {
     Random random = new Random(random().nextLong());
     List<ForestParameters> settings =
         List.of(
             new ForestParameters(
-                AnnoyVectorsFormat.DEFAULT_NUM_TREES, AnnoyVectorsFormat.DEFAULT_MAX_LEAF_SIZE,
-                AnnoyVectorsFormat.DEFAULT_BRANCHING, 0.95f, random.nextLong()),
+                AnnoyVectorsFormat.DEFAULT_NUM_TREES,
+                AnnoyVectorsFormat.DEFAULT_MAX_LEAF_SIZE,
+                AnnoyVectorsFormat.DEFAULT_BRANCHING,
+                0.95f,
+                random.nextLong()),
             new ForestParameters(3, 16, 4, 0.95f, random.nextLong()),
             new ForestParameters(1, 300, 64, 0.95f, random.nextLong()));
     for (ForestParameters parameters : settings) {
@@ -59,21 +77,45 @@ public class TestAnnoyRamAccounting extends LuceneTestCase {
         for (VectorSimilarityFunction similarity : VectorSimilarityFunction.values()) {
           Geometry geometry = FieldEntry.geometryFor(similarity);
           MappedVectors mapped =
-              MappedVectors.of(new ArrayVectorSource(TestData.shapeFor(similarity, vectors)), geometry);
+              MappedVectors.of(
+                  new ArrayVectorSource(TestData.shapeFor(similarity, vectors)), geometry);
           long trees = 0;
           for (int t = 0; t < parameters.numTrees; t++) {
-            Tree tree = new TreeBuilder(mapped.copy(), parameters.maxLeafSize, parameters.branching, random.nextLong()).build();
+            Tree tree =
+                new TreeBuilder(
+                        mapped.copy(),
+                        parameters.maxLeafSize,
+                        parameters.branching,
+                        random.nextLong())
+                    .build();
             trees += RamUsageTester.ramUsed(tree);
           }
           // the largest scratch of a build, the root's split: a copy of 32 sample vectors per
           // cluster (TreeBuilder), which RamUsageTester cannot see once the split is done
-          long clusters = Math.min(parameters.branching, Math.max(2, (count + parameters.maxLeafSize - 1) / parameters.maxLeafSize));
-          long rootSample = count <= parameters.maxLeafSize ? 0 : Math.min(count, 32 * clusters) * mapped.dimension() * Float.BYTES;
+          long clusters =
+              Math.min(
+                  parameters.branching,
+                  Math.max(2, (count + parameters.maxLeafSize - 1) / parameters.maxLeafSize));
+          long rootSample =
+              count <= parameters.maxLeafSize
+                  ? 0
+                  : Math.min(count, 32 * clusters) * mapped.dimension() * Float.BYTES;
           long peak = trees + rootSample;
           long estimate = AnnoyVectorsWriter.forestBuildBytes(count, dim, parameters);
           String what =
-              parameters + ", " + count + " × " + dim + "-d " + similarity + ": estimate " + estimate + ", trees " + trees
-                  + ", root sample " + rootSample;
+              parameters
+                  + ", "
+                  + count
+                  + " × "
+                  + dim
+                  + "-d "
+                  + similarity
+                  + ": estimate "
+                  + estimate
+                  + ", trees "
+                  + trees
+                  + ", root sample "
+                  + rootSample;
           if (VERBOSE) {
             System.out.println(what);
           }
@@ -104,13 +146,23 @@ public class TestAnnoyRamAccounting extends LuceneTestCase {
       long vectorBytes = (long) vectors.length * dim * Float.BYTES;
       long forest =
           AnnoyVectorsWriter.forestBuildBytes(
-              vectors.length, dim,
-              new ForestParameters(format.numTrees(), format.maxLeafSize(), format.branching(), format.targetRecall(), format.seed()));
+              vectors.length,
+              dim,
+              new ForestParameters(
+                  format.numTrees(),
+                  format.maxLeafSize(),
+                  format.branching(),
+                  format.targetRecall(),
+                  format.seed()));
       // the vectors, and the forest they will need: at least an int per vector and tree
       assertTrue(forest >= 4L * format.numTrees() * vectors.length);
-      assertTrue("reported " + buffered + ", vectors " + vectorBytes + ", forest " + forest, buffered >= vectorBytes + forest);
+      assertTrue(
+          "reported " + buffered + ", vectors " + vectorBytes + ", forest " + forest,
+          buffered >= vectorBytes + forest);
       writer.flush();
-      assertTrue("not released after flush: " + writer.ramBytesUsed(), writer.ramBytesUsed() < buffered / 10);
+      assertTrue(
+          "not released after flush: " + writer.ramBytesUsed(),
+          writer.ramBytesUsed() < buffered / 10);
     }
   }
 
@@ -127,20 +179,26 @@ public class TestAnnoyRamAccounting extends LuceneTestCase {
     List<Integer> annoy = flushedSegments(format, vectors, ramMB);
     List<Integer> hnsw = flushedSegments(new Lucene99HnswVectorsFormat(), vectors, ramMB);
     if (VERBOSE) {
-      System.out.println("segments flushed at " + ramMB + " MB, " + dim + "-d: Annoy " + annoy + ", HNSW " + hnsw);
+      System.out.println(
+          "segments flushed at " + ramMB + " MB, " + dim + "-d: Annoy " + annoy + ", HNSW " + hnsw);
     }
     assertTrue(annoy.toString(), annoy.size() >= 2);
     long bufferBytes = (long) (ramMB * 1024 * 1024);
     for (int maxDoc : annoy) {
       // each vector's floats and at least an ordinal per tree had to fit in the buffer
-      assertTrue(annoy.toString(), (long) maxDoc * (dim * Float.BYTES + format.numTrees() * Integer.BYTES) <= bufferBytes);
+      assertTrue(
+          annoy.toString(),
+          (long) maxDoc * (dim * Float.BYTES + format.numTrees() * Integer.BYTES) <= bufferBytes);
       assertTrue("Annoy " + annoy + " vs HNSW " + hnsw, maxDoc >= mean(hnsw) / 2);
     }
   }
 
-  /** Sizes of the segments flushed because the buffer was full (the last, flushed at commit, is left out). */
-  private static List<Integer> flushedSegments(KnnVectorsFormat format, float[][] vectors, double ramMB)
-      throws IOException {
+  /**
+   * Sizes of the segments flushed because the buffer was full (the last, flushed at commit, is left
+   * out).
+   */
+  private static List<Integer> flushedSegments(
+      KnnVectorsFormat format, float[][] vectors, double ramMB) throws IOException {
     try (Directory dir = new ByteBuffersDirectory()) {
       try (IndexWriter writer =
           new IndexWriter(

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.codec;
 
 import io.github.luceneannoy.search.AnnoyKnnByteVectorQuery;
@@ -71,14 +86,18 @@ public class TestAnnoyRecall extends LuceneTestCase {
   static final double CASE_BAR = 0.89;
   static final double MEAN_BAR = 0.95;
   static final double GENEROUS_BAR = 0.99;
+
   /**
    * The generous bar for maximum inner product: mapped to Euclidean distance with an extra
    * coordinate, every query lies far from every vector, and the few vectors of largest norm that
-   * many queries share sit in leaves whose centroids rank late; seen at 0.986 - 0.995 on some seeds.
+   * many queries share sit in leaves whose centroids rank late; seen at 0.986 - 0.995 on some
+   * seeds.
    */
   static final double GENEROUS_BAR_MAX_INNER_PRODUCT = 0.98;
+
   /** The larger budget, in multiples of the segments' default budget for 10 hits. */
   static final int LARGER_BUDGET = 4;
+
   /** The generous budget, in multiples of the default (at most a quarter of the merged vectors). */
   static final int GENEROUS_BUDGET = 10;
 
@@ -135,19 +154,27 @@ public class TestAnnoyRecall extends LuceneTestCase {
   }
 
   /**
-   * The mean over cases, once every case has run (a run of selected methods checks its cases
-   * only): segments whose calibration came out low are made up for by others only on average.
+   * The mean over cases, once every case has run (a run of selected methods checks its cases only):
+   * segments whose calibration came out low are made up for by others only on average.
    */
   @AfterClass
   public static void checkMeanOverCases() {
     synchronized (DEFAULT_RECALLS) {
       try {
         if (CASES_RUN.size() == CASE_COUNT) {
-          double mean = DEFAULT_RECALLS.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+          double mean =
+              DEFAULT_RECALLS.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
           if (VERBOSE) {
-            System.out.printf(Locale.ROOT, "recall@%d mean over %d measurements %.4f%n", K, DEFAULT_RECALLS.size(), mean);
+            System.out.printf(
+                Locale.ROOT,
+                "recall@%d mean over %d measurements %.4f%n",
+                K,
+                DEFAULT_RECALLS.size(),
+                mean);
           }
-          assertTrue("mean recall@10 over cases " + mean + " < " + MEAN_BAR + ": " + DEFAULT_RECALLS, mean >= MEAN_BAR);
+          assertTrue(
+              "mean recall@10 over cases " + mean + " < " + MEAN_BAR + ": " + DEFAULT_RECALLS,
+              mean >= MEAN_BAR);
         }
       } finally {
         DEFAULT_RECALLS.clear();
@@ -159,7 +186,8 @@ public class TestAnnoyRecall extends LuceneTestCase {
   private void assertFloatRecall(VectorSimilarityFunction similarity, int dim) throws IOException {
     Random random = new Random(random().nextLong());
     float[][] vectors =
-        TestData.shapeFor(similarity, TestData.clustered(random, COUNT + QUERIES, dim, CLUSTERS, SPREAD));
+        TestData.shapeFor(
+            similarity, TestData.clustered(random, COUNT + QUERIES, dim, CLUSTERS, SPREAD));
     float[][] docs = Arrays.copyOf(vectors, COUNT);
     int[][] exact = new int[QUERIES][];
     for (int q = 0; q < QUERIES; q++) {
@@ -207,18 +235,30 @@ public class TestAnnoyRecall extends LuceneTestCase {
   }
 
   private void check(
-      String what, IntFunction<IndexableField> field, QueryFactory queries, ExactScore scores, int[][] exact)
+      String what,
+      IntFunction<IndexableField> field,
+      QueryFactory queries,
+      ExactScore scores,
+      int[][] exact)
       throws IOException {
     try (Directory dir = new MMapDirectory(createTempDir())) {
       index(dir, field);
       Layout segments = measure(dir, SEGMENTS, queries, scores, exact);
-      try (IndexWriter writer = new IndexWriter(dir, new IndexWriterConfig().setCodec(new AnnoyCodec()))) {
+      try (IndexWriter writer =
+          new IndexWriter(dir, new IndexWriterConfig().setCodec(new AnnoyCodec()))) {
         writer.forceMerge(1);
       }
       Layout merged = measure(dir, 1, queries, scores, exact);
       TestUtil.checkIndex(dir);
       if (VERBOSE) {
-        System.out.printf(Locale.ROOT, "recall@%d %-26s segments %s%n%35s merged   %s%n", K, what, segments, "", merged);
+        System.out.printf(
+            Locale.ROOT,
+            "recall@%d %-26s segments %s%n%35s merged   %s%n",
+            K,
+            what,
+            segments,
+            "",
+            merged);
       }
       synchronized (DEFAULT_RECALLS) {
         DEFAULT_RECALLS.add(segments.recall);
@@ -226,7 +266,9 @@ public class TestAnnoyRecall extends LuceneTestCase {
         CASES_RUN.add(getTestName());
       }
       double generousBar =
-          what.endsWith(VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT.name()) ? GENEROUS_BAR_MAX_INNER_PRODUCT : GENEROUS_BAR;
+          what.endsWith(VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT.name())
+              ? GENEROUS_BAR_MAX_INNER_PRODUCT
+              : GENEROUS_BAR;
       segments.check(what + ", " + SEGMENTS + " segments", generousBar);
       merged.check(what + ", merged", generousBar);
     }
@@ -246,18 +288,26 @@ public class TestAnnoyRecall extends LuceneTestCase {
       assertTrue(context + ": recall " + recall + " < " + CASE_BAR, recall >= CASE_BAR);
       assertTrue(context + ": a larger budget lost recall", largerRecall >= recall);
       if (generousPerHit > 0) {
-        assertTrue(context + ": generous budget's recall " + generousRecall, generousRecall >= generousBar);
+        assertTrue(
+            context + ": generous budget's recall " + generousRecall,
+            generousRecall >= generousBar);
       }
     }
 
     @Override
     public String toString() {
       String generous =
-          generousPerHit > 0 ? String.format(Locale.ROOT, ", %d per hit: %.4f", generousPerHit, generousRecall) : "";
+          generousPerHit > 0
+              ? String.format(Locale.ROOT, ", %d per hit: %.4f", generousPerHit, generousRecall)
+              : "";
       return String.format(
           Locale.ROOT,
           "default budgets %s: %.4f, %d per hit: %.4f%s",
-          Arrays.toString(budgets10), recall, largerPerHit, largerRecall, generous);
+          Arrays.toString(budgets10),
+          recall,
+          largerPerHit,
+          largerRecall,
+          generous);
     }
   }
 
@@ -278,7 +328,8 @@ public class TestAnnoyRecall extends LuceneTestCase {
   }
 
   private static Layout measure(
-      Directory dir, int segments, QueryFactory queries, ExactScore scores, int[][] exact) throws IOException {
+      Directory dir, int segments, QueryFactory queries, ExactScore scores, int[][] exact)
+      throws IOException {
     try (IndexReader reader = DirectoryReader.open(dir)) {
       assertEquals(segments, reader.leaves().size());
       Layout layout = new Layout();
@@ -301,7 +352,8 @@ public class TestAnnoyRecall extends LuceneTestCase {
       layout.largerRecall = recall(searcher, reader, queries, layout.largerPerHit, scores, exact);
       if (segments == 1) {
         layout.generousPerHit = Math.min(GENEROUS_BUDGET * largestBudget, smallestSegment / 4) / K;
-        layout.generousRecall = recall(searcher, reader, queries, layout.generousPerHit, scores, exact);
+        layout.generousRecall =
+            recall(searcher, reader, queries, layout.generousPerHit, scores, exact);
       }
       return layout;
     }
@@ -321,7 +373,9 @@ public class TestAnnoyRecall extends LuceneTestCase {
       TopDocs hits = searcher.search(queries.query(q, candidatesPerHit), K);
       assertEquals(K, hits.scoreDocs.length);
       int query = q;
-      sum += TestData.recallWithTies(exact[q], TestData.ids(reader, hits), doc -> scores.score(query, doc));
+      sum +=
+          TestData.recallWithTies(
+              exact[q], TestData.ids(reader, hits), doc -> scores.score(query, doc));
     }
     return sum / exact.length;
   }

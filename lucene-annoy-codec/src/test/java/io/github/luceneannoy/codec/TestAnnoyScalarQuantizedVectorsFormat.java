@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.codec;
 
 import org.apache.lucene.codecs.Codec;
@@ -56,8 +71,15 @@ public class TestAnnoyScalarQuantizedVectorsFormat extends BaseKnnVectorsFormatT
         new AnnoyScalarQuantizedVectorsFormat(7, 33, 11, 0.9f, 42L, 4, true, 0.95f, 3).toString();
     for (String part :
         new String[] {
-          "AnnoyScalarQuantizedVectorsFormat(", "numTrees=7", "maxLeafSize=33", "branching=11",
-          "targetRecall=0.9", "seed=42", "bits=4", "compress=true", "confidenceInterval=0.95",
+          "AnnoyScalarQuantizedVectorsFormat(",
+          "numTrees=7",
+          "maxLeafSize=33",
+          "branching=11",
+          "targetRecall=0.9",
+          "seed=42",
+          "bits=4",
+          "compress=true",
+          "confidenceInterval=0.95",
           "rescoreFactor=3"
         }) {
       assertTrue(s, s.contains(part));

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.codec;
 
 import java.io.IOException;
@@ -46,7 +61,8 @@ public class TestAnnoySearch extends LuceneTestCase {
    * deep and calibrated budgets well below their size; any seed.
    */
   private static AnnoyVectorsFormat smallFormat() {
-    return new AnnoyVectorsFormat(2, 32, 4, AnnoyVectorsFormat.DEFAULT_TARGET_RECALL, random().nextLong());
+    return new AnnoyVectorsFormat(
+        2, 32, 4, AnnoyVectorsFormat.DEFAULT_TARGET_RECALL, random().nextLong());
   }
 
   private static final class Corpus {
@@ -65,7 +81,8 @@ public class TestAnnoySearch extends LuceneTestCase {
     }
   }
 
-  private static Corpus corpus(Random random, int count, int dim, VectorSimilarityFunction sim, double sparse) {
+  private static Corpus corpus(
+      Random random, int count, int dim, VectorSimilarityFunction sim, double sparse) {
     float[][] vectors = TestData.shapeFor(sim, TestData.clustered(random, count, dim, 20, 0.7f));
     String[] colour = new String[count];
     for (int i = 0; i < count; i++) {
@@ -77,7 +94,8 @@ public class TestAnnoySearch extends LuceneTestCase {
     return new Corpus(vectors, colour);
   }
 
-  private static void index(IndexWriter writer, Corpus corpus, VectorSimilarityFunction sim) throws IOException {
+  private static void index(IndexWriter writer, Corpus corpus, VectorSimilarityFunction sim)
+      throws IOException {
     for (int i = 0; i < corpus.vectors.length; i++) {
       Document doc = new Document();
       doc.add(new StringField("id", Integer.toString(i), Field.Store.NO));
@@ -91,7 +109,8 @@ public class TestAnnoySearch extends LuceneTestCase {
     }
   }
 
-  private static void deleteSome(IndexWriter writer, Corpus corpus, Random random, double fraction) throws IOException {
+  private static void deleteSome(IndexWriter writer, Corpus corpus, Random random, double fraction)
+      throws IOException {
     for (int i = 0; i < corpus.vectors.length; i++) {
       if (random.nextDouble() < fraction) {
         corpus.deleted[i] = true;
@@ -115,7 +134,8 @@ public class TestAnnoySearch extends LuceneTestCase {
    * Searches with and without a filter, checks every hit, and returns mean recall against exact
    * search over the accepted live documents.
    */
-  private double checkQueries(Directory dir, Corpus corpus, VectorSimilarityFunction sim, Random random, boolean filtered)
+  private double checkQueries(
+      Directory dir, Corpus corpus, VectorSimilarityFunction sim, Random random, boolean filtered)
       throws IOException {
     try (IndexReader reader = DirectoryReader.open(dir)) {
       for (var leaf : reader.leaves()) {
@@ -129,11 +149,13 @@ public class TestAnnoySearch extends LuceneTestCase {
       for (int q = 0; q < queries; q++) {
         float[] target = nearSomeVector(corpus, sim, random);
         Query filter = filtered ? new TermQuery(new Term("colour", "red")) : null;
-        IntPredicate accept = id -> corpus.live(id) && (filtered == false || corpus.colour[id].equals("red"));
+        IntPredicate accept =
+            id -> corpus.live(id) && (filtered == false || corpus.colour[id].equals("red"));
         TopDocs hits = searcher.search(new KnnFloatVectorQuery("v", target, K, filter), K);
         int[] ids = TestData.ids(reader, hits);
         for (int id : ids) {
-          assertTrue("hit " + id + " is deleted, has no vector or fails the filter", accept.test(id));
+          assertTrue(
+              "hit " + id + " is deleted, has no vector or fails the filter", accept.test(id));
         }
         assertEquals("distinct hits", ids.length, Arrays.stream(ids).distinct().count());
         int[] expected = TestData.exactTopK(sim, target, nonNull(corpus.vectors), K, accept);
@@ -145,7 +167,8 @@ public class TestAnnoySearch extends LuceneTestCase {
   }
 
   /** A query drawn like the data: an indexed vector plus noise in proportion to its length. */
-  private static float[] nearSomeVector(Corpus corpus, VectorSimilarityFunction sim, Random random) {
+  private static float[] nearSomeVector(
+      Corpus corpus, VectorSimilarityFunction sim, Random random) {
     float[] base;
     do {
       base = corpus.vectors[random.nextInt(corpus.vectors.length)];
@@ -159,7 +182,9 @@ public class TestAnnoySearch extends LuceneTestCase {
     return TestData.shapeFor(sim, query)[0];
   }
 
-  /** Replaces missing vectors by an unreachable placeholder for the exact search (never accepted). */
+  /**
+   * Replaces missing vectors by an unreachable placeholder for the exact search (never accepted).
+   */
   private static float[][] nonNull(float[][] vectors) {
     float[][] copy = vectors.clone();
     int dim = -1;
@@ -229,13 +254,20 @@ public class TestAnnoySearch extends LuceneTestCase {
       try (IndexReader reader = DirectoryReader.open(dir)) {
         IndexSearcher searcher = newSearcher(reader, false);
         float[] target = corpus.vectors[0];
-        TopDocs few = searcher.search(new KnnFloatVectorQuery("v", target, K, new TermQuery(new Term("colour", "green"))), K);
+        TopDocs few =
+            searcher.search(
+                new KnnFloatVectorQuery("v", target, K, new TermQuery(new Term("colour", "green"))),
+                K);
         Set<Integer> found = new HashSet<>();
         for (int id : TestData.ids(reader, few)) {
           found.add(id);
         }
         assertEquals(rare, found);
-        TopDocs none = searcher.search(new KnnFloatVectorQuery("v", target, K, new TermQuery(new Term("colour", "purple"))), K);
+        TopDocs none =
+            searcher.search(
+                new KnnFloatVectorQuery(
+                    "v", target, K, new TermQuery(new Term("colour", "purple"))),
+                K);
         assertEquals(0, none.scoreDocs.length);
       }
     }
@@ -248,24 +280,31 @@ public class TestAnnoySearch extends LuceneTestCase {
       try (IndexWriter writer = new IndexWriter(dir, config)) {
         Document single = new Document();
         single.add(new NumericDocValuesField("id", 0));
-        single.add(new KnnFloatVectorField("v", new float[] {1, 2, 3}, VectorSimilarityFunction.EUCLIDEAN));
+        single.add(
+            new KnnFloatVectorField(
+                "v", new float[] {1, 2, 3}, VectorSimilarityFunction.EUCLIDEAN));
         writer.addDocument(single);
         writer.commit();
         // a segment whose only vector document is deleted before the merge
         Document gone = new Document();
         gone.add(new NumericDocValuesField("id", 1));
         gone.add(new StringField("key", "1", Field.Store.NO));
-        gone.add(new KnnFloatVectorField("v", new float[] {3, 2, 1}, VectorSimilarityFunction.EUCLIDEAN));
+        gone.add(
+            new KnnFloatVectorField(
+                "v", new float[] {3, 2, 1}, VectorSimilarityFunction.EUCLIDEAN));
         writer.addDocument(gone);
         writer.commit();
         writer.deleteDocuments(new Term("key", "1"));
         writer.commit();
       }
       try (IndexReader reader = DirectoryReader.open(dir)) {
-        TopDocs hits = new IndexSearcher(reader).search(new KnnFloatVectorQuery("v", new float[] {0, 0, 0}, 5), 5);
+        TopDocs hits =
+            new IndexSearcher(reader)
+                .search(new KnnFloatVectorQuery("v", new float[] {0, 0, 0}, 5), 5);
         assertArrayEquals(new int[] {0}, TestData.ids(reader, hits));
       }
-      IndexWriterConfig mergeConfig = new IndexWriterConfig().setCodec(new AnnoyCodec(smallFormat()));
+      IndexWriterConfig mergeConfig =
+          new IndexWriterConfig().setCodec(new AnnoyCodec(smallFormat()));
       try (IndexWriter writer = new IndexWriter(dir, mergeConfig)) {
         writer.deleteDocuments(new org.apache.lucene.search.MatchAllDocsQuery());
         writer.addDocument(new Document());
@@ -273,7 +312,9 @@ public class TestAnnoySearch extends LuceneTestCase {
       }
       try (IndexReader reader = DirectoryReader.open(dir)) {
         assertEquals(1, reader.leaves().size());
-        TopDocs hits = new IndexSearcher(reader).search(new KnnFloatVectorQuery("v", new float[] {0, 0, 0}, 5), 5);
+        TopDocs hits =
+            new IndexSearcher(reader)
+                .search(new KnnFloatVectorQuery("v", new float[] {0, 0, 0}, 5), 5);
         assertEquals(0, hits.scoreDocs.length);
       }
       TestUtil.checkIndex(dir);
@@ -288,7 +329,8 @@ public class TestAnnoySearch extends LuceneTestCase {
     byte[][] bytes = TestData.toBytes(floats, 30f);
     try (Directory dir = new MMapDirectory(createTempDir())) {
       IndexWriterConfig config =
-          new IndexWriterConfig().setCodec(new AnnoyCodec(new AnnoyVectorsFormat(4, 8, 4, 0.9f, random().nextLong())));
+          new IndexWriterConfig()
+              .setCodec(new AnnoyCodec(new AnnoyVectorsFormat(4, 8, 4, 0.9f, random().nextLong())));
       try (IndexWriter writer = new IndexWriter(dir, config)) {
         for (int i = 0; i < count; i++) {
           Document doc = new Document();
@@ -303,10 +345,14 @@ public class TestAnnoySearch extends LuceneTestCase {
         IndexSearcher searcher = new IndexSearcher(reader);
         for (int q = 0; q < 5; q++) {
           int probe = random.nextInt(count);
-          int[] f = TestData.ids(reader, searcher.search(new KnnFloatVectorQuery("f", floats[probe], K), K));
+          int[] f =
+              TestData.ids(
+                  reader, searcher.search(new KnnFloatVectorQuery("f", floats[probe], K), K));
           assertEquals(K, f.length);
           assertEquals("an indexed vector is its own nearest neighbour", probe, f[0]);
-          int[] b = TestData.ids(reader, searcher.search(new KnnByteVectorQuery("b", bytes[probe], K), K));
+          int[] b =
+              TestData.ids(
+                  reader, searcher.search(new KnnByteVectorQuery("b", bytes[probe], K), K));
           assertEquals(K, b.length);
           assertEquals(probe, b[0]);
         }
@@ -317,10 +363,12 @@ public class TestAnnoySearch extends LuceneTestCase {
 
   public void testDimensionAboveMaximumIsRejected() throws IOException {
     try (Directory dir = new MMapDirectory(createTempDir());
-        IndexWriter writer = new IndexWriter(dir, new IndexWriterConfig().setCodec(new AnnoyCodec()))) {
+        IndexWriter writer =
+            new IndexWriter(dir, new IndexWriterConfig().setCodec(new AnnoyCodec()))) {
       Document doc = new Document();
       doc.add(new KnnFloatVectorField("v", new float[AnnoyVectorsFormat.MAXIMUM_DIMENSIONS + 1]));
-      IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> writer.addDocument(doc));
+      IllegalArgumentException e =
+          expectThrows(IllegalArgumentException.class, () -> writer.addDocument(doc));
       assertTrue(e.getMessage(), e.getMessage().contains("4096"));
     }
   }

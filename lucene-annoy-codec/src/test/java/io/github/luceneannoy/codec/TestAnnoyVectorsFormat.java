@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.codec;
 
 import org.apache.lucene.codecs.Codec;
@@ -20,7 +35,8 @@ public class TestAnnoyVectorsFormat extends BaseKnnVectorsFormatTestCase {
     int branching = 2 + random().nextInt(7);
     float targetRecall = 0.3f + 0.7f * random().nextFloat();
     return new AnnoyCodec(
-        new AnnoyVectorsFormat(numTrees, maxLeafSize, branching, targetRecall, random().nextLong()));
+        new AnnoyVectorsFormat(
+            numTrees, maxLeafSize, branching, targetRecall, random().nextLong()));
   }
 
   public void testFormatIsRegistered() {
@@ -40,17 +56,27 @@ public class TestAnnoyVectorsFormat extends BaseKnnVectorsFormatTestCase {
 
   public void testLimits() {
     expectThrows(IllegalArgumentException.class, () -> new AnnoyVectorsFormat(0, 10, 0.9f));
-    expectThrows(IllegalArgumentException.class, () -> new AnnoyVectorsFormat(AnnoyVectorsFormat.MAXIMUM_NUM_TREES + 1, 10, 0.9f));
+    expectThrows(
+        IllegalArgumentException.class,
+        () -> new AnnoyVectorsFormat(AnnoyVectorsFormat.MAXIMUM_NUM_TREES + 1, 10, 0.9f));
     expectThrows(IllegalArgumentException.class, () -> new AnnoyVectorsFormat(10, 0, 0.9f));
-    expectThrows(IllegalArgumentException.class, () -> new AnnoyVectorsFormat(10, AnnoyVectorsFormat.MAXIMUM_MAX_LEAF_SIZE + 1, 0.9f));
+    expectThrows(
+        IllegalArgumentException.class,
+        () -> new AnnoyVectorsFormat(10, AnnoyVectorsFormat.MAXIMUM_MAX_LEAF_SIZE + 1, 0.9f));
     expectThrows(IllegalArgumentException.class, () -> new AnnoyVectorsFormat(10, 10, 1, 0.9f, 1));
     expectThrows(IllegalArgumentException.class, () -> new AnnoyVectorsFormat(0f));
     expectThrows(IllegalArgumentException.class, () -> new AnnoyVectorsFormat(Float.NaN));
     IllegalArgumentException e =
         expectThrows(IllegalArgumentException.class, () -> new AnnoyVectorsFormat(1.5f));
-    assertTrue(e.getMessage(), e.getMessage().contains("targetRecall") && e.getMessage().contains("1.5"));
-    e = expectThrows(IllegalArgumentException.class, () -> new AnnoyVectorsFormat(10, 10, AnnoyVectorsFormat.MAXIMUM_BRANCHING + 1, 0.9f, 1));
-    assertTrue(e.getMessage(), e.getMessage().contains("branching") && e.getMessage().contains("257"));
+    assertTrue(
+        e.getMessage(), e.getMessage().contains("targetRecall") && e.getMessage().contains("1.5"));
+    e =
+        expectThrows(
+            IllegalArgumentException.class,
+            () ->
+                new AnnoyVectorsFormat(10, 10, AnnoyVectorsFormat.MAXIMUM_BRANCHING + 1, 0.9f, 1));
+    assertTrue(
+        e.getMessage(), e.getMessage().contains("branching") && e.getMessage().contains("257"));
   }
 
   public void testMaxDimensions() {

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.codec;
 
 import static io.github.luceneannoy.codec.CorruptionHarness.ANNOY_FIELDS;
@@ -36,8 +51,8 @@ import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.SegmentReader;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.Directory;
-import org.apache.lucene.tests.util.TestUtil;
 import org.apache.lucene.tests.util.LuceneTestCase;
+import org.apache.lucene.tests.util.TestUtil;
 import org.apache.lucene.util.VectorUtil;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
@@ -46,9 +61,9 @@ import org.junit.BeforeClass;
  * Physical damage (a flipped byte, a truncated file, the file of another segment or index) to any
  * file of an Annoy segment is caught: when opening (headers, lengths, and the checksum of the
  * metadata files, which are read whole) or else by {@code checkIntegrity} (the data files'
- * checksums, which Lucene verifies at merge and in CheckIndex rather than at every open). Either way
- * as a {@link CorruptIndexException} (or IndexFormatToo*Exception for a damaged version) naming the
- * file; and any search run on a damaged segment that opened fails the same way or returns valid
+ * checksums, which Lucene verifies at merge and in CheckIndex rather than at every open). Either
+ * way as a {@link CorruptIndexException} (or IndexFormatToo*Exception for a damaged version) naming
+ * the file; and any search run on a damaged segment that opened fails the same way or returns valid
  * documents.
  */
 @Timeout(millis = 300_000) // a search over a damaged forest must never hang
@@ -57,6 +72,7 @@ public class TestCorruptChecksums extends LuceneTestCase {
   private static final Set<String> READ_WHOLE_AT_OPEN = Set.of("afm", "vemf");
 
   private static CorruptionHarness harness;
+
   /** The same documents indexed again: same file names and lengths, other segment ids. */
   private static CorruptionHarness twin;
 
@@ -87,7 +103,8 @@ public class TestCorruptChecksums extends LuceneTestCase {
           assertValidHits(hits, leaf.reader().maxDoc());
           assertEquals(K, hits.scoreDocs.length);
           // the vectors scored exactly: far fewer than the segment's
-          assertTrue(field.name() + ": " + hits.totalHits, hits.totalHits.value < DOCS_PER_SEGMENT / 2);
+          assertTrue(
+              field.name() + ": " + hits.totalHits, hits.totalHits.value < DOCS_PER_SEGMENT / 2);
         }
       }
     }
@@ -98,7 +115,10 @@ public class TestCorruptChecksums extends LuceneTestCase {
   public void testFooterHelperMatchesCodecUtil() throws IOException {
     for (String extension : EXTENSIONS) {
       byte[] original = harness.read(fileOf(SEGMENT, extension));
-      assertArrayEquals(extension, original, CorruptionHarness.withValidFooter(CorruptionHarness.withoutFooter(original)));
+      assertArrayEquals(
+          extension,
+          original,
+          CorruptionHarness.withValidFooter(CorruptionHarness.withoutFooter(original)));
     }
   }
 
@@ -109,7 +129,10 @@ public class TestCorruptChecksums extends LuceneTestCase {
       for (int position : flipPositions(original.length, headerLength(extension))) {
         byte[] damaged = original.clone();
         damaged[position] ^= (byte) (1 + random().nextInt(255));
-        assertFlipDetected(harness.copyWith(random(), file, damaged), file, READ_WHOLE_AT_OPEN.contains(extension));
+        assertFlipDetected(
+            harness.copyWith(random(), file, damaged),
+            file,
+            READ_WHOLE_AT_OPEN.contains(extension));
       }
     }
   }
@@ -126,7 +149,8 @@ public class TestCorruptChecksums extends LuceneTestCase {
       NodeAt node = forest.nodes.get(random().nextInt(forest.nodes.size()));
       LeafAt leaf = forest.leaves.get(random().nextInt(forest.leaves.size()));
       int[] positions = {
-        Math.toIntExact(forest.record.centreOffset) + random().nextInt(Math.toIntExact(forest.record.centreLength())),
+        Math.toIntExact(forest.record.centreOffset)
+            + random().nextInt(Math.toIntExact(forest.record.centreLength())),
         node.offset() + random().nextInt(node.bytes()),
         node.codesOffset() + random().nextInt(node.offset() + node.bytes() - node.codesOffset()),
         leaf.offset() + random().nextInt(leaf.ordOffset(0) - leaf.offset()),
@@ -147,7 +171,9 @@ public class TestCorruptChecksums extends LuceneTestCase {
       byte[] original = harness.read(file);
       for (int length : truncatedLengths(original.length, headerLength(extension))) {
         String what = file + " truncated to " + length;
-        IOException e = expectOpenFails(harness.copyWith(random(), file, Arrays.copyOf(original, length)), what);
+        IOException e =
+            expectOpenFails(
+                harness.copyWith(random(), file, Arrays.copyOf(original, length)), what);
         assertCorrupt(e, file);
       }
     }
@@ -166,7 +192,8 @@ public class TestCorruptChecksums extends LuceneTestCase {
 
   public void testFileOfAnotherSegmentFailsToOpen() throws IOException {
     for (String extension : EXTENSIONS) {
-      assertSwapRejected(fileOf(SEGMENT, extension), harness.read(fileOf(OTHER_SEGMENT, extension)));
+      assertSwapRejected(
+          fileOf(SEGMENT, extension), harness.read(fileOf(OTHER_SEGMENT, extension)));
     }
   }
 
@@ -180,11 +207,14 @@ public class TestCorruptChecksums extends LuceneTestCase {
     }
   }
 
-  /** CheckIndex, which verifies every checksum, reports a segment whose forest bytes are damaged. */
+  /**
+   * CheckIndex, which verifies every checksum, reports a segment whose forest bytes are damaged.
+   */
   public void testCheckIndexReportsDamagedForest() throws IOException {
     String file = fileOf(SEGMENT, "afi");
     byte[] damaged = harness.read(file);
-    ForestModel forest = new ForestModel(harness.metaRecord(CorruptionHarness.EUCLIDEAN), harness.dataBody());
+    ForestModel forest =
+        new ForestModel(harness.metaRecord(CorruptionHarness.EUCLIDEAN), harness.dataBody());
     LeafAt leaf = forest.leaves.get(random().nextInt(forest.leaves.size()));
     // a code's bits: no structure check can see this, only the checksum
     int bits = leaf.codesOffset() + leaf.size() * 4 * Integer.BYTES;
@@ -192,7 +222,8 @@ public class TestCorruptChecksums extends LuceneTestCase {
     try (Directory dir = harness.copyWith(random(), file, damaged)) {
       try (DirectoryReader reader = DirectoryReader.open(dir)) {
         LeafReader segment = leaf(reader, SEGMENT);
-        CorruptIndexException e = expectThrows(CorruptIndexException.class, ((SegmentReader) segment)::checkIntegrity);
+        CorruptIndexException e =
+            expectThrows(CorruptIndexException.class, ((SegmentReader) segment)::checkIntegrity);
         assertCorrupt(e, file, "checksum failed");
         // the other segment is sound
         ((SegmentReader) leaf(reader, OTHER_SEGMENT)).checkIntegrity();
@@ -217,7 +248,8 @@ public class TestCorruptChecksums extends LuceneTestCase {
    * search with a corruption error naming the file or with valid documents, and then fails its
    * integrity check naming the file.
    */
-  private void assertFlipDetected(Directory damaged, String file, boolean readWholeAtOpen) throws IOException {
+  private void assertFlipDetected(Directory damaged, String file, boolean readWholeAtOpen)
+      throws IOException {
     try (Directory dir = damaged) {
       DirectoryReader reader;
       try {
@@ -230,7 +262,8 @@ public class TestCorruptChecksums extends LuceneTestCase {
         assertFalse(file + " is checksummed whole at open, yet opened damaged", readWholeAtOpen);
         SegmentReader segment = (SegmentReader) leaf(reader, SEGMENT);
         searchEveryField(segment, file);
-        CorruptIndexException e = expectThrows(CorruptIndexException.class, segment::checkIntegrity);
+        CorruptIndexException e =
+            expectThrows(CorruptIndexException.class, segment::checkIntegrity);
         assertNamesFile(e, file);
         // the damage stays in its segment
         assertHealthy(leaf(reader, OTHER_SEGMENT), ANNOY_FIELDS, random());
@@ -262,7 +295,8 @@ public class TestCorruptChecksums extends LuceneTestCase {
   /** The header's first and last bytes, the first body byte, the footer's, and random positions. */
   private static Set<Integer> flipPositions(int length, int headerLength) {
     Set<Integer> positions =
-        new TreeSet<>(List.of(0, headerLength - 1, headerLength, length - 16, length - 9, length - 1));
+        new TreeSet<>(
+            List.of(0, headerLength - 1, headerLength, length - 16, length - 9, length - 1));
     int random = atLeast(10);
     for (int i = 0; i < random; i++) {
       positions.add(random().nextInt(length));
@@ -273,7 +307,8 @@ public class TestCorruptChecksums extends LuceneTestCase {
   /** Nothing, a partial header, a header alone, a partial or no footer, and random lengths. */
   private static Set<Integer> truncatedLengths(int length, int headerLength) {
     Set<Integer> lengths =
-        new TreeSet<>(List.of(0, 1, headerLength - 1, headerLength, length - 17, length - 16, length - 1));
+        new TreeSet<>(
+            List.of(0, 1, headerLength - 1, headerLength, length - 17, length - 16, length - 1));
     int random = atLeast(4);
     for (int i = 0; i < random; i++) {
       lengths.add(random().nextInt(length));

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.codec;
 
 import static io.github.luceneannoy.codec.CorruptionHarness.ANNOY_FIELDS;
@@ -100,7 +115,11 @@ public class TestCorruptForestNodes extends LuceneTestCase {
         for (int i = 0; i < node.count(); i++) {
           assertEquals(what, 0f, forest.data.getFloat(node.distanceOffset(i, i)), 0f);
           for (int j = 0; j < node.count(); j++) {
-            assertEquals(what, forest.data.getFloat(node.distanceOffset(i, j)), forest.data.getFloat(node.distanceOffset(j, i)), 0f);
+            assertEquals(
+                what,
+                forest.data.getFloat(node.distanceOffset(i, j)),
+                forest.data.getFloat(node.distanceOffset(j, i)),
+                0f);
           }
         }
       }
@@ -126,13 +145,19 @@ public class TestCorruptForestNodes extends LuceneTestCase {
   public void testChildReferencesOutOfRangeFailOnSearch() throws IOException {
     for (Predicate<NodeAt> damaged : List.of(isRoot(), isRoot().negate())) {
       // to itself: the shortest cycle
-      assertNodesRejected(damaged, (forest, node) -> setChild(forest, node, 0, node.position()), INVALID_CHILD);
+      assertNodesRejected(
+          damaged, (forest, node) -> setChild(forest, node, 0, node.position()), INVALID_CHILD);
       // backwards, to an ancestor or an earlier subtree
       assertNodesRejected(
-          damaged, (forest, node) -> setChild(forest, node, node.count() - 1, Math.max(0, node.position() - 4)), INVALID_CHILD);
+          damaged,
+          (forest, node) ->
+              setChild(forest, node, node.count() - 1, Math.max(0, node.position() - 4)),
+          INVALID_CHILD);
       // past the node section
       assertNodesRejected(
-          damaged, (forest, node) -> setChild(forest, node, 0, (int) forest.record.nodesLength), INVALID_CHILD);
+          damaged,
+          (forest, node) -> setChild(forest, node, 0, (int) forest.record.nodesLength),
+          INVALID_CHILD);
       // past the last leaf
       assertNodesRejected(
           damaged,
@@ -144,26 +169,49 @@ public class TestCorruptForestNodes extends LuceneTestCase {
   public void testChildSizesAndEntriesOutOfRangeFailOnSearch() throws IOException {
     // leaf children, wherever they are: of one to LEAF entries, all within the field's entries
     Predicate<NodeAt> every = node -> true;
-    assertNodesRejected(every, (forest, node) -> setEveryChild(forest, node, true, node::sizeOffset, 0), INVALID_CHILD);
     assertNodesRejected(
-        every, (forest, node) -> setEveryChild(forest, node, true, node::sizeOffset, LEAF + 1), INVALID_CHILD);
-    assertNodesRejected(every, (forest, node) -> setEveryChild(forest, node, true, node::firstEntryOffset, -1), INVALID_CHILD);
+        every,
+        (forest, node) -> setEveryChild(forest, node, true, node::sizeOffset, 0),
+        INVALID_CHILD);
+    assertNodesRejected(
+        every,
+        (forest, node) -> setEveryChild(forest, node, true, node::sizeOffset, LEAF + 1),
+        INVALID_CHILD);
+    assertNodesRejected(
+        every,
+        (forest, node) -> setEveryChild(forest, node, true, node::firstEntryOffset, -1),
+        INVALID_CHILD);
     assertNodesRejected(
         every,
         (forest, node) ->
-            setEveryChild(forest, node, true, node::firstEntryOffset, forest.record.numTrees * forest.record.size - 1),
+            setEveryChild(
+                forest,
+                node,
+                true,
+                node::firstEntryOffset,
+                forest.record.numTrees * forest.record.size - 1),
         INVALID_CHILD);
     // inner children: the whole segment at most
-    assertNodesRejected(isRoot(), (forest, node) -> setEveryChild(forest, node, false, node::sizeOffset, 0), INVALID_CHILD);
     assertNodesRejected(
-        isRoot(), (forest, node) -> setEveryChild(forest, node, false, node::sizeOffset, DOCS_PER_SEGMENT + 1), INVALID_CHILD);
+        isRoot(),
+        (forest, node) -> setEveryChild(forest, node, false, node::sizeOffset, 0),
+        INVALID_CHILD);
+    assertNodesRejected(
+        isRoot(),
+        (forest, node) ->
+            setEveryChild(forest, node, false, node::sizeOffset, DOCS_PER_SEGMENT + 1),
+        INVALID_CHILD);
   }
 
   public void testChildCountsOutOfRangeFailOnSearch() throws IOException {
-    assertNodesRejected(node -> true, (forest, node) -> forest.putInt(node.offset(), 0), "invalid child count 0");
-    assertNodesRejected(node -> true, (forest, node) -> forest.putInt(node.offset(), -7), "invalid child count -7");
     assertNodesRejected(
-        node -> true, (forest, node) -> forest.putInt(node.offset(), BRANCHING + 1), "invalid child count " + (BRANCHING + 1));
+        node -> true, (forest, node) -> forest.putInt(node.offset(), 0), "invalid child count 0");
+    assertNodesRejected(
+        node -> true, (forest, node) -> forest.putInt(node.offset(), -7), "invalid child count -7");
+    assertNodesRejected(
+        node -> true,
+        (forest, node) -> forest.putInt(node.offset(), BRANCHING + 1),
+        "invalid child count " + (BRANCHING + 1));
     // a record that would run past the end of the section: one of the last, grown to the most
     // children (when one of them has fewer)
     MetaRecord r = harness.metaRecord(EUCLIDEAN);
@@ -171,15 +219,20 @@ public class TestCorruptForestNodes extends LuceneTestCase {
         new ForestModel(r, harness.dataBody())
             .nodes.stream()
                 .filter(n -> n.count() < BRANCHING)
-                .filter(n -> n.position() + new NodeAt(0, 0, BRANCHING, r.words()).bytes() > r.nodesLength)
+                .filter(
+                    n ->
+                        n.position() + new NodeAt(0, 0, BRANCHING, r.words()).bytes()
+                            > r.nodesLength)
                 .toList();
     if (VERBOSE) {
       System.out.println("records that can grow past the section's end: " + growable);
     }
     if (growable.isEmpty() == false) {
       NodeAt grown = growable.get(random().nextInt(growable.size()));
-      byte[] data = harness.rewriteForest(EUCLIDEAN, forest -> forest.putInt(grown.offset(), BRANCHING));
-      assertWalkFails(harness.copyWith(random(), DATA, data), EUCLIDEAN, "invalid child count " + BRANCHING);
+      byte[] data =
+          harness.rewriteForest(EUCLIDEAN, forest -> forest.putInt(grown.offset(), BRANCHING));
+      assertWalkFails(
+          harness.copyWith(random(), DATA, data), EUCLIDEAN, "invalid child count " + BRANCHING);
     }
   }
 
@@ -199,13 +252,15 @@ public class TestCorruptForestNodes extends LuceneTestCase {
                 NodeAt node = nodes.get(n);
                 for (int c = 0; c < node.count(); c++) {
                   boolean last = n + 1 == nodes.size();
-                  forest.putInt(node.refOffset(c), last ? NodeRefs.leafRef(0) : nodes.get(n + 1).position());
+                  forest.putInt(
+                      node.refOffset(c), last ? NodeRefs.leafRef(0) : nodes.get(n + 1).position());
                   forest.putInt(node.sizeOffset(c), 1);
                   forest.putInt(node.firstEntryOffset(c), 0);
                 }
               }
             });
-    assertSearchFails(harness.copyWith(random(), DATA, data), EUCLIDEAN, "forest is not a set of trees");
+    assertSearchFails(
+        harness.copyWith(random(), DATA, data), EUCLIDEAN, "forest is not a set of trees");
   }
 
   /**
@@ -240,7 +295,9 @@ public class TestCorruptForestNodes extends LuceneTestCase {
               }
             });
     Directory dir =
-        harness.copyWith(random(), Map.of(DATA, CorruptionHarness.withValidFooter(shorter), fileOf(SEGMENT, "afm"), meta));
+        harness.copyWith(
+            random(),
+            Map.of(DATA, CorruptionHarness.withValidFooter(shorter), fileOf(SEGMENT, "afm"), meta));
     assertWalkFails(dir, EUCLIDEAN, INVALID_CHILD);
   }
 
@@ -249,8 +306,13 @@ public class TestCorruptForestNodes extends LuceneTestCase {
     for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
       ByteBuffer body = harness.dataBody();
       MetaRecord r = harness.metaRecord(COSINE);
-      body.putFloat(Math.toIntExact(r.centreOffset + Float.BYTES * random().nextInt(r.mappedDimension())), bad);
-      IOException e = expectOpenFails(harness.copyWith(random(), DATA, CorruptionHarness.withValidFooter(body.array())), "centre " + bad);
+      body.putFloat(
+          Math.toIntExact(r.centreOffset + Float.BYTES * random().nextInt(r.mappedDimension())),
+          bad);
+      IOException e =
+          expectOpenFails(
+              harness.copyWith(random(), DATA, CorruptionHarness.withValidFooter(body.array())),
+              "centre " + bad);
       assertCorrupt(e, DATA, "non-finite centre coordinate");
     }
   }
@@ -313,10 +375,11 @@ public class TestCorruptForestNodes extends LuceneTestCase {
 
   /**
    * Applies {@code edit} to every record that {@code which} selects (each query meets one: every
-   * query reads the roots, and goes below them), then checks that searches and the statistics
-   * walk fail.
+   * query reads the roots, and goes below them), then checks that searches and the statistics walk
+   * fail.
    */
-  private void assertNodesRejected(Predicate<NodeAt> which, NodeEdit edit, String problem) throws IOException {
+  private void assertNodesRejected(Predicate<NodeAt> which, NodeEdit edit, String problem)
+      throws IOException {
     byte[] data =
         harness.rewriteForest(
             EUCLIDEAN,
@@ -336,7 +399,11 @@ public class TestCorruptForestNodes extends LuceneTestCase {
 
   /** Sets a value of every leaf child (or of every inner child) of {@code node}. */
   private static void setEveryChild(
-      ForestModel forest, NodeAt node, boolean leaves, java.util.function.IntUnaryOperator offset, int value) {
+      ForestModel forest,
+      NodeAt node,
+      boolean leaves,
+      java.util.function.IntUnaryOperator offset,
+      int value) {
     for (int c = 0; c < node.count(); c++) {
       if (NodeRefs.isLeaf(forest.getInt(node.refOffset(c))) == leaves) {
         forest.putInt(offset.applyAsInt(c), value);
@@ -349,17 +416,21 @@ public class TestCorruptForestNodes extends LuceneTestCase {
    * damaged field fails naming the data file and the problem, as does the statistics walk; the
    * other fields and the other segment answer.
    */
-  private void assertSearchFails(Directory damaged, VectorField field, String problem) throws IOException {
+  private void assertSearchFails(Directory damaged, VectorField field, String problem)
+      throws IOException {
     try (Directory dir = damaged;
         DirectoryReader reader = DirectoryReader.open(dir)) {
       LeafReader segment = leaf(reader, SEGMENT);
       // the checksums are valid: only the forest's own checks can find this
       ((SegmentReader) segment).checkIntegrity();
       for (int q = 0; q < 3; q++) {
-        CorruptIndexException e = expectThrows(CorruptIndexException.class, () -> search(segment, field, random()));
+        CorruptIndexException e =
+            expectThrows(CorruptIndexException.class, () -> search(segment, field, random()));
         assertCorrupt(e, DATA, problem);
       }
-      CorruptIndexException e = expectThrows(CorruptIndexException.class, () -> ForestStatistics.read(segment, field.name()));
+      CorruptIndexException e =
+          expectThrows(
+              CorruptIndexException.class, () -> ForestStatistics.read(segment, field.name()));
       assertCorrupt(e, DATA, problem);
       assertConfined(reader, field);
     }
@@ -367,13 +438,17 @@ public class TestCorruptForestNodes extends LuceneTestCase {
 
   /**
    * The damaged segment opens, the statistics walk (which reads every node) fails naming the data
-   * file and the problem, and searches, which may not meet the damage, fail alike or answer validly.
+   * file and the problem, and searches, which may not meet the damage, fail alike or answer
+   * validly.
    */
-  private void assertWalkFails(Directory damaged, VectorField field, String problem) throws IOException {
+  private void assertWalkFails(Directory damaged, VectorField field, String problem)
+      throws IOException {
     try (Directory dir = damaged;
         DirectoryReader reader = DirectoryReader.open(dir)) {
       LeafReader segment = leaf(reader, SEGMENT);
-      CorruptIndexException e = expectThrows(CorruptIndexException.class, () -> ForestStatistics.read(segment, field.name()));
+      CorruptIndexException e =
+          expectThrows(
+              CorruptIndexException.class, () -> ForestStatistics.read(segment, field.name()));
       assertCorrupt(e, DATA, problem);
       for (int q = 0; q < 5; q++) {
         try {
@@ -386,7 +461,8 @@ public class TestCorruptForestNodes extends LuceneTestCase {
     }
   }
 
-  private static void assertConfined(DirectoryReader reader, VectorField damaged) throws IOException {
+  private static void assertConfined(DirectoryReader reader, VectorField damaged)
+      throws IOException {
     List<VectorField> others = new ArrayList<>(ANNOY_FIELDS);
     others.remove(damaged);
     assertHealthy(leaf(reader, SEGMENT), others, random());

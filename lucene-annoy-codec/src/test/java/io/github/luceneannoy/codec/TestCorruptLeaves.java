@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.codec;
 
 import static io.github.luceneannoy.codec.CorruptionHarness.ANNOY_FIELDS;
@@ -36,9 +51,9 @@ import org.junit.BeforeClass;
 /**
  * A damaged leaf section ({@code .afi}): ordinals out of range or out of order, leaves whose
  * parents misstate their entries, a section of the wrong length, and damaged codes. Structural
- * damage with a valid checksum fails the search that meets it (or the statistics walk, which
- * counts every entry) with a {@link CorruptIndexException} naming {@code .afi}; damage to values
- * that only order a search (centroids, codes) leaves answers valid and is caught by the checksum.
+ * damage with a valid checksum fails the search that meets it (or the statistics walk, which counts
+ * every entry) with a {@link CorruptIndexException} naming {@code .afi}; damage to values that only
+ * order a search (centroids, codes) leaves answers valid and is caught by the checksum.
  */
 @Timeout(millis = 120_000)
 public class TestCorruptLeaves extends LuceneTestCase {
@@ -57,7 +72,10 @@ public class TestCorruptLeaves extends LuceneTestCase {
     harness = null;
   }
 
-  /** Each leaf's ordinals, as the test reads them, are increasing and cover every vector once per tree. */
+  /**
+   * Each leaf's ordinals, as the test reads them, are increasing and cover every vector once per
+   * tree.
+   */
   public void testLeavesParseAsDocumented() throws IOException {
     for (VectorField field : ANNOY_FIELDS) {
       ForestModel forest = new ForestModel(harness.metaRecord(field), harness.dataBody());
@@ -67,17 +85,25 @@ public class TestCorruptLeaves extends LuceneTestCase {
         int previous = -1;
         for (int e = 0; e < leaf.size(); e++) {
           int ord = forest.getInt(leaf.ordOffset(e));
-          assertTrue(field.name() + ": " + ord + " after " + previous, ord > previous && ord < DOCS_PER_SEGMENT);
+          assertTrue(
+              field.name() + ": " + ord + " after " + previous,
+              ord > previous && ord < DOCS_PER_SEGMENT);
           seen[ord]++;
           previous = ord;
         }
         // ones: the code's one bits, which the bits must hold
         for (int e = 0; e < leaf.size(); e++) {
-          int ones = forest.getInt(leaf.codesOffset() + 3 * Float.BYTES * leaf.size() + Integer.BYTES * e);
+          int ones =
+              forest.getInt(leaf.codesOffset() + 3 * Float.BYTES * leaf.size() + Integer.BYTES * e);
           int counted = 0;
           int words = forest.record.words();
           for (int w = 0; w < words; w++) {
-            counted += Long.bitCount(forest.data.getLong(leaf.codesOffset() + 4 * Integer.BYTES * leaf.size() + Long.BYTES * (e * words + w)));
+            counted +=
+                Long.bitCount(
+                    forest.data.getLong(
+                        leaf.codesOffset()
+                            + 4 * Integer.BYTES * leaf.size()
+                            + Long.BYTES * (e * words + w)));
           }
           assertEquals(field.name(), counted, ones);
         }
@@ -92,9 +118,11 @@ public class TestCorruptLeaves extends LuceneTestCase {
     assertLeavesRejected(
         (forest, leaf) -> forest.putInt(leaf.ordOffset(leaf.size() - 1), DOCS_PER_SEGMENT),
         "holds invalid ordinal " + DOCS_PER_SEGMENT);
-    assertLeavesRejected((forest, leaf) -> forest.putInt(leaf.ordOffset(0), -1), "holds invalid ordinal -1");
     assertLeavesRejected(
-        (forest, leaf) -> forest.putInt(leaf.ordOffset(random().nextInt(leaf.size())), Integer.MIN_VALUE),
+        (forest, leaf) -> forest.putInt(leaf.ordOffset(0), -1), "holds invalid ordinal -1");
+    assertLeavesRejected(
+        (forest, leaf) ->
+            forest.putInt(leaf.ordOffset(random().nextInt(leaf.size())), Integer.MIN_VALUE),
         "holds invalid ordinal " + Integer.MIN_VALUE);
   }
 
@@ -154,7 +182,8 @@ public class TestCorruptLeaves extends LuceneTestCase {
         DirectoryReader reader = DirectoryReader.open(dir)) {
       LeafReader segment = leaf(reader, SEGMENT);
       CorruptIndexException e =
-          expectThrows(CorruptIndexException.class, () -> ForestStatistics.read(segment, EUCLIDEAN.name()));
+          expectThrows(
+              CorruptIndexException.class, () -> ForestStatistics.read(segment, EUCLIDEAN.name()));
       assertCorrupt(e, DATA, "leaf entries for " + DOCS_PER_SEGMENT + " vectors");
       for (int q = 0; q < 5; q++) {
         assertValidHits(search(segment, EUCLIDEAN, random()), segment.maxDoc());
@@ -174,7 +203,9 @@ public class TestCorruptLeaves extends LuceneTestCase {
                   r.leavesLength += (long) words * Long.BYTES * r.numTrees * r.size;
                 }
               });
-      IOException e = expectOpenFails(harness.copyWith(random(), meta, rewritten), "codes of " + words + " more words");
+      IOException e =
+          expectOpenFails(
+              harness.copyWith(random(), meta, rewritten), "codes of " + words + " more words");
       assertCorrupt(e, meta, "leaf section");
     }
   }
@@ -184,7 +215,8 @@ public class TestCorruptLeaves extends LuceneTestCase {
    * out-of-range values give valid answers, never another exception or a hang.
    */
   public void testDamagedCodesGiveValidHits() throws IOException {
-    for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -1e30f}) {
+    for (float bad :
+        new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -1e30f}) {
       assertLeavesAnswer(
           MIP,
           (forest, leaf) -> {
@@ -206,13 +238,16 @@ public class TestCorruptLeaves extends LuceneTestCase {
           EUCLIDEAN,
           (forest, leaf) -> {
             for (int e = 0; e < leaf.size(); e++) {
-              forest.putInt(leaf.codesOffset() + 3 * Float.BYTES * leaf.size() + Integer.BYTES * e, ones);
+              forest.putInt(
+                  leaf.codesOffset() + 3 * Float.BYTES * leaf.size() + Integer.BYTES * e, ones);
             }
           });
     }
   }
 
-  /** Damaged code bits with the checksum left as it was: answers stay valid, checkIntegrity reports. */
+  /**
+   * Damaged code bits with the checksum left as it was: answers stay valid, checkIntegrity reports.
+   */
   public void testDamagedCodesAreCaughtByTheChecksum() throws IOException {
     byte[] data = harness.read(DATA);
     ForestModel forest = new ForestModel(harness.metaRecord(EUCLIDEAN), harness.dataBody());
@@ -229,7 +264,8 @@ public class TestCorruptLeaves extends LuceneTestCase {
       for (int q = 0; q < 5; q++) {
         assertValidHits(search(segment, EUCLIDEAN, random()), segment.maxDoc());
       }
-      CorruptIndexException e = expectThrows(CorruptIndexException.class, ((SegmentReader) segment)::checkIntegrity);
+      CorruptIndexException e =
+          expectThrows(CorruptIndexException.class, ((SegmentReader) segment)::checkIntegrity);
       assertCorrupt(e, DATA, "checksum failed");
       assertHealthy(leaf(reader, OTHER_SEGMENT), ANNOY_FIELDS, random());
     }
@@ -266,7 +302,8 @@ public class TestCorruptLeaves extends LuceneTestCase {
       LeafReader segment = leaf(reader, SEGMENT);
       ((SegmentReader) segment).checkIntegrity();
       for (int q = 0; q < 3; q++) {
-        CorruptIndexException e = expectThrows(CorruptIndexException.class, () -> search(segment, EUCLIDEAN, random()));
+        CorruptIndexException e =
+            expectThrows(CorruptIndexException.class, () -> search(segment, EUCLIDEAN, random()));
         assertCorrupt(e, DATA, problem);
       }
       assertHealthy(segment, ANNOY_FIELDS.subList(1, ANNOY_FIELDS.size()), random());
@@ -274,7 +311,9 @@ public class TestCorruptLeaves extends LuceneTestCase {
     }
   }
 
-  /** Every leaf of {@code field} damaged alike, with a valid checksum: every search answers validly. */
+  /**
+   * Every leaf of {@code field} damaged alike, with a valid checksum: every search answers validly.
+   */
   private void assertLeavesAnswer(VectorField field, LeafEdit edit) throws IOException {
     try (Directory dir = harness.copyWith(random(), DATA, editEveryLeaf(field, edit));
         DirectoryReader reader = DirectoryReader.open(dir)) {

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.codec;
 
 import java.io.IOException;
@@ -76,17 +91,28 @@ final class TestData {
    * which is also Lucene's order for equal scores within a segment.
    */
   static int[] exactTopK(
-      VectorSimilarityFunction similarity, float[] query, float[][] vectors, int k, java.util.function.IntPredicate accept) {
+      VectorSimilarityFunction similarity,
+      float[] query,
+      float[][] vectors,
+      int k,
+      java.util.function.IntPredicate accept) {
     return topK(vectors.length, k, accept, i -> similarity.compare(query, vectors[i]));
   }
 
   static int[] exactTopK(
-      VectorSimilarityFunction similarity, byte[] query, byte[][] vectors, int k, java.util.function.IntPredicate accept) {
+      VectorSimilarityFunction similarity,
+      byte[] query,
+      byte[][] vectors,
+      int k,
+      java.util.function.IntPredicate accept) {
     return topK(vectors.length, k, accept, i -> similarity.compare(query, vectors[i]));
   }
 
   private static int[] topK(
-      int n, int k, java.util.function.IntPredicate accept, java.util.function.IntToDoubleFunction score) {
+      int n,
+      int k,
+      java.util.function.IntPredicate accept,
+      java.util.function.IntToDoubleFunction score) {
     Integer[] ids = new Integer[n];
     double[] scores = new double[n];
     int m = 0;
@@ -97,7 +123,10 @@ final class TestData {
       }
     }
     Integer[] accepted = Arrays.copyOf(ids, m);
-    Arrays.sort(accepted, (a, b) -> scores[a] != scores[b] ? Double.compare(scores[b], scores[a]) : Integer.compare(a, b));
+    Arrays.sort(
+        accepted,
+        (a, b) ->
+            scores[a] != scores[b] ? Double.compare(scores[b], scores[a]) : Integer.compare(a, b));
     int[] top = new int[Math.min(k, m)];
     for (int i = 0; i < top.length; i++) {
       top[i] = accepted[i];
@@ -124,18 +153,20 @@ final class TestData {
   }
 
   /**
-   * Recall that accepts ties: the share of {@code expected} (the exact top k, best first) matched by
-   * hits whose exact score reaches the k-th best score. Byte vectors tie often, and a hit tied with
-   * the k-th neighbour is as right as the one the exact search happened to keep.
+   * Recall that accepts ties: the share of {@code expected} (the exact top k, best first) matched
+   * by hits whose exact score reaches the k-th best score. Byte vectors tie often, and a hit tied
+   * with the k-th neighbour is as right as the one the exact search happened to keep.
    *
    * @param score the exact score of a document against the query
    */
-  static double recallWithTies(int[] expected, int[] actual, java.util.function.IntToDoubleFunction score) {
+  static double recallWithTies(
+      int[] expected, int[] actual, java.util.function.IntToDoubleFunction score) {
     if (expected.length == 0) {
       return 1;
     }
     double kth = score.applyAsDouble(expected[expected.length - 1]);
-    long found = Arrays.stream(actual).distinct().filter(a -> score.applyAsDouble(a) >= kth).count();
+    long found =
+        Arrays.stream(actual).distinct().filter(a -> score.applyAsDouble(a) >= kth).count();
     return (double) Math.min(found, expected.length) / expected.length;
   }
 

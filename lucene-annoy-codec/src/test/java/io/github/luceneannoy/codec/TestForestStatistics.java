@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.codec;
 
 import io.github.luceneannoy.codec.CorruptionHarness.MetaRecord;
@@ -41,7 +56,8 @@ public class TestForestStatistics extends LuceneTestCase {
     float targetRecall = 0.8f + 0.1f * random().nextInt(2);
     long seed = random().nextLong();
     AnnoyVectorsFormat format = new AnnoyVectorsFormat(trees, leaf, branching, targetRecall, seed);
-    AnnoyCodec codec = new AnnoyCodec(f -> f.equals("hnsw") ? new Lucene99HnswVectorsFormat() : format);
+    AnnoyCodec codec =
+        new AnnoyCodec(f -> f.equals("hnsw") ? new Lucene99HnswVectorsFormat() : format);
     float[][] vectors = TestData.clustered(random(), numVectors, DIM, 4, 0.5f);
     List<String> fields = List.of("cosine", "mip");
     List<VectorSimilarityFunction> similarities =
@@ -64,7 +80,9 @@ public class TestForestStatistics extends LuceneTestCase {
         LeafReader leafReader = reader.leaves().get(0).reader();
         String segment = ((SegmentReader) leafReader).getSegmentName();
         byte[] meta = CorruptionHarness.read(dir, segment + "_" + SUFFIX + ".afm");
-        List<MetaRecord> records = MetaRecord.parseAll(meta, CodecUtil.indexHeaderLength(AnnoyVectorsFormat.META_CODEC_NAME, SUFFIX));
+        List<MetaRecord> records =
+            MetaRecord.parseAll(
+                meta, CodecUtil.indexHeaderLength(AnnoyVectorsFormat.META_CODEC_NAME, SUFFIX));
         long afiLength = dir.fileLength(segment + "_" + SUFFIX + ".afi");
         long sections = 0;
         for (int f = 0; f < fields.size(); f++) {
@@ -85,9 +103,12 @@ public class TestForestStatistics extends LuceneTestCase {
           assertTrue(what, List.of("bound", "centroid").contains(stats.order()));
           assertTrue(what, 1 <= stats.budget10() && stats.budget10() <= stats.budget100());
           // every vector sits in exactly one leaf of every tree, leaves within their bound
-          assertEquals(what, (long) numVectors * trees, Math.round(stats.meanLeafSize() * stats.leaves()));
+          assertEquals(
+              what, (long) numVectors * trees, Math.round(stats.meanLeafSize() * stats.leaves()));
           assertTrue(what, 1 <= stats.minLeafSize() && stats.minLeafSize() <= stats.meanLeafSize());
-          assertTrue(what, stats.meanLeafSize() <= stats.largestLeafSize() && stats.largestLeafSize() <= leaf);
+          assertTrue(
+              what,
+              stats.meanLeafSize() <= stats.largestLeafSize() && stats.largestLeafSize() <= leaf);
           assertTrue(what, stats.leaves() >= (long) trees * ((numVectors + leaf - 1) / leaf));
           // each inner node has 1 to B children, which are all nodes but the roots
           long children = stats.leaves() + stats.innerNodes() - trees;
@@ -95,17 +116,27 @@ public class TestForestStatistics extends LuceneTestCase {
           assertTrue(what, children <= (long) stats.innerNodes() * branching);
           // a tree of leaves of at most L vectors, at most B children a node, has ceil(log_B(N/L))
           // levels of inner nodes somewhere
-          int levels = (int) Math.ceil(Math.log((double) numVectors / leaf) / Math.log(branching) - 1e-9);
+          int levels =
+              (int) Math.ceil(Math.log((double) numVectors / leaf) / Math.log(branching) - 1e-9);
           assertTrue(what + " levels " + levels, stats.maxDepth() >= levels);
-          assertTrue(what, 1 <= stats.minDepth() && stats.minDepth() <= stats.meanDepth() && stats.meanDepth() <= stats.maxDepth());
+          assertTrue(
+              what,
+              1 <= stats.minDepth()
+                  && stats.minDepth() <= stats.meanDepth()
+                  && stats.meanDepth() <= stats.maxDepth());
           // what the metadata records
           MetaRecord record =
-              records.stream().filter(r -> r.number == leafReader.getFieldInfos().fieldInfo(field).number).findFirst().orElseThrow();
+              records.stream()
+                  .filter(r -> r.number == leafReader.getFieldInfos().fieldInfo(field).number)
+                  .findFirst()
+                  .orElseThrow();
           assertEquals(record.nodeCount, stats.innerNodes());
           assertEquals(record.leafCount, stats.leaves());
           assertEquals(record.budget10, stats.budget10());
           assertEquals(record.budget100, stats.budget100());
-          assertEquals(LeafTraversal.Order.fromId(record.order).name().toLowerCase(Locale.ROOT), stats.order());
+          assertEquals(
+              LeafTraversal.Order.fromId(record.order).name().toLowerCase(Locale.ROOT),
+              stats.order());
           assertEquals(record.nodesLength, stats.nodeBytes());
           assertEquals(record.leavesLength, stats.leafBytes());
           assertEquals(stats.nodeBytes() + stats.leafBytes(), stats.forestBytes());
@@ -114,14 +145,19 @@ public class TestForestStatistics extends LuceneTestCase {
           int words = FastRotation.paddedDimension(mapped) / Long.SIZE;
           assertEquals(
               what,
-              stats.leaves() * mapped * Float.BYTES + (long) trees * numVectors * (Integer.BYTES + 16 + 8 * words),
+              stats.leaves() * mapped * Float.BYTES
+                  + (long) trees * numVectors * (Integer.BYTES + 16 + 8 * words),
               stats.leafBytes());
           sections += (long) mapped * Float.BYTES + stats.nodeBytes() + stats.leafBytes();
         }
         // the sections fill .afi between its header and its footer, but for the centres' alignment
         long content =
-            afiLength - CodecUtil.indexHeaderLength(AnnoyVectorsFormat.INDEX_CODEC_NAME, SUFFIX) - CodecUtil.footerLength();
-        assertTrue(content + " vs " + sections, content >= sections && content < sections + Float.BYTES * fields.size());
+            afiLength
+                - CodecUtil.indexHeaderLength(AnnoyVectorsFormat.INDEX_CODEC_NAME, SUFFIX)
+                - CodecUtil.footerLength();
+        assertTrue(
+            content + " vs " + sections,
+            content >= sections && content < sections + Float.BYTES * fields.size());
         assertEquals(Optional.empty(), ForestStatistics.read(leafReader, "hnsw"));
         assertEquals(Optional.empty(), ForestStatistics.read(leafReader, "missing"));
       }
@@ -135,7 +171,8 @@ public class TestForestStatistics extends LuceneTestCase {
   public void testFieldWithoutVectors() throws IOException {
     try (Directory dir = newDirectory()) {
       IndexWriterConfig config =
-          new IndexWriterConfig().setCodec(new AnnoyCodec(new AnnoyVectorsFormat(2, 16, 4, 0.9f, 7)));
+          new IndexWriterConfig()
+              .setCodec(new AnnoyCodec(new AnnoyVectorsFormat(2, 16, 4, 0.9f, 7)));
       try (IndexWriter writer = new IndexWriter(dir, config)) {
         float[][] vectors = TestData.clustered(random(), 300, DIM, 3, 0.5f);
         for (int i = 0; i < vectors.length; i++) {
@@ -143,7 +180,8 @@ public class TestForestStatistics extends LuceneTestCase {
           doc.add(new KnnFloatVectorField("v", vectors[i], VectorSimilarityFunction.EUCLIDEAN));
           if (i % 3 == 0) {
             doc.add(new StringField("kind", "gone", Field.Store.NO));
-            doc.add(new KnnFloatVectorField("gone", vectors[i], VectorSimilarityFunction.EUCLIDEAN));
+            doc.add(
+                new KnnFloatVectorField("gone", vectors[i], VectorSimilarityFunction.EUCLIDEAN));
           }
           writer.addDocument(doc);
         }

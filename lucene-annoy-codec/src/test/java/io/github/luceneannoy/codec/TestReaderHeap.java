@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.codec;
 
 import io.github.luceneannoy.forest.FastRotation;
@@ -44,11 +59,15 @@ public class TestReaderHeap extends LuceneTestCase {
     }
   }
 
-  /** What is reported is what the reader holds (not counting the flat reader and the pooled searchers). */
+  /**
+   * What is reported is what the reader holds (not counting the flat reader and the pooled
+   * searchers).
+   */
   public void testReportedHeapMatchesTheReaderObjects() throws IOException {
     for (int dim : new int[] {8, 100, 300}) {
       List<VectorSimilarityFunction> similarities =
-          List.of(VectorSimilarityFunction.EUCLIDEAN, VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT);
+          List.of(
+              VectorSimilarityFunction.EUCLIDEAN, VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT);
       try (Index index = Index.build(300, dim, similarities)) {
         AnnoyVectorsReader reader = index.reader();
         long reported = reader.forestRamBytesUsed();
@@ -58,11 +77,14 @@ public class TestReaderHeap extends LuceneTestCase {
           System.out.println(what);
         }
         assertTrue(what, reported >= measured / 2 && reported <= 2 * measured);
-        // at least each field's rotation (a float and an int per padded coordinate and round) and centre
+        // at least each field's rotation (a float and an int per padded coordinate and round) and
+        // centre
         long floor = 0;
         for (VectorSimilarityFunction similarity : similarities) {
           int mapped = FieldEntry.geometryFor(similarity).mappedDimension(dim);
-          floor += 3L * FastRotation.paddedDimension(mapped) * (Float.BYTES + Integer.BYTES) + (long) mapped * Float.BYTES;
+          floor +=
+              3L * FastRotation.paddedDimension(mapped) * (Float.BYTES + Integer.BYTES)
+                  + (long) mapped * Float.BYTES;
         }
         assertTrue(what + ", floor " + floor, reported >= floor);
       }
@@ -73,7 +95,11 @@ public class TestReaderHeap extends LuceneTestCase {
   public void testEachFieldAddsItsHeader() throws IOException {
     int dim = 32;
     try (Index one = Index.build(400, dim, List.of(VectorSimilarityFunction.COSINE));
-        Index two = Index.build(400, dim, List.of(VectorSimilarityFunction.COSINE, VectorSimilarityFunction.EUCLIDEAN))) {
+        Index two =
+            Index.build(
+                400,
+                dim,
+                List.of(VectorSimilarityFunction.COSINE, VectorSimilarityFunction.EUCLIDEAN))) {
       long first = one.reader().forestRamBytesUsed();
       long both = two.reader().forestRamBytesUsed();
       long header = first - RamUsageEstimator.shallowSizeOfInstance(AnnoyVectorsReader.class);
@@ -88,7 +114,13 @@ public class TestReaderHeap extends LuceneTestCase {
       long before = index.reader().forestRamBytesUsed();
       for (int q = 0; q < 20; q++) {
         float[] query = TestData.clustered(random(), 1, 24, 1, 0.3f)[0];
-        assertEquals(10, index.leaf().searchNearestVectors("v0", query, 10, null, Integer.MAX_VALUE).scoreDocs.length);
+        assertEquals(
+            10,
+            index
+                .leaf()
+                .searchNearestVectors("v0", query, 10, null, Integer.MAX_VALUE)
+                .scoreDocs
+                .length);
       }
       assertEquals(before, index.reader().forestRamBytesUsed());
     }
@@ -101,7 +133,8 @@ public class TestReaderHeap extends LuceneTestCase {
    */
   public void testTotalAddsTheFlatReader() throws IOException {
     try (Directory dir = newDirectory()) {
-      try (IndexWriter writer = new IndexWriter(dir, new IndexWriterConfig().setCodec(new AnnoyCodec()))) {
+      try (IndexWriter writer =
+          new IndexWriter(dir, new IndexWriterConfig().setCodec(new AnnoyCodec()))) {
         for (float[] v : TestData.clustered(random(), 300, 16, 4, 0.3f)) {
           Document doc = new Document();
           if (random().nextInt(4) != 0) {
@@ -121,8 +154,8 @@ public class TestReaderHeap extends LuceneTestCase {
 
   /**
    * The heap {@link RamUsageTester} finds from the reader, without what is not the forest's: the
-   * flat reader, the field infos (the segment's), the file inputs (slices of the directory's
-   * files) and the searchers pooled between queries (per-query scratch).
+   * flat reader, the field infos (the segment's), the file inputs (slices of the directory's files)
+   * and the searchers pooled between queries (per-query scratch).
    */
   private static long measured(AnnoyVectorsReader reader) {
     return RamUsageTester.ramUsed(
@@ -130,7 +163,10 @@ public class TestReaderHeap extends LuceneTestCase {
         new RamUsageTester.Accumulator() {
           @Override
           public long accumulateObject(
-              Object o, long shallowSize, Map<Field, Object> fieldValues, Collection<Object> queue) {
+              Object o,
+              long shallowSize,
+              Map<Field, Object> fieldValues,
+              Collection<Object> queue) {
             for (Object value : fieldValues.values()) {
               if (value instanceof FlatVectorsReader
                   || value instanceof FieldInfos
@@ -147,7 +183,8 @@ public class TestReaderHeap extends LuceneTestCase {
 
   private static AnnoyVectorsReader annoyReader(LeafReader leaf) {
     KnnVectorsReader perField = ((CodecReader) leaf).getVectorReader();
-    return (AnnoyVectorsReader) ((PerFieldKnnVectorsFormat.FieldsReader) perField).getFieldReader("v0");
+    return (AnnoyVectorsReader)
+        ((PerFieldKnnVectorsFormat.FieldsReader) perField).getFieldReader("v0");
   }
 
   /** A one-segment index with a field per similarity, v0, v1, ..., every document with each. */
@@ -160,7 +197,8 @@ public class TestReaderHeap extends LuceneTestCase {
       this.reader = reader;
     }
 
-    static Index build(int count, int dim, List<VectorSimilarityFunction> similarities) throws IOException {
+    static Index build(int count, int dim, List<VectorSimilarityFunction> similarities)
+        throws IOException {
       Directory dir = newDirectory();
       IndexWriterConfig config =
           new IndexWriterConfig()

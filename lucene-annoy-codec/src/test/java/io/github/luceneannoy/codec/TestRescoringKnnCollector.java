@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.codec;
 
 import java.io.IOException;
@@ -61,13 +76,15 @@ public class TestRescoringKnnCollector extends LuceneTestCase {
     RescoringKnnCollector rescoring = new RescoringKnnCollector(out, EXACT, 3);
     for (int ord = 0; ord < 5; ord++) {
       rescoring.collect(ord, 10 + ord);
-      assertEquals("after " + (ord + 1), Float.NEGATIVE_INFINITY, rescoring.minCompetitiveSimilarity(), 0f);
+      assertEquals(
+          "after " + (ord + 1), Float.NEGATIVE_INFINITY, rescoring.minCompetitiveSimilarity(), 0f);
     }
     rescoring.collect(5, 15);
     assertEquals(10f, rescoring.minCompetitiveSimilarity(), 0f);
     rescoring.collect(6, 30);
     assertEquals(11f, rescoring.minCompetitiveSimilarity(), 0f);
-    assertEquals("the final hits do not move", Float.NEGATIVE_INFINITY, out.minCompetitiveSimilarity(), 0f);
+    assertEquals(
+        "the final hits do not move", Float.NEGATIVE_INFINITY, out.minCompetitiveSimilarity(), 0f);
   }
 
   /**

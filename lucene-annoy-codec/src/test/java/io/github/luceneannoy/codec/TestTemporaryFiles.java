@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.codec;
 
 import java.io.IOException;
@@ -36,15 +51,16 @@ import org.apache.lucene.tests.store.MockDirectoryWrapper;
 import org.apache.lucene.tests.util.LuceneTestCase;
 
 /**
- * The writer's temporary files ({@link ForestFileOutput}: each tree's node records and leaves,
- * then both concatenated) are deleted by the writer itself: after every flush and merge, when a
- * build fails at any stage, and when a merge is aborted; not left for IndexWriter's file deleter to
- * find. The {@link MockDirectoryWrapper} underneath refuses to close while any file is open, and
- * checks the index when it closes.
+ * The writer's temporary files ({@link ForestFileOutput}: each tree's node records and leaves, then
+ * both concatenated) are deleted by the writer itself: after every flush and merge, when a build
+ * fails at any stage, and when a merge is aborted; not left for IndexWriter's file deleter to find.
+ * The {@link MockDirectoryWrapper} underneath refuses to close while any file is open, and checks
+ * the index when it closes.
  */
 public class TestTemporaryFiles extends LuceneTestCase {
   private static final int DIM = 8;
   private static final int TREES = 3;
+
   /** Per field and build: each tree's two files, then the two concatenated ones. */
   private static final int FILES_PER_BUILD = 2 * TREES + 2;
 
@@ -58,7 +74,8 @@ public class TestTemporaryFiles extends LuceneTestCase {
     }
 
     @Override
-    public IndexOutput createTempOutput(String prefix, String suffix, IOContext context) throws IOException {
+    public IndexOutput createTempOutput(String prefix, String suffix, IOContext context)
+        throws IOException {
       IndexOutput out = super.createTempOutput(prefix, suffix, context);
       if (suffix.startsWith("annoy_")) {
         created.add(out.getName());
@@ -82,7 +99,9 @@ public class TestTemporaryFiles extends LuceneTestCase {
     void assertAllDeletedByWriter() throws IOException {
       assertEquals("left in the directory", List.of(), temporaryFiles());
       synchronized (created) {
-        assertTrue("not deleted by the writer: " + created + " vs " + deletedByWriter, deletedByWriter.containsAll(created));
+        assertTrue(
+            "not deleted by the writer: " + created + " vs " + deletedByWriter,
+            deletedByWriter.containsAll(created));
       }
     }
   }
@@ -90,7 +109,8 @@ public class TestTemporaryFiles extends LuceneTestCase {
   /** Whether the current thread runs inside {@code className}, in {@code method} if not null. */
   private static boolean calledFrom(String className, String method) {
     for (StackTraceElement frame : new Throwable().getStackTrace()) {
-      if (frame.getClassName().equals(className) && (method == null || frame.getMethodName().equals(method))) {
+      if (frame.getClassName().equals(className)
+          && (method == null || frame.getMethodName().equals(method))) {
         return true;
       }
     }
@@ -120,7 +140,8 @@ public class TestTemporaryFiles extends LuceneTestCase {
   }
 
   public void testFlushAndMergeDeleteTheirTemporaryFiles() throws IOException {
-    try (MockDirectoryWrapper mock = new MockDirectoryWrapper(random(), new ByteBuffersDirectory())) {
+    try (MockDirectoryWrapper mock =
+        new MockDirectoryWrapper(random(), new ByteBuffersDirectory())) {
       RecordingDirectory dir = new RecordingDirectory(mock);
       ConcurrentMergeScheduler scheduler = new ConcurrentMergeScheduler();
       // room for intra-merge threads, so that a merge writes its trees in parallel
@@ -146,7 +167,8 @@ public class TestTemporaryFiles extends LuceneTestCase {
         writer.forceMerge(1);
         writer.commit();
         assertEquals(1, segments(dir));
-        assertEquals(dir.created.toString(), (flushed + 1) * 2 * FILES_PER_BUILD, dir.created.size());
+        assertEquals(
+            dir.created.toString(), (flushed + 1) * 2 * FILES_PER_BUILD, dir.created.size());
         dir.assertAllDeletedByWriter();
       }
       try (DirectoryReader reader = DirectoryReader.open(dir)) {
@@ -160,7 +182,8 @@ public class TestTemporaryFiles extends LuceneTestCase {
    * temporary file is written for it.
    */
   public void testFieldWithoutVectorsWritesNoTemporaryFile() throws IOException {
-    try (MockDirectoryWrapper mock = new MockDirectoryWrapper(random(), new ByteBuffersDirectory())) {
+    try (MockDirectoryWrapper mock =
+        new MockDirectoryWrapper(random(), new ByteBuffersDirectory())) {
       RecordingDirectory dir = new RecordingDirectory(mock);
       IndexWriterConfig config = serialConfig(false);
       try (IndexWriter writer = new IndexWriter(dir, config)) {
@@ -182,7 +205,8 @@ public class TestTemporaryFiles extends LuceneTestCase {
       try (DirectoryReader reader = DirectoryReader.open(dir)) {
         assertEquals(1, reader.leaves().size());
         assertEquals(100, reader.numDocs());
-        assertTrue(reader.leaves().get(0).reader().getFieldInfos().fieldInfo("b").hasVectorValues());
+        assertTrue(
+            reader.leaves().get(0).reader().getFieldInfos().fieldInfo("b").hasVectorValues());
       }
     }
   }
@@ -239,7 +263,8 @@ public class TestTemporaryFiles extends LuceneTestCase {
 
   public void testFailedFlushDeletesItsTemporaryFiles() throws IOException {
     for (Stage stage : Stage.values()) {
-      try (MockDirectoryWrapper mock = new MockDirectoryWrapper(random(), new ByteBuffersDirectory())) {
+      try (MockDirectoryWrapper mock =
+          new MockDirectoryWrapper(random(), new ByteBuffersDirectory())) {
         RecordingDirectory dir = new RecordingDirectory(mock);
         IndexWriter writer = new IndexWriter(dir, serialConfig(false));
         addDocs(writer, 150, random().nextBoolean());
@@ -255,7 +280,8 @@ public class TestTemporaryFiles extends LuceneTestCase {
           writer.rollback();
         }
         dir.assertAllDeletedByWriter();
-        assertTrue(stage + ": the failed flush created its files", dir.created.size() > FILES_PER_BUILD);
+        assertTrue(
+            stage + ": the failed flush created its files", dir.created.size() > FILES_PER_BUILD);
         assertCommitted(dir, 1, 150);
       }
     }
@@ -263,7 +289,8 @@ public class TestTemporaryFiles extends LuceneTestCase {
 
   public void testFailedMergeDeletesItsTemporaryFiles() throws IOException {
     for (Stage stage : Stage.values()) {
-      try (MockDirectoryWrapper mock = new MockDirectoryWrapper(random(), new ByteBuffersDirectory())) {
+      try (MockDirectoryWrapper mock =
+          new MockDirectoryWrapper(random(), new ByteBuffersDirectory())) {
         RecordingDirectory dir = new RecordingDirectory(mock);
         try (IndexWriter writer = new IndexWriter(dir, serialConfig(false))) {
           for (int s = 0; s < 3; s++) {
@@ -283,19 +310,21 @@ public class TestTemporaryFiles extends LuceneTestCase {
           writer.rollback();
         }
         dir.assertAllDeletedByWriter();
-        assertTrue(stage + ": the failed merge created its files", dir.created.size() > beforeMerge);
+        assertTrue(
+            stage + ": the failed merge created its files", dir.created.size() > beforeMerge);
         assertCommitted(dir, 3, 360);
       }
     }
   }
 
   /**
-   * The writer is rolled back while a merge copies a forest into the new segment; the merge's
-   * next write notices (as Lucene's merge rate limiter does) and throws MergeAbortedException: the
+   * The writer is rolled back while a merge copies a forest into the new segment; the merge's next
+   * write notices (as Lucene's merge rate limiter does) and throws MergeAbortedException: the
    * merge's temporary files are deleted, and the index is its last commit.
    */
   public void testAbortedMergeDeletesItsTemporaryFiles() throws Exception {
-    try (MockDirectoryWrapper mock = new MockDirectoryWrapper(random(), new ByteBuffersDirectory())) {
+    try (MockDirectoryWrapper mock =
+        new MockDirectoryWrapper(random(), new ByteBuffersDirectory())) {
       RecordingDirectory dir = new RecordingDirectory(mock);
       try (IndexWriter writer = new IndexWriter(dir, serialConfig(false))) {
         for (int s = 0; s < 3; s++) {
@@ -308,9 +337,13 @@ public class TestTemporaryFiles extends LuceneTestCase {
           new FilterMergePolicy(new TieredMergePolicy()) {
             @Override
             public MergeSpecification findForcedMerges(
-                SegmentInfos infos, int maxSegmentCount, java.util.Map<SegmentCommitInfo, Boolean> toMerge,
-                MergeContext context) throws IOException {
-              MergeSpecification spec = super.findForcedMerges(infos, maxSegmentCount, toMerge, context);
+                SegmentInfos infos,
+                int maxSegmentCount,
+                java.util.Map<SegmentCommitInfo, Boolean> toMerge,
+                MergeContext context)
+                throws IOException {
+              MergeSpecification spec =
+                  super.findForcedMerges(infos, maxSegmentCount, toMerge, context);
               if (spec != null) {
                 merges.addAll(spec.merges);
               }
@@ -332,14 +365,16 @@ public class TestTemporaryFiles extends LuceneTestCase {
                   }
                   Thread.onSpinWait();
                 }
-                throw new MergePolicy.MergeAbortedException("merge aborted while copying the forest");
+                throw new MergePolicy.MergeAbortedException(
+                    "merge aborted while copying the forest");
               }
             }
           };
       abortWhileCopying.setDoFail();
       mock.failOn(abortWhileCopying);
       ConcurrentMergeScheduler scheduler = new ConcurrentMergeScheduler();
-      IndexWriterConfig config = serialConfig(true).setMergePolicy(recording).setMergeScheduler(scheduler);
+      IndexWriterConfig config =
+          serialConfig(true).setMergePolicy(recording).setMergeScheduler(scheduler);
       IndexWriter writer = new IndexWriter(dir, config);
       writer.forceMerge(1, false);
       assertTrue("the merge never reached the copy", copying.await(60, TimeUnit.SECONDS));

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.db;
 
 import io.github.luceneannoy.codec.AnnoyVectorsFormat;
@@ -25,9 +40,9 @@ import org.apache.lucene.tests.util.TestUtil;
 
 /**
  * The facade's operations, one at a time: what is written is what is read and searched; filters
- * restrict the neighbours exactly; default-budget searches reach their recall against exact
- * search on the same data and a per-query budget overrides the default; the configured target
- * recall reaches each segment; close releases the search pool and the analyzer.
+ * restrict the neighbours exactly; default-budget searches reach their recall against exact search
+ * on the same data and a per-query budget overrides the default; the configured target recall
+ * reaches each segment; close releases the search pool and the analyzer.
  */
 // VectorDb refuses to create a database in a directory holding other files, such as ExtrasFS's
 @LuceneTestCase.SuppressFileSystems("ExtrasFS")
@@ -53,7 +68,10 @@ public class TestVectorDb extends LuceneTestCase {
     return Vector.of(
         id,
         new float[] {x, 0, 0, 0},
-        Metadata.builder().keyword("colour", colour).text("caption", "a " + colour + " point").build());
+        Metadata.builder()
+            .keyword("colour", colour)
+            .text("caption", "a " + colour + " point")
+            .build());
   }
 
   private Path dir() {
@@ -66,7 +84,8 @@ public class TestVectorDb extends LuceneTestCase {
       assertEquals("writes are invisible before a refresh", 0, db.size());
       db.commit();
       assertEquals(3, db.size());
-      List<Hit> hits = db.search(SearchRequest.of(new float[] {0.9f, 0, 0, 0}, 2).withVectors(true));
+      List<Hit> hits =
+          db.search(SearchRequest.of(new float[] {0.9f, 0, 0, 0}, 2).withVectors(true));
       assertEquals(List.of("b", "a"), ids(hits));
       // Lucene's EUCLIDEAN score: 1 / (1 + squared distance)
       assertEquals(1 / (1 + 0.01f), hits.get(0).score(), 1e-6);
@@ -115,7 +134,8 @@ public class TestVectorDb extends LuceneTestCase {
       assertTrue(inBatch.getMessage(), inBatch.getMessage().contains("given twice"));
       // a refused batch adds nothing, not even its valid vectors
       expectThrows(
-          DuplicateIdException.class, () -> db.add(List.of(point("y", 1, "red"), point("a", 2, "red"))));
+          DuplicateIdException.class,
+          () -> db.add(List.of(point("y", 1, "red"), point("a", 2, "red"))));
       db.delete("a");
       db.add(point("a", 5, "blue"));
       db.refresh();
@@ -152,10 +172,13 @@ public class TestVectorDb extends LuceneTestCase {
       filters.put(Filter.not(Filter.keyword("colour", "red")), red.negate());
       // text is analysed: "RED" matches the caption "a red point"
       filters.put(
-          Filter.and(Filter.text("caption", "RED"), Filter.query(new TermQuery(new Term("colour", "red")))),
+          Filter.and(
+              Filter.text("caption", "RED"),
+              Filter.query(new TermQuery(new Term("colour", "red")))),
           red);
       filters.put(
-          Filter.or(Filter.keyword("colour", "blue"), Filter.text("caption", "Green!")), red.negate());
+          Filter.or(Filter.keyword("colour", "blue"), Filter.text("caption", "Green!")),
+          red.negate());
       filters.put(Filter.keyword("colour", "purple"), v -> false);
       filters.put(Filter.text("caption", "?! -"), v -> false); // punctuation: no words remain
       double recall = 0;
@@ -225,7 +248,8 @@ public class TestVectorDb extends LuceneTestCase {
       // text ranks near-red, far-red; vector ranks near-blue, near-red, far-red: RRF gives
       // near-red 1/61 + 1/62, near-blue 1/61, far-red 1/62 + 1/63
       List<Hit> hits =
-          db.searchHybrid(new float[4], db.textQuery("caption", "red"), 3, new ReciprocalRankFusion());
+          db.searchHybrid(
+              new float[4], db.textQuery("caption", "red"), 3, new ReciprocalRankFusion());
       assertEquals(List.of("near-red", "far-red", "near-blue"), ids(hits));
       assertEquals(1.0 / 61 + 1.0 / 62, hits.get(0).score(), 1e-6);
     }
@@ -258,9 +282,9 @@ public class TestVectorDb extends LuceneTestCase {
 
   /**
    * Plain searches go through each segment's calibrated default budget and reach about the
-   * configured target recall against exact search on the same data; a per-query budget large
-   * enough to cover the segments gives exactly the exact answer; a tiny one still returns k
-   * exactly scored hits.
+   * configured target recall against exact search on the same data; a per-query budget large enough
+   * to cover the segments gives exactly the exact answer; a tiny one still returns k exactly scored
+   * hits.
    */
   public void testDefaultBudgetReachesTargetRecallAndPerQueryBudgetOverridesIt() throws Exception {
     int dimension = 16;
@@ -300,7 +324,8 @@ public class TestVectorDb extends LuceneTestCase {
           query[d] += 0.1f * (float) random.nextGaussian();
         }
         List<Hit> expected = exact(vectors, query, k, v -> true);
-        List<Hit> exhaustive = db.search(SearchRequest.of(query, k).withCandidatesPerHit(EXHAUSTIVE));
+        List<Hit> exhaustive =
+            db.search(SearchRequest.of(query, k).withCandidatesPerHit(EXHAUSTIVE));
         assertEquals(scores(expected), scores(exhaustive));
         List<Hit> plain = db.search(query, k);
         List<Hit> tiny = db.search(SearchRequest.of(query, k).withCandidatesPerHit(1));
@@ -319,7 +344,8 @@ public class TestVectorDb extends LuceneTestCase {
       recall /= queries;
       tinyRecall /= queries;
       if (VERBOSE) {
-        System.out.println("recall@10: default budget " + recall + ", 1 candidate per hit " + tinyRecall);
+        System.out.println(
+            "recall@10: default budget " + recall + ", 1 candidate per hit " + tinyRecall);
       }
       // calibrated for 0.9 on the segments' own vectors; 500 neighbours measure it to about ±0.02
       assertTrue("default-budget recall " + recall, recall >= 0.85);
@@ -344,7 +370,10 @@ public class TestVectorDb extends LuceneTestCase {
     }
     assertEquals(0.5f, low.targetRecall(), 0f);
     assertEquals(0.99f, high.targetRecall(), 0f);
-    assertEquals(AnnoyVectorsFormat.DEFAULT_TARGET_RECALL, VectorDbConfig.of(3, VectorSimilarityFunction.COSINE).targetRecall(), 0f);
+    assertEquals(
+        AnnoyVectorsFormat.DEFAULT_TARGET_RECALL,
+        VectorDbConfig.of(3, VectorSimilarityFunction.COSINE).targetRecall(),
+        0f);
 
     List<Vector> vectors = clustered(random(), 1000, 8);
     Path lowPath = dir();
@@ -375,7 +404,10 @@ public class TestVectorDb extends LuceneTestCase {
               s -> {
                 List<Float> all = new ArrayList<>();
                 for (LeafReaderContext leaf : s.getIndexReader().leaves()) {
-                  all.add(ForestStatistics.read(leaf.reader(), VectorDb.VECTOR_FIELD).orElseThrow().targetRecall());
+                  all.add(
+                      ForestStatistics.read(leaf.reader(), VectorDb.VECTOR_FIELD)
+                          .orElseThrow()
+                          .targetRecall());
                 }
                 return all;
               });
@@ -391,8 +423,7 @@ public class TestVectorDb extends LuceneTestCase {
     Set<Thread> before = searchThreads();
     VectorDb db =
         VectorDb.open(
-            dir(),
-            VectorDbConfig.of(4, VectorSimilarityFunction.EUCLIDEAN).withSearchThreads(3));
+            dir(), VectorDbConfig.of(4, VectorSimilarityFunction.EUCLIDEAN).withSearchThreads(3));
     // several segments, so that a k-NN search fans out to the pool, a task per segment
     for (int segment = 0; segment < 3; segment++) {
       db.add(point("s" + segment, segment, "red"));
@@ -427,7 +458,8 @@ public class TestVectorDb extends LuceneTestCase {
     return db.withSearcher(
         s -> {
           assertEquals(1, s.getIndexReader().leaves().size());
-          return ForestStatistics.read(s.getIndexReader().leaves().get(0).reader(), VectorDb.VECTOR_FIELD)
+          return ForestStatistics.read(
+                  s.getIndexReader().leaves().get(0).reader(), VectorDb.VECTOR_FIELD)
               .orElseThrow();
         });
   }
@@ -447,7 +479,9 @@ public class TestVectorDb extends LuceneTestCase {
     return VectorSimilarityFunction.EUCLIDEAN.compare(query, v.data());
   }
 
-  /** The share of {@code expected} that {@code hits} matches, ties at the last expected counting. */
+  /**
+   * The share of {@code expected} that {@code hits} matches, ties at the last expected counting.
+   */
   static double recall(List<Hit> expected, List<Hit> hits) {
     if (expected.isEmpty()) {
       return 1;

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.db;
 
 import io.github.luceneannoy.codec.AnnoyVectorsFormat;
@@ -14,20 +29,20 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.TimeUnit;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.tests.util.LuceneTestCase;
 import org.apache.lucene.tests.util.TestUtil;
 
 /**
- * Writers adding, upserting and deleting while searchers search (through small random forests)
- * and a refresher refreshes and commits. Each writer owns its ids and keeps a model of what it
- * wrote; at the end the reopened database must equal the models. During the run every hit must
- * match its filter, appear once, carry the data its id was written with and the exact score of
- * that data, and never be an id whose deletion a finished refresh already covered.
+ * Writers adding, upserting and deleting while searchers search (through small random forests) and
+ * a refresher refreshes and commits. Each writer owns its ids and keeps a model of what it wrote;
+ * at the end the reopened database must equal the models. During the run every hit must match its
+ * filter, appear once, carry the data its id was written with and the exact score of that data, and
+ * never be an id whose deletion a finished refresh already covered.
  */
 // VectorDb refuses to create a database in a directory holding other files, such as ExtrasFS's
 @LuceneTestCase.SuppressFileSystems("ExtrasFS")

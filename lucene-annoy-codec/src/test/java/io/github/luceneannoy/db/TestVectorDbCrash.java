@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.db;
 
 import java.io.BufferedReader;
@@ -16,9 +31,9 @@ import org.apache.lucene.tests.util.LuceneTestCase;
 
 /**
  * Kills a writing process ({@link CrashingWriter}) with SIGKILL at a random moment, several times
- * over the same database, and checks after each kill that the database opens, is not corrupt,
- * holds every vector of every batch whose commit had returned (with its data and metadata), holds
- * whole batches only and nothing else, and finds its vectors by their own data.
+ * over the same database, and checks after each kill that the database opens, is not corrupt, holds
+ * every vector of every batch whose commit had returned (with its data and metadata), holds whole
+ * batches only and nothing else, and finds its vectors by their own data.
  */
 // VectorDb refuses to create a database in a directory holding other files, such as ExtrasFS's
 @LuceneTestCase.SuppressFileSystems("ExtrasFS")
@@ -77,7 +92,8 @@ public class TestVectorDbCrash extends LuceneTestCase {
           assertEquals(1f, hits.get(0).score(), 1e-6f);
           assertTrue(
               id + " not among the hits at score 1: " + hits,
-              hits.stream().anyMatch(h -> h.id().equals(id) && h.score() >= hits.get(0).score() - 1e-6f));
+              hits.stream()
+                  .anyMatch(h -> h.id().equals(id) && h.score() >= hits.get(0).score() - 1e-6f));
           // through the forests at their default budgets: live vectors, exactly scored
           float[] query = CrashingWriter.data(id);
           for (Hit hit : db.search(query, 10)) {

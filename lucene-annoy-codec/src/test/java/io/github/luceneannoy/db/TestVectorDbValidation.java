@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.db;
 
 import io.github.luceneannoy.codec.AnnoyVectorsFormat;
@@ -51,7 +66,10 @@ public class TestVectorDbValidation extends LuceneTestCase {
           refusedAdd(db, Vector.of("b", new float[] {1, Float.NaN, 0}), Reason.NOT_FINITE)
               .getMessage());
       assertTrue(
-          refusedAdd(db, Vector.of("c", new float[] {0, 0, Float.NEGATIVE_INFINITY}), Reason.NOT_FINITE)
+          refusedAdd(
+                  db,
+                  Vector.of("c", new float[] {0, 0, Float.NEGATIVE_INFINITY}),
+                  Reason.NOT_FINITE)
               .getMessage()
               .endsWith("index 2: -Infinity"));
       assertEquals(
@@ -62,11 +80,14 @@ public class TestVectorDbValidation extends LuceneTestCase {
           refusedAdd(db, Vector.of("", new float[] {1, 0, 0}), Reason.EMPTY_ID).getMessage());
       InvalidVectorException query =
           expectThrows(InvalidVectorException.class, () -> db.search(new float[3], 1));
-      assertEquals("query vector is all zeros, which has no direction for COSINE", query.getMessage());
+      assertEquals(
+          "query vector is all zeros, which has no direction for COSINE", query.getMessage());
       // a refused upsert batch writes nothing
       expectThrows(
           InvalidVectorException.class,
-          () -> db.upsert(List.of(Vector.of("ok", new float[] {1, 0, 0}), Vector.of("bad", new float[1]))));
+          () ->
+              db.upsert(
+                  List.of(Vector.of("ok", new float[] {1, 0, 0}), Vector.of("bad", new float[1]))));
       db.refresh();
       assertEquals(0, db.size());
     }
@@ -97,14 +118,18 @@ public class TestVectorDbValidation extends LuceneTestCase {
           expectThrows(InvalidVectorException.class, () -> db.search(new float[2], 1));
       assertEquals(Reason.WRONG_DIMENSION, e.reason());
       assertEquals("query vector has 2 dimensions, the database has 3", e.getMessage());
-      e = expectThrows(
-          InvalidVectorException.class,
-          () -> db.search(SearchRequest.of(new float[] {0, Float.POSITIVE_INFINITY, 0}, 1)));
+      e =
+          expectThrows(
+              InvalidVectorException.class,
+              () -> db.search(SearchRequest.of(new float[] {0, Float.POSITIVE_INFINITY, 0}, 1)));
       assertEquals(Reason.NOT_FINITE, e.reason());
       assertEquals("query vector has a non-finite component at index 1: Infinity", e.getMessage());
-      e = expectThrows(
-          InvalidVectorException.class,
-          () -> db.searchHybrid(new float[4], db.textQuery("t", "x"), 1, new ReciprocalRankFusion()));
+      e =
+          expectThrows(
+              InvalidVectorException.class,
+              () ->
+                  db.searchHybrid(
+                      new float[4], db.textQuery("t", "x"), 1, new ReciprocalRankFusion()));
       assertEquals(Reason.WRONG_DIMENSION, e.reason());
       IllegalArgumentException k =
           expectThrows(IllegalArgumentException.class, () -> SearchRequest.of(new float[3], 0));
@@ -115,8 +140,10 @@ public class TestVectorDbValidation extends LuceneTestCase {
               () -> SearchRequest.of(new float[3], 1).withCandidatesPerHit(-1));
       assertEquals("candidatesPerHit must be >= 0, got -1", budget.getMessage());
       // 0 is the default budget, any positive number a budget of its own
-      assertEquals("a", db.search(SearchRequest.of(new float[3], 1).withCandidatesPerHit(0)).get(0).id());
-      assertEquals("a", db.search(SearchRequest.of(new float[3], 1).withCandidatesPerHit(1)).get(0).id());
+      assertEquals(
+          "a", db.search(SearchRequest.of(new float[3], 1).withCandidatesPerHit(0)).get(0).id());
+      assertEquals(
+          "a", db.search(SearchRequest.of(new float[3], 1).withCandidatesPerHit(1)).get(0).id());
     }
   }
 
@@ -156,8 +183,7 @@ public class TestVectorDbValidation extends LuceneTestCase {
 
   public void testMetadataFieldNamesAreChecked() {
     IllegalArgumentException reserved =
-        expectThrows(
-            IllegalArgumentException.class, () -> Metadata.builder().keyword("_id", "x"));
+        expectThrows(IllegalArgumentException.class, () -> Metadata.builder().keyword("_id", "x"));
     assertTrue(reserved.getMessage(), reserved.getMessage().contains("reserved"));
     IllegalArgumentException both =
         expectThrows(
@@ -177,9 +203,11 @@ public class TestVectorDbValidation extends LuceneTestCase {
             () -> VectorDb.open(path, VectorDbConfig.of(4, VectorSimilarityFunction.COSINE)));
     assertTrue(
         dimension.getMessage(),
-        dimension.getMessage().endsWith(
-            "holds a VectorDb of dimension 3 and similarity COSINE, but dimension 4 and similarity"
-                + " COSINE were requested"));
+        dimension
+            .getMessage()
+            .endsWith(
+                "holds a VectorDb of dimension 3 and similarity COSINE, but dimension 4 and similarity"
+                    + " COSINE were requested"));
     assertEquals(path, dimension.directory());
     expectThrows(
         IncompatibleIndexException.class,
@@ -192,8 +220,7 @@ public class TestVectorDbValidation extends LuceneTestCase {
 
   public void testAForeignIndexOrForeignFilesAreRefused() throws Exception {
     Path foreign = dir("foreign");
-    try (IndexWriter writer =
-        new IndexWriter(FSDirectory.open(foreign), new IndexWriterConfig())) {
+    try (IndexWriter writer = new IndexWriter(FSDirectory.open(foreign), new IndexWriterConfig())) {
       Document doc = new Document();
       doc.add(new StringField("title", "not a vector", Field.Store.YES));
       writer.addDocument(doc);
@@ -202,7 +229,9 @@ public class TestVectorDbValidation extends LuceneTestCase {
         expectThrows(
             IncompatibleIndexException.class,
             () -> VectorDb.open(foreign, VectorDbConfig.of(3, VectorSimilarityFunction.COSINE)));
-    assertTrue(e.getMessage(), e.getMessage().endsWith("holds a Lucene index that was not created by VectorDb"));
+    assertTrue(
+        e.getMessage(),
+        e.getMessage().endsWith("holds a Lucene index that was not created by VectorDb"));
 
     Path notIndex = Files.createDirectories(dir("photos"));
     Files.writeString(notIndex.resolve("holiday.jpg"), "not an index");
@@ -210,7 +239,9 @@ public class TestVectorDbValidation extends LuceneTestCase {
         expectThrows(
             IncompatibleIndexException.class,
             () -> VectorDb.open(notIndex, VectorDbConfig.of(3, VectorSimilarityFunction.COSINE)));
-    assertTrue(e.getMessage(), e.getMessage().endsWith("is not empty and holds no index (found holiday.jpg)"));
+    assertTrue(
+        e.getMessage(),
+        e.getMessage().endsWith("is not empty and holds no index (found holiday.jpg)"));
 
     e = expectThrows(IncompatibleIndexException.class, () -> VectorDb.open(dir("missing")));
     assertTrue(e.getMessage(), e.getMessage().endsWith("no such directory"));
@@ -219,7 +250,8 @@ public class TestVectorDbValidation extends LuceneTestCase {
 
   public void testAnEmptyDatabaseReopensWithItsSettings() throws Exception {
     Path path = dir("empty");
-    VectorDb.open(path, VectorDbConfig.of(5, VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT)).close();
+    VectorDb.open(path, VectorDbConfig.of(5, VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT))
+        .close();
     try (VectorDb db = VectorDb.open(path)) {
       assertEquals(5, db.config().dimension());
       assertEquals(VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT, db.config().similarity());

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.forest;
 
 import java.io.ByteArrayOutputStream;
@@ -28,11 +43,15 @@ final class ForestTestUtil {
   }
 
   static float[][] vectors(Random random, Kind kind, int n, int dim) {
-    float[][] centres = kind == Kind.CLUSTERED ? vectors(random, Kind.GAUSSIAN, 4 + random.nextInt(8), dim) : null;
+    float[][] centres =
+        kind == Kind.CLUSTERED ? vectors(random, Kind.GAUSSIAN, 4 + random.nextInt(8), dim) : null;
     return vectors(random, kind, n, dim, centres);
   }
 
-  /** {@code n} vectors of {@code kind}; {@code centres} are the clusters' ({@link Kind#CLUSTERED} only). */
+  /**
+   * {@code n} vectors of {@code kind}; {@code centres} are the clusters' ({@link Kind#CLUSTERED}
+   * only).
+   */
   static float[][] vectors(Random random, Kind kind, int n, int dim, float[][] centres) {
     float[][] vectors = new float[n][dim];
     for (float[] v : vectors) {
@@ -93,9 +112,9 @@ final class ForestTestUtil {
 
   /**
    * A similarity as the codec's scorers give it (larger is nearer) and its inverse into the
-   * forest's squared distance for one query ({@link ScoreToDistance}), per {@link Geometry}:
-   * {@code 1/(1 + d²)} for Euclidean, {@code (1 + cos)/2} for angular, the raw dot product for
-   * inner product.
+   * forest's squared distance for one query ({@link ScoreToDistance}), per {@link Geometry}: {@code
+   * 1/(1 + d²)} for Euclidean, {@code (1 + cos)/2} for angular, the raw dot product for inner
+   * product.
    */
   static final class Similarity {
     final Geometry geometry;
@@ -155,7 +174,9 @@ final class ForestTestUtil {
         }
       }
       ords.sort((a, b) -> scores[a] != scores[b] ? Double.compare(scores[b], scores[a]) : a - b);
-      return ords.subList(0, Math.min(k, ords.size())).stream().mapToInt(Integer::intValue).toArray();
+      return ords.subList(0, Math.min(k, ords.size())).stream()
+          .mapToInt(Integer::intValue)
+          .toArray();
     }
 
     /**
@@ -268,7 +289,10 @@ final class ForestTestUtil {
     }
   }
 
-  /** A leaf as read back through {@link Forest}: its number, first entry, centroid, ordinals and codes. */
+  /**
+   * A leaf as read back through {@link Forest}: its number, first entry, centroid, ordinals and
+   * codes.
+   */
   static final class LeafView {
     final int number;
     final int firstEntry;
@@ -309,7 +333,13 @@ final class ForestTestUtil {
   }
 
   private static void walk(
-      Forest forest, int tree, int ref, int depth, int words, LeafBlock block, ForestVisitor visitor)
+      Forest forest,
+      int tree,
+      int ref,
+      int depth,
+      int words,
+      LeafBlock block,
+      ForestVisitor visitor)
       throws IOException {
     NodeRecord record = new NodeRecord(forest.maxChildren(), words);
     forest.readNode(ref, record);
@@ -346,7 +376,8 @@ final class ForestTestUtil {
           @Override
           public void node(int tree, int ref, int depth, NodeRecord record) throws IOException {
             out.writeInt(ref);
-            writeNode(out, record.count, record.refs, record.sizes, record.firstEntries, record.codes);
+            writeNode(
+                out, record.count, record.refs, record.sizes, record.firstEntries, record.codes);
             for (int i = 0; i < record.count; i++) {
               for (int j = 0; j < record.count; j++) {
                 out.writeFloat(record.siblingDistance(i, j));
@@ -365,7 +396,8 @@ final class ForestTestUtil {
     return bytes.toByteArray();
   }
 
-  static void writeNode(DataOutputStream out, int count, int[] refs, int[] sizes, int[] firstEntries, CodeBlock codes)
+  static void writeNode(
+      DataOutputStream out, int count, int[] refs, int[] sizes, int[] firstEntries, CodeBlock codes)
       throws IOException {
     out.writeInt(count);
     writeInts(out, refs, count);
@@ -374,7 +406,8 @@ final class ForestTestUtil {
     writeCodes(out, codes, count);
   }
 
-  static void writeLeaf(DataOutputStream out, float[] centroid, int[] ords, int count, CodeBlock codes)
+  static void writeLeaf(
+      DataOutputStream out, float[] centroid, int[] ords, int count, CodeBlock codes)
       throws IOException {
     writeFloats(out, centroid, centroid.length);
     out.writeInt(count);
@@ -436,7 +469,13 @@ final class ForestTestUtil {
       DataOutputStream out = new DataOutputStream(bytes);
       return new TreeWriter() {
         @Override
-        public void node(int count, int[] refs, int[] sizes, int[] firstEntries, float[] separations, CodeBlock codes)
+        public void node(
+            int count,
+            int[] refs,
+            int[] sizes,
+            int[] firstEntries,
+            float[] separations,
+            CodeBlock codes)
             throws IOException {
           out.writeByte('N');
           writeNode(out, count, refs, sizes, firstEntries, codes);
@@ -448,7 +487,8 @@ final class ForestTestUtil {
         }
 
         @Override
-        public void leaf(float[] centroid, int[] ords, int count, CodeBlock codes) throws IOException {
+        public void leaf(float[] centroid, int[] ords, int count, CodeBlock codes)
+            throws IOException {
           out.writeByte('L');
           writeLeaf(out, centroid, ords, count, codes);
           synchronized (RecordingWriter.this) {

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.forest;
 
 import io.github.luceneannoy.forest.BudgetCalibration.Budgets;
@@ -23,10 +38,12 @@ import org.apache.lucene.util.NamedThreadFactory;
  */
 public class TestBudgetCalibration extends LuceneTestCase {
 
-  private static Budgets calibrate(OnHeapForest forest, float[][] vectors, float target, long seed, TaskExecutor executor)
+  private static Budgets calibrate(
+      OnHeapForest forest, float[][] vectors, float target, long seed, TaskExecutor executor)
       throws IOException {
     // the forest on the heap holds no per-query state: it is its own view
-    return BudgetCalibration.calibrate(() -> forest, new BufferedVectorSource(vectors), target, seed, executor);
+    return BudgetCalibration.calibrate(
+        () -> forest, new BufferedVectorSource(vectors), target, seed, executor);
   }
 
   /**
@@ -34,14 +51,23 @@ public class TestBudgetCalibration extends LuceneTestCase {
    * mean, and the standard deviation of one query's.
    */
   private static double[] heldOutRecall(
-      OnHeapForest forest, Similarity similarity, Budgets budgets, float[][] queries, int k) throws IOException {
+      OnHeapForest forest, Similarity similarity, Budgets budgets, float[][] queries, int k)
+      throws IOException {
     ForestSearcher searcher = new ForestSearcher();
     double sum = 0;
     double squares = 0;
     for (float[] query : queries) {
       CountingScorer scorer = new CountingScorer(similarity, query);
       TopKnnCollector collector = new TopKnnCollector(k, Integer.MAX_VALUE);
-      searcher.search(forest, budgets.order(), query, scorer, similarity.toDistance(query), collector, null, budgets.forHits(k));
+      searcher.search(
+          forest,
+          budgets.order(),
+          query,
+          scorer,
+          similarity.toDistance(query),
+          collector,
+          null,
+          budgets.forHits(k));
       int[] ords = Arrays.stream(collector.topDocs().scoreDocs).mapToInt(sd -> sd.doc).toArray();
       double recall = similarity.recall(query, similarity.exactTopK(query, k, null), ords);
       sum += recall;
@@ -85,14 +111,34 @@ public class TestBudgetCalibration extends LuceneTestCase {
       // targets as high as the default (0.95), where recall varies less from query to query
       float target = random.nextBoolean() ? 0.9f : 0.95f;
       OnHeapForest forest =
-          OnHeapForest.build(new ArrayVectorSource(vectors), geometry, 2, 16 + random.nextInt(100), 4 + random.nextInt(13), random.nextLong(), null);
+          OnHeapForest.build(
+              new ArrayVectorSource(vectors),
+              geometry,
+              2,
+              16 + random.nextInt(100),
+              4 + random.nextInt(13),
+              random.nextLong(),
+              null);
       Budgets budgets = calibrate(forest, vectors, target, random.nextLong(), null);
       Similarity similarity = new Similarity(geometry, vectors);
       double[] recall = heldOutRecall(forest, similarity, budgets, queries, 10);
       double error = standardError(recall[1], queries.length);
       String what =
-          kind + " " + geometry + " n=" + n + " dim=" + dim + " target " + target + ": " + budgets + " recall@10 " + recall[0]
-              + " standard error " + error;
+          kind
+              + " "
+              + geometry
+              + " n="
+              + n
+              + " dim="
+              + dim
+              + " target "
+              + target
+              + ": "
+              + budgets
+              + " recall@10 "
+              + recall[0]
+              + " standard error "
+              + error;
       if (VERBOSE) {
         System.out.println(what);
       }
@@ -105,9 +151,12 @@ public class TestBudgetCalibration extends LuceneTestCase {
     double meanDifference = sumDifference / segments;
     double meanError = Math.sqrt(sumVariance) / segments;
     if (VERBOSE) {
-      System.out.println("mean recall - target " + meanDifference + ", standard error " + meanError);
+      System.out.println(
+          "mean recall - target " + meanDifference + ", standard error " + meanError);
     }
-    assertTrue("mean recall - target " + meanDifference + ", standard error " + meanError, meanDifference >= -3 * meanError);
+    assertTrue(
+        "mean recall - target " + meanDifference + ", standard error " + meanError,
+        meanDifference >= -3 * meanError);
   }
 
   /**
@@ -119,7 +168,9 @@ public class TestBudgetCalibration extends LuceneTestCase {
     Random random = random();
     int n = 3000;
     float[][] vectors = ForestTestUtil.vectors(random, Kind.CLUSTERED, n, 8);
-    OnHeapForest forest = OnHeapForest.build(new ArrayVectorSource(vectors), Geometry.EUCLIDEAN, 2, 32, 8, random.nextLong(), null);
+    OnHeapForest forest =
+        OnHeapForest.build(
+            new ArrayVectorSource(vectors), Geometry.EUCLIDEAN, 2, 32, 8, random.nextLong(), null);
     long seed = random.nextLong();
     Budgets previous = null;
     for (float target : new float[] {0.5f, 0.8f, 0.9f, 0.95f, 0.99f, 1f}) {
@@ -135,7 +186,9 @@ public class TestBudgetCalibration extends LuceneTestCase {
         }
       }
       if (target == 0.5f) {
-        assertTrue("a budget of " + budgets.for10() + " of " + n + " for recall 0.5", budgets.for10() < n / 4);
+        assertTrue(
+            "a budget of " + budgets.for10() + " of " + n + " for recall 0.5",
+            budgets.for10() < n / 4);
       }
       previous = budgets;
     }
@@ -147,8 +200,16 @@ public class TestBudgetCalibration extends LuceneTestCase {
     for (int n : new int[] {1, 2, 10, 100, 101}) {
       float[][] vectors = ForestTestUtil.vectors(random, Kind.GAUSSIAN, n, 1 + random.nextInt(10));
       OnHeapForest forest =
-          OnHeapForest.build(new ArrayVectorSource(vectors), Geometry.values()[random.nextInt(3)], 2, 1 + random.nextInt(20), 2 + random.nextInt(10), random.nextLong(), null);
-      Budgets budgets = calibrate(forest, vectors, 0.5f + 0.5f * random.nextFloat(), random.nextLong(), null);
+          OnHeapForest.build(
+              new ArrayVectorSource(vectors),
+              Geometry.values()[random.nextInt(3)],
+              2,
+              1 + random.nextInt(20),
+              2 + random.nextInt(10),
+              random.nextLong(),
+              null);
+      Budgets budgets =
+          calibrate(forest, vectors, 0.5f + 0.5f * random.nextFloat(), random.nextLong(), null);
       assertEquals("n=" + n, n, budgets.for10());
       assertEquals("n=" + n, n, budgets.for100());
       assertEquals(LeafTraversal.Order.BOUND, budgets.order());
@@ -158,23 +219,36 @@ public class TestBudgetCalibration extends LuceneTestCase {
     }
     // one more vector, and calibration runs: it measures, never exceeds the segment
     float[][] vectors = ForestTestUtil.vectors(random, Kind.GAUSSIAN, 102, 4);
-    OnHeapForest forest = OnHeapForest.build(new ArrayVectorSource(vectors), Geometry.EUCLIDEAN, 2, 8, 4, random.nextLong(), null);
+    OnHeapForest forest =
+        OnHeapForest.build(
+            new ArrayVectorSource(vectors), Geometry.EUCLIDEAN, 2, 8, 4, random.nextLong(), null);
     Budgets budgets = calibrate(forest, vectors, 0.5f, random.nextLong(), null);
-    assertTrue(budgets.toString(), budgets.for10() >= 1 && budgets.for100() <= 102 && budgets.for100() >= budgets.for10());
+    assertTrue(
+        budgets.toString(),
+        budgets.for10() >= 1 && budgets.for100() <= 102 && budgets.for100() >= budgets.for10());
   }
 
   /** The same seed gives the same budgets, whether the sample queries run on one thread or many. */
   public void testDeterministicWithAndWithoutExecutor() throws Exception {
     Random random = random();
     int n = 500 + random.nextInt(1500);
-    float[][] vectors = ForestTestUtil.vectors(random, Kind.values()[random.nextInt(3)], n, 4 + random.nextInt(12));
+    float[][] vectors =
+        ForestTestUtil.vectors(random, Kind.values()[random.nextInt(3)], n, 4 + random.nextInt(12));
     OnHeapForest forest =
-        OnHeapForest.build(new ArrayVectorSource(vectors), Geometry.values()[random.nextInt(3)], 2, 32, 8, random.nextLong(), null);
+        OnHeapForest.build(
+            new ArrayVectorSource(vectors),
+            Geometry.values()[random.nextInt(3)],
+            2,
+            32,
+            8,
+            random.nextLong(),
+            null);
     float target = 0.9f;
     long seed = random.nextLong();
     Budgets sequential = calibrate(forest, vectors, target, seed, null);
     assertEquals(sequential, calibrate(forest, vectors, target, seed, null));
-    ExecutorService pool = Executors.newFixedThreadPool(1 + random.nextInt(3), new NamedThreadFactory("calibration"));
+    ExecutorService pool =
+        Executors.newFixedThreadPool(1 + random.nextInt(3), new NamedThreadFactory("calibration"));
     try {
       assertEquals(sequential, calibrate(forest, vectors, target, seed, new TaskExecutor(pool)));
     } finally {
@@ -217,11 +291,14 @@ public class TestBudgetCalibration extends LuceneTestCase {
     assertEquals(500, line.forHits(5));
     Budgets flat = new Budgets(LeafTraversal.Order.BOUND, 1000, 1000);
     assertEquals(1000, flat.forHits(1));
-    Budgets huge = new Budgets(LeafTraversal.Order.CENTROID, Integer.MAX_VALUE / 2, Integer.MAX_VALUE);
+    Budgets huge =
+        new Budgets(LeafTraversal.Order.CENTROID, Integer.MAX_VALUE / 2, Integer.MAX_VALUE);
     assertEquals(Integer.MAX_VALUE, huge.forHits(1000));
   }
 
-  /** Calibrated budgets are consistent too, and a k=100 search at forHits(100) reaches the target. */
+  /**
+   * Calibrated budgets are consistent too, and a k=100 search at forHits(100) reaches the target.
+   */
   public void testCalibratedForHundredHits() throws IOException {
     Random random = random();
     int n = 3000;
@@ -230,12 +307,22 @@ public class TestBudgetCalibration extends LuceneTestCase {
     float[][] vectors = ForestTestUtil.vectors(random, Kind.CLUSTERED, n, dim, centres);
     float[][] queries = ForestTestUtil.vectors(random, Kind.CLUSTERED, 100, dim, centres);
     Geometry geometry = Geometry.values()[random.nextInt(3)];
-    OnHeapForest forest = OnHeapForest.build(new ArrayVectorSource(vectors), geometry, 2, 64, 16, random.nextLong(), null);
+    OnHeapForest forest =
+        OnHeapForest.build(
+            new ArrayVectorSource(vectors), geometry, 2, 64, 16, random.nextLong(), null);
     float target = 0.9f;
     Budgets budgets = calibrate(forest, vectors, target, random.nextLong(), null);
     assertTrue(budgets.toString(), budgets.for100() >= budgets.for10());
-    double[] recall = heldOutRecall(forest, new Similarity(geometry, vectors), budgets, queries, 100);
-    String what = geometry + " " + budgets + ": forHits(100) " + budgets.forHits(100) + " recall@100 " + recall[0];
+    double[] recall =
+        heldOutRecall(forest, new Similarity(geometry, vectors), budgets, queries, 100);
+    String what =
+        geometry
+            + " "
+            + budgets
+            + ": forHits(100) "
+            + budgets.forHits(100)
+            + " recall@100 "
+            + recall[0];
     if (VERBOSE) {
       System.out.println(what);
     }

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.forest;
 
 import static io.github.luceneannoy.forest.ForestTestUtil.dot;
@@ -90,7 +105,11 @@ public class TestFastRotation extends LuceneTestCase {
       }
       for (int i = 0; i < dim; i++) {
         for (int j = i; j < dim; j++) {
-          assertEquals("dim " + dim + ": <R e" + i + ", R e" + j + ">", i == j ? 1 : 0, dot(images[i], images[j]), 1e-5);
+          assertEquals(
+              "dim " + dim + ": <R e" + i + ", R e" + j + ">",
+              i == j ? 1 : 0,
+              dot(images[i], images[j]),
+              1e-5);
         }
       }
     }
@@ -155,7 +174,9 @@ public class TestFastRotation extends LuceneTestCase {
       // two independent rotations of one vector are nearly orthogonal when the dimension is large,
       // and differ by much more than rounding in any dimension
       double distance = Math.sqrt(ForestTestUtil.squaredDistance(a, b));
-      assertTrue("dim " + dim + ": seeds " + seed + " and " + (seed + 1) + " rotate alike", distance > 1e-3 * Math.sqrt(squaredNorm(in)));
+      assertTrue(
+          "dim " + dim + ": seeds " + seed + " and " + (seed + 1) + " rotate alike",
+          distance > 1e-3 * Math.sqrt(squaredNorm(in)));
     }
   }
 
@@ -187,9 +208,12 @@ public class TestFastRotation extends LuceneTestCase {
         }
       }
       if (VERBOSE) {
-        System.out.println("dim " + dim + " (padded " + p + "): largest share of a coordinate " + worst);
+        System.out.println(
+            "dim " + dim + " (padded " + p + "): largest share of a coordinate " + worst);
       }
-      assertTrue("dim " + dim + ": a coordinate keeps " + worst + " of a sparse vector's energy", worst < 0.5);
+      assertTrue(
+          "dim " + dim + ": a coordinate keeps " + worst + " of a sparse vector's energy",
+          worst < 0.5);
     }
   }
 
@@ -208,7 +232,8 @@ public class TestFastRotation extends LuceneTestCase {
       }
       assertTrue(degrees + "°: only " + nonZero + " non-zero coordinates", nonZero >= 32);
       float[] w = {(float) -Math.sin(angle), (float) Math.cos(angle)};
-      assertEquals("perpendicular vectors stay perpendicular", 0, dot(r, rotate(rotation, w)), 1e-5);
+      assertEquals(
+          "perpendicular vectors stay perpendicular", 0, dot(r, rotate(rotation, w)), 1e-5);
     }
   }
 }

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.forest;
 
 import io.github.luceneannoy.forest.ForestTestUtil.BufferedVectorSource;
@@ -28,7 +43,9 @@ public class TestForestDeterminism extends LuceneTestCase {
   @Override
   public void setUp() throws Exception {
     super.setUp();
-    pool = Executors.newFixedThreadPool(1 + random().nextInt(4), new NamedThreadFactory("forest-build"));
+    pool =
+        Executors.newFixedThreadPool(
+            1 + random().nextInt(4), new NamedThreadFactory("forest-build"));
   }
 
   @Override
@@ -51,12 +68,21 @@ public class TestForestDeterminism extends LuceneTestCase {
   }
 
   private static Built build(
-      float[][] vectors, Geometry geometry, int numTrees, int maxLeafSize, int branching, long seed, TaskExecutor executor)
+      float[][] vectors,
+      Geometry geometry,
+      int numTrees,
+      int maxLeafSize,
+      int branching,
+      long seed,
+      TaskExecutor executor)
       throws IOException {
     // a source with one buffer per copy, as files give: threads sharing one would corrupt vectors
     MappedVectors mapped = MappedVectors.of(new BufferedVectorSource(vectors), geometry);
-    RecordingWriter records = new RecordingWriter(FastRotation.paddedDimension(mapped.dimension()) / Long.SIZE);
-    ForestLayout layout = new ForestBuilder(geometry, numTrees, maxLeafSize, branching, seed).build(mapped, executor, records);
+    RecordingWriter records =
+        new RecordingWriter(FastRotation.paddedDimension(mapped.dimension()) / Long.SIZE);
+    ForestLayout layout =
+        new ForestBuilder(geometry, numTrees, maxLeafSize, branching, seed)
+            .build(mapped, executor, records);
     return new Built(records, layout);
   }
 
@@ -80,53 +106,98 @@ public class TestForestDeterminism extends LuceneTestCase {
     return copy;
   }
 
-  /** Same seed: identical records and layout, from fresh builders over a fresh copy of the vectors. */
+  /**
+   * Same seed: identical records and layout, from fresh builders over a fresh copy of the vectors.
+   */
   public void testSameSeedGivesIdenticalForest() throws IOException {
     Random random = random();
     for (Geometry geometry : Geometry.values()) {
-      float[][] vectors = ForestTestUtil.vectors(random, Kind.values()[random.nextInt(3)], 300 + random.nextInt(1500), 1 + random.nextInt(40));
+      float[][] vectors =
+          ForestTestUtil.vectors(
+              random,
+              Kind.values()[random.nextInt(3)],
+              300 + random.nextInt(1500),
+              1 + random.nextInt(40));
       long seed = random.nextLong();
       int numTrees = 1 + random.nextInt(4);
       int maxLeafSize = 1 + random.nextInt(64);
       int branching = 2 + random.nextInt(15);
       Built first = build(vectors, geometry, numTrees, maxLeafSize, branching, seed, null);
-      Built second = build(deepCopy(vectors), geometry, numTrees, maxLeafSize, branching, seed, null);
+      Built second =
+          build(deepCopy(vectors), geometry, numTrees, maxLeafSize, branching, seed, null);
       assertSameForest(first, second);
     }
   }
 
   /**
-   * Trees built and written on an executor's threads (the merge's) give what one thread gives: on
-   * a pool of 1 to 4 threads and on the caller's thread.
+   * Trees built and written on an executor's threads (the merge's) give what one thread gives: on a
+   * pool of 1 to 4 threads and on the caller's thread.
    */
   public void testExecutorGivesTheSameForest() throws IOException {
     Random random = random();
     for (Geometry geometry : Geometry.values()) {
-      float[][] vectors = ForestTestUtil.vectors(random, Kind.values()[random.nextInt(3)], 500 + random.nextInt(1500), 1 + random.nextInt(40));
+      float[][] vectors =
+          ForestTestUtil.vectors(
+              random,
+              Kind.values()[random.nextInt(3)],
+              500 + random.nextInt(1500),
+              1 + random.nextInt(40));
       long seed = random.nextLong();
       int numTrees = 2 + random.nextInt(5);
       int maxLeafSize = 1 + random.nextInt(64);
       int branching = 2 + random.nextInt(15);
       Built sequential = build(vectors, geometry, numTrees, maxLeafSize, branching, seed, null);
-      assertSameForest(sequential, build(vectors, geometry, numTrees, maxLeafSize, branching, seed, new TaskExecutor(pool)));
+      assertSameForest(
+          sequential,
+          build(vectors, geometry, numTrees, maxLeafSize, branching, seed, new TaskExecutor(pool)));
       // an executor that runs tasks on the calling thread
-      assertSameForest(sequential, build(vectors, geometry, numTrees, maxLeafSize, branching, seed, new TaskExecutor(Runnable::run)));
+      assertSameForest(
+          sequential,
+          build(
+              vectors,
+              geometry,
+              numTrees,
+              maxLeafSize,
+              branching,
+              seed,
+              new TaskExecutor(Runnable::run)));
     }
   }
 
   /** The forest as {@link OnHeapForest} reads it back is the same too, executor or not. */
   public void testOnHeapForestContentsDoNotDependOnExecutor() throws IOException {
     Random random = random();
-    float[][] vectors = ForestTestUtil.vectors(random, Kind.CLUSTERED, 500 + random.nextInt(1500), 2 + random.nextInt(30));
+    float[][] vectors =
+        ForestTestUtil.vectors(
+            random, Kind.CLUSTERED, 500 + random.nextInt(1500), 2 + random.nextInt(30));
     Geometry geometry = Geometry.values()[random.nextInt(3)];
     long seed = random.nextLong();
     int numTrees = 2 + random.nextInt(3);
-    OnHeapForest sequential = OnHeapForest.build(new BufferedVectorSource(vectors), geometry, numTrees, 16, 8, seed, null);
-    OnHeapForest parallel = OnHeapForest.build(new BufferedVectorSource(vectors), geometry, numTrees, 16, 8, seed, new TaskExecutor(pool));
+    OnHeapForest sequential =
+        OnHeapForest.build(
+            new BufferedVectorSource(vectors), geometry, numTrees, 16, 8, seed, null);
+    OnHeapForest parallel =
+        OnHeapForest.build(
+            new BufferedVectorSource(vectors),
+            geometry,
+            numTrees,
+            16,
+            8,
+            seed,
+            new TaskExecutor(pool));
     byte[] expected = ForestTestUtil.contents(sequential);
     assertArrayEquals(expected, ForestTestUtil.contents(parallel));
-    OnHeapForest other = OnHeapForest.build(new BufferedVectorSource(vectors), geometry, numTrees, 16, 8, seed + 1, new TaskExecutor(pool));
-    assertFalse("another seed, another forest", Arrays.equals(expected, ForestTestUtil.contents(other)));
+    OnHeapForest other =
+        OnHeapForest.build(
+            new BufferedVectorSource(vectors),
+            geometry,
+            numTrees,
+            16,
+            8,
+            seed + 1,
+            new TaskExecutor(pool));
+    assertFalse(
+        "another seed, another forest", Arrays.equals(expected, ForestTestUtil.contents(other)));
   }
 
   public void testDifferentSeedsGiveDifferentForests() throws IOException {
@@ -144,7 +215,15 @@ public class TestForestDeterminism extends LuceneTestCase {
   public void testTreesOfOneForestDiffer() throws IOException {
     Random random = random();
     float[][] vectors = ForestTestUtil.vectors(random, Kind.GAUSSIAN, 500, 5);
-    OnHeapForest forest = OnHeapForest.build(new BufferedVectorSource(vectors), Geometry.EUCLIDEAN, 3, 8, 4, random.nextLong(), null);
+    OnHeapForest forest =
+        OnHeapForest.build(
+            new BufferedVectorSource(vectors),
+            Geometry.EUCLIDEAN,
+            3,
+            8,
+            4,
+            random.nextLong(),
+            null);
     List<List<List<Integer>>> leaves = new ArrayList<>();
     for (int t = 0; t < 3; t++) {
       leaves.add(new ArrayList<>());
@@ -161,7 +240,9 @@ public class TestForestDeterminism extends LuceneTestCase {
           }
         });
     for (int t = 1; t < 3; t++) {
-      assertFalse("tree " + t + " has tree 0's leaves", new HashSet<>(leaves.get(0)).equals(new HashSet<>(leaves.get(t))));
+      assertFalse(
+          "tree " + t + " has tree 0's leaves",
+          new HashSet<>(leaves.get(0)).equals(new HashSet<>(leaves.get(t))));
     }
   }
 
@@ -172,7 +253,9 @@ public class TestForestDeterminism extends LuceneTestCase {
    */
   public void testTreeDoesNotDependOnNumberOfTrees() throws IOException {
     Random random = random();
-    float[][] vectors = ForestTestUtil.vectors(random, Kind.values()[random.nextInt(3)], 400 + random.nextInt(400), 6);
+    float[][] vectors =
+        ForestTestUtil.vectors(
+            random, Kind.values()[random.nextInt(3)], 400 + random.nextInt(400), 6);
     Geometry geometry = Geometry.values()[random.nextInt(3)];
     long seed = random.nextLong();
     Built small = build(vectors, geometry, 2, 10, 6, seed, null);
@@ -187,9 +270,18 @@ public class TestForestDeterminism extends LuceneTestCase {
   public void testLayoutDescribesRecords() throws IOException {
     Random random = random();
     int n = 1 + random.nextInt(2000);
-    float[][] vectors = ForestTestUtil.vectors(random, Kind.values()[random.nextInt(3)], n, 1 + random.nextInt(20));
+    float[][] vectors =
+        ForestTestUtil.vectors(random, Kind.values()[random.nextInt(3)], n, 1 + random.nextInt(20));
     int numTrees = 1 + random.nextInt(4);
-    Built built = build(vectors, Geometry.values()[random.nextInt(3)], numTrees, 1 + random.nextInt(50), 2 + random.nextInt(15), random.nextLong(), new TaskExecutor(pool));
+    Built built =
+        build(
+            vectors,
+            Geometry.values()[random.nextInt(3)],
+            numTrees,
+            1 + random.nextInt(50),
+            2 + random.nextInt(15),
+            random.nextLong(),
+            new TaskExecutor(pool));
     ForestLayout layout = built.layout;
     assertEquals(numTrees, layout.roots().length);
     assertEquals((long) numTrees * n, layout.entries());

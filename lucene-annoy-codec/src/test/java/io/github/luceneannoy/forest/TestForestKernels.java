@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.forest;
 
 import java.lang.management.ManagementFactory;
@@ -30,8 +45,12 @@ public class TestForestKernels extends LuceneTestCase {
     try {
       ForestKernels kernels =
           (ForestKernels)
-              Class.forName(ForestKernels.class.getPackageName() + ".PanamaForestKernels").getDeclaredConstructor().newInstance();
-      return ((PanamaForestKernels) kernels).floatsPerVector() >= ForestKernels.MIN_VECTOR_FLOATS ? kernels : null;
+              Class.forName(ForestKernels.class.getPackageName() + ".PanamaForestKernels")
+                  .getDeclaredConstructor()
+                  .newInstance();
+      return ((PanamaForestKernels) kernels).floatsPerVector() >= ForestKernels.MIN_VECTOR_FLOATS
+          ? kernels
+          : null;
     } catch (ReflectiveOperationException e) {
       throw new AssertionError(e);
     }
@@ -93,7 +112,8 @@ public class TestForestKernels extends LuceneTestCase {
         magnitude += Math.abs((double) a[i] * b[i]) + (double) a[i] * a[i] + (double) b[i] * b[i];
       }
       assertEquals(scalar.dot(a, b), vector.dot(a, b), 1e-5 * magnitude + 1e-6);
-      assertEquals(scalar.squareDistance(a, b), vector.squareDistance(a, b), 1e-5 * magnitude + 1e-6);
+      assertEquals(
+          scalar.squareDistance(a, b), vector.squareDistance(a, b), 1e-5 * magnitude + 1e-6);
     }
   }
 
@@ -110,7 +130,10 @@ public class TestForestKernels extends LuceneTestCase {
         long[] codes = new long[offset + words + random.nextInt(3)];
         for (int i = 0; i < codes.length; i++) {
           // dense, sparse and random words
-          codes[i] = random.nextInt(4) == 0 ? -1L : random.nextInt(4) == 0 ? 1L << random.nextInt(64) : random.nextLong();
+          codes[i] =
+              random.nextInt(4) == 0
+                  ? -1L
+                  : random.nextInt(4) == 0 ? 1L << random.nextInt(64) : random.nextLong();
         }
         int[] levels = new int[64 * words];
         long[] planes = new long[4 * words];
@@ -128,7 +151,10 @@ public class TestForestKernels extends LuceneTestCase {
             expected += levels[i];
           }
         }
-        assertEquals(kernels.description() + ", " + words + " words", expected, kernels.codeDots(codes, offset, words, planes));
+        assertEquals(
+            kernels.description() + ", " + words + " words",
+            expected,
+            kernels.codeDots(codes, offset, words, planes));
       }
       // every bit set and every level 15: the largest value
       long[] ones = {-1L, -1L};
@@ -151,7 +177,10 @@ public class TestForestKernels extends LuceneTestCase {
         int offset = random.nextInt(2 * words * group + 1);
         long[] codes = new long[offset + words * group + random.nextInt(3)];
         for (int i = 0; i < codes.length; i++) {
-          codes[i] = random.nextInt(4) == 0 ? -1L : random.nextInt(4) == 0 ? 1L << random.nextInt(64) : random.nextLong();
+          codes[i] =
+              random.nextInt(4) == 0
+                  ? -1L
+                  : random.nextInt(4) == 0 ? 1L << random.nextInt(64) : random.nextLong();
         }
         long[] planes = new long[4 * words];
         for (int i = 0; i < planes.length; i++) {
@@ -175,7 +204,9 @@ public class TestForestKernels extends LuceneTestCase {
   /** Whether the JVM runs without C2, where {@link ForestKernels} keeps to scalar code. */
   private static boolean c1Only() {
     for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if ((arg.startsWith("-XX:TieredStopAtLevel=") && arg.equals("-XX:TieredStopAtLevel=4") == false) || arg.equals("-Xint")) {
+      if ((arg.startsWith("-XX:TieredStopAtLevel=")
+              && arg.equals("-XX:TieredStopAtLevel=4") == false)
+          || arg.equals("-Xint")) {
         return true;
       }
     }
@@ -186,7 +217,10 @@ public class TestForestKernels extends LuceneTestCase {
     assertTrue(ForestKernels.choose(false) instanceof ScalarForestKernels);
     ForestKernels chosen = ForestKernels.choose(true);
     boolean vector = vectorKernels() != null && c1Only() == false;
-    assertEquals(chosen.description(), vector, chosen.getClass().getSimpleName().equals("PanamaForestKernels"));
+    assertEquals(
+        chosen.description(),
+        vector,
+        chosen.getClass().getSimpleName().equals("PanamaForestKernels"));
     boolean allowed = Boolean.parseBoolean(System.getProperty("annoy.vectorization", "true"));
     assertEquals(ForestKernels.choose(allowed).getClass(), ForestKernels.get().getClass());
     assertSame("chosen once per JVM", ForestKernels.get(), ForestKernels.get());

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.forest;
 
 import java.io.IOException;
@@ -64,14 +79,17 @@ public class TestForestPackagePurity extends LuceneTestCase {
 
   private static List<Path> classFiles() throws IOException, URISyntaxException {
     try (Stream<Path> files = Files.list(classDir())) {
-      return files.filter(p -> p.toString().endsWith(".class")).sorted().collect(Collectors.toList());
+      return files
+          .filter(p -> p.toString().endsWith(".class"))
+          .sorted()
+          .collect(Collectors.toList());
     }
   }
 
   /**
-   * Guards against the purity checks passing vacuously on a wrong or partial directory: the
-   * sources scanned are exactly those of the compiled top-level classes of the package, and
-   * include the classes named here (a rename breaks compilation of this test, not its meaning).
+   * Guards against the purity checks passing vacuously on a wrong or partial directory: the sources
+   * scanned are exactly those of the compiled top-level classes of the package, and include the
+   * classes named here (a rename breaks compilation of this test, not its meaning).
    */
   public void testScansTheWholePackage() throws IOException, URISyntaxException {
     Set<String> sourceTypes = new TreeSet<>();
@@ -102,7 +120,9 @@ public class TestForestPackagePurity extends LuceneTestCase {
           OnHeapForest.class,
           VectorSource.class
         }) {
-      assertTrue(core.getSimpleName() + " not in " + sourceTypes, sourceTypes.contains(core.getSimpleName()));
+      assertTrue(
+          core.getSimpleName() + " not in " + sourceTypes,
+          sourceTypes.contains(core.getSimpleName()));
     }
   }
 
@@ -122,7 +142,9 @@ public class TestForestPackagePurity extends LuceneTestCase {
     Path root = Paths.get(codecClass.getProtectionDomain().getCodeSource().getLocation().toURI());
     Path file = root.resolve(codecClass.getName().replace('.', '/') + ".class");
     assertNotNull(forbiddenReference(Files.readAllBytes(file)));
-    assertNull(forbiddenReference("java/util/List org/apache/lucene/util/Bits".getBytes(StandardCharsets.US_ASCII)));
+    assertNull(
+        forbiddenReference(
+            "java/util/List org/apache/lucene/util/Bits".getBytes(StandardCharsets.US_ASCII)));
   }
 
   /**

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.forest;
 
 import io.github.luceneannoy.forest.ForestTestUtil.CountingScorer;
@@ -26,11 +41,19 @@ public class TestForestSearcher extends LuceneTestCase {
     final Similarity similarity;
     final OnHeapForest forest;
 
-    Fixture(float[][] vectors, Geometry geometry, int numTrees, int maxLeafSize, int branching) throws IOException {
+    Fixture(float[][] vectors, Geometry geometry, int numTrees, int maxLeafSize, int branching)
+        throws IOException {
       this.vectors = vectors;
       this.similarity = new Similarity(geometry, vectors);
       this.forest =
-          OnHeapForest.build(new ArrayVectorSource(vectors), geometry, numTrees, maxLeafSize, branching, random().nextLong(), null);
+          OnHeapForest.build(
+              new ArrayVectorSource(vectors),
+              geometry,
+              numTrees,
+              maxLeafSize,
+              branching,
+              random().nextLong(),
+              null);
     }
   }
 
@@ -55,15 +78,24 @@ public class TestForestSearcher extends LuceneTestCase {
   }
 
   private static Result search(
-      ForestSearcher searcher, Fixture f, LeafTraversal.Order order, float[] query, int k, int budget, Bits accept, int visitLimit)
+      ForestSearcher searcher,
+      Fixture f,
+      LeafTraversal.Order order,
+      float[] query,
+      int k,
+      int budget,
+      Bits accept,
+      int visitLimit)
       throws IOException {
     CountingScorer scorer = new CountingScorer(f.similarity, query);
     TopKnnCollector collector = new TopKnnCollector(k, visitLimit);
-    searcher.search(f.forest, order, query, scorer, f.similarity.toDistance(query), collector, accept, budget);
+    searcher.search(
+        f.forest, order, query, scorer, f.similarity.toDistance(query), collector, accept, budget);
     return new Result(collector.topDocs(), scorer, searcher.gathered(), collector.visitedCount());
   }
 
-  private static Result search(Fixture f, LeafTraversal.Order order, float[] query, int k, int budget, Bits accept)
+  private static Result search(
+      Fixture f, LeafTraversal.Order order, float[] query, int k, int budget, Bits accept)
       throws IOException {
     return search(new ForestSearcher(), f, order, query, k, budget, accept, Integer.MAX_VALUE);
   }
@@ -93,14 +125,17 @@ public class TestForestSearcher extends LuceneTestCase {
 
   /**
    * What every search must do, whatever its budget: score each ordinal at most once and only
-   * accepted ones, count each exact score as a visit, collect the scorer's exact scores, best first,
-   * and gather {@code max(budget, trees·minimumScored(k))} accepted leaf entries or all of them
-   * (each accepted vector once per tree).
+   * accepted ones, count each exact score as a visit, collect the scorer's exact scores, best
+   * first, and gather {@code max(budget, trees·minimumScored(k))} accepted leaf entries or all of
+   * them (each accepted vector once per tree).
    */
-  private static void checkInvariants(Result r, Fixture f, float[] query, int k, int budget, Bits accept, String what) {
+  private static void checkInvariants(
+      Result r, Fixture f, float[] query, int k, int budget, Bits accept, String what) {
     int accepted = accept == null ? f.vectors.length : countAccepted(accept, f.vectors.length);
     for (int ord = 0; ord < r.scorer.counts.length; ord++) {
-      assertTrue(what + ": ordinal " + ord + " scored " + r.scorer.counts[ord] + " times", r.scorer.counts[ord] <= 1);
+      assertTrue(
+          what + ": ordinal " + ord + " scored " + r.scorer.counts[ord] + " times",
+          r.scorer.counts[ord] <= 1);
       if (accept != null && accept.get(ord) == false) {
         assertEquals(what + ": rejected ordinal " + ord + " was scored", 0, r.scorer.counts[ord]);
       }
@@ -108,7 +143,12 @@ public class TestForestSearcher extends LuceneTestCase {
     assertEquals(what + ": every exact score is a visit", r.scorer.total, r.visited);
     assertEquals(what, Math.min(k, accepted), r.ords.length);
     int trees = f.forest.numTrees();
-    assertEquals(what + ": gathered", Math.min((long) trees * accepted, Math.max(budget, (long) trees * ForestSearcher.minimumScored(k))), r.gathered);
+    assertEquals(
+        what + ": gathered",
+        Math.min(
+            (long) trees * accepted,
+            Math.max(budget, (long) trees * ForestSearcher.minimumScored(k))),
+        r.gathered);
     assertTrue(what + ": scored more than gathered", r.scorer.total <= r.gathered);
     for (int i = 0; i < r.ords.length; i++) {
       assertEquals(what, f.similarity.score(query, r.ords[i]), r.scores[i], 0f);
@@ -123,10 +163,15 @@ public class TestForestSearcher extends LuceneTestCase {
    * The same hits as {@code expected}, but for the order of hits whose float scores tie (the
    * collector breaks ties its own way): the same scores, best first.
    */
-  private static void assertSameScores(String what, Similarity similarity, float[] query, int[] expected, int[] actual) {
+  private static void assertSameScores(
+      String what, Similarity similarity, float[] query, int[] expected, int[] actual) {
     assertEquals(what, expected.length, actual.length);
     for (int i = 0; i < expected.length; i++) {
-      assertEquals(what + ", hit " + i, similarity.score(query, expected[i]), similarity.score(query, actual[i]), 0f);
+      assertEquals(
+          what + ", hit " + i,
+          similarity.score(query, expected[i]),
+          similarity.score(query, actual[i]),
+          0f);
     }
   }
 
@@ -139,12 +184,12 @@ public class TestForestSearcher extends LuceneTestCase {
   }
 
   /**
-   * With a budget of every entry ({@code n} per tree) the whole forest is gathered, and only the bounds decide
-   * what is scored: the result is the exact one unless an estimate errs beyond its bound for a true
-   * neighbour (by TestLeafCoder a share of well under 1% of pairs, on the lower side). So the
-   * recall is at least 0.99 over all queries, and at least 90% of the queries are answered
-   * exactly (hits whose float scores tie count as equally right: in two dimensions many cosines
-   * round to 1).
+   * With a budget of every entry ({@code n} per tree) the whole forest is gathered, and only the
+   * bounds decide what is scored: the result is the exact one unless an estimate errs beyond its
+   * bound for a true neighbour (by TestLeafCoder a share of well under 1% of pairs, on the lower
+   * side). So the recall is at least 0.99 over all queries, and at least 90% of the queries are
+   * answered exactly (hits whose float scores tie count as equally right: in two dimensions many
+   * cosines round to 1).
    */
   public void testFullBudgetIsExactSearch() throws IOException {
     Random random = random();
@@ -152,7 +197,13 @@ public class TestForestSearcher extends LuceneTestCase {
       int n = 300 + random.nextInt(1500);
       int dim = 2 + random.nextInt(30);
       float[][] vectors = ForestTestUtil.vectors(random, Kind.values()[random.nextInt(3)], n, dim);
-      Fixture f = new Fixture(vectors, geometry, 1 + random.nextInt(3), 4 + random.nextInt(60), 2 + random.nextInt(15));
+      Fixture f =
+          new Fixture(
+              vectors,
+              geometry,
+              1 + random.nextInt(3),
+              4 + random.nextInt(60),
+              2 + random.nextInt(15));
       ForestSearcher searcher = new ForestSearcher();
       double recallSum = 0;
       int exact = 0;
@@ -174,10 +225,14 @@ public class TestForestSearcher extends LuceneTestCase {
       }
       double meanRecall = recallSum / queries;
       if (VERBOSE) {
-        System.out.println(geometry + ": " + exact + " of " + queries + " exact, mean recall " + meanRecall);
+        System.out.println(
+            geometry + ": " + exact + " of " + queries + " exact, mean recall " + meanRecall);
       }
-      assertTrue(geometry + ": mean recall " + meanRecall + " at a budget of n", meanRecall >= 0.99);
-      assertTrue(geometry + ": only " + exact + " of " + queries + " queries exact", exact >= 0.9 * queries);
+      assertTrue(
+          geometry + ": mean recall " + meanRecall + " at a budget of n", meanRecall >= 0.99);
+      assertTrue(
+          geometry + ": only " + exact + " of " + queries + " queries exact",
+          exact >= 0.9 * queries);
     }
   }
 
@@ -189,8 +244,16 @@ public class TestForestSearcher extends LuceneTestCase {
     Random random = random();
     for (Geometry geometry : Geometry.values()) {
       int n = 20 + random.nextInt(300);
-      float[][] vectors = ForestTestUtil.vectors(random, Kind.values()[random.nextInt(3)], n, 2 + random.nextInt(10));
-      Fixture f = new Fixture(vectors, geometry, 1 + random.nextInt(2), 2 + random.nextInt(20), 2 + random.nextInt(8));
+      float[][] vectors =
+          ForestTestUtil.vectors(
+              random, Kind.values()[random.nextInt(3)], n, 2 + random.nextInt(10));
+      Fixture f =
+          new Fixture(
+              vectors,
+              geometry,
+              1 + random.nextInt(2),
+              2 + random.nextInt(20),
+              2 + random.nextInt(8));
       for (int q = 0; q < 10; q++) {
         float[] query = query(random, vectors);
         Bits accept = random.nextBoolean() ? null : randomFilter(random, n, 0.5);
@@ -200,12 +263,20 @@ public class TestForestSearcher extends LuceneTestCase {
         Result r = search(f, randomOrder(), query, k, 1 + random.nextInt(2 * n), accept);
         checkInvariants(r, f, query, k, 0, accept, geometry.toString());
         assertEquals("every accepted vector scored", accepted, r.scorer.total);
-        assertSameScores(geometry + ", k=" + k, f.similarity, query, f.similarity.exactTopK(query, k, accept), r.ords);
+        assertSameScores(
+            geometry + ", k=" + k,
+            f.similarity,
+            query,
+            f.similarity.exactTopK(query, k, accept),
+            r.ords);
       }
     }
   }
 
-  /** Filters: only accepted ordinals are scored or returned, and a full budget finds the filtered top. */
+  /**
+   * Filters: only accepted ordinals are scored or returned, and a full budget finds the filtered
+   * top.
+   */
   public void testAcceptOrdsRespected() throws IOException {
     Random random = random();
     int n = 1000 + random.nextInt(1000);
@@ -234,17 +305,18 @@ public class TestForestSearcher extends LuceneTestCase {
           accept = sparse;
           break;
         default:
-          accept = new Bits() {
-            @Override
-            public boolean get(int index) {
-              return filter.get(index);
-            }
+          accept =
+              new Bits() {
+                @Override
+                public boolean get(int index) {
+                  return filter.get(index);
+                }
 
-            @Override
-            public int length() {
-              return n;
-            }
-          };
+                @Override
+                public int length() {
+                  return n;
+                }
+              };
       }
       float[] query = query(random, vectors);
       int k = 10;
@@ -261,7 +333,9 @@ public class TestForestSearcher extends LuceneTestCase {
         fullBudget++;
       }
     }
-    assertTrue("filtered recall at a full budget " + recallSum / fullBudget, fullBudget == 0 || recallSum / fullBudget >= 0.99);
+    assertTrue(
+        "filtered recall at a full budget " + recallSum / fullBudget,
+        fullBudget == 0 || recallSum / fullBudget >= 0.99);
   }
 
   /**
@@ -273,7 +347,9 @@ public class TestForestSearcher extends LuceneTestCase {
     Random random = random();
     int n = 2000;
     Geometry geometry = Geometry.values()[random.nextInt(3)];
-    float[][] vectors = ForestTestUtil.vectors(random, random.nextBoolean() ? Kind.GAUSSIAN : Kind.CLUSTERED, n, 16);
+    float[][] vectors =
+        ForestTestUtil.vectors(
+            random, random.nextBoolean() ? Kind.GAUSSIAN : Kind.CLUSTERED, n, 16);
     Fixture f = new Fixture(vectors, geometry, 2, 32, 8);
     int[] budgets = {ForestSearcher.minimumScored(10), 50, 200, 800, n};
     double[] recalls = new double[budgets.length];
@@ -293,7 +369,14 @@ public class TestForestSearcher extends LuceneTestCase {
       }
     }
     if (VERBOSE) {
-      System.out.println(geometry + " " + order + ": budgets " + Arrays.toString(budgets) + " recall " + Arrays.toString(recalls));
+      System.out.println(
+          geometry
+              + " "
+              + order
+              + ": budgets "
+              + Arrays.toString(budgets)
+              + " recall "
+              + Arrays.toString(recalls));
     }
     for (int b = 1; b < budgets.length; b++) {
       assertTrue(Arrays.toString(recalls), recalls[b] >= recalls[b - 1] - 0.01);
@@ -328,7 +411,8 @@ public class TestForestSearcher extends LuceneTestCase {
       int dim = 1 + random.nextInt(100);
       fixtures[i] =
           new Fixture(
-              ForestTestUtil.vectors(random, Kind.values()[random.nextInt(3)], 50 + random.nextInt(800), dim),
+              ForestTestUtil.vectors(
+                  random, Kind.values()[random.nextInt(3)], 50 + random.nextInt(800), dim),
               Geometry.values()[random.nextInt(3)],
               1 + random.nextInt(3),
               1 + random.nextInt(100),
@@ -340,10 +424,12 @@ public class TestForestSearcher extends LuceneTestCase {
       float[] query = query(random, f.vectors);
       int k = 1 + random.nextInt(30);
       int budget = random.nextInt(f.vectors.length + 10);
-      Bits accept = random.nextBoolean() ? null : randomFilter(random, f.vectors.length, random.nextDouble());
+      Bits accept =
+          random.nextBoolean() ? null : randomFilter(random, f.vectors.length, random.nextDouble());
       LeafTraversal.Order order = randomOrder();
       Result a = search(reused, f, order, query, k, budget, accept, Integer.MAX_VALUE);
-      Result b = search(new ForestSearcher(), f, order, query, k, budget, accept, Integer.MAX_VALUE);
+      Result b =
+          search(new ForestSearcher(), f, order, query, k, budget, accept, Integer.MAX_VALUE);
       checkInvariants(a, f, query, k, budget, accept, "reused");
       assertArrayEquals(b.ords, a.ords);
       assertArrayEquals(b.scorer.counts, a.scorer.counts);
@@ -351,12 +437,16 @@ public class TestForestSearcher extends LuceneTestCase {
     }
   }
 
-  /** {@link ForestSearcher#scoreAll}: exact search, with or without a filter, within the visit limit. */
+  /**
+   * {@link ForestSearcher#scoreAll}: exact search, with or without a filter, within the visit
+   * limit.
+   */
   public void testScoreAllIsExact() throws IOException {
     Random random = random();
     int n = 1 + random.nextInt(500);
     Geometry geometry = Geometry.values()[random.nextInt(3)];
-    float[][] vectors = ForestTestUtil.vectors(random, Kind.values()[random.nextInt(3)], n, 1 + random.nextInt(20));
+    float[][] vectors =
+        ForestTestUtil.vectors(random, Kind.values()[random.nextInt(3)], n, 1 + random.nextInt(20));
     Similarity similarity = new Similarity(geometry, vectors);
     for (int q = 0; q < 20; q++) {
       float[] query = query(random, vectors);
@@ -370,17 +460,18 @@ public class TestForestSearcher extends LuceneTestCase {
           accept = filter;
           break;
         default:
-          accept = new Bits() {
-            @Override
-            public boolean get(int index) {
-              return filter.get(index);
-            }
+          accept =
+              new Bits() {
+                @Override
+                public boolean get(int index) {
+                  return filter.get(index);
+                }
 
-            @Override
-            public int length() {
-              return n;
-            }
-          };
+                @Override
+                public int length() {
+                  return n;
+                }
+              };
       }
       int k = 1 + random.nextInt(20);
       CountingScorer scorer = new CountingScorer(similarity, query);

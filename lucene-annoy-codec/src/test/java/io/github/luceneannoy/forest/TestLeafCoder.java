@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.forest;
 
 import static io.github.luceneannoy.forest.ForestTestUtil.mean;
@@ -18,14 +33,14 @@ import org.apache.lucene.tests.util.LuceneTestCase;
  * c} and a query {@code q}, the true {@code |x - q|²} lies within {@code estimate ± error}, with
  * {@code error = ERROR_BOUND · (code.error · |q - c| + 2 · scale · roundingError)}. A vector whose
  * lower bound is too high is dropped or left unscored, so the lower side loses neighbours; the
- * upper side only sets the bar a lower bound is compared with. The theory (RaBitQ): over the
- * random rotation, the estimate's error for one pair is close to normal, with a standard deviation
- * at most {@code code.error · |q - c| · sqrt(1 - cos²)}, where {@code cos} is the cosine between
- * the residual and the query's offset from the centroid; the query's rounding adds an independent
- * error of typical size {@code 2 · scale · roundingError}. So {@code error / ERROR_BOUND} is at
- * least the standard deviation, the pooled mean of {@code (actual error / (error / ERROR_BOUND))²}
- * is at most about 1, and the bound at {@value ForestSearcher#ERROR_BOUND} standard deviations
- * fails for at most {@code 2·(1 - Φ(2.5)) = 1.24%} of pairs, half of that on the lower side.
+ * upper side only sets the bar a lower bound is compared with. The theory (RaBitQ): over the random
+ * rotation, the estimate's error for one pair is close to normal, with a standard deviation at most
+ * {@code code.error · |q - c| · sqrt(1 - cos²)}, where {@code cos} is the cosine between the
+ * residual and the query's offset from the centroid; the query's rounding adds an independent error
+ * of typical size {@code 2 · scale · roundingError}. So {@code error / ERROR_BOUND} is at least the
+ * standard deviation, the pooled mean of {@code (actual error / (error / ERROR_BOUND))²} is at most
+ * about 1, and the bound at {@value ForestSearcher#ERROR_BOUND} standard deviations fails for at
+ * most {@code 2·(1 - Φ(2.5)) = 1.24%} of pairs, half of that on the lower side.
  *
  * <p>The pairs of one rotation are not independent (one rotation serves all of a forest's codes,
  * and a leaf of clustered data has similar residuals), so the rates are pooled over many rotations.
@@ -94,7 +109,8 @@ public class TestLeafCoder extends LuceneTestCase {
    * rotation: a leaf is the {@code leafSize} nearest vectors of a random vector, as a k-means
    * cluster is, its centroid their mean, and the segment's centre the mean of all vectors.
    */
-  private static Stats measure(Random random, Kind kind, int dim, int rotations, int leafSize, int queries) {
+  private static Stats measure(
+      Random random, Kind kind, int dim, int rotations, int leafSize, int queries) {
     Stats stats = new Stats();
     for (int r = 0; r < rotations; r++) {
       float[][] centres = ForestTestUtil.vectors(random, Kind.GAUSSIAN, 4 + random.nextInt(8), dim);
@@ -247,17 +263,22 @@ public class TestLeafCoder extends LuceneTestCase {
         assertEquals("dim " + dim + " scale", scale, codes.scale[e], 1e-4 * scale);
         double additive = squared + 2 * scale * signDotOffset;
         assertEquals(
-            "dim " + dim + " additive", additive, codes.additive[e], 1e-4 * (squared + 2 * scale * Math.sqrt(squaredNorm(offset)) * Math.sqrt(r.length)));
-        assertTrue("error factor " + codes.error[e], codes.error[e] >= 0 && Float.isFinite(codes.error[e]));
+            "dim " + dim + " additive",
+            additive,
+            codes.additive[e],
+            1e-4 * (squared + 2 * scale * Math.sqrt(squaredNorm(offset)) * Math.sqrt(r.length)));
+        assertTrue(
+            "error factor " + codes.error[e],
+            codes.error[e] >= 0 && Float.isFinite(codes.error[e]));
       }
     }
   }
 
   /**
    * Interleaving moves each code's words to where {@link CodeBlock#start} and {@link
-   * CodeBlock#stride} say, whole groups and a partial last group alike; and the estimates read
-   * from the interleaved codes, one by one or a leaf at a time ({@link QueryCode#bounds}), are the
-   * ones of the codes as encoded.
+   * CodeBlock#stride} say, whole groups and a partial last group alike; and the estimates read from
+   * the interleaved codes, one by one or a leaf at a time ({@link QueryCode#bounds}), are the ones
+   * of the codes as encoded.
    */
   public void testInterleavedCodesEstimateAsEncoded() {
     Random random = random();
@@ -291,9 +312,13 @@ public class TestLeafCoder extends LuceneTestCase {
       for (int e = 0; e < count; e++) {
         int start = CodeBlock.start(e, count, words);
         int stride = CodeBlock.stride(e, count);
-        assertEquals(Math.min(CodeBlock.GROUP, count - e / CodeBlock.GROUP * CodeBlock.GROUP), stride);
+        assertEquals(
+            Math.min(CodeBlock.GROUP, count - e / CodeBlock.GROUP * CodeBlock.GROUP), stride);
         for (int w = 0; w < words; w++) {
-          assertEquals("code " + e + " of " + count + ", word " + w, encoded[e * words + w], codes.bits[start + w * stride]);
+          assertEquals(
+              "code " + e + " of " + count + ", word " + w,
+              encoded[e * words + w],
+              codes.bits[start + w * stride]);
         }
       }
       float[] lower = new float[count];
@@ -302,7 +327,14 @@ public class TestLeafCoder extends LuceneTestCase {
         code.set(queries[q]);
         float centroidDistance = (float) squaredDistance(queries[q], centroid);
         float centroidScale = (float) Math.sqrt(centroidDistance);
-        code.bounds(codes, count, centroidDistance, centroidScale, ForestSearcher.ERROR_BOUND, lower, upper);
+        code.bounds(
+            codes,
+            count,
+            centroidDistance,
+            centroidScale,
+            ForestSearcher.ERROR_BOUND,
+            lower,
+            upper);
         for (int e = 0; e < count; e++) {
           float estimate = code.estimate(codes, e, centroidDistance);
           String what = "dim " + dim + ", code " + e + " of " + count;
@@ -316,7 +348,9 @@ public class TestLeafCoder extends LuceneTestCase {
     }
   }
 
-  /** With the centroid at the segment's centre, the additive term is exactly the squared residual. */
+  /**
+   * With the centroid at the segment's centre, the additive term is exactly the squared residual.
+   */
   public void testAdditiveIsSquaredResidualAtTheCentre() {
     Random random = random();
     int dim = DIMENSIONS[random.nextInt(DIMENSIONS.length)];
@@ -354,14 +388,15 @@ public class TestLeafCoder extends LuceneTestCase {
       code.set(query);
       float distance = (float) squaredDistance(query, centroid);
       assertEquals(distance, code.estimate(codes, 1, distance), 1e-6f * distance);
-      assertEquals(0, code.error(codes, 1, (float) Math.sqrt(distance), ForestSearcher.ERROR_BOUND), 0f);
+      assertEquals(
+          0, code.error(codes, 1, (float) Math.sqrt(distance), ForestSearcher.ERROR_BOUND), 0f);
     }
   }
 
   /**
    * A query on the line through the centroid and a vector ({@code q = c + t·(x - c)}) is estimated
-   * exactly but for the query's rounding: {@code s·R(q - c) = t·|r|₁}, so the estimator's only error
-   * is {@code 2·scale·s·(û - u)}, at most {@code 2·scale·sqrt(3p)·roundingError} (each of the
+   * exactly but for the query's rounding: {@code s·R(q - c) = t·|r|₁}, so the estimator's only
+   * error is {@code 2·scale·s·(û - u)}, at most {@code 2·scale·sqrt(3p)·roundingError} (each of the
    * {@code p} coordinates rounded by at most half a step).
    */
   public void testCollinearQueriesAreExactButForRounding() {
@@ -392,7 +427,11 @@ public class TestLeafCoder extends LuceneTestCase {
         float estimate = code.estimate(codes, e, centroidDistance);
         double rounding = 2 * codes.scale[e] * Math.sqrt(3.0 * p) * code.roundingError();
         double signDot = code.signDot(codes.bits, e * codes.words, codes.ones[e]);
-        double floats = 1e-5 * (Math.abs(codes.additive[e]) + centroidDistance + 2 * codes.scale[e] * Math.abs(signDot));
+        double floats =
+            1e-5
+                * (Math.abs(codes.additive[e])
+                    + centroidDistance
+                    + 2 * codes.scale[e] * Math.abs(signDot));
         assertEquals("dim " + dim + ", t " + t, truth, estimate, rounding + floats);
       }
     }

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.forest;
 
 import static io.github.luceneannoy.forest.ForestTestUtil.mean;
@@ -69,10 +84,10 @@ public class TestQueryCode extends LuceneTestCase {
   }
 
   /**
-   * {@code signDot} is {@code s·û} for the query rounded as documented: {@code û = lo + step·v}, with
-   * {@code lo} and {@code hi} the least and largest coordinates of {@code u}, {@code step = (hi -
-   * lo)/15} and {@code v} the nearest level in {@code 0 .. 15}; and each rounded coordinate is
-   * within half a step of the exact one.
+   * {@code signDot} is {@code s·û} for the query rounded as documented: {@code û = lo + step·v},
+   * with {@code lo} and {@code hi} the least and largest coordinates of {@code u}, {@code step =
+   * (hi - lo)/15} and {@code v} the nearest level in {@code 0 .. 15}; and each rounded coordinate
+   * is within half a step of the exact one.
    */
   public void testSignDotIsTheRoundedQuerysDotProduct() {
     Random random = random();
@@ -100,10 +115,15 @@ public class TestQueryCode extends LuceneTestCase {
         for (int i = 0; i < p; i++) {
           long v = step == 0 ? 0 : Math.min(levels, Math.round((u[i] - lo) / step));
           rounded[i] = lo + step * v;
-          assertEquals("dim " + dim + ", coordinate " + i, u[i], rounded[i], step / 2 + 1e-5 * (hi - lo));
+          assertEquals(
+              "dim " + dim + ", coordinate " + i, u[i], rounded[i], step / 2 + 1e-5 * (hi - lo));
           magnitude += Math.abs(rounded[i]);
         }
-        assertEquals("roundingError is step·sqrt(p/12)", step * Math.sqrt(p / 12.0), code.roundingError(), 1e-4 * step * Math.sqrt(p));
+        assertEquals(
+            "roundingError is step·sqrt(p/12)",
+            step * Math.sqrt(p / 12.0),
+            code.roundingError(),
+            1e-4 * step * Math.sqrt(p));
         for (int e = 0; e < codes.capacity(); e++) {
           double expected = 0;
           for (int i = 0; i < p; i++) {
@@ -119,9 +139,9 @@ public class TestQueryCode extends LuceneTestCase {
 
   /**
    * Against the query itself, {@code signDot} errs by {@code s·(û - u)}: at most {@code
-   * sqrt(3p)·roundingError} (every coordinate off by half a step at most), and for codes whose signs
-   * do not depend on the rounding, about {@code roundingError} in the mean square, as its documentation
-   * says ("the typical size").
+   * sqrt(3p)·roundingError} (every coordinate off by half a step at most), and for codes whose
+   * signs do not depend on the rounding, about {@code roundingError} in the mean square, as its
+   * documentation says ("the typical size").
    */
   public void testRoundingErrorIsTheTypicalError() {
     Random random = random();
@@ -148,7 +168,8 @@ public class TestQueryCode extends LuceneTestCase {
             exact += bit(codes, e, i) ? u[i] : -u[i];
           }
           double error = code.signDot(codes.bits, e * codes.words, codes.ones[e]) - exact;
-          assertEquals("dim " + dim, 0, error, Math.sqrt(3.0 * p) * code.roundingError() + 1e-4 * magnitude);
+          assertEquals(
+              "dim " + dim, 0, error, Math.sqrt(3.0 * p) * code.roundingError() + 1e-4 * magnitude);
           sumSquares += error * error;
           sumRounding += (double) code.roundingError() * code.roundingError();
           count++;
@@ -158,7 +179,8 @@ public class TestQueryCode extends LuceneTestCase {
       if (VERBOSE) {
         System.out.println("dim " + dim + ": RMS error / rounding error " + ratio);
       }
-      assertTrue("dim " + dim + ": RMS error " + ratio + " rounding errors", ratio > 0.5 && ratio < 1.5);
+      assertTrue(
+          "dim " + dim + ": RMS error " + ratio + " rounding errors", ratio > 0.5 && ratio < 1.5);
     }
   }
 
@@ -234,9 +256,11 @@ public class TestQueryCode extends LuceneTestCase {
     for (int e = 0; e < data.length; e++) {
       float scale = 0.5f + random.nextFloat();
       float one = code.error(codes, e, scale, 1);
-      assertEquals(codes.error[e] * scale + 2 * codes.scale[e] * code.roundingError(), one, 1e-5f * one);
+      assertEquals(
+          codes.error[e] * scale + 2 * codes.scale[e] * code.roundingError(), one, 1e-5f * one);
       assertEquals(2.5f * one, code.error(codes, e, scale, 2.5f), 1e-5f * one);
-      assertEquals(2 * codes.scale[e] * code.roundingError(), code.error(codes, e, 0, 1), 1e-5f * one);
+      assertEquals(
+          2 * codes.scale[e] * code.roundingError(), code.error(codes, e, 0, 1), 1e-5f * one);
       assertTrue(one >= 0);
     }
   }

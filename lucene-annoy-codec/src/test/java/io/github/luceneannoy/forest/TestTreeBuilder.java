@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.forest;
 
 import io.github.luceneannoy.forest.ForestTestUtil.BufferedVectorSource;
@@ -27,7 +42,8 @@ public class TestTreeBuilder extends LuceneTestCase {
     int depth;
   }
 
-  private static Tree build(float[][] vectors, Geometry geometry, int maxLeafSize, int branching, long seed)
+  private static Tree build(
+      float[][] vectors, Geometry geometry, int maxLeafSize, int branching, long seed)
       throws IOException {
     MappedVectors mapped = MappedVectors.of(new BufferedVectorSource(vectors), geometry);
     return new TreeBuilder(mapped, maxLeafSize, branching, seed).build();
@@ -39,9 +55,11 @@ public class TestTreeBuilder extends LuceneTestCase {
    * ordinals, an inner node 2 to {@code branching} children (the root may have a single leaf
    * child), sizes add up, and every centroid is the mean of the mapped vectors under its node.
    */
-  private static Shape check(Tree tree, float[][] vectors, Geometry geometry, int maxLeafSize, int branching)
+  private static Shape check(
+      Tree tree, float[][] vectors, Geometry geometry, int maxLeafSize, int branching)
       throws IOException {
-    MappedVectors mapped = MappedVectors.of(new ForestTestUtil.BufferedVectorSource(vectors), geometry);
+    MappedVectors mapped =
+        MappedVectors.of(new ForestTestUtil.BufferedVectorSource(vectors), geometry);
     float[][] points = new float[vectors.length][];
     for (int i = 0; i < points.length; i++) {
       points[i] = mapped.vector(i).clone();
@@ -49,7 +67,8 @@ public class TestTreeBuilder extends LuceneTestCase {
     Tree.Node root = tree.root();
     assertFalse("the root is always inner", root.isLeaf());
     assertEquals(vectors.length, root.size());
-    assertArrayEquals("the root's centroid is the segment's centre", mapped.centre(), root.centroid(), 1e-5f);
+    assertArrayEquals(
+        "the root's centroid is the segment's centre", mapped.centre(), root.centroid(), 1e-5f);
     Shape shape = new Shape();
     int[] seen = new int[vectors.length];
     walk(root, 0, points, seen, shape, maxLeafSize, branching);
@@ -65,7 +84,13 @@ public class TestTreeBuilder extends LuceneTestCase {
 
   /** Returns the ordinals under {@code node}. */
   private static int walk(
-      Tree.Node node, int depth, float[][] points, int[] seen, Shape shape, int maxLeafSize, int branching) {
+      Tree.Node node,
+      int depth,
+      float[][] points,
+      int[] seen,
+      Shape shape,
+      int maxLeafSize,
+      int branching) {
     shape.depth = Math.max(shape.depth, depth);
     double[] sum = new double[points[0].length];
     if (node.isLeaf()) {
@@ -74,7 +99,8 @@ public class TestTreeBuilder extends LuceneTestCase {
       assertTrue("leaf of " + ords.length, ords.length >= 1 && ords.length <= maxLeafSize);
       assertEquals(ords.length, node.size());
       for (int i = 0; i < ords.length; i++) {
-        assertTrue("leaf ordinals increase: " + Arrays.toString(ords), i == 0 || ords[i] > ords[i - 1]);
+        assertTrue(
+            "leaf ordinals increase: " + Arrays.toString(ords), i == 0 || ords[i] > ords[i - 1]);
         seen[ords[i]]++;
         for (int j = 0; j < sum.length; j++) {
           sum[j] += points[ords[i]][j];
@@ -83,7 +109,9 @@ public class TestTreeBuilder extends LuceneTestCase {
     } else {
       shape.inner.add(node);
       int count = node.children().size();
-      assertTrue("inner node of " + count + " children", count >= (depth == 0 ? 1 : 2) && count <= branching);
+      assertTrue(
+          "inner node of " + count + " children",
+          count >= (depth == 0 ? 1 : 2) && count <= branching);
       int size = 0;
       for (Tree.Node child : node.children()) {
         size += child.size();
@@ -101,7 +129,8 @@ public class TestTreeBuilder extends LuceneTestCase {
       scale = Math.max(scale, Math.abs(sum[j] / node.size()));
     }
     for (int j = 0; j < sum.length; j++) {
-      assertEquals("centroid coordinate " + j, sum[j] / node.size(), node.centroid()[j], 1e-4 * (1 + scale));
+      assertEquals(
+          "centroid coordinate " + j, sum[j] / node.size(), node.centroid()[j], 1e-4 * (1 + scale));
     }
     return node.size();
   }
@@ -119,8 +148,24 @@ public class TestTreeBuilder extends LuceneTestCase {
       Tree tree = build(vectors, geometry, maxLeafSize, branching, random.nextLong());
       Shape shape = check(tree, vectors, geometry, maxLeafSize, branching);
       if (VERBOSE) {
-        System.out.println(kind + " " + geometry + " n=" + n + " dim=" + dim + " L=" + maxLeafSize + " B=" + branching
-            + ": " + shape.leaves.size() + " leaves, " + shape.inner.size() + " inner, depth " + shape.depth);
+        System.out.println(
+            kind
+                + " "
+                + geometry
+                + " n="
+                + n
+                + " dim="
+                + dim
+                + " L="
+                + maxLeafSize
+                + " B="
+                + branching
+                + ": "
+                + shape.leaves.size()
+                + " leaves, "
+                + shape.inner.size()
+                + " inner, depth "
+                + shape.depth);
       }
     }
   }
@@ -153,7 +198,13 @@ public class TestTreeBuilder extends LuceneTestCase {
     for (int branching : new int[] {2, 3, 16}) {
       int n = 1 + random.nextInt(200);
       float[][] vectors = ForestTestUtil.vectors(random, Kind.UNIFORM, n, 2);
-      Shape shape = check(build(vectors, Geometry.EUCLIDEAN, 1, branching, random.nextLong()), vectors, Geometry.EUCLIDEAN, 1, branching);
+      Shape shape =
+          check(
+              build(vectors, Geometry.EUCLIDEAN, 1, branching, random.nextLong()),
+              vectors,
+              Geometry.EUCLIDEAN,
+              1,
+              branching);
       assertEquals(n, shape.leaves.size());
     }
   }
@@ -168,7 +219,8 @@ public class TestTreeBuilder extends LuceneTestCase {
     for (boolean zero : new boolean[] {true, false}) {
       int n = 500 + random.nextInt(3000);
       int dim = 1 + random.nextInt(10);
-      float[] value = zero ? new float[dim] : ForestTestUtil.vectors(random, Kind.GAUSSIAN, 1, dim)[0];
+      float[] value =
+          zero ? new float[dim] : ForestTestUtil.vectors(random, Kind.GAUSSIAN, 1, dim)[0];
       float[][] vectors = new float[n][];
       Arrays.fill(vectors, value);
       int maxLeafSize = 1 + random.nextInt(50);
@@ -188,7 +240,9 @@ public class TestTreeBuilder extends LuceneTestCase {
       }
       // each cut divides by at least two
       double balanced = Math.ceil(Math.log((double) n / maxLeafSize) / Math.log(2)) + 1;
-      assertTrue("depth " + shape.depth + " for " + n + " identical vectors", shape.depth <= Math.max(1, balanced));
+      assertTrue(
+          "depth " + shape.depth + " for " + n + " identical vectors",
+          shape.depth <= Math.max(1, balanced));
     }
   }
 
@@ -215,7 +269,13 @@ public class TestTreeBuilder extends LuceneTestCase {
     }
     int maxLeafSize = 10 + random.nextInt(40);
     int branching = points + random.nextInt(8);
-    Shape shape = check(build(vectors, Geometry.EUCLIDEAN, maxLeafSize, branching, random.nextLong()), vectors, Geometry.EUCLIDEAN, maxLeafSize, branching);
+    Shape shape =
+        check(
+            build(vectors, Geometry.EUCLIDEAN, maxLeafSize, branching, random.nextLong()),
+            vectors,
+            Geometry.EUCLIDEAN,
+            maxLeafSize,
+            branching);
     int mixed = 0;
     for (Tree.Node leaf : shape.leaves) {
       Set<Integer> labels = new HashSet<>();
@@ -266,7 +326,8 @@ public class TestTreeBuilder extends LuceneTestCase {
 
   public void testSameSeedSameTree() throws IOException {
     Random random = random();
-    float[][] vectors = ForestTestUtil.vectors(random, Kind.CLUSTERED, 1000 + random.nextInt(1000), 8);
+    float[][] vectors =
+        ForestTestUtil.vectors(random, Kind.CLUSTERED, 1000 + random.nextInt(1000), 8);
     long seed = random.nextLong();
     Tree a = build(vectors, Geometry.EUCLIDEAN, 20, 8, seed);
     Tree b = build(vectors, Geometry.EUCLIDEAN, 20, 8, seed);
@@ -294,10 +355,12 @@ public class TestTreeBuilder extends LuceneTestCase {
   }
 
   public void testRejectsBadParameters() throws IOException {
-    MappedVectors mapped = MappedVectors.of(new ArrayVectorSource(new float[][] {{1, 2}}), Geometry.EUCLIDEAN);
+    MappedVectors mapped =
+        MappedVectors.of(new ArrayVectorSource(new float[][] {{1, 2}}), Geometry.EUCLIDEAN);
     expectThrows(IllegalArgumentException.class, () -> new TreeBuilder(mapped, 0, 16, 1));
     expectThrows(IllegalArgumentException.class, () -> new TreeBuilder(mapped, 16, 1, 1));
-    expectThrows(IllegalArgumentException.class, () -> new ForestBuilder(Geometry.EUCLIDEAN, 0, 16, 16, 1));
+    expectThrows(
+        IllegalArgumentException.class, () -> new ForestBuilder(Geometry.EUCLIDEAN, 0, 16, 16, 1));
   }
 
   /**
@@ -316,7 +379,14 @@ public class TestTreeBuilder extends LuceneTestCase {
     Geometry geometry = Geometry.values()[random.nextInt(3)];
     float[][] vectors = ForestTestUtil.vectors(random, Kind.values()[random.nextInt(3)], n, dim);
     OnHeapForest forest =
-        OnHeapForest.build(new BufferedVectorSource(vectors), geometry, numTrees, maxLeafSize, branching, random.nextLong(), null);
+        OnHeapForest.build(
+            new BufferedVectorSource(vectors),
+            geometry,
+            numTrees,
+            maxLeafSize,
+            branching,
+            random.nextLong(),
+            null);
     assertEquals(numTrees, forest.numTrees());
     assertEquals(n, forest.size());
     assertEquals(geometry.mappedDimension(dim), forest.dimension());
@@ -341,7 +411,8 @@ public class TestTreeBuilder extends LuceneTestCase {
               assertTrue(record.sizes[c] >= 1);
               for (int d = 0; d < record.count; d++) {
                 assertEquals(record.siblingDistance(c, d), record.siblingDistance(d, c), 0f);
-                assertTrue(c == d ? record.siblingDistance(c, d) == 0 : record.siblingDistance(c, d) >= 0);
+                assertTrue(
+                    c == d ? record.siblingDistance(c, d) == 0 : record.siblingDistance(c, d) >= 0);
               }
             }
           }

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.reliability;
 
 import io.github.luceneannoy.codec.AnnoyCodec;
@@ -13,13 +28,14 @@ import org.apache.lucene.store.FSDirectory;
 
 /**
  * The child process of {@link TestAnnoyCrash}: adds batches of {@link Corpus} documents with the
- * Annoy codec forever, committing after each and printing {@code COMMITTED <batch>} once the
- * commit has returned, and {@code MERGE START}/{@code MERGE END} around every merge (each builds
- * and calibrates a forest), until the parent kills it. Its standard output is the protocol, so it
+ * Annoy codec forever, committing after each and printing {@code COMMITTED <batch>} once the commit
+ * has returned, and {@code MERGE START}/{@code MERGE END} around every merge (each builds and
+ * calibrates a forest), until the parent kills it. Its standard output is the protocol, so it
  * prints nothing else there.
  */
 public final class CrashingIndexer {
   static final int BATCH = 150;
+
   /** Every this many batches the child also force-merges to one segment: a large forest build. */
   static final int FORCE_MERGE_EVERY = 4;
 
@@ -53,8 +69,8 @@ public final class CrashingIndexer {
   }
 
   /**
-   * Arguments: the index directory, the round number, then the format's number of trees, leaf
-   * size, branching, target recall and seed.
+   * Arguments: the index directory, the round number, then the format's number of trees, leaf size,
+   * branching, target recall and seed.
    */
   public static void main(String[] args) throws Exception {
     Path path = Path.of(args[0]);

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.reliability;
 
 import static org.junit.Assert.assertArrayEquals;
@@ -44,11 +59,11 @@ final class IndexState {
   private static final int K = 10;
 
   /**
-   * Recall@10 of default-budget searches against exhaustive search on the same reader, below
-   * which a forest is taken to be damaged. Budgets are calibrated for the format's target recall
-   * (0.95 by default) on each segment's own vectors; this bar sits well below any target the tests
-   * use, so that it fails on a broken forest (recall near the share of vectors gathered by chance)
-   * and not on a sample of unlucky queries.
+   * Recall@10 of default-budget searches against exhaustive search on the same reader, below which
+   * a forest is taken to be damaged. Budgets are calibrated for the format's target recall (0.95 by
+   * default) on each segment's own vectors; this bar sits well below any target the tests use, so
+   * that it fails on a broken forest (recall near the share of vectors gathered by chance) and not
+   * on a sample of unlucky queries.
    */
   static final double MIN_FOREST_RECALL = 0.8;
 
@@ -130,7 +145,8 @@ final class IndexState {
       return;
     }
     ForestStatistics stats =
-        read.orElseThrow(() -> new AssertionError("segment " + segment + " has vectors but no forest"));
+        read.orElseThrow(
+            () -> new AssertionError("segment " + segment + " has vectors but no forest"));
     assertEquals(stats.toString(), values.size(), stats.vectors());
     assertEquals(stats.toString(), Corpus.DIM, stats.dimension());
     if (values.size() == 0) {
@@ -170,7 +186,9 @@ final class IndexState {
       for (ScoreDoc hit : approximate.scoreDocs) {
         assertTrue("doc " + hit.doc + " returned twice", seen.add(hit.doc));
         assertTrue("k-NN returned unknown doc", allowed.contains(idOf(searcher, hit.doc)));
-        float score = VectorSimilarityFunction.EUCLIDEAN.compare(query, vectorOf(searcher.getIndexReader(), hit.doc));
+        float score =
+            VectorSimilarityFunction.EUCLIDEAN.compare(
+                query, vectorOf(searcher.getIndexReader(), hit.doc));
         assertEquals("score of doc " + hit.doc, score, hit.score, 1e-6f * score);
         assertTrue("hits out of order", hit.score <= previous);
         previous = hit.score;
@@ -181,7 +199,9 @@ final class IndexState {
     assertTrue("default-budget recall@" + K + " " + recall, recall >= MIN_FOREST_RECALL);
   }
 
-  /** The share of exact hits that {@code approximate} matches, counting ties at the last as hits. */
+  /**
+   * The share of exact hits that {@code approximate} matches, counting ties at the last as hits.
+   */
   static double recall(TopDocs exact, TopDocs approximate) {
     if (exact.scoreDocs.length == 0) {
       return 1;

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.reliability;
 
 import io.github.luceneannoy.codec.AnnoyCodec;
@@ -32,10 +47,10 @@ import org.apache.lucene.tests.util.TestUtil;
 
 /**
  * Bad input at index and at query time, and bad format parameters: each is refused with an
- * exception whose message names the field and document (or the component, or the parameter) and
- * the expected and actual values, and nothing already indexed is damaged (checked by {@link
- * IndexState} after every test). Several are refused by Lucene before the codec sees them; the test
- * pins their messages so a Lucene upgrade that loses them is noticed.
+ * exception whose message names the field and document (or the component, or the parameter) and the
+ * expected and actual values, and nothing already indexed is damaged (checked by {@link IndexState}
+ * after every test). Several are refused by Lucene before the codec sees them; the test pins their
+ * messages so a Lucene upgrade that loses them is noticed.
  */
 public class TestAnnoyBadInput extends LuceneTestCase {
   private static final int DOCS = 300;
@@ -46,7 +61,10 @@ public class TestAnnoyBadInput extends LuceneTestCase {
   private Directory dir;
   private IndexWriter writer;
   private final List<String> ids = new ArrayList<>();
-  /** Documents kept whose vector in the corpus field is not {@code Corpus.vector(id)}, or absent. */
+
+  /**
+   * Documents kept whose vector in the corpus field is not {@code Corpus.vector(id)}, or absent.
+   */
   private final List<String> extraIds = new ArrayList<>();
 
   @Override
@@ -90,12 +108,14 @@ public class TestAnnoyBadInput extends LuceneTestCase {
 
   private static void assertMessage(Exception e, String... parts) {
     for (String part : parts) {
-      assertTrue("message lacks \"" + part + "\": " + e.getMessage(), e.getMessage().contains(part));
+      assertTrue(
+          "message lacks \"" + part + "\": " + e.getMessage(), e.getMessage().contains(part));
     }
   }
 
   private void expectRefused(Document doc, String... parts) {
-    IllegalArgumentException e = expectThrows(IllegalArgumentException.class, () -> writer.addDocument(doc));
+    IllegalArgumentException e =
+        expectThrows(IllegalArgumentException.class, () -> writer.addDocument(doc));
     assertMessage(e, parts);
   }
 
@@ -111,20 +131,30 @@ public class TestAnnoyBadInput extends LuceneTestCase {
 
   public void testWrongDimension() {
     expectRefused(
-        with("bad", new KnnFloatVectorField(Corpus.VECTOR, new float[Corpus.DIM - 3], VectorSimilarityFunction.EUCLIDEAN)),
-        "\"" + Corpus.VECTOR + "\"", "vector dimension=" + Corpus.DIM, "inconsistent vector dimension=" + (Corpus.DIM - 3));
+        with(
+            "bad",
+            new KnnFloatVectorField(
+                Corpus.VECTOR, new float[Corpus.DIM - 3], VectorSimilarityFunction.EUCLIDEAN)),
+        "\"" + Corpus.VECTOR + "\"",
+        "vector dimension=" + Corpus.DIM,
+        "inconsistent vector dimension=" + (Corpus.DIM - 3));
   }
 
   public void testTooManyDimensions() throws IOException {
     float[] big = new float[AnnoyVectorsFormat.MAXIMUM_DIMENSIONS + 1];
     big[0] = 1;
-    expectRefused(with("bad", new KnnFloatVectorField("huge", big, VectorSimilarityFunction.EUCLIDEAN)),
-        "[huge]", "<= [4096]", "got 4097");
+    expectRefused(
+        with("bad", new KnnFloatVectorField("huge", big, VectorSimilarityFunction.EUCLIDEAN)),
+        "[huge]",
+        "<= [4096]",
+        "got 4097");
     // the limit itself is accepted (Lucene's HNSW stops at 1024) and searchable
     float[] limit = new float[AnnoyVectorsFormat.MAXIMUM_DIMENSIONS];
     limit[7] = 1;
-    writer.addDocument(with("wide", new KnnFloatVectorField("wide", limit, VectorSimilarityFunction.EUCLIDEAN)));
-    // kept, but it has no vector in the corpus field that tearDown searches by each doc's own vector
+    writer.addDocument(
+        with("wide", new KnnFloatVectorField("wide", limit, VectorSimilarityFunction.EUCLIDEAN)));
+    // kept, but it has no vector in the corpus field that tearDown searches by each doc's own
+    // vector
     extraIds.add("wide");
     writer.commit();
     try (DirectoryReader reader = DirectoryReader.open(dir)) {
@@ -138,10 +168,14 @@ public class TestAnnoyBadInput extends LuceneTestCase {
     for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
       float[] v = Corpus.vector("x");
       v[5] = bad;
-      IllegalArgumentException e = expectThrows(IllegalArgumentException.class,
-          () -> new KnnFloatVectorField(Corpus.VECTOR, v, VectorSimilarityFunction.EUCLIDEAN));
+      IllegalArgumentException e =
+          expectThrows(
+              IllegalArgumentException.class,
+              () -> new KnnFloatVectorField(Corpus.VECTOR, v, VectorSimilarityFunction.EUCLIDEAN));
       assertMessage(e, "non-finite", "vector[5]=" + bad);
-      e = expectThrows(IllegalArgumentException.class, () -> new KnnFloatVectorQuery(Corpus.VECTOR, v, 5));
+      e =
+          expectThrows(
+              IllegalArgumentException.class, () -> new KnnFloatVectorQuery(Corpus.VECTOR, v, 5));
       assertMessage(e, "non-finite", "vector[5]=" + bad);
     }
   }
@@ -152,53 +186,90 @@ public class TestAnnoyBadInput extends LuceneTestCase {
    * document is added, naming the field, and refuses an all-zero COSINE query likewise.
    */
   public void testZeroVectorWithCosine() throws IOException {
-    expectRefused(with("zero", new KnnFloatVectorField(COSINE, new float[Corpus.DIM], VectorSimilarityFunction.COSINE)),
-        "field \"" + COSINE + "\"", "document ", "all-zero vector", "COSINE");
+    expectRefused(
+        with(
+            "zero",
+            new KnnFloatVectorField(
+                COSINE, new float[Corpus.DIM], VectorSimilarityFunction.COSINE)),
+        "field \"" + COSINE + "\"",
+        "document ",
+        "all-zero vector",
+        "COSINE");
     writer.commit();
     try (DirectoryReader reader = DirectoryReader.open(dir)) {
       IndexSearcher searcher = new IndexSearcher(reader);
       // the refused document is not there, not even half-indexed
       assertEquals(0, searcher.count(new TermQuery(new Term(Corpus.ID, "zero"))));
-      IllegalArgumentException e = expectThrows(IllegalArgumentException.class,
-          () -> searcher.search(new KnnFloatVectorQuery(COSINE, new float[Corpus.DIM], 5), 5));
+      IllegalArgumentException e =
+          expectThrows(
+              IllegalArgumentException.class,
+              () -> searcher.search(new KnnFloatVectorQuery(COSINE, new float[Corpus.DIM], 5), 5));
       assertMessage(e, "field \"" + COSINE + "\"", "all zeros", "COSINE");
       // other similarities have no such problem: a zero query on a EUCLIDEAN field is answered
-      TopDocs hits = searcher.search(new KnnFloatVectorQuery(Corpus.VECTOR, new float[Corpus.DIM], 5), 5);
+      TopDocs hits =
+          searcher.search(new KnnFloatVectorQuery(Corpus.VECTOR, new float[Corpus.DIM], 5), 5);
       assertEquals(5, hits.scoreDocs.length);
       assertFalse(Float.isNaN(hits.scoreDocs[0].score));
     }
     // a zero vector on a EUCLIDEAN field is an ordinary vector; it is not the corpus vector of its
     // id, which tearDown searches each document by, so it is kept out of that sample
-    writer.addDocument(with("origin", new KnnFloatVectorField(Corpus.VECTOR, new float[Corpus.DIM], VectorSimilarityFunction.EUCLIDEAN)));
+    writer.addDocument(
+        with(
+            "origin",
+            new KnnFloatVectorField(
+                Corpus.VECTOR, new float[Corpus.DIM], VectorSimilarityFunction.EUCLIDEAN)));
     writer.commit();
     try (DirectoryReader reader = DirectoryReader.open(dir)) {
-      assertEquals(1, new IndexSearcher(reader).count(new TermQuery(new Term(Corpus.ID, "origin"))));
+      assertEquals(
+          1, new IndexSearcher(reader).count(new TermQuery(new Term(Corpus.ID, "origin"))));
     }
     extraIds.add("origin");
   }
 
   public void testByteVectorsWhereFloatsAreExpectedAndBack() {
-    expectRefused(with("bad", new KnnByteVectorField(Corpus.VECTOR, new byte[Corpus.DIM], VectorSimilarityFunction.EUCLIDEAN)),
-        "\"" + Corpus.VECTOR + "\"", "vector encoding=FLOAT32", "inconsistent", "vector encoding=BYTE");
-    expectRefused(with("bad", new KnnFloatVectorField(BYTES, new float[BYTE_DIM], VectorSimilarityFunction.EUCLIDEAN)),
-        "\"" + BYTES + "\"", "vector encoding=BYTE", "inconsistent", "vector encoding=FLOAT32");
+    expectRefused(
+        with(
+            "bad",
+            new KnnByteVectorField(
+                Corpus.VECTOR, new byte[Corpus.DIM], VectorSimilarityFunction.EUCLIDEAN)),
+        "\"" + Corpus.VECTOR + "\"",
+        "vector encoding=FLOAT32",
+        "inconsistent",
+        "vector encoding=BYTE");
+    expectRefused(
+        with(
+            "bad",
+            new KnnFloatVectorField(
+                BYTES, new float[BYTE_DIM], VectorSimilarityFunction.EUCLIDEAN)),
+        "\"" + BYTES + "\"",
+        "vector encoding=BYTE",
+        "inconsistent",
+        "vector encoding=FLOAT32");
   }
 
   public void testOtherSimilarityOnTheSameField() {
-    expectRefused(with("bad", new KnnFloatVectorField(Corpus.VECTOR, Corpus.vector("x"), VectorSimilarityFunction.COSINE)),
-        "\"" + Corpus.VECTOR + "\"", "similarity function=EUCLIDEAN", "similarity function=COSINE");
+    expectRefused(
+        with(
+            "bad",
+            new KnnFloatVectorField(
+                Corpus.VECTOR, Corpus.vector("x"), VectorSimilarityFunction.COSINE)),
+        "\"" + Corpus.VECTOR + "\"",
+        "similarity function=EUCLIDEAN",
+        "similarity function=COSINE");
   }
 
   /** The format's parameters and how each forest constructor checks them. */
   private interface ForestFormat {
-    KnnVectorsFormat create(int numTrees, int maxLeafSize, int branching, float targetRecall, long seed);
+    KnnVectorsFormat create(
+        int numTrees, int maxLeafSize, int branching, float targetRecall, long seed);
   }
 
   private static final List<ForestFormat> FORMATS =
       List.of(
           AnnoyVectorsFormat::new,
           (trees, leaf, branching, recall, seed) ->
-              new AnnoyScalarQuantizedVectorsFormat(trees, leaf, branching, recall, seed, 7, false, null, 4));
+              new AnnoyScalarQuantizedVectorsFormat(
+                  trees, leaf, branching, recall, seed, 7, false, null, 4));
 
   /**
    * Each bad forest parameter is refused by both Annoy formats with an {@link
@@ -213,19 +284,36 @@ public class TestAnnoyBadInput extends LuceneTestCase {
     long seed = random().nextLong();
     for (ForestFormat f : FORMATS) {
       String treeRange = "[1, " + AnnoyVectorsFormat.MAXIMUM_NUM_TREES + "]";
-      for (int bad : new int[] {0, -1, AnnoyVectorsFormat.MAXIMUM_NUM_TREES + 1, Integer.MIN_VALUE}) {
-        assertInvalid(() -> f.create(bad, leaf, branching, recall, seed), "numTrees must be in " + treeRange, "got " + bad);
+      for (int bad :
+          new int[] {0, -1, AnnoyVectorsFormat.MAXIMUM_NUM_TREES + 1, Integer.MIN_VALUE}) {
+        assertInvalid(
+            () -> f.create(bad, leaf, branching, recall, seed),
+            "numTrees must be in " + treeRange,
+            "got " + bad);
       }
       String leafRange = "[1, " + AnnoyVectorsFormat.MAXIMUM_MAX_LEAF_SIZE + "]";
-      for (int bad : new int[] {0, -5, AnnoyVectorsFormat.MAXIMUM_MAX_LEAF_SIZE + 1, Integer.MAX_VALUE}) {
-        assertInvalid(() -> f.create(trees, bad, branching, recall, seed), "maxLeafSize must be in " + leafRange, "got " + bad);
+      for (int bad :
+          new int[] {0, -5, AnnoyVectorsFormat.MAXIMUM_MAX_LEAF_SIZE + 1, Integer.MAX_VALUE}) {
+        assertInvalid(
+            () -> f.create(trees, bad, branching, recall, seed),
+            "maxLeafSize must be in " + leafRange,
+            "got " + bad);
       }
       String branchingRange = "[2, " + AnnoyVectorsFormat.MAXIMUM_BRANCHING + "]";
       for (int bad : new int[] {1, 0, -2, AnnoyVectorsFormat.MAXIMUM_BRANCHING + 1}) {
-        assertInvalid(() -> f.create(trees, leaf, bad, recall, seed), "branching must be in " + branchingRange, "got " + bad);
+        assertInvalid(
+            () -> f.create(trees, leaf, bad, recall, seed),
+            "branching must be in " + branchingRange,
+            "got " + bad);
       }
-      for (float bad : new float[] {0f, -0f, -0.5f, 1.0001f, 2f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
-        assertInvalid(() -> f.create(trees, leaf, branching, bad, seed), "targetRecall must be in (0, 1]", "got " + bad);
+      for (float bad :
+          new float[] {
+            0f, -0f, -0.5f, 1.0001f, 2f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY
+          }) {
+        assertInvalid(
+            () -> f.create(trees, leaf, branching, bad, seed),
+            "targetRecall must be in (0, 1]",
+            "got " + bad);
       }
       // the bounds are allowed
       f.create(1, 1, 2, Float.MIN_VALUE, seed);
@@ -238,7 +326,8 @@ public class TestAnnoyBadInput extends LuceneTestCase {
     }
     // the old third argument, candidates per hit, now converts to a target recall: it must fail
     // loudly rather than be taken for one
-    assertInvalid(() -> new AnnoyVectorsFormat(32, 64, 100), "targetRecall must be in (0, 1]", "got 100.0");
+    assertInvalid(
+        () -> new AnnoyVectorsFormat(32, 64, 100), "targetRecall must be in (0, 1]", "got 100.0");
     assertInvalid(() -> new AnnoyVectorsFormat(40), "targetRecall", "got 40.0");
   }
 
@@ -247,17 +336,19 @@ public class TestAnnoyBadInput extends LuceneTestCase {
     for (int bad : new int[] {0, -1, Integer.MIN_VALUE}) {
       assertInvalid(
           () -> new AnnoyKnnFloatVectorQuery(Corpus.VECTOR, Corpus.vector("q"), 5, null, bad),
-          "candidatesPerHit must be >= 1", "got " + bad);
+          "candidatesPerHit must be >= 1",
+          "got " + bad);
       assertInvalid(
           () -> new AnnoyKnnByteVectorQuery(BYTES, new byte[BYTE_DIM], 5, null, bad),
-          "candidatesPerHit must be >= 1", "got " + bad);
+          "candidatesPerHit must be >= 1",
+          "got " + bad);
     }
   }
 
   /**
-   * Every seed is valid, the extreme ones included: it is recorded, it is what the segment's
-   * forest says it was built with, and the forest searches. So are the smallest trees the
-   * parameters allow (one vector per leaf, two children per node) and the most trees.
+   * Every seed is valid, the extreme ones included: it is recorded, it is what the segment's forest
+   * says it was built with, and the forest searches. So are the smallest trees the parameters allow
+   * (one vector per leaf, two children per node) and the most trees.
    */
   public void testAnySeedAndExtremeParametersBuildWorkingForests() throws IOException {
     long[] seeds = {0L, -1L, Long.MIN_VALUE, Long.MAX_VALUE, random().nextLong()};
@@ -268,13 +359,16 @@ public class TestAnnoyBadInput extends LuceneTestCase {
     }
     assertForestWorks(new AnnoyVectorsFormat(1, 1, 2, 0.9f, random().nextLong()), 100);
     assertForestWorks(
-        new AnnoyVectorsFormat(AnnoyVectorsFormat.MAXIMUM_NUM_TREES, 8, 16, 0.9f, random().nextLong()), 100);
+        new AnnoyVectorsFormat(
+            AnnoyVectorsFormat.MAXIMUM_NUM_TREES, 8, 16, 0.9f, random().nextLong()),
+        100);
   }
 
   private void assertForestWorks(AnnoyVectorsFormat format, int docs) throws IOException {
     try (Directory other = newDirectory()) {
       List<String> written = new ArrayList<>();
-      try (IndexWriter w = new IndexWriter(other, new IndexWriterConfig().setCodec(new AnnoyCodec(format)))) {
+      try (IndexWriter w =
+          new IndexWriter(other, new IndexWriterConfig().setCodec(new AnnoyCodec(format)))) {
         for (int i = 0; i < docs; i++) {
           written.add("s" + i);
           w.addDocument(Corpus.doc("s" + i));
@@ -289,7 +383,8 @@ public class TestAnnoyBadInput extends LuceneTestCase {
         assertEquals(format.maxLeafSize(), stats.maxLeafSize());
         assertEquals(format.branching(), stats.branching());
         assertEquals(format.targetRecall(), stats.targetRecall(), 0f);
-        assertEquals((long) format.numTrees() * docs, Math.round(stats.leaves() * stats.meanLeafSize()));
+        assertEquals(
+            (long) format.numTrees() * docs, Math.round(stats.leaves() * stats.meanLeafSize()));
       }
       IndexState.assertHolds(other, written, List.of(), random());
     }
@@ -305,11 +400,17 @@ public class TestAnnoyBadInput extends LuceneTestCase {
   public void testQueryOfWrongDimension() throws IOException {
     try (DirectoryReader reader = DirectoryReader.open(dir)) {
       IndexSearcher searcher = new IndexSearcher(reader);
-      IllegalArgumentException e = expectThrows(IllegalArgumentException.class,
-          () -> searcher.search(new KnnFloatVectorQuery(Corpus.VECTOR, new float[] {1, 2, 3}, 5), 5));
+      IllegalArgumentException e =
+          expectThrows(
+              IllegalArgumentException.class,
+              () ->
+                  searcher.search(
+                      new KnnFloatVectorQuery(Corpus.VECTOR, new float[] {1, 2, 3}, 5), 5));
       assertMessage(e, "field \"" + Corpus.VECTOR + "\"", "3 dimensions", "has " + Corpus.DIM);
-      e = expectThrows(IllegalArgumentException.class,
-          () -> searcher.search(new KnnByteVectorQuery(BYTES, new byte[] {1, 2}, 5), 5));
+      e =
+          expectThrows(
+              IllegalArgumentException.class,
+              () -> searcher.search(new KnnByteVectorQuery(BYTES, new byte[] {1, 2}, 5), 5));
       assertMessage(e, "field \"" + BYTES + "\"", "2 dimensions", "has " + BYTE_DIM);
     }
   }
@@ -317,26 +418,34 @@ public class TestAnnoyBadInput extends LuceneTestCase {
   public void testQueryOfTheOtherEncoding() throws IOException {
     try (DirectoryReader reader = DirectoryReader.open(dir)) {
       IndexSearcher searcher = new IndexSearcher(reader);
-      IllegalStateException e = expectThrows(IllegalStateException.class,
-          () -> searcher.search(new KnnByteVectorQuery(Corpus.VECTOR, new byte[Corpus.DIM], 5), 5));
+      IllegalStateException e =
+          expectThrows(
+              IllegalStateException.class,
+              () ->
+                  searcher.search(
+                      new KnnByteVectorQuery(Corpus.VECTOR, new byte[Corpus.DIM], 5), 5));
       assertMessage(e, "(FLOAT32)", "field " + Corpus.VECTOR, "expected=BYTE");
-      e = expectThrows(IllegalStateException.class,
-          () -> searcher.search(new KnnFloatVectorQuery(BYTES, new float[BYTE_DIM], 5), 5));
+      e =
+          expectThrows(
+              IllegalStateException.class,
+              () -> searcher.search(new KnnFloatVectorQuery(BYTES, new float[BYTE_DIM], 5), 5));
       assertMessage(e, "(BYTE)", "field " + BYTES, "expected=FLOAT32");
     }
   }
 
   /**
    * A field without vectors (a keyword field, or no field at all) gives no hits and no exception:
-   * Lucene's contract for every vector format, since a field may have vectors in some segments only.
+   * Lucene's contract for every vector format, since a field may have vectors in some segments
+   * only.
    */
   public void testQueryOnAFieldWithoutVectors() throws IOException {
     try (DirectoryReader reader = DirectoryReader.open(dir)) {
       IndexSearcher searcher = new IndexSearcher(reader);
-      for (Query q : List.of(
-          new KnnFloatVectorQuery(Corpus.COLOUR, new float[Corpus.DIM], 5),
-          new KnnFloatVectorQuery("missing", new float[Corpus.DIM], 5),
-          new KnnByteVectorQuery("missing", new byte[Corpus.DIM], 5))) {
+      for (Query q :
+          List.of(
+              new KnnFloatVectorQuery(Corpus.COLOUR, new float[Corpus.DIM], 5),
+              new KnnFloatVectorQuery("missing", new float[Corpus.DIM], 5),
+              new KnnByteVectorQuery("missing", new byte[Corpus.DIM], 5))) {
         assertEquals(q.toString(), 0, searcher.search(q, 5).scoreDocs.length);
       }
     }

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.reliability;
 
 import io.github.luceneannoy.codec.AnnoyCodec;
@@ -53,8 +68,10 @@ public class TestAnnoyConcurrentLoad extends LuceneTestCase {
   private static final int DIM = 32;
   private static final int WRITERS = 2;
   private static final int SEARCHERS = 2;
+
   /** Searches each searcher runs at least, and refreshes the refresher makes at least. */
   private static final int MIN_SEARCHES = 20;
+
   private static final int MIN_REFRESHES = 5;
   private static final int K = 10;
   private static final String ID = "id";
@@ -65,8 +82,8 @@ public class TestAnnoyConcurrentLoad extends LuceneTestCase {
   /**
    * Recall@10 that default-budget searches must reach. Each segment's budget is calibrated so that
    * queries like its own vectors reach the default target, 0.95; these queries are perturbed
-   * vectors over several segments, and 100 of them measure recall to about ±0.01, so the bar sits
-   * a little below the target.
+   * vectors over several segments, and 100 of them measure recall to about ±0.01, so the bar sits a
+   * little below the target.
    */
   private static final double MIN_RECALL = 0.9;
 
@@ -178,7 +195,8 @@ public class TestAnnoyConcurrentLoad extends LuceneTestCase {
   }
 
   /** Updates (new colour), deletes and re-adds the ids this writer owns. */
-  private void write(IndexWriter writer, int owner, int operations, Random random) throws IOException {
+  private void write(IndexWriter writer, int owner, int operations, Random random)
+      throws IOException {
     for (int op = 0; op < operations && failed == false; op++) {
       int id = random.nextInt(docs / WRITERS) * WRITERS + owner;
       Term term = new Term(ID, Integer.toString(id));
@@ -223,7 +241,8 @@ public class TestAnnoyConcurrentLoad extends LuceneTestCase {
         KnnFloatVectorQuery knn =
             filter == null
                 ? new KnnFloatVectorQuery(VECTOR, query, K)
-                : new KnnFloatVectorQuery(VECTOR, query, K, new TermQuery(new Term(COLOUR, filter)));
+                : new KnnFloatVectorQuery(
+                    VECTOR, query, K, new TermQuery(new Term(COLOUR, filter)));
         TopDocs hits = searcher.search(knn, K);
         counter(filter == null ? "search" : "filtered search").increment();
         assertTrue(hits.scoreDocs.length <= K);
@@ -239,7 +258,8 @@ public class TestAnnoyConcurrentLoad extends LuceneTestCase {
             assertEquals(filter, stored.get(COLOUR));
           }
           float exact =
-              VectorSimilarityFunction.EUCLIDEAN.compare(query, vectors[Integer.parseInt(stored.get(ID))]);
+              VectorSimilarityFunction.EUCLIDEAN.compare(
+                  query, vectors[Integer.parseInt(stored.get(ID))]);
           assertEquals("score of doc " + stored.get(ID), exact, hit.score, 1e-6f * exact);
         }
       } finally {
@@ -263,14 +283,16 @@ public class TestAnnoyConcurrentLoad extends LuceneTestCase {
         } else {
           live++;
           assertEquals("doc " + id, 1, found.totalHits.value);
-          assertEquals(colour[id], searcher.storedFields().document(found.scoreDocs[0].doc).get(COLOUR));
+          assertEquals(
+              colour[id], searcher.storedFields().document(found.scoreDocs[0].doc).get(COLOUR));
         }
       }
       assertEquals(live, reader.numDocs());
       double recall = recall(searcher, random, 100);
       if (VERBOSE) {
         StringBuilder line = new StringBuilder("TestAnnoyConcurrentLoad:");
-        ops.forEach((kind, n) -> line.append(' ').append(kind).append(' ').append(n.sum()).append(','));
+        ops.forEach(
+            (kind, n) -> line.append(' ').append(kind).append(' ').append(n.sum()).append(','));
         line.append(
             String.format(
                 Locale.ROOT,
@@ -281,7 +303,8 @@ public class TestAnnoyConcurrentLoad extends LuceneTestCase {
                 recall));
         System.out.println(line);
       }
-      assertTrue("searchers ran " + ops.get("search") + " plain searches", counter("search").sum() > 0);
+      assertTrue(
+          "searchers ran " + ops.get("search") + " plain searches", counter("search").sum() > 0);
       assertTrue("recall " + recall, recall >= MIN_RECALL);
     }
   }

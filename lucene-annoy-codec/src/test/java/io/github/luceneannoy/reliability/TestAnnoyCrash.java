@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.reliability;
 
 import io.github.luceneannoy.codec.AnnoyCodec;
@@ -28,10 +43,10 @@ import org.apache.lucene.tests.util.TestUtil;
 /**
  * Kills a child JVM that indexes with the Annoy codec ({@link CrashingIndexer}) with SIGKILL, over
  * and over on the same index: at a random moment after a commit, or right after it announced a
- * merge (which builds and calibrates a forest). After each kill the index must open, be clean,
- * hold every document of every batch whose commit had returned, and search correctly through its
- * forests ({@link IndexState}); and a writer opened on it must leave no file behind that its last
- * commit does not reference (a forest build's temporary files included).
+ * merge (which builds and calibrates a forest). After each kill the index must open, be clean, hold
+ * every document of every batch whose commit had returned, and search correctly through its forests
+ * ({@link IndexState}); and a writer opened on it must leave no file behind that its last commit
+ * does not reference (a forest build's temporary files included).
  *
  * <p>Three kills in an ordinary run, forty in a nightly one ({@link Soak}).
  */
@@ -108,8 +123,8 @@ public class TestAnnoyCrash extends LuceneTestCase {
    * Opens and closes a writer, as the next round's child will: it deletes what the kill left
    * unreferenced, after which every file is one of the last commit's (or the write lock).
    */
-  private static void assertWriterLeavesOnlyCommittedFiles(FSDirectory dir, AnnoyVectorsFormat format)
-      throws IOException {
+  private static void assertWriterLeavesOnlyCommittedFiles(
+      FSDirectory dir, AnnoyVectorsFormat format) throws IOException {
     new IndexWriter(dir, new IndexWriterConfig().setCodec(new AnnoyCodec(format))).close();
     Collection<String> referenced = SegmentInfos.readLatestCommit(dir).files(true);
     for (String file : dir.listAll()) {
@@ -123,8 +138,8 @@ public class TestAnnoyCrash extends LuceneTestCase {
   }
 
   /**
-   * SIGKILL through the process handle: {@code Process.destroyForcibly} would also close our end
-   * of the child's stdout, and the lines still in the pipe say what the child did before dying.
+   * SIGKILL through the process handle: {@code Process.destroyForcibly} would also close our end of
+   * the child's stdout, and the lines still in the pipe say what the child did before dying.
    */
   private static void kill(Process process) {
     process.toHandle().destroyForcibly();
@@ -144,13 +159,16 @@ public class TestAnnoyCrash extends LuceneTestCase {
                 CrashingIndexer.class.getName()));
     command.addAll(Arrays.asList(CrashingIndexer.args(path, round, format)));
     Process process =
-        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.to(errors.toFile())).start();
+        new ProcessBuilder(command)
+            .redirectError(ProcessBuilder.Redirect.to(errors.toFile()))
+            .start();
     Outcome outcome = new Outcome();
     int killAfter = 1 + random.nextInt(3);
     boolean mergeOpen = false;
     boolean killed = false;
     try (BufferedReader lines =
-        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line = lines.readLine(); line != null; line = lines.readLine()) {
         if (line.startsWith("COMMITTED ")) {
           int batch = Integer.parseInt(line.substring("COMMITTED ".length()));

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.reliability;
 
 import io.github.luceneannoy.codec.AnnoyCodec;
@@ -34,8 +49,8 @@ import org.apache.lucene.tests.util.LuceneTestCase;
  * by {@link MockDirectoryWrapper}. Whatever fails, no partial segment becomes visible: the index
  * opens at its last commit (clean, every committed doc found, k-NN answering only from committed
  * docs), the writer's temporary files are gone (deleted by the writer itself), and once the fault
- * is gone the next commit works, holds the new documents, and searches them as well as exact
- * search does.
+ * is gone the next commit works, holds the new documents, and searches them as well as exact search
+ * does.
  */
 public class TestAnnoyDiskFull extends LuceneTestCase {
   private static final int BATCH = 300;
@@ -44,7 +59,8 @@ public class TestAnnoyDiskFull extends LuceneTestCase {
 
   private static boolean calledFrom(String className, String method) {
     for (StackTraceElement frame : new Throwable().getStackTrace()) {
-      if (frame.getClassName().equals(className) && (method == null || frame.getMethodName().equals(method))) {
+      if (frame.getClassName().equals(className)
+          && (method == null || frame.getMethodName().equals(method))) {
         return true;
       }
     }
@@ -82,7 +98,8 @@ public class TestAnnoyDiskFull extends LuceneTestCase {
     }
 
     @Override
-    public IndexOutput createTempOutput(String prefix, String suffix, IOContext context) throws IOException {
+    public IndexOutput createTempOutput(String prefix, String suffix, IOContext context)
+        throws IOException {
       IndexOutput out = super.createTempOutput(prefix, suffix, context);
       if (suffix.startsWith("annoy_")) {
         created.add(out.getName());
@@ -103,7 +120,9 @@ public class TestAnnoyDiskFull extends LuceneTestCase {
       List<String> left = Arrays.stream(listAll()).filter(name -> name.contains("annoy_")).toList();
       assertEquals("temporary files left", List.of(), left);
       synchronized (created) {
-        assertTrue("not deleted by the writer: " + created + " vs " + deletedByWriter, deletedByWriter.containsAll(created));
+        assertTrue(
+            "not deleted by the writer: " + created + " vs " + deletedByWriter,
+            deletedByWriter.containsAll(created));
       }
     }
   }
@@ -198,7 +217,9 @@ public class TestAnnoyDiskFull extends LuceneTestCase {
         }
         TopDocs exact =
             searcher.search(
-                new AnnoyKnnFloatVectorQuery(Corpus.VECTOR, query, 10, null, AnnoyVectorsFormat.MAXIMUM_CANDIDATES_PER_HIT), 10);
+                new AnnoyKnnFloatVectorQuery(
+                    Corpus.VECTOR, query, 10, null, AnnoyVectorsFormat.MAXIMUM_CANDIDATES_PER_HIT),
+                10);
         TopDocs plain = searcher.search(new KnnFloatVectorQuery(Corpus.VECTOR, query, 10), 10);
         Set<Integer> truth = new HashSet<>();
         for (ScoreDoc hit : exact.scoreDocs) {
@@ -277,10 +298,12 @@ public class TestAnnoyDiskFull extends LuceneTestCase {
     int failures = 0;
     for (int round = 0; round < rounds; round++) {
       long size = mock.sizeInBytes();
-      // a batch (and a merge's temporary copy) needs about twice the first commit's size: with up to
+      // a batch (and a merge's temporary copy) needs about twice the first commit's size: with up
+      // to
       // four times that free, some rounds fit and others fill the disk at a random write
       // (round 0 leaves no room at all, so that the disk surely fills at least once)
-      mock.setMaxSizeInBytes(size + (round == 0 ? 1 : random().nextInt((int) Math.max(1, 4 * firstCommit))));
+      mock.setMaxSizeInBytes(
+          size + (round == 0 ? 1 : random().nextInt((int) Math.max(1, 4 * firstCommit))));
       List<String> batch = new ArrayList<>();
       try {
         batch = addBatch(writer);
@@ -308,8 +331,11 @@ public class TestAnnoyDiskFull extends LuceneTestCase {
     assertTrue("the disk never filled", failures > 0);
     if (VERBOSE) {
       System.out.printf(
-          Locale.ROOT, "disk full in %d of %d rounds, recovered each time, %d docs committed%n",
-          failures, rounds, committed.size());
+          Locale.ROOT,
+          "disk full in %d of %d rounds, recovered each time, %d docs committed%n",
+          failures,
+          rounds,
+          committed.size());
     }
     assertRecovers(writer, List.of());
   }
@@ -343,8 +369,11 @@ public class TestAnnoyDiskFull extends LuceneTestCase {
     assertTrue("no exception was ever injected", failures > 0);
     if (VERBOSE) {
       System.out.printf(
-          Locale.ROOT, "random I/O errors broke %d of %d rounds, recovered each time, %d docs committed%n",
-          failures, rounds, committed.size());
+          Locale.ROOT,
+          "random I/O errors broke %d of %d rounds, recovered each time, %d docs committed%n",
+          failures,
+          rounds,
+          committed.size());
     }
     assertRecovers(writer, List.of());
   }

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.search;
 
 import io.github.luceneannoy.codec.AnnoyCodec;
@@ -91,10 +106,12 @@ public class TestAnnoyKnnQueries extends LuceneTestCase {
       int minimum = ForestSearcher.minimumScored(k);
       for (String field : new String[] {"f", "b"}) {
         int recorded = recordedBudget(leaf, field, k);
-        assertTrue(field + ": budget " + recorded + " leaves work to the forest", recorded < COUNT / 2);
+        assertTrue(
+            field + ": budget " + recorded + " leaves work to the forest", recorded < COUNT / 2);
         TopKnnCollector plain = new TopKnnCollector(k, Integer.MAX_VALUE);
         search(leaf, field, plain);
-        assertScored(field + " at the segment's own budget", plain.visitedCount(), minimum, recorded);
+        assertScored(
+            field + " at the segment's own budget", plain.visitedCount(), minimum, recorded);
         assertEquals(k, plain.topDocs().scoreDocs.length);
 
         for (int candidatesPerHit : new int[] {1, 7, 40}) {
@@ -102,7 +119,11 @@ public class TestAnnoyKnnQueries extends LuceneTestCase {
           int budget = Math.max(candidatesPerHit * k, 2 * minimum);
           TopKnnCollector inner = new TopKnnCollector(k, Integer.MAX_VALUE);
           search(leaf, field, new BudgetedKnnCollector(inner, candidatesPerHit));
-          assertScored(field + " at " + candidatesPerHit + " per hit", inner.visitedCount(), minimum, budget);
+          assertScored(
+              field + " at " + candidatesPerHit + " per hit",
+              inner.visitedCount(),
+              minimum,
+              budget);
           assertEquals(k, inner.topDocs().scoreDocs.length);
         }
 
@@ -116,7 +137,8 @@ public class TestAnnoyKnnQueries extends LuceneTestCase {
     }
   }
 
-  private void search(LeafReader leaf, String field, org.apache.lucene.search.KnnCollector collector)
+  private void search(
+      LeafReader leaf, String field, org.apache.lucene.search.KnnCollector collector)
       throws IOException {
     if (field.equals("f")) {
       leaf.searchNearestVectors(field, randomVector(DIM), collector, null);
@@ -126,7 +148,8 @@ public class TestAnnoyKnnQueries extends LuceneTestCase {
   }
 
   private static void assertScored(String what, long scored, int minimum, int budget) {
-    assertTrue(what + ": scored " + scored + ", expected in [" + minimum + ", " + budget + "]",
+    assertTrue(
+        what + ": scored " + scored + ", expected in [" + minimum + ", " + budget + "]",
         scored >= minimum && scored <= budget);
   }
 
@@ -145,11 +168,13 @@ public class TestAnnoyKnnQueries extends LuceneTestCase {
       int queries = atLeast(20);
       for (int q = 0; q < queries; q++) {
         float[] target = randomVector(DIM);
-        TopDocs exact = searcher.search(new AnnoyKnnFloatVectorQuery("f", target, k, null, COUNT), k);
+        TopDocs exact =
+            searcher.search(new AnnoyKnnFloatVectorQuery("f", target, k, null, COUNT), k);
         assertExact(searcher, target, exact, k);
         float kth = exact.scoreDocs[k - 1].score;
         for (int b = 0; b < perHit.length; b++) {
-          TopDocs hits = searcher.search(new AnnoyKnnFloatVectorQuery("f", target, k, null, perHit[b]), k);
+          TopDocs hits =
+              searcher.search(new AnnoyKnnFloatVectorQuery("f", target, k, null, perHit[b]), k);
           assertEquals(k, hits.scoreDocs.length);
           for (int i = 0; i < k; i++) {
             assertTrue(hits.scoreDocs[i].score <= exact.scoreDocs[i].score);
@@ -160,14 +185,22 @@ public class TestAnnoyKnnQueries extends LuceneTestCase {
         }
       }
       for (int b = 1; b < perHit.length; b++) {
-        assertTrue(perHit[b] + " per hit found " + found[b] + ", " + perHit[b - 1] + " per hit " + found[b - 1],
+        assertTrue(
+            perHit[b]
+                + " per hit found "
+                + found[b]
+                + ", "
+                + perHit[b - 1]
+                + " per hit "
+                + found[b - 1],
             found[b] >= found[b - 1]);
       }
       // and the default budget, calibrated for 0.8, finds most of them
       double defaultFound = 0;
       for (int q = 0; q < queries; q++) {
         float[] target = randomVector(DIM);
-        TopDocs exact = searcher.search(new AnnoyKnnFloatVectorQuery("f", target, k, null, COUNT), k);
+        TopDocs exact =
+            searcher.search(new AnnoyKnnFloatVectorQuery("f", target, k, null, COUNT), k);
         TopDocs hits = searcher.search(new KnnFloatVectorQuery("f", target, k), k);
         for (ScoreDoc hit : hits.scoreDocs) {
           if (hit.score >= exact.scoreDocs[k - 1].score) {
@@ -175,12 +208,15 @@ public class TestAnnoyKnnQueries extends LuceneTestCase {
           }
         }
       }
-      assertTrue("default budget found " + defaultFound + " of " + queries * k, defaultFound >= 0.6 * queries * k);
+      assertTrue(
+          "default budget found " + defaultFound + " of " + queries * k,
+          defaultFound >= 0.6 * queries * k);
     }
   }
 
   /** The hits are the {@code k} vectors nearest {@code target} by brute force (ties aside). */
-  private void assertExact(IndexSearcher searcher, float[] target, TopDocs hits, int k) throws IOException {
+  private void assertExact(IndexSearcher searcher, float[] target, TopDocs hits, int k)
+      throws IOException {
     float[] scores = new float[COUNT];
     for (int i = 0; i < COUNT; i++) {
       scores[i] = VectorSimilarityFunction.EUCLIDEAN.compare(target, floats[i]);
@@ -189,13 +225,21 @@ public class TestAnnoyKnnQueries extends LuceneTestCase {
     java.util.Arrays.sort(sorted);
     assertEquals(k, hits.scoreDocs.length);
     for (int i = 0; i < k; i++) {
-      int id = searcher.storedFields().document(hits.scoreDocs[i].doc).getField("id").numericValue().intValue();
+      int id =
+          searcher
+              .storedFields()
+              .document(hits.scoreDocs[i].doc)
+              .getField("id")
+              .numericValue()
+              .intValue();
       assertEquals(scores[id], hits.scoreDocs[i].score, 0f);
       assertEquals(sorted[COUNT - 1 - i], hits.scoreDocs[i].score, 0f);
     }
   }
 
-  /** The byte query takes its budget the same way, and answers exactly when it covers the segment. */
+  /**
+   * The byte query takes its budget the same way, and answers exactly when it covers the segment.
+   */
   public void testByteQueryBudget() throws IOException {
     try (Directory dir = indexRandomVectors();
         DirectoryReader reader = DirectoryReader.open(dir)) {
@@ -219,19 +263,36 @@ public class TestAnnoyKnnQueries extends LuceneTestCase {
 
   public void testEqualsHashCodeAndValidation() {
     float[] t = {1, 2};
-    assertEquals(new AnnoyKnnFloatVectorQuery("f", t, 3, null, 9), new AnnoyKnnFloatVectorQuery("f", t, 3, null, 9));
+    assertEquals(
+        new AnnoyKnnFloatVectorQuery("f", t, 3, null, 9),
+        new AnnoyKnnFloatVectorQuery("f", t, 3, null, 9));
     assertEquals(
         new AnnoyKnnFloatVectorQuery("f", t, 3, null, 9).hashCode(),
         new AnnoyKnnFloatVectorQuery("f", t, 3, null, 9).hashCode());
-    assertNotEquals(new AnnoyKnnFloatVectorQuery("f", t, 3, null, 9), new AnnoyKnnFloatVectorQuery("f", t, 3, null, 10));
-    assertNotEquals(new AnnoyKnnFloatVectorQuery("f", t, 3, null, 9), new KnnFloatVectorQuery("f", t, 3, null));
-    assertEquals(new AnnoyKnnByteVectorQuery("f", new byte[] {1}, 3, null, 9), new AnnoyKnnByteVectorQuery("f", new byte[] {1}, 3, null, 9));
-    assertNotEquals(new AnnoyKnnByteVectorQuery("f", new byte[] {1}, 3, null, 9), new AnnoyKnnByteVectorQuery("f", new byte[] {1}, 3, null, 8));
-    assertTrue(new AnnoyKnnByteVectorQuery("f", new byte[] {1}, 3, null, 9).toString("f").contains("candidatesPerHit=9"));
+    assertNotEquals(
+        new AnnoyKnnFloatVectorQuery("f", t, 3, null, 9),
+        new AnnoyKnnFloatVectorQuery("f", t, 3, null, 10));
+    assertNotEquals(
+        new AnnoyKnnFloatVectorQuery("f", t, 3, null, 9), new KnnFloatVectorQuery("f", t, 3, null));
+    assertEquals(
+        new AnnoyKnnByteVectorQuery("f", new byte[] {1}, 3, null, 9),
+        new AnnoyKnnByteVectorQuery("f", new byte[] {1}, 3, null, 9));
+    assertNotEquals(
+        new AnnoyKnnByteVectorQuery("f", new byte[] {1}, 3, null, 9),
+        new AnnoyKnnByteVectorQuery("f", new byte[] {1}, 3, null, 8));
+    assertTrue(
+        new AnnoyKnnByteVectorQuery("f", new byte[] {1}, 3, null, 9)
+            .toString("f")
+            .contains("candidatesPerHit=9"));
     IllegalArgumentException e =
-        expectThrows(IllegalArgumentException.class, () -> new AnnoyKnnFloatVectorQuery("f", t, 3, null, 0));
+        expectThrows(
+            IllegalArgumentException.class, () -> new AnnoyKnnFloatVectorQuery("f", t, 3, null, 0));
     assertTrue(e.getMessage().contains("candidatesPerHit"));
-    expectThrows(IllegalArgumentException.class, () -> new AnnoyKnnByteVectorQuery("f", new byte[] {1}, 3, null, -1));
-    expectThrows(IllegalArgumentException.class, () -> new BudgetedKnnCollector(new TopKnnCollector(1, 1), 0));
+    expectThrows(
+        IllegalArgumentException.class,
+        () -> new AnnoyKnnByteVectorQuery("f", new byte[] {1}, 3, null, -1));
+    expectThrows(
+        IllegalArgumentException.class,
+        () -> new BudgetedKnnCollector(new TopKnnCollector(1, 1), 0));
   }
 }

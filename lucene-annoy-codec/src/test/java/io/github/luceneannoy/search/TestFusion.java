@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.search;
 
 import java.util.HashMap;
@@ -75,7 +90,8 @@ public class TestFusion extends LuceneTestCase {
     assertEquals(0.125, fused.scoreDocs[2].score, 1e-6);
     assertEquals(0, fused.scoreDocs[3].score, 1e-6);
     // all the weight on text gives text's order, the vector-only doc last
-    assertArrayEquals(new int[] {1, 2, 3, 4}, docs(new LinearScoreFusion(1, 0).fuse(4, TEXT, VECTOR)));
+    assertArrayEquals(
+        new int[] {1, 2, 3, 4}, docs(new LinearScoreFusion(1, 0).fuse(4, TEXT, VECTOR)));
   }
 
   public void testLinearBlendGivesEqualScoresFullWeight() {
@@ -166,7 +182,8 @@ public class TestFusion extends LuceneTestCase {
         int previous = fused.scoreDocs[i - 1].doc;
         double before = expected.get(previous);
         double now = expected.get(doc.doc);
-        assertTrue("best first, ties by doc id", before > now || (before == now && previous < doc.doc));
+        assertTrue(
+            "best first, ties by doc id", before > now || (before == now && previous < doc.doc));
       }
     }
     // nothing left out scores better than the last kept

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.search;
 
 import io.github.luceneannoy.codec.AnnoyCodec;
@@ -152,8 +167,13 @@ public class TestHybridSearch extends LuceneTestCase {
     assertArrayEquals(new int[] {19, 18, 17}, ids(vectorOnly));
     expectThrows(
         IllegalArgumentException.class,
-        () -> hybrid.fused(new TermQuery(new Term("caption", "red")), new float[2], 2, 3,
-            new ReciprocalRankFusion()));
+        () ->
+            hybrid.fused(
+                new TermQuery(new Term("caption", "red")),
+                new float[2],
+                2,
+                3,
+                new ReciprocalRankFusion()));
   }
 
   /** A budget turns the k-NN query into the budgeted one; without one it stays Lucene's. */
@@ -170,7 +190,8 @@ public class TestHybridSearch extends LuceneTestCase {
     assertTrue(e.getMessage(), e.getMessage().contains("candidatesPerHit"));
     expectThrows(
         IllegalArgumentException.class,
-        () -> new HybridSearch(searcher, "vec").textRerankedByVector(
-            new TermQuery(new Term("caption", "red")), target, 2, 3));
+        () ->
+            new HybridSearch(searcher, "vec")
+                .textRerankedByVector(new TermQuery(new Term("caption", "red")), target, 2, 3));
   }
 }

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.datasets;
 
 import java.util.ArrayList;
@@ -22,7 +37,8 @@ public final class ExactNeighbors {
    * For each query, the ids (indexes into {@code base}) of its {@code k} most cosine-similar base
    * vectors, most similar first.
    */
-  public static int[][] topK(float[][] base, float[][] queries, int k, int threads) throws InterruptedException {
+  public static int[][] topK(float[][] base, float[][] queries, int k, int threads)
+      throws InterruptedException {
     if (k < 1 || k > base.length) {
       throw new IllegalArgumentException("k must be in [1, " + base.length + "]: " + k);
     }
@@ -37,12 +53,14 @@ public final class ExactNeighbors {
       for (int from = 0; from < queries.length; from += QUERIES_PER_TASK) {
         int start = from;
         int end = Math.min(queries.length, from + QUERIES_PER_TASK);
-        tasks.add(pool.submit(() -> {
-          TopK top = new TopK(k);
-          for (int q = start; q < end; q++) {
-            result[q] = nearest(base, baseNorms, queries[q], top);
-          }
-        }));
+        tasks.add(
+            pool.submit(
+                () -> {
+                  TopK top = new TopK(k);
+                  for (int q = start; q < end; q++) {
+                    result[q] = nearest(base, baseNorms, queries[q], top);
+                  }
+                }));
       }
       for (Future<?> task : tasks) {
         task.get();
@@ -137,7 +155,10 @@ public final class ExactNeighbors {
       return out;
     }
 
-    /** True if (idA, scoreA) ranks below (idB, scoreB): a lower score, or the same score and a higher id. */
+    /**
+     * True if (idA, scoreA) ranks below (idB, scoreB): a lower score, or the same score and a
+     * higher id.
+     */
     private static boolean worse(int idA, double scoreA, int idB, double scoreB) {
       return scoreA < scoreB || (scoreA == scoreB && idA > idB);
     }

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.datasets;
 
 import java.util.ArrayList;
@@ -28,17 +43,26 @@ public final class GlossSplit {
    * {@code minWords} words, sorts and shuffles them with {@code seed}; the first {@code queryCount}
    * become the queries and the next {@code baseSize} the base.
    *
-   * @throws IllegalArgumentException if there are fewer than {@code queryCount + baseSize} texts left
+   * @throws IllegalArgumentException if there are fewer than {@code queryCount + baseSize} texts
+   *     left
    */
-  public static GlossSplit of(Collection<String> texts, int minWords, long seed, int queryCount, int baseSize) {
+  public static GlossSplit of(
+      Collection<String> texts, int minWords, long seed, int queryCount, int baseSize) {
     if (queryCount < 1 || baseSize < 1) {
       throw new IllegalArgumentException("query count and base size must be positive");
     }
     List<String> unique = uniqueSorted(texts, minWords);
     if (unique.size() < (long) queryCount + baseSize) {
       throw new IllegalArgumentException(
-          "only " + unique.size() + " distinct texts of at least " + minWords + " words; "
-              + queryCount + " queries + " + baseSize + " base texts requested");
+          "only "
+              + unique.size()
+              + " distinct texts of at least "
+              + minWords
+              + " words; "
+              + queryCount
+              + " queries + "
+              + baseSize
+              + " base texts requested");
     }
     Collections.shuffle(unique, new Random(seed));
     return new GlossSplit(

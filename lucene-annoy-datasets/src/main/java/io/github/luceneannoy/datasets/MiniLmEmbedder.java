@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.datasets;
 
 import dev.langchain4j.data.embedding.Embedding;
@@ -16,7 +31,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The quantized all-MiniLM-L6-v2 sentence encoder (384 dimensions), run in process by LangChain4j
- * with ONNX Runtime. Its weights ship inside the Maven artifact, so nothing is downloaded at run time.
+ * with ONNX Runtime. Its weights ship inside the Maven artifact, so nothing is downloaded at run
+ * time.
  */
 public final class MiniLmEmbedder implements TextEmbedder {
   /** The model's output dimension. */
@@ -29,22 +45,23 @@ public final class MiniLmEmbedder implements TextEmbedder {
   private final AllMiniLmL6V2QuantizedEmbeddingModel model;
 
   /** The model's name and dimension, and a way to load it. */
-  public static final EmbeddingModelSpec SPEC = new EmbeddingModelSpec() {
-    @Override
-    public String modelName() {
-      return modelCoordinates();
-    }
+  public static final EmbeddingModelSpec SPEC =
+      new EmbeddingModelSpec() {
+        @Override
+        public String modelName() {
+          return modelCoordinates();
+        }
 
-    @Override
-    public int dimension() {
-      return DIMENSION;
-    }
+        @Override
+        public int dimension() {
+          return DIMENSION;
+        }
 
-    @Override
-    public TextEmbedder open(int threads) {
-      return new MiniLmEmbedder(threads);
-    }
-  };
+        @Override
+        public TextEmbedder open(int threads) {
+          return new MiniLmEmbedder(threads);
+        }
+      };
 
   /** A model whose {@code embedAll} spreads each batch over {@code threads} threads. */
   public MiniLmEmbedder(int threads) {
@@ -64,13 +81,15 @@ public final class MiniLmEmbedder implements TextEmbedder {
     }
     List<Embedding> embeddings = model.embedAll(segments).content();
     if (embeddings.size() != texts.size()) {
-      throw new IllegalStateException("asked for " + texts.size() + " embeddings, got " + embeddings.size());
+      throw new IllegalStateException(
+          "asked for " + texts.size() + " embeddings, got " + embeddings.size());
     }
     float[][] vectors = new float[texts.size()][];
     for (int i = 0; i < vectors.length; i++) {
       float[] v = embeddings.get(i).vector();
       if (v.length != DIMENSION) {
-        throw new IllegalStateException("embedding of dimension " + v.length + ", expected " + DIMENSION);
+        throw new IllegalStateException(
+            "embedding of dimension " + v.length + ", expected " + DIMENSION);
       }
       vectors[i] = v;
     }

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.datasets;
 
 import java.io.PrintStream;
@@ -23,7 +38,8 @@ public final class ProgressMeter {
     this(label, total, out, System::nanoTime, 5_000_000_000L);
   }
 
-  ProgressMeter(String label, long total, PrintStream out, LongSupplier nanoClock, long intervalNanos) {
+  ProgressMeter(
+      String label, long total, PrintStream out, LongSupplier nanoClock, long intervalNanos) {
     this.label = label;
     this.total = total;
     this.out = out;
@@ -57,8 +73,15 @@ public final class ProgressMeter {
     double rate = rate(now);
     String eta = rate > 0 ? duration((total - done) / rate) : "?";
     return String.format(
-        Locale.ROOT, "%s: %,d/%,d (%.1f%%)  %.0f/s  elapsed %s  ETA %s",
-        label, done, total, 100.0 * done / total, rate, duration((now - startNanos) / 1e9), eta);
+        Locale.ROOT,
+        "%s: %,d/%,d (%.1f%%)  %.0f/s  elapsed %s  ETA %s",
+        label,
+        done,
+        total,
+        100.0 * done / total,
+        rate,
+        duration((now - startNanos) / 1e9),
+        eta);
   }
 
   private double rate(long now) {

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.datasets;
 
 import java.io.BufferedInputStream;
@@ -14,9 +29,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * TEXMEX vector files, the layout ANN benchmarks share: each record is a little-endian int32
- * length followed by that many little-endian float32 ({@code .fvecs}) or int32 ({@code .ivecs})
- * values.
+ * TEXMEX vector files, the layout ANN benchmarks share: each record is a little-endian int32 length
+ * followed by that many little-endian float32 ({@code .fvecs}) or int32 ({@code .ivecs}) values.
  */
 public final class TexmexFiles {
   private static final int BUFFER = 1 << 16;
@@ -29,7 +43,9 @@ public final class TexmexFiles {
       ByteBuffer record = null;
       for (float[] v : vectors) {
         if (record == null) {
-          record = ByteBuffer.allocate(Integer.BYTES + Float.BYTES * v.length).order(ByteOrder.LITTLE_ENDIAN);
+          record =
+              ByteBuffer.allocate(Integer.BYTES + Float.BYTES * v.length)
+                  .order(ByteOrder.LITTLE_ENDIAN);
         } else if (record.capacity() != Integer.BYTES + Float.BYTES * v.length) {
           throw new IllegalArgumentException("vectors of different dimensions in one file");
         }
@@ -47,7 +63,8 @@ public final class TexmexFiles {
   public static void writeIvecs(Path file, int[][] rows) throws IOException {
     try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), BUFFER)) {
       for (int[] row : rows) {
-        ByteBuffer record = ByteBuffer.allocate(Integer.BYTES * (1 + row.length)).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer record =
+            ByteBuffer.allocate(Integer.BYTES * (1 + row.length)).order(ByteOrder.LITTLE_ENDIAN);
         record.putInt(row.length);
         for (int x : row) {
           record.putInt(x);
@@ -109,7 +126,8 @@ public final class TexmexFiles {
     return length;
   }
 
-  private static ByteBuffer readBody(InputStream in, int length, Path file, int record) throws IOException {
+  private static ByteBuffer readBody(InputStream in, int length, Path file, int record)
+      throws IOException {
     byte[] body = new byte[4 * length];
     if (in.readNBytes(body, 0, body.length) < body.length) {
       throw new EOFException(file + ": truncated record " + record);

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.datasets;
 
 import java.io.BufferedWriter;
@@ -17,12 +32,13 @@ import java.util.Map;
 
 /**
  * Builds the {@code wordnet-minilm} data set: WordNet glosses split into held-apart queries and a
- * base, embedded by a sentence model, with exact cosine ground truth, written as TEXMEX files.
- * Does nothing when matching output is already there.
+ * base, embedded by a sentence model, with exact cosine ground truth, written as TEXMEX files. Does
+ * nothing when matching output is already there.
  */
 public final class WordNetDatasetGenerator {
   /** The data set's name, also its command's. */
   public static final String NAME = "wordnet-minilm";
+
   public static final String BASE_FVECS = "base.fvecs";
   public static final String QUERIES_FVECS = "queries.fvecs";
   public static final String TRUTH_IVECS = "truth.ivecs";
@@ -36,7 +52,8 @@ public final class WordNetDatasetGenerator {
   private final EmbeddingModelSpec model;
   private final PrintStream log;
 
-  public WordNetDatasetGenerator(DatasetSettings settings, EmbeddingModelSpec model, PrintStream log) {
+  public WordNetDatasetGenerator(
+      DatasetSettings settings, EmbeddingModelSpec model, PrintStream log) {
     this.settings = settings;
     this.model = model;
     this.log = log;
@@ -47,16 +64,35 @@ public final class WordNetDatasetGenerator {
     Path out = settings.outDir();
     Map<String, String> identity = identity();
     if (settings.force() == false && isComplete(out, identity)) {
-      log.println(NAME + ": " + out + " already holds this data set ("
-          + settings.queryCount() + " queries, " + settings.baseSize() + " base vectors); nothing to do");
+      log.println(
+          NAME
+              + ": "
+              + out
+              + " already holds this data set ("
+              + settings.queryCount()
+              + " queries, "
+              + settings.baseSize()
+              + " base vectors); nothing to do");
       return false;
     }
     long start = System.nanoTime();
     List<String> glosses = readGlosses();
-    GlossSplit split = GlossSplit.of(
-        glosses, settings.minWords(), settings.seed(), settings.queryCount(), settings.baseSize());
-    log.printf(Locale.ROOT, "%s: %,d glosses read, %,d distinct with at least %d words; %,d queries, %,d base%n",
-        NAME, glosses.size(), split.uniqueTexts(), settings.minWords(), settings.queryCount(), settings.baseSize());
+    GlossSplit split =
+        GlossSplit.of(
+            glosses,
+            settings.minWords(),
+            settings.seed(),
+            settings.queryCount(),
+            settings.baseSize());
+    log.printf(
+        Locale.ROOT,
+        "%s: %,d glosses read, %,d distinct with at least %d words; %,d queries, %,d base%n",
+        NAME,
+        glosses.size(),
+        split.uniqueTexts(),
+        settings.minWords(),
+        settings.queryCount(),
+        settings.baseSize());
     Files.createDirectories(out);
     // Without info.txt the directory never passes for complete, so an interrupted run is redone.
     Files.deleteIfExists(out.resolve(INFO_TXT));
@@ -67,18 +103,29 @@ public final class WordNetDatasetGenerator {
     double vectorsPerSecond;
     log.println(NAME + ": loading " + model.modelName() + " on " + settings.threads() + " threads");
     try (TextEmbedder embedder = model.open(settings.threads())) {
-      ProgressMeter meter = new ProgressMeter("embedding", (long) settings.queryCount() + settings.baseSize(), log);
+      ProgressMeter meter =
+          new ProgressMeter("embedding", (long) settings.queryCount() + settings.baseSize(), log);
       queries = embedInBatches(embedder, split.queries(), meter);
       base = embedInBatches(embedder, split.base(), meter);
       embedSeconds = meter.elapsedSeconds();
       vectorsPerSecond = meter.rate();
     }
     NormRange norms = NormRange.of(queries, base);
-    log.printf(Locale.ROOT, "%s: vector norms in [%.7f, %.7f]: %s%n",
-        NAME, norms.min(), norms.max(), norms.isUnit() ? "unit length" : "NOT unit length");
+    log.printf(
+        Locale.ROOT,
+        "%s: vector norms in [%.7f, %.7f]: %s%n",
+        NAME,
+        norms.min(),
+        norms.max(),
+        norms.isUnit() ? "unit length" : "NOT unit length");
 
-    log.printf(Locale.ROOT, "%s: exact top-%d by cosine for %,d queries over %,d base vectors...%n",
-        NAME, settings.k(), queries.length, base.length);
+    log.printf(
+        Locale.ROOT,
+        "%s: exact top-%d by cosine for %,d queries over %,d base vectors...%n",
+        NAME,
+        settings.k(),
+        queries.length,
+        base.length);
     long truthStart = System.nanoTime();
     int[][] truth = ExactNeighbors.topK(base, queries, settings.k(), settings.threads());
     double truthSeconds = (System.nanoTime() - truthStart) / 1e9;
@@ -91,31 +138,49 @@ public final class WordNetDatasetGenerator {
     writeAtomically(out.resolve(TRUTH_IVECS), tmp -> TexmexFiles.writeIvecs(tmp, truth));
 
     double totalSeconds = (System.nanoTime() - start) / 1e9;
-    DatasetInfo info = DatasetInfo.builder()
-        .put("name", NAME)
-        .put("source", "WordNet 3.0 glosses (Princeton University), Debian package " + SOURCE_PACKAGE)
-        .put("source.package", SOURCE_PACKAGE)
-        .put("source.version", DebianPackages.installedVersion(SOURCE_PACKAGE))
-        .put("source.files", settings.wordnetDir() + "/{" + String.join(",", WordNetGlosses.DATA_FILES) + "}")
-        .put("source.glosses", glosses.size())
-        .put("source.glosses.distinct", split.uniqueTexts())
-        .putAll(identity)
-        .put("similarity", "COSINE")
-        .put("unit.length", norms.isUnit())
-        .put("norm.min", String.format(Locale.ROOT, "%.7f", norms.min()))
-        .put("norm.max", String.format(Locale.ROOT, "%.7f", norms.max()))
-        .put("files", String.join(" ", BASE_FVECS, QUERIES_FVECS, TRUTH_IVECS, BASE_TXT, QUERIES_TXT))
-        .put("generated", Instant.now().truncatedTo(ChronoUnit.SECONDS))
-        .put("threads", settings.threads())
-        .put("embedding.seconds", String.format(Locale.ROOT, "%.1f", embedSeconds))
-        .put("embedding.vectors.per.second", String.format(Locale.ROOT, "%.1f", vectorsPerSecond))
-        .put("truth.seconds", String.format(Locale.ROOT, "%.1f", truthSeconds))
-        .put("total.seconds", String.format(Locale.ROOT, "%.1f", totalSeconds))
-        .build();
-    writeAtomically(out.resolve(INFO_TXT), tmp -> info.write(tmp, NAME + " data set, made by lucene-annoy-datasets"));
+    DatasetInfo info =
+        DatasetInfo.builder()
+            .put("name", NAME)
+            .put(
+                "source",
+                "WordNet 3.0 glosses (Princeton University), Debian package " + SOURCE_PACKAGE)
+            .put("source.package", SOURCE_PACKAGE)
+            .put("source.version", DebianPackages.installedVersion(SOURCE_PACKAGE))
+            .put(
+                "source.files",
+                settings.wordnetDir() + "/{" + String.join(",", WordNetGlosses.DATA_FILES) + "}")
+            .put("source.glosses", glosses.size())
+            .put("source.glosses.distinct", split.uniqueTexts())
+            .putAll(identity)
+            .put("similarity", "COSINE")
+            .put("unit.length", norms.isUnit())
+            .put("norm.min", String.format(Locale.ROOT, "%.7f", norms.min()))
+            .put("norm.max", String.format(Locale.ROOT, "%.7f", norms.max()))
+            .put(
+                "files",
+                String.join(" ", BASE_FVECS, QUERIES_FVECS, TRUTH_IVECS, BASE_TXT, QUERIES_TXT))
+            .put("generated", Instant.now().truncatedTo(ChronoUnit.SECONDS))
+            .put("threads", settings.threads())
+            .put("embedding.seconds", String.format(Locale.ROOT, "%.1f", embedSeconds))
+            .put(
+                "embedding.vectors.per.second",
+                String.format(Locale.ROOT, "%.1f", vectorsPerSecond))
+            .put("truth.seconds", String.format(Locale.ROOT, "%.1f", truthSeconds))
+            .put("total.seconds", String.format(Locale.ROOT, "%.1f", totalSeconds))
+            .build();
+    writeAtomically(
+        out.resolve(INFO_TXT),
+        tmp -> info.write(tmp, NAME + " data set, made by lucene-annoy-datasets"));
 
-    log.printf(Locale.ROOT, "%s: wrote %s in %.1f s (embedding %.1f s at %.1f vectors/s, ground truth %.1f s)%n",
-        NAME, out, totalSeconds, embedSeconds, vectorsPerSecond, truthSeconds);
+    log.printf(
+        Locale.ROOT,
+        "%s: wrote %s in %.1f s (embedding %.1f s at %.1f vectors/s, ground truth %.1f s)%n",
+        NAME,
+        out,
+        totalSeconds,
+        embedSeconds,
+        vectorsPerSecond,
+        truthSeconds);
     reportFirstQuery(split, queries[0], base, truth[0]);
     return true;
   }
@@ -139,13 +204,15 @@ public final class WordNetDatasetGenerator {
 
   private boolean isComplete(Path out, Map<String, String> identity) throws IOException {
     Path infoFile = out.resolve(INFO_TXT);
-    if (Files.isRegularFile(infoFile) == false || DatasetInfo.read(infoFile).agreesWith(identity) == false) {
+    if (Files.isRegularFile(infoFile) == false
+        || DatasetInfo.read(infoFile).agreesWith(identity) == false) {
       return false;
     }
     int dim = model.dimension();
     return hasSize(out.resolve(BASE_FVECS), TexmexFiles.fileSize(settings.baseSize(), dim))
         && hasSize(out.resolve(QUERIES_FVECS), TexmexFiles.fileSize(settings.queryCount(), dim))
-        && hasSize(out.resolve(TRUTH_IVECS), TexmexFiles.fileSize(settings.queryCount(), settings.k()))
+        && hasSize(
+            out.resolve(TRUTH_IVECS), TexmexFiles.fileSize(settings.queryCount(), settings.k()))
         && Files.isRegularFile(out.resolve(BASE_TXT))
         && Files.isRegularFile(out.resolve(QUERIES_TXT));
   }
@@ -159,7 +226,9 @@ public final class WordNetDatasetGenerator {
       return WordNetGlosses.readAll(settings.wordnetDir());
     } catch (NoSuchFileException e) {
       throw new NoSuchFileException(
-          e.getFile(), null, "WordNet data file missing; on Debian: apt-get install " + SOURCE_PACKAGE);
+          e.getFile(),
+          null,
+          "WordNet data file missing; on Debian: apt-get install " + SOURCE_PACKAGE);
     }
   }
 
@@ -170,7 +239,8 @@ public final class WordNetDatasetGenerator {
       float[][] batch = embedder.embed(texts.subList(from, to));
       for (float[] v : batch) {
         if (v.length != model.dimension()) {
-          throw new IllegalStateException("model returned dimension " + v.length + ", expected " + model.dimension());
+          throw new IllegalStateException(
+              "model returned dimension " + v.length + ", expected " + model.dimension());
         }
       }
       System.arraycopy(batch, 0, vectors, from, batch.length);
@@ -184,8 +254,14 @@ public final class WordNetDatasetGenerator {
     for (int rank : new int[] {1, 10}) {
       if (rank <= neighbours.length) {
         int id = neighbours[rank - 1];
-        log.printf(Locale.ROOT, "%s:   neighbour %d (base id %d, cosine %.4f): %s%n",
-            NAME, rank, id, ExactNeighbors.cosine(query, base[id]), split.base().get(id));
+        log.printf(
+            Locale.ROOT,
+            "%s:   neighbour %d (base id %d, cosine %.4f): %s%n",
+            NAME,
+            rank,
+            id,
+            ExactNeighbors.cosine(query, base[id]),
+            split.base().get(id));
       }
     }
   }
@@ -196,7 +272,10 @@ public final class WordNetDatasetGenerator {
     void write(Path file) throws IOException;
   }
 
-  /** Writes next to the target, then renames, so a reader never sees half a file under the real name. */
+  /**
+   * Writes next to the target, then renames, so a reader never sees half a file under the real
+   * name.
+   */
   private static void writeAtomically(Path target, FileWriter writer) throws IOException {
     Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
     writer.write(tmp);

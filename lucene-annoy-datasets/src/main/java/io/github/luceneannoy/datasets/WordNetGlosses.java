@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.datasets;
 
 import java.io.BufferedReader;
@@ -11,12 +26,13 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * Reads the glosses (definitions, often followed by quoted examples) out of WordNet 3.0's
- * {@code data.*} files, one gloss per synset line, whitespace collapsed to single spaces.
+ * Reads the glosses (definitions, often followed by quoted examples) out of WordNet 3.0's {@code
+ * data.*} files, one gloss per synset line, whitespace collapsed to single spaces.
  */
 public final class WordNetGlosses {
   /** The four part-of-speech files that hold every synset. */
-  public static final List<String> DATA_FILES = List.of("data.noun", "data.verb", "data.adj", "data.adv");
+  public static final List<String> DATA_FILES =
+      List.of("data.noun", "data.verb", "data.adj", "data.adv");
 
   private static final Pattern WHITESPACE = Pattern.compile("\\s+");
   private static final String GLOSS_MARK = "| ";
@@ -39,12 +55,15 @@ public final class WordNetGlosses {
   public static List<String> read(BufferedReader reader) throws IOException {
     List<String> glosses = new ArrayList<>();
     try {
-      reader.lines().forEach(line -> {
-        String gloss = glossOf(line);
-        if (gloss != null) {
-          glosses.add(gloss);
-        }
-      });
+      reader
+          .lines()
+          .forEach(
+              line -> {
+                String gloss = glossOf(line);
+                if (gloss != null) {
+                  glosses.add(gloss);
+                }
+              });
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }
@@ -53,7 +72,8 @@ public final class WordNetGlosses {
 
   /**
    * The cleaned gloss of one data-file line, or null for a line that has none: the licence header
-   * (every header line starts with two spaces, which no synset line does) or a line without a gloss.
+   * (every header line starts with two spaces, which no synset line does) or a line without a
+   * gloss.
    */
   public static String glossOf(String line) {
     if (line.startsWith("  ")) {

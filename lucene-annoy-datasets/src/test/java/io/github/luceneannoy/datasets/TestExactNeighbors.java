@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.datasets;
 
 import static org.junit.Assert.assertArrayEquals;
@@ -12,8 +27,8 @@ import org.junit.Test;
 
 public class TestExactNeighbors {
   /**
-   * Small integer components make every dot product and norm exact in double whatever the
-   * summation order, so exact ties are real and the brute force below must agree to the last bit.
+   * Small integer components make every dot product and norm exact in double whatever the summation
+   * order, so exact ties are real and the brute force below must agree to the last bit.
    */
   private static float[][] integerVectors(Random random, int count, int dim) {
     float[][] vectors = new float[count][dim];
@@ -101,8 +116,12 @@ public class TestExactNeighbors {
   @Test
   public void cosineOfKnownVectors() {
     assertEquals(1.0, ExactNeighbors.cosine(new float[] {1, 2, 3}, new float[] {2, 4, 6}), 1e-15);
-    assertEquals(0.0, ExactNeighbors.cosine(new float[] {1, 0, 0, 0, 0}, new float[] {0, 1, 0, 0, 0}), 0);
-    assertEquals(-1.0, ExactNeighbors.cosine(new float[] {1, 1, 1, 1, 1}, new float[] {-1, -1, -1, -1, -1}), 1e-15);
+    assertEquals(
+        0.0, ExactNeighbors.cosine(new float[] {1, 0, 0, 0, 0}, new float[] {0, 1, 0, 0, 0}), 0);
+    assertEquals(
+        -1.0,
+        ExactNeighbors.cosine(new float[] {1, 1, 1, 1, 1}, new float[] {-1, -1, -1, -1, -1}),
+        1e-15);
     assertEquals(0.0, ExactNeighbors.cosine(new float[] {0, 0}, new float[] {1, 1}), 0);
   }
 }

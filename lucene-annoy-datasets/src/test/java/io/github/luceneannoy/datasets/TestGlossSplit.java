@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.datasets;
 
 import static org.junit.Assert.assertEquals;
@@ -25,8 +40,15 @@ public class TestGlossSplit {
 
   @Test
   public void dropsDuplicatesAndShortTexts() {
-    List<String> raw = List.of(
-        "a domestic cat", " a  domestic\tcat ", "a domestic cat", "two words", "one", "", "a steam locomotive");
+    List<String> raw =
+        List.of(
+            "a domestic cat",
+            " a  domestic\tcat ",
+            "a domestic cat",
+            "two words",
+            "one",
+            "",
+            "a steam locomotive");
     assertEquals(List.of("a domestic cat", "a steam locomotive"), GlossSplit.uniqueSorted(raw, 3));
     assertEquals(3, GlossSplit.wordCount("a domestic cat"));
     assertEquals(0, GlossSplit.wordCount(""));
@@ -79,7 +101,8 @@ public class TestGlossSplit {
   @Test
   public void tooFewTextsIsAnError() {
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> GlossSplit.of(texts(100), 3, 1L, 10, 91));
+        assertThrows(
+            IllegalArgumentException.class, () -> GlossSplit.of(texts(100), 3, 1L, 10, 91));
     assertTrue(e.getMessage(), e.getMessage().contains("only 100 distinct texts"));
   }
 }

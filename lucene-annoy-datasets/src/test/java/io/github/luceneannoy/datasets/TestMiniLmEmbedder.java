@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.datasets;
 
 import static org.junit.Assert.assertEquals;
@@ -10,12 +25,13 @@ import org.junit.Test;
 public class TestMiniLmEmbedder {
   @Test
   public void embedsSentencesMeaningfully() {
-    List<String> sentences = List.of(
-        "a small domestic cat",
-        "a kitten",
-        "a steam locomotive",
-        "the stock market fell sharply today",
-        "a young cat");
+    List<String> sentences =
+        List.of(
+            "a small domestic cat",
+            "a kitten",
+            "a steam locomotive",
+            "the stock market fell sharply today",
+            "a young cat");
     float[][] vectors;
     try (TextEmbedder embedder = MiniLmEmbedder.SPEC.open(2)) {
       vectors = embedder.embed(sentences);
@@ -34,7 +50,9 @@ public class TestMiniLmEmbedder {
     double catStocks = ExactNeighbors.cosine(vectors[0], vectors[3]);
     assertTrue(catKitten + " vs " + catLocomotive, catKitten > catLocomotive + 0.1);
     assertTrue(catKitten + " vs " + catStocks, catKitten > catStocks + 0.1);
-    assertTrue(ExactNeighbors.cosine(vectors[1], vectors[4]) > ExactNeighbors.cosine(vectors[1], vectors[3]));
+    assertTrue(
+        ExactNeighbors.cosine(vectors[1], vectors[4])
+            > ExactNeighbors.cosine(vectors[1], vectors[3]));
   }
 
   @Test

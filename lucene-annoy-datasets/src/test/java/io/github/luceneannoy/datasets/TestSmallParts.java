@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.datasets;
 
 import static org.junit.Assert.assertEquals;
@@ -22,10 +37,11 @@ public class TestSmallParts {
 
   @Test
   public void findsAnInstalledPackageVersionInDpkgStatus() throws IOException {
-    String status = "Package: wordnet\nStatus: install ok installed\nVersion: 1:3.0-37\n\n"
-        + "Package: wordnet-base\nStatus: deinstall ok config-files\nVersion: 1:3.0-30\n\n"
-        + "Package: wordnet-base\nStatus: install ok installed\nPriority: optional\n"
-        + "Description: electronic lexical database\n text\nVersion: 1:3.0-37\n";
+    String status =
+        "Package: wordnet\nStatus: install ok installed\nVersion: 1:3.0-37\n\n"
+            + "Package: wordnet-base\nStatus: deinstall ok config-files\nVersion: 1:3.0-30\n\n"
+            + "Package: wordnet-base\nStatus: install ok installed\nPriority: optional\n"
+            + "Description: electronic lexical database\n text\nVersion: 1:3.0-37\n";
     assertEquals("1:3.0-37", DebianPackages.versionIn(status, "wordnet-base"));
     assertEquals("unknown", DebianPackages.versionIn(status, "wordnet-sense-index"));
     assertEquals("unknown", DebianPackages.versionIn(status.substring(0, 60), "wordnet-base"));
@@ -34,14 +50,19 @@ public class TestSmallParts {
   @Test
   public void infoFileRoundTripsInOrder() throws IOException {
     Path file = tmp.getRoot().toPath().resolve("info.txt");
-    DatasetInfo.builder().put("name", "x").put("source.version", "1:3.0-37").put("base", 60000).build()
+    DatasetInfo.builder()
+        .put("name", "x")
+        .put("source.version", "1:3.0-37")
+        .put("base", 60000)
+        .build()
         .write(file, "comment");
     DatasetInfo info = DatasetInfo.read(file);
     assertEquals("1:3.0-37", info.get("source.version"));
     assertTrue(info.agreesWith(Map.of("name", "x", "base", "60000")));
     assertFalse(info.agreesWith(Map.of("base", "50000")));
     assertFalse(info.agreesWith(Map.of("missing", "1")));
-    assertThrows(IllegalArgumentException.class, () -> DatasetInfo.builder().put("k", "two\nlines"));
+    assertThrows(
+        IllegalArgumentException.class, () -> DatasetInfo.builder().put("k", "two\nlines"));
   }
 
   @Test
@@ -55,10 +76,15 @@ public class TestSmallParts {
     assertEquals("", bytes.toString(StandardCharsets.UTF_8));
     now.set(5_000_000_000L);
     meter.advance(150);
-    assertEquals("embedding: 250/1,000 (25.0%)  50/s  elapsed 5s  ETA 15s\n", bytes.toString(StandardCharsets.UTF_8));
+    assertEquals(
+        "embedding: 250/1,000 (25.0%)  50/s  elapsed 5s  ETA 15s\n",
+        bytes.toString(StandardCharsets.UTF_8));
     now.set(6_000_000_000L);
     meter.advance(750); // the last step always prints
-    assertTrue(bytes.toString(StandardCharsets.UTF_8).endsWith("1,000/1,000 (100.0%)  167/s  elapsed 6s  ETA 0s\n"));
+    assertTrue(
+        bytes
+            .toString(StandardCharsets.UTF_8)
+            .endsWith("1,000/1,000 (100.0%)  167/s  elapsed 6s  ETA 0s\n"));
     assertEquals("1h01m01s", ProgressMeter.duration(3661));
     assertEquals("2m05s", ProgressMeter.duration(125));
   }

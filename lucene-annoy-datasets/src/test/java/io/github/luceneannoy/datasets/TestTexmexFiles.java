@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.datasets;
 
 import static org.junit.Assert.assertArrayEquals;
@@ -57,7 +72,8 @@ public class TestTexmexFiles {
 
     byte[] bytes = Files.readAllBytes(file);
     assertEquals(TexmexFiles.fileSize(2, 3), bytes.length);
-    assertArrayEquals(new byte[] {3, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0}, Arrays.copyOf(bytes, 16));
+    assertArrayEquals(
+        new byte[] {3, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0}, Arrays.copyOf(bytes, 16));
     ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     for (int[] row : rows) {
       assertEquals(row.length, buffer.getInt());
@@ -83,6 +99,8 @@ public class TestTexmexFiles {
   @Test
   public void mixedDimensionsAreRefused() {
     Path file = tmp.getRoot().toPath().resolve("mixed.fvecs");
-    assertThrows(IllegalArgumentException.class, () -> TexmexFiles.writeFvecs(file, new float[][] {{1, 2}, {1, 2, 3}}));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> TexmexFiles.writeFvecs(file, new float[][] {{1, 2}, {1, 2, 3}}));
   }
 }

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.datasets;
 
 import static org.junit.Assert.assertArrayEquals;
@@ -28,40 +43,41 @@ public class TestWordNetDatasetGenerator {
   };
 
   /** Bag of hashed words, normalised: similar word sets give similar vectors, deterministically. */
-  static final EmbeddingModelSpec BAG_OF_WORDS = new EmbeddingModelSpec() {
-    @Override
-    public String modelName() {
-      return "test:bag-of-words:1";
-    }
-
-    @Override
-    public int dimension() {
-      return DIM;
-    }
-
-    @Override
-    public TextEmbedder open(int threads) {
-      return new TextEmbedder() {
+  static final EmbeddingModelSpec BAG_OF_WORDS =
+      new EmbeddingModelSpec() {
         @Override
-        public float[][] embed(List<String> texts) {
-          float[][] out = new float[texts.size()][DIM];
-          for (int t = 0; t < texts.size(); t++) {
-            for (String word : texts.get(t).split(" ")) {
-              out[t][Math.floorMod(word.hashCode(), DIM)] += 1;
-            }
-            float norm = (float) Math.sqrt(ExactNeighbors.dot(out[t], out[t]));
-            for (int i = 0; i < DIM; i++) {
-              out[t][i] /= norm;
-            }
-          }
-          return out;
+        public String modelName() {
+          return "test:bag-of-words:1";
         }
 
         @Override
-        public void close() {}
+        public int dimension() {
+          return DIM;
+        }
+
+        @Override
+        public TextEmbedder open(int threads) {
+          return new TextEmbedder() {
+            @Override
+            public float[][] embed(List<String> texts) {
+              float[][] out = new float[texts.size()][DIM];
+              for (int t = 0; t < texts.size(); t++) {
+                for (String word : texts.get(t).split(" ")) {
+                  out[t][Math.floorMod(word.hashCode(), DIM)] += 1;
+                }
+                float norm = (float) Math.sqrt(ExactNeighbors.dot(out[t], out[t]));
+                for (int i = 0; i < DIM; i++) {
+                  out[t][i] /= norm;
+                }
+              }
+              return out;
+            }
+
+            @Override
+            public void close() {}
+          };
+        }
       };
-    }
-  };
 
   @Rule public TemporaryFolder tmp = new TemporaryFolder();
 
@@ -74,15 +90,25 @@ public class TestWordNetDatasetGenerator {
     wordnet = tmp.newFolder("wordnet").toPath();
     int offset = 1740;
     for (String file : WordNetGlosses.DATA_FILES) {
-      StringBuilder data = new StringBuilder(TestWordNetGlosses.DATA_NOUN_EXCERPT.substring(0, 150));
+      StringBuilder data =
+          new StringBuilder(TestWordNetGlosses.DATA_NOUN_EXCERPT.substring(0, 150));
       data.append("  \n");
       for (int i = 0; i < 60; i++) {
         int n = file.hashCode() * 31 + i;
-        String gloss = WORDS[Math.floorMod(n, 20)] + " " + WORDS[Math.floorMod(n / 7, 20)] + " "
-            + WORDS[Math.floorMod(n / 49, 20)] + " number " + i + " in " + file;
+        String gloss =
+            WORDS[Math.floorMod(n, 20)]
+                + " "
+                + WORDS[Math.floorMod(n / 7, 20)]
+                + " "
+                + WORDS[Math.floorMod(n / 49, 20)]
+                + " number "
+                + i
+                + " in "
+                + file;
         data.append(String.format("%08d 03 n 01 word%d 0 000 | %s  %n", offset++, i, gloss));
         if (i % 10 == 0) {
-          data.append(String.format("%08d 03 n 01 same%d 0 000 | %s  %n", offset++, i, gloss)); // duplicate
+          data.append(
+              String.format("%08d 03 n 01 same%d 0 000 | %s  %n", offset++, i, gloss)); // duplicate
           data.append(String.format("%08d 03 n 01 short%d 0 000 | too short  %n", offset++, i));
         }
       }
@@ -141,7 +167,10 @@ public class TestWordNetDatasetGenerator {
     assertEquals("true", info.get("unit.length"));
     assertEquals("test:bag-of-words:1", info.get("model"));
     assertEquals("wordnet-base", info.get("source.package"));
-    assertEquals("4 files x (60 glosses + 6 copies + 6 short)", Integer.toString(4 * (60 + 6 + 6)), info.get("source.glosses"));
+    assertEquals(
+        "4 files x (60 glosses + 6 copies + 6 short)",
+        Integer.toString(4 * (60 + 6 + 6)),
+        info.get("source.glosses"));
     assertEquals(Integer.toString(4 * 60), info.get("source.glosses.distinct"));
 
     byte[] baseBytes = Files.readAllBytes(out.resolve("base.fvecs"));
@@ -179,8 +208,10 @@ public class TestWordNetDatasetGenerator {
     Path b = tmp.getRoot().toPath().resolve("b");
     assertTrue(generate(settings(a, 150, false)));
     assertTrue(generate(settings(b, 150, false)));
-    for (String name : List.of("base.fvecs", "queries.fvecs", "truth.ivecs", "base.txt", "queries.txt")) {
-      assertArrayEquals(name, Files.readAllBytes(a.resolve(name)), Files.readAllBytes(b.resolve(name)));
+    for (String name :
+        List.of("base.fvecs", "queries.fvecs", "truth.ivecs", "base.txt", "queries.txt")) {
+      assertArrayEquals(
+          name, Files.readAllBytes(a.resolve(name)), Files.readAllBytes(b.resolve(name)));
     }
   }
 
@@ -188,7 +219,8 @@ public class TestWordNetDatasetGenerator {
   public void missingWordNetSaysWhatToInstall() throws Exception {
     Files.delete(wordnet.resolve("data.adv"));
     Path out = tmp.getRoot().toPath().resolve("out");
-    IOException e = org.junit.Assert.assertThrows(IOException.class, () -> generate(settings(out, 100, false)));
+    IOException e =
+        org.junit.Assert.assertThrows(IOException.class, () -> generate(settings(out, 100, false)));
     assertTrue(e.getMessage(), e.getMessage().contains("apt-get install wordnet-base"));
   }
 }

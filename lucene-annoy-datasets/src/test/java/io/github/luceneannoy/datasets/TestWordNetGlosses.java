@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.datasets;
 
 import static org.junit.Assert.assertEquals;
@@ -32,7 +47,8 @@ public class TestWordNetGlosses {
 
   @Test
   public void readsGlossesAndSkipsTheLicenceHeader() throws IOException {
-    List<String> glosses = WordNetGlosses.read(new BufferedReader(new StringReader(DATA_NOUN_EXCERPT)));
+    List<String> glosses =
+        WordNetGlosses.read(new BufferedReader(new StringReader(DATA_NOUN_EXCERPT)));
     assertEquals(
         List.of(
             "that which is perceived or known or inferred to have its own distinct existence (living or nonliving)",
@@ -43,7 +59,8 @@ public class TestWordNetGlosses {
 
   @Test
   public void lineWithoutGlossOrHeaderLineHasNone() {
-    assertNull(WordNetGlosses.glossOf("  14 WordNet 3.0 Copyright 2006 by Princeton University. | x  "));
+    assertNull(
+        WordNetGlosses.glossOf("  14 WordNet 3.0 Copyright 2006 by Princeton University. | x  "));
     assertNull(WordNetGlosses.glossOf("09999999 03 n 01 nogloss 0 000 "));
     assertNull(WordNetGlosses.glossOf("09999999 03 n 01 blank 0 000 |    "));
   }
@@ -58,8 +75,12 @@ public class TestWordNetGlosses {
   public void readsAllFourPartOfSpeechFilesInOrder() throws IOException {
     Path dir = tmp.newFolder("wordnet").toPath();
     Files.writeString(dir.resolve("data.noun"), DATA_NOUN_EXCERPT);
-    Files.writeString(dir.resolve("data.verb"), "  1 header  \n00001740 29 v 04 breathe 0 | draw air into, and expel out of, the lungs  \n");
-    Files.writeString(dir.resolve("data.adj"), "00001740 00 a 01 able 0 | having the necessary means or skill  \n");
+    Files.writeString(
+        dir.resolve("data.verb"),
+        "  1 header  \n00001740 29 v 04 breathe 0 | draw air into, and expel out of, the lungs  \n");
+    Files.writeString(
+        dir.resolve("data.adj"),
+        "00001740 00 a 01 able 0 | having the necessary means or skill  \n");
     Files.writeString(dir.resolve("data.adv"), "00001740 02 r 01 barely 0 | by a small margin  \n");
     List<String> glosses = WordNetGlosses.readAll(dir);
     assertEquals(6, glosses.size());

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.solr;
 
 import io.github.luceneannoy.codec.AnnoyVectorsFormat;
@@ -26,8 +41,8 @@ import org.apache.solr.schema.IndexSchema;
  *   <li>{@code maxLeafSize}: most vectors in a leaf;
  *   <li>{@code branching}: most children of an inner node;
  *   <li>{@code targetRecall}: the recall@k, in (0, 1], each segment's default search budget is
- *       calibrated for when it is written; a request can set its own budget with {@code
- *       {!annoyknn candidatesPerHit=...}};
+ *       calibrated for when it is written; a request can set its own budget with {@code {!annoyknn
+ *       candidatesPerHit=...}};
  *   <li>{@code seed}: the seed of the trees (the same seed and vectors give the same files).
  * </ul>
  */

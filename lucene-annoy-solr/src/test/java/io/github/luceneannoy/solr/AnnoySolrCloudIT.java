@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.solr;
 
 import java.net.URL;
@@ -53,31 +68,40 @@ import org.junit.Test;
  * optimized and searched again. Every search is checked against brute force computed here: recall,
  * no deleted or filtered-out document, {@code rows} hits; every replica of a shard must answer
  * exactly as the others, and the optimized segments must be the Annoy format's. Last, {@code
- * {!annoyknn}} must carry its budget to each replica: each node loads the jar with a class loader of
- * its own while Lucene reads every segment with the first node's copy of the format, so on the other
- * node the budget crosses from one copy of the plugin to another.
+ * {!annoyknn}} must carry its budget to each replica: each node loads the jar with a class loader
+ * of its own while Lucene reads every segment with the first node's copy of the format, so on the
+ * other node the budget crosses from one copy of the plugin to another.
  *
- * <p>Plain {@code {!knn}} searches use each segment's default budget, calibrated when the segment is
- * written for the configset's {@code targetRecall} (0.95), so they are checked against {@link
+ * <p>Plain {@code {!knn}} searches use each segment's default budget, calibrated when the segment
+ * is written for the configset's {@code targetRecall} (0.95), so they are checked against {@link
  * #MIN_RECALL}, not for exactness.
  */
-@SolrTestCaseJ4.SuppressSSL(bugUrl = "not a bug: TLS would only cost CPU; the plugin is not in the transport")
+@SolrTestCaseJ4.SuppressSSL(
+    bugUrl = "not a bug: TLS would only cost CPU; the plugin is not in the transport")
 public class AnnoySolrCloudIT extends SolrCloudTestCase {
   private static final String COLLECTION = "vectors";
   private static final String FORMAT_NAME = "AnnoyVectorsFormat";
+
   /** The example configset's vectorDimension. */
   private static final int DIMENSION = 384;
+
   private static final int DOCS = 4000;
   private static final int QUERIES = 100;
   private static final int TOP_K = 10;
+
   /**
    * The configset's targetRecall is 0.95, a mean over each segment's own vectors as queries, and
    * each shard's top 10 is merged into the collection's; the bar leaves three standard errors of
    * the mean over {@link #QUERIES} queries.
    */
   private static final double MIN_RECALL = 0.9;
+
   private static final String[] CATEGORIES = {"red", "green", "blue", "yellow"};
-  /** No filter, one on the text metadata keeping about a quarter of the documents, one keeping the rest. */
+
+  /**
+   * No filter, one on the text metadata keeping about a quarter of the documents, one keeping the
+   * rest.
+   */
   private static final String[] FILTERS = {null, "title:red", "-category:red"};
 
   private static Path pluginJarInLib;
@@ -91,7 +115,8 @@ public class AnnoySolrCloudIT extends SolrCloudTestCase {
   public static void startCluster() throws Exception {
     for (String cls :
         new String[] {
-          "io.github.luceneannoy.codec.AnnoyVectorsFormat", "io.github.luceneannoy.solr.AnnoyCodecFactory"
+          "io.github.luceneannoy.codec.AnnoyVectorsFormat",
+          "io.github.luceneannoy.solr.AnnoyCodecFactory"
         }) {
       expectThrows(
           ClassNotFoundException.class,
@@ -125,9 +150,18 @@ public class AnnoySolrCloudIT extends SolrCloudTestCase {
       // Replicas of one shard on different nodes: agreement between them is not a shared index.
       assertEquals(slice.getName() + " " + slice.getReplicas(), 2, nodes.size());
       if (VERBOSE) {
-        System.out.println("annoy-solr: " + slice.getName() + " replicas " + slice.getReplicas().stream()
-            .map(r -> r.getCoreName() + "@" + r.getNodeName() + (r.isLeader() ? " (leader)" : ""))
-            .collect(Collectors.toList()));
+        System.out.println(
+            "annoy-solr: "
+                + slice.getName()
+                + " replicas "
+                + slice.getReplicas().stream()
+                    .map(
+                        r ->
+                            r.getCoreName()
+                                + "@"
+                                + r.getNodeName()
+                                + (r.isLeader() ? " (leader)" : ""))
+                    .collect(Collectors.toList()));
       }
     }
   }
@@ -160,7 +194,8 @@ public class AnnoySolrCloudIT extends SolrCloudTestCase {
     firstRun.get(null).forEach(hits -> deleted.add(hits.get(0)));
     cluster
         .getSolrClient()
-        .deleteById(COLLECTION, deleted.stream().map(AnnoySolrCloudIT::id).collect(Collectors.toList()));
+        .deleteById(
+            COLLECTION, deleted.stream().map(AnnoySolrCloudIT::id).collect(Collectors.toList()));
     cluster.getSolrClient().commit(COLLECTION);
     searchAndCheck("after deleting " + deleted.size());
 
@@ -236,7 +271,8 @@ public class AnnoySolrCloudIT extends SolrCloudTestCase {
       }
       recall /= QUERIES;
       if (VERBOSE) {
-        System.out.printf(Locale.ROOT, "annoy-solr: %s, fq=%s: recall@%d %.3f%n", stage, fq, TOP_K, recall);
+        System.out.printf(
+            Locale.ROOT, "annoy-solr: %s, fq=%s: recall@%d %.3f%n", stage, fq, TOP_K, recall);
       }
       assertTrue(stage + ", fq=" + fq + ": recall " + recall, recall >= MIN_RECALL);
       hitsByFilter.put(fq, allHits);
@@ -252,12 +288,15 @@ public class AnnoySolrCloudIT extends SolrCloudTestCase {
         List<String> first = null;
         for (Replica replica : slice.getReplicas()) {
           try (SolrClient client = getHttpSolrClient(replica)) {
-            List<String> answer = idsAndScores(client.query(knn(query, "", fq, true), SolrRequest.METHOD.POST));
-            assertEquals(stage + ": " + replica.getCoreName() + " answered nothing", TOP_K, answer.size());
+            List<String> answer =
+                idsAndScores(client.query(knn(query, "", fq, true), SolrRequest.METHOD.POST));
+            assertEquals(
+                stage + ": " + replica.getCoreName() + " answered nothing", TOP_K, answer.size());
             if (first == null) {
               first = answer;
             } else {
-              assertEquals(stage + ", fq=" + fq + ": replicas of " + slice.getName(), first, answer);
+              assertEquals(
+                  stage + ", fq=" + fq + ": replicas of " + slice.getName(), first, answer);
             }
           }
         }
@@ -265,11 +304,14 @@ public class AnnoySolrCloudIT extends SolrCloudTestCase {
     }
   }
 
-  /** After the optimize, each replica holds one segment whose vector field is the Annoy format's. */
+  /**
+   * After the optimize, each replica holds one segment whose vector field is the Annoy format's.
+   */
   private void assertSegmentsAreAnnoy() throws Exception {
     for (Replica replica : getCollectionState(COLLECTION).getReplicas()) {
       Path indexDir;
-      try (SolrCore core = cluster.getReplicaJetty(replica).getCoreContainer().getCore(replica.getCoreName())) {
+      try (SolrCore core =
+          cluster.getReplicaJetty(replica).getCoreContainer().getCore(replica.getCoreName())) {
         indexDir = Path.of(core.getIndexDir());
       }
       List<String> files;
@@ -287,10 +329,13 @@ public class AnnoySolrCloudIT extends SolrCloudTestCase {
         for (SegmentCommitInfo segment : segments) {
           Codec codec = segment.info.getCodec();
           assertFalse(segment.info.getUseCompoundFile());
-          FieldInfos fields = codec.fieldInfosFormat().read(dir, segment.info, "", IOContext.READONCE);
+          FieldInfos fields =
+              codec.fieldInfosFormat().read(dir, segment.info, "", IOContext.READONCE);
           assertEquals(
               FORMAT_NAME,
-              fields.fieldInfo("vector").getAttribute(PerFieldKnnVectorsFormat.PER_FIELD_FORMAT_KEY));
+              fields
+                  .fieldInfo("vector")
+                  .getAttribute(PerFieldKnnVectorsFormat.PER_FIELD_FORMAT_KEY));
         }
       }
     }
@@ -308,9 +353,12 @@ public class AnnoySolrCloudIT extends SolrCloudTestCase {
         double exact = 0, starved = 0;
         try (SolrClient client = getHttpSolrClient(replica)) {
           for (float[] query : queries) {
-            List<Integer> expected = ClusteredVectors.exactTop(vectors, query, TOP_K, members::contains);
-            exact += recall(docs(client, knn(query, " candidatesPerHit=1000", null, true)), expected);
-            starved += recall(docs(client, knn(query, " candidatesPerHit=1", null, true)), expected);
+            List<Integer> expected =
+                ClusteredVectors.exactTop(vectors, query, TOP_K, members::contains);
+            exact +=
+                recall(docs(client, knn(query, " candidatesPerHit=1000", null, true)), expected);
+            starved +=
+                recall(docs(client, knn(query, " candidatesPerHit=1", null, true)), expected);
           }
         }
         exact /= QUERIES;
@@ -328,7 +376,12 @@ public class AnnoySolrCloudIT extends SolrCloudTestCase {
         for (float[] query : queries) {
           List<Integer> expected =
               ClusteredVectors.exactTop(vectors, query, TOP_K, i -> !deleted.contains(i));
-          recall += recall(docs(cluster.getSolrClient(), knn(query, " candidatesPerHit=" + budget, null, false)), expected);
+          recall +=
+              recall(
+                  docs(
+                      cluster.getSolrClient(),
+                      knn(query, " candidatesPerHit=" + budget, null, false)),
+                  expected);
         }
         System.out.printf(
             Locale.ROOT,
@@ -355,7 +408,15 @@ public class AnnoySolrCloudIT extends SolrCloudTestCase {
   private ModifiableSolrParams knn(float[] query, String annoyParams, String fq, boolean local) {
     ModifiableSolrParams params = new ModifiableSolrParams();
     String parser = annoyParams.isEmpty() ? "knn" : "annoyknn";
-    params.set("q", "{!" + parser + " f=vector topK=" + TOP_K + annoyParams + "}" + ClusteredVectors.toSolr(query));
+    params.set(
+        "q",
+        "{!"
+            + parser
+            + " f=vector topK="
+            + TOP_K
+            + annoyParams
+            + "}"
+            + ClusteredVectors.toSolr(query));
     params.set("fl", "id,score");
     params.set("rows", TOP_K);
     if (fq != null) {
@@ -368,7 +429,8 @@ public class AnnoySolrCloudIT extends SolrCloudTestCase {
   }
 
   /** Ids of the hits, through the cluster client or from one replica's client. */
-  private static List<Integer> docs(SolrClient client, ModifiableSolrParams params) throws Exception {
+  private static List<Integer> docs(SolrClient client, ModifiableSolrParams params)
+      throws Exception {
     QueryResponse rsp =
         params.getBool("distrib", true)
             ? client.query(COLLECTION, params, SolrRequest.METHOD.POST)

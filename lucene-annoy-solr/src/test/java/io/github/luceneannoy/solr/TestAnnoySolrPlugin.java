@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.solr;
 
 import io.github.luceneannoy.codec.AnnoyVectorsFormat;
@@ -37,8 +52,8 @@ import org.junit.Test;
 
 /**
  * The plugin in one embedded core, on the test classpath: which format each field type gets, what
- * {@code {!knn}} and {@code {!annoyknn}} return, and the errors of bad schemas and requests.
- * {@code AnnoySolrCloudIT} runs the same plugin from a jar in a real cluster.
+ * {@code {!knn}} and {@code {!annoyknn}} return, and the errors of bad schemas and requests. {@code
+ * AnnoySolrCloudIT} runs the same plugin from a jar in a real cluster.
  */
 public class TestAnnoySolrPlugin extends SolrTestCaseJ4 {
   private static Path conf;
@@ -71,7 +86,8 @@ public class TestAnnoySolrPlugin extends SolrTestCaseJ4 {
     assertEquals(42L, tuned.seed());
     // an Annoy type without attributes, and the stock class, get the format's defaults
     for (String field : new String[] {"annoy_byte_v", "annoy_stock_v"}) {
-      AnnoyVectorsFormat defaults = (AnnoyVectorsFormat) perField.getKnnVectorsFormatForField(field);
+      AnnoyVectorsFormat defaults =
+          (AnnoyVectorsFormat) perField.getKnnVectorsFormatForField(field);
       assertEquals(field, AnnoyVectorsFormat.DEFAULT_NUM_TREES, defaults.numTrees());
       assertEquals(field, AnnoyVectorsFormat.DEFAULT_MAX_LEAF_SIZE, defaults.maxLeafSize());
       assertEquals(field, AnnoyVectorsFormat.DEFAULT_BRANCHING, defaults.branching());
@@ -208,7 +224,8 @@ public class TestAnnoySolrPlugin extends SolrTestCaseJ4 {
     assertTrue(parsed, parsed.contains("AnnoyKnnFloatVectorQuery"));
     assertTrue(parsed, parsed.contains("candidatesPerHit=42"));
 
-    rsp = query("{!annoyknn f=annoy_byte_v topK=3 candidatesPerHit=7}[1, 2, 3, 4]", "debug", "query");
+    rsp =
+        query("{!annoyknn f=annoy_byte_v topK=3 candidatesPerHit=7}[1, 2, 3, 4]", "debug", "query");
     parsed = String.valueOf(rsp.getValues().findRecursive("debug", "parsedquery"));
     assertTrue(parsed, parsed.contains("AnnoyKnnByteVectorQuery"));
 
@@ -228,22 +245,27 @@ public class TestAnnoySolrPlugin extends SolrTestCaseJ4 {
         "candidatesPerHit applies only to fields stored with knnAlgorithm=\"annoy\"; field \"hnsw_v\"",
         "{!annoyknn f=hnsw_v candidatesPerHit=10}" + target);
     assertQueryError(
-        "candidatesPerHit must be an integer, got \"lots\"", "{!annoyknn f=annoy_v candidatesPerHit=lots}" + target);
+        "candidatesPerHit must be an integer, got \"lots\"",
+        "{!annoyknn f=annoy_v candidatesPerHit=lots}" + target);
   }
 
   @Test
   public void testSchemaErrorsNameTheTypeAndTheBound() throws Exception {
-    String annoy = "class=\"io.github.luceneannoy.solr.AnnoyDenseVectorField\" vectorDimension=\"4\" ";
-    assertSchemaError("fieldType \"bad\": numTrees must be in [1, 64], got 0", annoy + "numTrees=\"0\"");
+    String annoy =
+        "class=\"io.github.luceneannoy.solr.AnnoyDenseVectorField\" vectorDimension=\"4\" ";
     assertSchemaError(
-        "fieldType \"bad\": numTrees must be an integer, got \"many\"", annoy + "numTrees=\"many\"");
+        "fieldType \"bad\": numTrees must be in [1, 64], got 0", annoy + "numTrees=\"0\"");
+    assertSchemaError(
+        "fieldType \"bad\": numTrees must be an integer, got \"many\"",
+        annoy + "numTrees=\"many\"");
     assertSchemaError(
         "fieldType \"bad\": maxLeafSize must be in [1, 65536], got 100000",
         annoy + "maxLeafSize=\"100000\"");
     assertSchemaError(
         "fieldType \"bad\": branching must be in [2, 256], got 1", annoy + "branching=\"1\"");
     assertSchemaError(
-        "fieldType \"bad\": targetRecall must be in (0, 1], got 1.5", annoy + "targetRecall=\"1.5\"");
+        "fieldType \"bad\": targetRecall must be in (0, 1], got 1.5",
+        annoy + "targetRecall=\"1.5\"");
     assertSchemaError(
         "fieldType \"bad\": targetRecall must be in (0, 1], got 0.0", annoy + "targetRecall=\"0\"");
     assertSchemaError(
@@ -369,12 +391,15 @@ public class TestAnnoySolrPlugin extends SolrTestCaseJ4 {
       int i = Integer.parseInt(id.substring(1));
       assertTrue(id + " outside the filter", accept.test(i));
       double d = squaredDistance(vectors.get(i), query);
-      assertTrue(id + " at " + d + " beyond the nearest " + k + " at " + kth, d <= kth * (1 + 1e-5) + 1e-9);
+      assertTrue(
+          id + " at " + d + " beyond the nearest " + k + " at " + kth,
+          d <= kth * (1 + 1e-5) + 1e-9);
     }
   }
 
   /** Ids of the {@code k} accepted vectors nearest to {@code query}. */
-  private static List<String> exactTop(List<float[]> vectors, float[] query, int k, IntPredicate accept) {
+  private static List<String> exactTop(
+      List<float[]> vectors, float[] query, int k, IntPredicate accept) {
     return IntStream.range(0, vectors.size())
         .filter(accept)
         .boxed()

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.solr;
 
 import io.github.luceneannoy.codec.AnnoyCodec;
@@ -49,9 +64,11 @@ public class TestBudgetAcrossClassLoaders extends LuceneTestCase {
     assertEquals(
         candidatesPerHit,
         BudgetedKnnCollector.candidatesPerHitOf(
-            new BudgetedKnnCollector(new TopKnnCollector(10, Integer.MAX_VALUE), candidatesPerHit)));
+            new BudgetedKnnCollector(
+                new TopKnnCollector(10, Integer.MAX_VALUE), candidatesPerHit)));
     // no budget on a plain collector, nor on another class that happens to supply an int
-    assertEquals(0, BudgetedKnnCollector.candidatesPerHitOf(new TopKnnCollector(10, Integer.MAX_VALUE)));
+    assertEquals(
+        0, BudgetedKnnCollector.candidatesPerHitOf(new TopKnnCollector(10, Integer.MAX_VALUE)));
     assertEquals(0, BudgetedKnnCollector.candidatesPerHitOf(new SuppliesAnInt()));
   }
 
@@ -69,7 +86,9 @@ public class TestBudgetAcrossClassLoaders extends LuceneTestCase {
       try (IndexWriter writer = new IndexWriter(dir, config)) {
         for (int i = 0; i < count; i++) {
           Document doc = new Document();
-          doc.add(new KnnFloatVectorField("v", randomVector(dimension), VectorSimilarityFunction.EUCLIDEAN));
+          doc.add(
+              new KnnFloatVectorField(
+                  "v", randomVector(dimension), VectorSimilarityFunction.EUCLIDEAN));
           writer.addDocument(doc);
         }
         writer.forceMerge(1);
@@ -79,25 +98,30 @@ public class TestBudgetAcrossClassLoaders extends LuceneTestCase {
         boolean budgetMattered = false;
         for (int q = 0; q < 20; q++) {
           float[] target = randomVector(dimension);
-          int[] plain = docs(searcher.search(new KnnFloatVectorQuery("v", target, 10), 10).scoreDocs);
+          int[] plain =
+              docs(searcher.search(new KnnFloatVectorQuery("v", target, 10), 10).scoreDocs);
           for (int candidatesPerHit : new int[] {1, 3, count}) {
             Query ours = new AnnoyKnnFloatVectorQuery("v", target, 10, null, candidatesPerHit);
             Query theirs = budgetedQuery(copy, "v", target, 10, candidatesPerHit);
             assertNotSame(ours.getClass(), theirs.getClass());
             int[] expected = docs(searcher.search(ours, 10).scoreDocs);
             assertArrayEquals(
-                "candidatesPerHit=" + candidatesPerHit, expected, docs(searcher.search(theirs, 10).scoreDocs));
+                "candidatesPerHit=" + candidatesPerHit,
+                expected,
+                docs(searcher.search(theirs, 10).scoreDocs));
             if (candidatesPerHit == 1 && Arrays.equals(expected, plain) == false) {
               budgetMattered = true;
             }
           }
         }
-        assertTrue("candidatesPerHit=1 gave the default budget's hits for every query", budgetMattered);
+        assertTrue(
+            "candidatesPerHit=1 gave the default budget's hits for every query", budgetMattered);
       }
     }
   }
 
-  private static Query budgetedQuery(ClassLoader copy, String field, float[] target, int k, int candidatesPerHit)
+  private static Query budgetedQuery(
+      ClassLoader copy, String field, float[] target, int k, int candidatesPerHit)
       throws Exception {
     return (Query)
         Class.forName(AnnoyKnnFloatVectorQuery.class.getName(), true, copy)
@@ -117,7 +141,10 @@ public class TestBudgetAcrossClassLoaders extends LuceneTestCase {
     return v;
   }
 
-  /** Defines the search package's classes again from the parent's class files; the rest comes from the parent. */
+  /**
+   * Defines the search package's classes again from the parent's class files; the rest comes from
+   * the parent.
+   */
   private static final class SecondCopy extends ClassLoader {
     SecondCopy(ClassLoader parent) {
       super(parent);
@@ -132,7 +159,8 @@ public class TestBudgetAcrossClassLoaders extends LuceneTestCase {
         Class<?> c = findLoadedClass(name);
         if (c == null) {
           byte[] bytes;
-          try (InputStream in = getParent().getResourceAsStream(name.replace('.', '/') + ".class")) {
+          try (InputStream in =
+              getParent().getResourceAsStream(name.replace('.', '/') + ".class")) {
             if (in == null) {
               throw new ClassNotFoundException(name);
             }

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.examples.bench;
 
 import java.util.ArrayList;
@@ -20,20 +35,27 @@ import org.apache.lucene.search.TermQuery;
  * @param accepts the filter on base-vector ids
  * @param selectivity the fraction of base vectors accepted
  */
-public record BenchFilter(String name, boolean correlated, Query query, IntPredicate accepts, double selectivity) {
+public record BenchFilter(
+    String name, boolean correlated, Query query, IntPredicate accepts, double selectivity) {
 
   /** A class of Fashion-MNIST's: Sneaker. */
   static final int CLASS = 7;
 
   /**
    * Random subsets of about 50%, 10%, 2% and 0.5% of the vectors (by a hash of the id), and when
-   * the data has labels, class-based ones of about the same sizes: five classes, one class, and
-   * one class thinned by the random buckets.
+   * the data has labels, class-based ones of about the same sizes: five classes, one class, and one
+   * class thinned by the random buckets.
    */
   public static List<BenchFilter> standard(Dataset data) {
     List<BenchFilter> filters = new ArrayList<>();
     for (int per1000 : new int[] {500, 100, 20, 5}) {
-      filters.add(of(data, "random " + per1000 / 10.0 + "%", false, bucketBelow(per1000), id -> IndexBuild.bucket(id) < per1000));
+      filters.add(
+          of(
+              data,
+              "random " + per1000 / 10.0 + "%",
+              false,
+              bucketBelow(per1000),
+              id -> IndexBuild.bucket(id) < per1000));
     }
     int[] labels = data.labels();
     if (labels != null) {
@@ -43,15 +65,26 @@ public record BenchFilter(String name, boolean correlated, Query query, IntPredi
       }
       filters.add(of(data, "classes 0-4", true, fiveClasses.build(), id -> labels[id] < 5));
       filters.add(of(data, "class " + CLASS, true, label(CLASS), id -> labels[id] == CLASS));
-      filters.add(of(data, "class " + CLASS + " ∧ 20% random", true, and(label(CLASS), bucketBelow(200)),
-          id -> labels[id] == CLASS && IndexBuild.bucket(id) < 200));
-      filters.add(of(data, "class " + CLASS + " ∧ 5% random", true, and(label(CLASS), bucketBelow(50)),
-          id -> labels[id] == CLASS && IndexBuild.bucket(id) < 50));
+      filters.add(
+          of(
+              data,
+              "class " + CLASS + " ∧ 20% random",
+              true,
+              and(label(CLASS), bucketBelow(200)),
+              id -> labels[id] == CLASS && IndexBuild.bucket(id) < 200));
+      filters.add(
+          of(
+              data,
+              "class " + CLASS + " ∧ 5% random",
+              true,
+              and(label(CLASS), bucketBelow(50)),
+              id -> labels[id] == CLASS && IndexBuild.bucket(id) < 50));
     }
     return filters;
   }
 
-  private static BenchFilter of(Dataset data, String name, boolean correlated, Query query, IntPredicate accepts) {
+  private static BenchFilter of(
+      Dataset data, String name, boolean correlated, Query query, IntPredicate accepts) {
     int count = 0;
     for (int id = 0; id < data.base().length; id++) {
       if (accepts.test(id)) {

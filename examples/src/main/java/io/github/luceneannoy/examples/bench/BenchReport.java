@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.examples.bench;
 
 import io.github.luceneannoy.forest.ForestKernels;
@@ -21,11 +36,24 @@ public final class BenchReport {
 
   public static void printTable(PrintStream out, List<Benchmark.FormatResult> results, int k) {
     out.println();
-    out.printf(Locale.ROOT, "%-8s %-18s %10s %12s %14s%n", "format", "budget", "recall@" + k, "QPS 1 thread", "QPS N threads");
+    out.printf(
+        Locale.ROOT,
+        "%-8s %-18s %10s %12s %14s%n",
+        "format",
+        "budget",
+        "recall@" + k,
+        "QPS 1 thread",
+        "QPS N threads");
     for (Benchmark.FormatResult r : results) {
       for (SearchSweep.Point p : r.points()) {
-        out.printf(Locale.ROOT, "%-8s %-18s %10.4f %12.0f %14.0f%n",
-            r.format().label(), p.budget() + " " + shortName(r.format()), p.recall(), p.qpsSingle(), p.qpsMulti());
+        out.printf(
+            Locale.ROOT,
+            "%-8s %-18s %10.4f %12.0f %14.0f%n",
+            r.format().label(),
+            p.budget() + " " + shortName(r.format()),
+            p.recall(),
+            p.qpsSingle(),
+            p.qpsMulti());
       }
     }
     out.println();
@@ -34,9 +62,15 @@ public final class BenchReport {
         continue;
       }
       IndexBuild.Result b = r.build();
-      out.printf(Locale.ROOT, "%-8s index %6.1f s  merge %6.1f s  total %6.1f s  size %s  peak heap %s%n",
-          r.format().label(), b.indexSeconds(), b.mergeSeconds(), b.indexSeconds() + b.mergeSeconds(),
-          mib(b.totalBytes()), mib(b.peakHeapBytes()));
+      out.printf(
+          Locale.ROOT,
+          "%-8s index %6.1f s  merge %6.1f s  total %6.1f s  size %s  peak heap %s%n",
+          r.format().label(),
+          b.indexSeconds(),
+          b.mergeSeconds(),
+          b.indexSeconds() + b.mergeSeconds(),
+          mib(b.totalBytes()),
+          mib(b.peakHeapBytes()));
       out.printf(Locale.ROOT, "%-8s files %s%n", "", filesLine(b));
     }
     for (String line : comparisons(results)) {
@@ -44,7 +78,9 @@ public final class BenchReport {
     }
   }
 
-  /** Each format against HNSW (when the run has it), then the forest's size against the raw vectors. */
+  /**
+   * Each format against HNSW (when the run has it), then the forest's size against the raw vectors.
+   */
   static List<String> comparisons(List<Benchmark.FormatResult> results) {
     java.util.ArrayList<String> lines = new java.util.ArrayList<>();
     Benchmark.FormatResult hnsw =
@@ -57,22 +93,40 @@ public final class BenchReport {
     }
     for (Benchmark.FormatResult r : results) {
       Long raw = r.build().bytesByExtension().get("vec");
-      long forest = r.build().bytesByExtension().getOrDefault("afi", 0L) + r.build().bytesByExtension().getOrDefault("afm", 0L);
+      long forest =
+          r.build().bytesByExtension().getOrDefault("afi", 0L)
+              + r.build().bytesByExtension().getOrDefault("afm", 0L);
       if (raw != null && forest > 0 && r.format().label().equals(r.format().indexLabel())) {
-        lines.add(String.format(Locale.ROOT, "%s forest and codes (.afi, .afm): %s = %.1f%% of the raw vectors (.vec %s)",
-            r.format().label(), mib(forest), 100.0 * forest / raw, mib(raw)));
+        lines.add(
+            String.format(
+                Locale.ROOT,
+                "%s forest and codes (.afi, .afm): %s = %.1f%% of the raw vectors (.vec %s)",
+                r.format().label(),
+                mib(forest),
+                100.0 * forest / raw,
+                mib(raw)));
       }
     }
     return lines;
   }
 
-  /** The filtered mode's table: filter, selectivity, then each format's recall and QPS per budget. */
+  /**
+   * The filtered mode's table: filter, selectivity, then each format's recall and QPS per budget.
+   */
   public static void printFiltered(PrintStream out, List<Benchmark.FormatResult> results, int k) {
     if (results.stream().allMatch(r -> r.filteredPoints().isEmpty())) {
       return;
     }
     out.println();
-    out.printf(Locale.ROOT, "%-26s %8s %-8s %-16s %10s %12s%n", "filter", "accepts", "format", "budget", "recall@" + k, "QPS 1 thread");
+    out.printf(
+        Locale.ROOT,
+        "%-26s %8s %-8s %-16s %10s %12s%n",
+        "filter",
+        "accepts",
+        "format",
+        "budget",
+        "recall@" + k,
+        "QPS 1 thread");
     for (String line : filteredRows(results, "%-26s %7.1f%% %-8s %-16s %10.4f %12.0f")) {
       out.println(line);
     }
@@ -83,21 +137,41 @@ public final class BenchReport {
     java.util.LinkedHashMap<String, List<String>> byFilter = new java.util.LinkedHashMap<>();
     for (Benchmark.FormatResult r : results) {
       for (FilteredSweep.Point p : r.filteredPoints()) {
-        byFilter.computeIfAbsent(p.filter().name(), f -> new java.util.ArrayList<>()).add(String.format(Locale.ROOT, pattern,
-            p.filter().name(), 100 * p.filter().selectivity(), r.format().label(), p.budget() + " " + shortName(r.format()),
-            p.recall(), p.qps()));
+        byFilter
+            .computeIfAbsent(p.filter().name(), f -> new java.util.ArrayList<>())
+            .add(
+                String.format(
+                    Locale.ROOT,
+                    pattern,
+                    p.filter().name(),
+                    100 * p.filter().selectivity(),
+                    r.format().label(),
+                    p.budget() + " " + shortName(r.format()),
+                    p.recall(),
+                    p.qps()));
       }
     }
     byFilter.values().forEach(rows::addAll);
     return rows;
   }
 
-  public static void writeFilteredCsv(Path file, List<Benchmark.FormatResult> results) throws IOException {
-    StringBuilder csv = new StringBuilder("filter,correlated,selectivity,format,budget,recall,qps_1_thread\n");
+  public static void writeFilteredCsv(Path file, List<Benchmark.FormatResult> results)
+      throws IOException {
+    StringBuilder csv =
+        new StringBuilder("filter,correlated,selectivity,format,budget,recall,qps_1_thread\n");
     for (Benchmark.FormatResult r : results) {
       for (FilteredSweep.Point p : r.filteredPoints()) {
-        csv.append(String.format(Locale.ROOT, "%s,%b,%.5f,%s,%d,%.5f,%.1f%n", p.filter().name(), p.filter().correlated(),
-            p.filter().selectivity(), r.format().label(), p.budget(), p.recall(), p.qps()));
+        csv.append(
+            String.format(
+                Locale.ROOT,
+                "%s,%b,%.5f,%s,%d,%.5f,%.1f%n",
+                p.filter().name(),
+                p.filter().correlated(),
+                p.filter().selectivity(),
+                r.format().label(),
+                p.budget(),
+                p.recall(),
+                p.qps()));
       }
     }
     Files.writeString(file, csv, StandardCharsets.UTF_8);
@@ -127,15 +201,37 @@ public final class BenchReport {
     IndexBuild.Result ab = a.build();
     IndexBuild.Result bb = b.build();
     java.util.ArrayList<String> lines = new java.util.ArrayList<>();
-    lines.add(String.format(Locale.ROOT, "index+merge time %s/%s: %.3f (%s is %.1fx faster)", an, bn,
-        (ab.indexSeconds() + ab.mergeSeconds()) / (bb.indexSeconds() + bb.mergeSeconds()),
-        an, (bb.indexSeconds() + bb.mergeSeconds()) / (ab.indexSeconds() + ab.mergeSeconds())));
-    lines.add(String.format(Locale.ROOT, "index size %s/%s: %.3f", an, bn, (double) ab.totalBytes() / bb.totalBytes()));
+    lines.add(
+        String.format(
+            Locale.ROOT,
+            "index+merge time %s/%s: %.3f (%s is %.1fx faster)",
+            an,
+            bn,
+            (ab.indexSeconds() + ab.mergeSeconds()) / (bb.indexSeconds() + bb.mergeSeconds()),
+            an,
+            (bb.indexSeconds() + bb.mergeSeconds()) / (ab.indexSeconds() + ab.mergeSeconds())));
+    lines.add(
+        String.format(
+            Locale.ROOT,
+            "index size %s/%s: %.3f",
+            an,
+            bn,
+            (double) ab.totalBytes() / bb.totalBytes()));
     for (double target : RECALL_TARGETS) {
       double qa = qpsAtRecall(a.points(), target, false);
       double qb = qpsAtRecall(b.points(), target, false);
-      lines.add(String.format(Locale.ROOT, "QPS at recall %.2f, 1 thread: %s %s, %s %s, ratio %s", target,
-          an, fmt(qa), bn, fmt(qb), Double.isNaN(qa) || Double.isNaN(qb) ? "n/a" : String.format(Locale.ROOT, "%.2f", qa / qb)));
+      lines.add(
+          String.format(
+              Locale.ROOT,
+              "QPS at recall %.2f, 1 thread: %s %s, %s %s, ratio %s",
+              target,
+              an,
+              fmt(qa),
+              bn,
+              fmt(qb),
+              Double.isNaN(qa) || Double.isNaN(qb)
+                  ? "n/a"
+                  : String.format(Locale.ROOT, "%.2f", qa / qb)));
     }
     return lines;
   }
@@ -145,8 +241,8 @@ public final class BenchReport {
   }
 
   /**
-   * Queries per second at a recall level, interpolated (linearly in log QPS) between the two
-   * sweep points that bracket it; NaN when no point reaches it.
+   * Queries per second at a recall level, interpolated (linearly in log QPS) between the two sweep
+   * points that bracket it; NaN when no point reaches it.
    */
   static double qpsAtRecall(List<SearchSweep.Point> points, double target, boolean multi) {
     double best = Double.NaN;
@@ -170,18 +266,32 @@ public final class BenchReport {
   }
 
   public static void writeCsv(Path file, List<Benchmark.FormatResult> results) throws IOException {
-    StringBuilder csv = new StringBuilder(
-        "format,budget_kind,budget,recall,qps_1_thread,qps_n_threads,threads,index_s,merge_s,index_bytes,peak_heap_bytes,"
-            + "raw_bytes,forest_bytes\n");
+    StringBuilder csv =
+        new StringBuilder(
+            "format,budget_kind,budget,recall,qps_1_thread,qps_n_threads,threads,index_s,merge_s,index_bytes,peak_heap_bytes,"
+                + "raw_bytes,forest_bytes\n");
     for (Benchmark.FormatResult r : results) {
       Map<String, Long> files = r.build().bytesByExtension();
       long raw = files.getOrDefault("vec", 0L);
       long forest = files.getOrDefault("afi", 0L) + files.getOrDefault("afm", 0L);
       for (SearchSweep.Point p : r.points()) {
-        csv.append(String.format(Locale.ROOT, "%s,%s,%d,%.5f,%.1f,%.1f,%d,%.3f,%.3f,%d,%d,%d,%d%n",
-            r.format().label(), r.format().budgetName(), p.budget(), p.recall(), p.qpsSingle(), p.qpsMulti(), p.threads(),
-            r.build().indexSeconds(), r.build().mergeSeconds(), r.build().totalBytes(), r.build().peakHeapBytes(), raw,
-            forest));
+        csv.append(
+            String.format(
+                Locale.ROOT,
+                "%s,%s,%d,%.5f,%.1f,%.1f,%d,%.3f,%.3f,%d,%d,%d,%d%n",
+                r.format().label(),
+                r.format().budgetName(),
+                p.budget(),
+                p.recall(),
+                p.qpsSingle(),
+                p.qpsMulti(),
+                p.threads(),
+                r.build().indexSeconds(),
+                r.build().mergeSeconds(),
+                r.build().totalBytes(),
+                r.build().peakHeapBytes(),
+                raw,
+                forest));
       }
     }
     Files.writeString(file, csv, StandardCharsets.UTF_8);
@@ -210,32 +320,64 @@ public final class BenchReport {
     boolean luceneSimd = module && feature >= 20 && feature <= newest;
     return "Module `jdk.incubator.vector` "
         + (module ? "loaded" : "not loaded")
-        + (upper == null ? "" : ", `org.apache.lucene.vectorization.upperJavaFeatureVersion=" + upper + "`")
+        + (upper == null
+            ? ""
+            : ", `org.apache.lucene.vectorization.upperJavaFeatureVersion=" + upper + "`")
         + ". Lucene's distance kernels: "
         + (luceneSimd ? "SIMD" : "scalar")
-        + "; the forest's kernels: " + ForestKernels.get().description() + ".";
+        + "; the forest's kernels: "
+        + ForestKernels.get().description()
+        + ".";
   }
 
-  public static void writeMarkdown(Path file, Benchmark.Config config, List<Benchmark.FormatResult> results, String plotName)
+  public static void writeMarkdown(
+      Path file, Benchmark.Config config, List<Benchmark.FormatResult> results, String plotName)
       throws IOException {
     StringBuilder md = new StringBuilder();
     Dataset data = config.data();
     md.append("# Benchmark: ").append(data.name()).append("\n\n");
-    md.append(String.format(Locale.ROOT, "%,d vectors of %d dimensions (%s), %,d queries, recall@%d against exact search. ",
-        data.base().length, data.dimension(), data.similarity(), data.queries().length, config.k()));
-    md.append(String.format(Locale.ROOT, "Indexed by one thread, flushed every %,d documents, then `forceMerge(1)`. ", config.segmentSize()));
-    md.append(String.format(Locale.ROOT, "Java %s (%s), %d cores, max heap %s; searched by 1 and %d threads.%n%n",
-        System.getProperty("java.version"), System.getProperty("java.vm.name"), Runtime.getRuntime().availableProcessors(),
-        mib(Runtime.getRuntime().maxMemory()), config.threads()));
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "%,d vectors of %d dimensions (%s), %,d queries, recall@%d against exact search. ",
+            data.base().length,
+            data.dimension(),
+            data.similarity(),
+            data.queries().length,
+            config.k()));
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "Indexed by one thread, flushed every %,d documents, then `forceMerge(1)`. ",
+            config.segmentSize()));
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "Java %s (%s), %d cores, max heap %s; searched by 1 and %d threads.%n%n",
+            System.getProperty("java.version"),
+            System.getProperty("java.vm.name"),
+            Runtime.getRuntime().availableProcessors(),
+            mib(Runtime.getRuntime().maxMemory()),
+            config.threads()));
     md.append(vectorization()).append("\n\n");
-    md.append("| format | parameters | index (s) | merge (s) | total (s) | index size | peak heap |\n|---|---|---|---|---|---|---|\n");
+    md.append(
+        "| format | parameters | index (s) | merge (s) | total (s) | index size | peak heap |\n|---|---|---|---|---|---|---|\n");
     for (Benchmark.FormatResult r : results) {
       if (r.format().label().equals(r.format().indexLabel()) == false) {
         continue; // searches another format's index
       }
       IndexBuild.Result b = r.build();
-      md.append(String.format(Locale.ROOT, "| %s | `%s` | %.1f | %.1f | %.1f | %s | %s |%n", r.format().label(), r.format().format(),
-          b.indexSeconds(), b.mergeSeconds(), b.indexSeconds() + b.mergeSeconds(), mib(b.totalBytes()), mib(b.peakHeapBytes())));
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | `%s` | %.1f | %.1f | %.1f | %s | %s |%n",
+              r.format().label(),
+              r.format().format(),
+              b.indexSeconds(),
+              b.mergeSeconds(),
+              b.indexSeconds() + b.mergeSeconds(),
+              mib(b.totalBytes()),
+              mib(b.peakHeapBytes())));
     }
     md.append("\nIndex size by file kind:\n\n");
     Set<String> extensions = new TreeSet<>();
@@ -247,16 +389,30 @@ public final class BenchReport {
       md.append("| ").append(ext).append(" |");
       for (Benchmark.FormatResult r : results) {
         Long bytes = r.build().bytesByExtension().get(ext);
-        md.append(' ').append(bytes == null ? "" : String.format(Locale.ROOT, "%,d", bytes)).append(" |");
+        md.append(' ')
+            .append(bytes == null ? "" : String.format(Locale.ROOT, "%,d", bytes))
+            .append(" |");
       }
       md.append('\n');
     }
     md.append("\nRecall and queries per second over each format's budget sweep:\n\n");
-    md.append("| format | budget | recall@").append(config.k()).append(" | QPS, 1 thread | QPS, ").append(config.threads()).append(" threads |\n|---|---|---|---|---|\n");
+    md.append("| format | budget | recall@")
+        .append(config.k())
+        .append(" | QPS, 1 thread | QPS, ")
+        .append(config.threads())
+        .append(" threads |\n|---|---|---|---|---|\n");
     for (Benchmark.FormatResult r : results) {
       for (SearchSweep.Point p : r.points()) {
-        md.append(String.format(Locale.ROOT, "| %s | %d %s | %.4f | %.0f | %.0f |%n", r.format().label(), p.budget(),
-            r.format().budgetName(), p.recall(), p.qpsSingle(), p.qpsMulti()));
+        md.append(
+            String.format(
+                Locale.ROOT,
+                "| %s | %d %s | %.4f | %.0f | %.0f |%n",
+                r.format().label(),
+                p.budget(),
+                r.format().budgetName(),
+                p.recall(),
+                p.qpsSingle(),
+                p.qpsMulti()));
       }
     }
     List<String> comparisons = comparisons(results);
@@ -270,9 +426,11 @@ public final class BenchReport {
     }
     md.append("\n![recall against queries per second](").append(plotName).append(")\n");
     if (results.stream().anyMatch(r -> r.filteredPoints().isEmpty() == false)) {
-      md.append("\n## Filtered search\n\nRecall@").append(config.k())
+      md.append("\n## Filtered search\n\nRecall@")
+          .append(config.k())
           .append(" against exact search among the accepted documents, single-threaded:\n\n");
-      md.append("| filter | accepts | format | budget | recall | QPS |\n|---|---|---|---|---|---|\n");
+      md.append(
+          "| filter | accepts | format | budget | recall | QPS |\n|---|---|---|---|---|---|\n");
       for (String row : filteredRows(results, "| %s | %.1f%% | %s | %s | %.4f | %.0f |")) {
         md.append(row).append('\n');
       }

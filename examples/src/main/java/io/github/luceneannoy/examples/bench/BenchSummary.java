@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.examples.bench;
 
 import java.io.IOException;
@@ -13,10 +28,9 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Gathers the runs of the benchmark matrix (one {@code results.csv} per data set and JVM, in
- * {@code <root>/<data set>/<jvm>/}) into one table: per run, each Annoy variant's queries per
- * second at recall 0.95 and 0.99 against HNSW's in the same run, build time and size, worst case
- * first.
+ * Gathers the runs of the benchmark matrix (one {@code results.csv} per data set and JVM, in {@code
+ * <root>/<data set>/<jvm>/}) into one table: per run, each Annoy variant's queries per second at
+ * recall 0.95 and 0.99 against HNSW's in the same run, build time and size, worst case first.
  */
 public final class BenchSummary {
   /** The recall levels compared. */
@@ -55,7 +69,8 @@ public final class BenchSummary {
   public static List<Row> read(Path root) throws IOException {
     List<Row> rows = new ArrayList<>();
     try (Stream<Path> files = Files.walk(root, 3)) {
-      for (Path csv : files.filter(p -> p.getFileName().toString().equals("results.csv")).sorted().toList()) {
+      for (Path csv :
+          files.filter(p -> p.getFileName().toString().equals("results.csv")).sorted().toList()) {
         Path jvmDir = csv.getParent();
         Path dataDir = jvmDir.getParent();
         if (dataDir == null || dataDir.equals(root.getParent())) {
@@ -74,11 +89,19 @@ public final class BenchSummary {
     List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
     for (String line : lines.subList(1, lines.size())) {
       String[] f = line.split(",");
-      points.computeIfAbsent(f[0], x -> new ArrayList<>()).add(new SearchSweep.Point(Integer.parseInt(f[2]),
-          Double.parseDouble(f[3]), Double.parseDouble(f[4]), Double.parseDouble(f[5]), Integer.parseInt(f[6])));
+      points
+          .computeIfAbsent(f[0], x -> new ArrayList<>())
+          .add(
+              new SearchSweep.Point(
+                  Integer.parseInt(f[2]),
+                  Double.parseDouble(f[3]),
+                  Double.parseDouble(f[4]),
+                  Double.parseDouble(f[5]),
+                  Integer.parseInt(f[6])));
       double raw = f.length > 12 ? Double.parseDouble(f[11]) : Double.NaN;
       double forest = f.length > 12 ? Double.parseDouble(f[12]) : Double.NaN;
-      build.put(f[0], new double[] {Double.parseDouble(f[7]) + Double.parseDouble(f[8]), raw, forest});
+      build.put(
+          f[0], new double[] {Double.parseDouble(f[7]) + Double.parseDouble(f[8]), raw, forest});
     }
     List<SearchSweep.Point> hnsw = points.getOrDefault("hnsw", List.of());
     List<SearchSweep.Point> dflt = points.getOrDefault("annoy-default", List.of());
@@ -86,12 +109,29 @@ public final class BenchSummary {
     double[] hq = qps(hnsw);
     double[] dq = qps(dflt);
     double[] kq = qps(knob);
-    double defaultRecall = dflt.stream().filter(p -> p.budget() == 10).mapToDouble(SearchSweep.Point::recall).findFirst()
-        .orElse(Double.NaN);
-    double[] annoyBuild = build.getOrDefault("annoy", build.getOrDefault("annoy-default", new double[] {Double.NaN, 0, 0}));
+    double defaultRecall =
+        dflt.stream()
+            .filter(p -> p.budget() == 10)
+            .mapToDouble(SearchSweep.Point::recall)
+            .findFirst()
+            .orElse(Double.NaN);
+    double[] annoyBuild =
+        build.getOrDefault(
+            "annoy", build.getOrDefault("annoy-default", new double[] {Double.NaN, 0, 0}));
     double[] hnswBuild = build.getOrDefault("hnsw", new double[] {Double.NaN, 0, 0});
-    return new Row(dataset, jvm, defaultRecall, ratios(dq, hq), ratios(kq, hq), hq, dq, kq,
-        hnswBuild[0] / annoyBuild[0], annoyBuild[0], hnswBuild[0], annoyBuild[2] / annoyBuild[1]);
+    return new Row(
+        dataset,
+        jvm,
+        defaultRecall,
+        ratios(dq, hq),
+        ratios(kq, hq),
+        hq,
+        dq,
+        kq,
+        hnswBuild[0] / annoyBuild[0],
+        annoyBuild[0],
+        hnswBuild[0],
+        annoyBuild[2] / annoyBuild[1]);
   }
 
   private static double[] qps(List<SearchSweep.Point> points) {
@@ -113,14 +153,28 @@ public final class BenchSummary {
   /** The summary as Markdown: one row per run, the worst run first. */
   public static String markdown(List<Row> rows) {
     StringBuilder md = new StringBuilder();
-    md.append("| data set | JVM | default recall@10 | QPS ratio at 0.95: default / per-query | at 0.99: default / per-query"
-        + " | HNSW QPS at 0.95 / 0.99 | build+merge (Annoy / HNSW) | forest + codes |\n");
+    md.append(
+        "| data set | JVM | default recall@10 | QPS ratio at 0.95: default / per-query | at 0.99: default / per-query"
+            + " | HNSW QPS at 0.95 / 0.99 | build+merge (Annoy / HNSW) | forest + codes |\n");
     md.append("|---|---|---|---|---|---|---|---|\n");
     for (Row r : rows) {
-      md.append(String.format(Locale.ROOT, "| %s | %s | %.3f | %s / %s | %s / %s | %s / %s | %.1f s / %.1f s = %.1fx | %.1f%% |%n",
-          r.dataset(), r.jvm(), r.defaultRecall(), ratio(r.defaultRatios()[0]), ratio(r.knobRatios()[0]),
-          ratio(r.defaultRatios()[1]), ratio(r.knobRatios()[1]), whole(r.hnswQps()[0]), whole(r.hnswQps()[1]),
-          r.annoyBuildSeconds(), r.hnswBuildSeconds(), r.buildRatio(), 100 * r.forestShare()));
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %s | %.3f | %s / %s | %s / %s | %s / %s | %.1f s / %.1f s = %.1fx | %.1f%% |%n",
+              r.dataset(),
+              r.jvm(),
+              r.defaultRecall(),
+              ratio(r.defaultRatios()[0]),
+              ratio(r.knobRatios()[0]),
+              ratio(r.defaultRatios()[1]),
+              ratio(r.knobRatios()[1]),
+              whole(r.hnswQps()[0]),
+              whole(r.hnswQps()[1]),
+              r.annoyBuildSeconds(),
+              r.hnswBuildSeconds(),
+              r.buildRatio(),
+              100 * r.forestShare()));
     }
     return md.toString();
   }

@@ -1,6 +1,21 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.examples.bench;
 
-import java.io.IOException;
+import io.github.luceneannoy.examples.Progress;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,13 +24,12 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.store.FSDirectory;
-import io.github.luceneannoy.examples.Progress;
 import org.apache.lucene.util.IOUtils;
 
 /**
- * Runs the side-by-side benchmark: every format indexes the same data with the same writer
- * settings and is merged to one segment; then all are searched over their sweeps of budgets, the
- * formats' single-threaded passes in alternation ({@link SearchSweep#runSideBySide}).
+ * Runs the side-by-side benchmark: every format indexes the same data with the same writer settings
+ * and is merged to one segment; then all are searched over their sweeps of budgets, the formats'
+ * single-threaded passes in alternation ({@link SearchSweep#runSideBySide}).
  */
 public final class Benchmark {
 
@@ -44,7 +58,8 @@ public final class Benchmark {
    * @param numQueries queries per filter
    * @param budgetsByFormat budgets per format label
    */
-  public record Filtered(List<BenchFilter> filters, int numQueries, java.util.Map<String, int[]> budgetsByFormat) {}
+  public record Filtered(
+      List<BenchFilter> filters, int numQueries, java.util.Map<String, int[]> budgetsByFormat) {}
 
   /** One format's measurements. */
   public record FormatResult(
@@ -60,8 +75,15 @@ public final class Benchmark {
     if (config.filtered() != null) {
       Dataset few = config.data().limitQueries(config.filtered().numQueries());
       for (BenchFilter filter : config.filtered().filters()) {
-        Progress truth = new Progress(progress, "ground truth for filter " + filter.name(), "queries", few.queries().length);
-        filteredTruths.add(GroundTruth.compute(few, config.k(), config.threads(), filter.accepts(), truth::update));
+        Progress truth =
+            new Progress(
+                progress,
+                "ground truth for filter " + filter.name(),
+                "queries",
+                few.queries().length);
+        filteredTruths.add(
+            GroundTruth.compute(
+                few, config.k(), config.threads(), filter.accepts(), truth::update));
         truth.finish();
       }
     }
@@ -79,12 +101,19 @@ public final class Benchmark {
       IOUtils.rm(path);
       Files.createDirectories(path);
       int total = config.data().base().length;
-      Progress indexing = new Progress(progress, "[" + format.indexLabel() + "] indexing", "vectors", total);
-      IndexBuild.Result build = IndexBuild.build(config.data(), format, path, config.segmentSize(), indexing::update);
+      Progress indexing =
+          new Progress(progress, "[" + format.indexLabel() + "] indexing", "vectors", total);
+      IndexBuild.Result build =
+          IndexBuild.build(config.data(), format, path, config.segmentSize(), indexing::update);
       indexing.finish();
       progress.printf(
-          Locale.ROOT, "[%s] indexed %,d vectors into %d segments in %.1f s, force-merged in %.1f s%n",
-          format.indexLabel(), total, build.segmentsBeforeMerge(), build.indexSeconds(), build.mergeSeconds());
+          Locale.ROOT,
+          "[%s] indexed %,d vectors into %d segments in %.1f s, force-merged in %.1f s%n",
+          format.indexLabel(),
+          total,
+          build.segmentsBeforeMerge(),
+          build.indexSeconds(),
+          build.mergeSeconds());
       paths.add(path);
       builds.add(build);
     }
@@ -103,20 +132,39 @@ public final class Benchmark {
         readers.add(byIndex.get(indexOf.get(format.indexLabel())));
       }
       int points = formats.stream().mapToInt(f -> f.budgets().length).sum();
-      Progress sweep = new Progress(progress, "searching, formats in alternation", "budgets", points);
+      Progress sweep =
+          new Progress(progress, "searching, formats in alternation", "budgets", points);
       int[] done = {0};
       List<List<SearchSweep.Point>> sweeps =
-          SearchSweep.runSideBySide(readers, formats, config.data(), config.k(), config.threads(), () -> sweep.update(++done[0]));
+          SearchSweep.runSideBySide(
+              readers,
+              formats,
+              config.data(),
+              config.k(),
+              config.threads(),
+              () -> sweep.update(++done[0]));
       sweep.finish();
       for (int f = 0; f < formats.size(); f++) {
         FormatUnderTest format = formats.get(f);
         List<FilteredSweep.Point> filteredPoints = List.of();
         if (config.filtered() != null) {
           progress.printf(Locale.ROOT, "[%s] filtered searches%n", format.label());
-          filteredPoints = FilteredSweep.run(readers.get(f), config.data(), format, config.k(), config.filtered().filters(),
-              filteredTruths, config.filtered().budgetsByFormat().get(format.label()));
+          filteredPoints =
+              FilteredSweep.run(
+                  readers.get(f),
+                  config.data(),
+                  format,
+                  config.k(),
+                  config.filtered().filters(),
+                  filteredTruths,
+                  config.filtered().budgetsByFormat().get(format.label()));
         }
-        results.add(new FormatResult(format, builds.get(indexOf.get(format.indexLabel())), sweeps.get(f), filteredPoints));
+        results.add(
+            new FormatResult(
+                format,
+                builds.get(indexOf.get(format.indexLabel())),
+                sweeps.get(f),
+                filteredPoints));
       }
     } finally {
       IOUtils.close(new java.util.LinkedHashSet<>(readers));

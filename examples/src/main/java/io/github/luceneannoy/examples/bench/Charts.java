@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.examples.bench;
 
 import java.awt.BasicStroke;
@@ -28,13 +43,14 @@ final class Charts {
 
   static final Stroke SOLID = new BasicStroke(2f);
   static final Stroke DASHED =
-      new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f);
+      new BasicStroke(
+          2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f);
 
   private Charts() {}
 
   /**
-   * Benchmarks run on servers without a display: AWT must not look for one. Called before any
-   * chart is built; a {@code -Djava.awt.headless} given on the command line wins.
+   * Benchmarks run on servers without a display: AWT must not look for one. Called before any chart
+   * is built; a {@code -Djava.awt.headless} given on the command line wins.
    */
   static void headless() {
     if (System.getProperty("java.awt.headless") == null) {
@@ -55,7 +71,8 @@ final class Charts {
     LogAxis axis = new LogAxis(label);
     axis.setBase(10);
     axis.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
-    axis.setNumberFormatOverride(new DecimalFormat("#,##0", DecimalFormatSymbols.getInstance(Locale.ROOT)));
+    axis.setNumberFormatOverride(
+        new DecimalFormat("#,##0", DecimalFormatSymbols.getInstance(Locale.ROOT)));
     axis.setMinorTickCount(10);
     axis.setMinorTickMarksVisible(true);
     double low = Math.pow(10, Math.floor(Math.log10(Math.max(1, min))));
@@ -70,14 +87,19 @@ final class Charts {
     plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
     plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
     plot.setRangeMinorGridlinesVisible(true);
-    JFreeChart chart = new JFreeChart(title + " — " + jvm(), JFreeChart.DEFAULT_TITLE_FONT, plot, true);
+    JFreeChart chart =
+        new JFreeChart(title + " — " + jvm(), JFreeChart.DEFAULT_TITLE_FONT, plot, true);
     chart.setBackgroundPaint(Color.WHITE);
     return chart;
   }
 
   /** The JVM the figures come from, for the title: speed depends on it as much as on the format. */
   static String jvm() {
-    return "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")";
+    return "Java "
+        + System.getProperty("java.version")
+        + " ("
+        + System.getProperty("java.vm.name")
+        + ")";
   }
 
   static void writePng(JFreeChart chart, Path file, int width, int height) throws IOException {

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.examples.bench;
 
 import com.google.gson.Gson;
@@ -31,7 +46,8 @@ final class ChildJvm {
 
   private ChildJvm() {}
 
-  static ScaleResult run(String heap, ScaleRun.Config config, PrintStream progress) throws IOException {
+  static ScaleResult run(String heap, ScaleRun.Config config, PrintStream progress)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx" + heap);
@@ -48,7 +64,9 @@ final class ChildJvm {
     errors.setDaemon(true);
     errors.start();
     String result = null;
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader out =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line = out.readLine(); line != null; line = out.readLine()) {
         if (line.startsWith(ScaleRun.RESULT_PREFIX)) {
           result = line.substring(ScaleRun.RESULT_PREFIX.length());
@@ -72,14 +90,21 @@ final class ChildJvm {
         last = String.join("\n", tail);
       }
       throw new ChildFailedException(
-          config.format() + " with -Xmx" + heap + " exited with status " + status + (result == null ? " and no result" : "")
+          config.format()
+              + " with -Xmx"
+              + heap
+              + " exited with status "
+              + status
+              + (result == null ? " and no result" : "")
               + (last.isEmpty() ? "" : "; last lines:\n" + last));
     }
     return new Gson().fromJson(result, ScaleResult.class);
   }
 
   private static void copy(Process process, PrintStream progress, Deque<String> tail) {
-    try (BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader err =
+        new BufferedReader(
+            new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
       for (String line = err.readLine(); line != null; line = err.readLine()) {
         progress.println(line);
         synchronized (tail) {

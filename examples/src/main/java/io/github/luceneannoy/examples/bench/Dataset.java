@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.examples.bench;
 
 import org.apache.lucene.index.VectorSimilarityFunction;
@@ -21,7 +36,12 @@ public record Dataset(
     int[][] groundTruth,
     int[] labels) {
 
-  public Dataset(String name, float[][] base, float[][] queries, VectorSimilarityFunction similarity, int[][] groundTruth) {
+  public Dataset(
+      String name,
+      float[][] base,
+      float[][] queries,
+      VectorSimilarityFunction similarity,
+      int[][] groundTruth) {
     this(name, base, queries, similarity, groundTruth, null);
   }
 
@@ -34,7 +54,12 @@ public record Dataset(
     if (count >= base.length) {
       return this;
     }
-    return new Dataset(name + " (first " + count + ")", java.util.Arrays.copyOf(base, count), queries, similarity, null,
+    return new Dataset(
+        name + " (first " + count + ")",
+        java.util.Arrays.copyOf(base, count),
+        queries,
+        similarity,
+        null,
         labels == null ? null : java.util.Arrays.copyOf(labels, count));
   }
 
@@ -44,7 +69,8 @@ public record Dataset(
       return this;
     }
     int[][] truth = groundTruth == null ? null : java.util.Arrays.copyOf(groundTruth, count);
-    return new Dataset(name, base, java.util.Arrays.copyOf(queries, count), similarity, truth, labels);
+    return new Dataset(
+        name, base, java.util.Arrays.copyOf(queries, count), similarity, truth, labels);
   }
 
   public Dataset withGroundTruth(int[][] truth) {

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.examples.bench;
 
 import io.github.luceneannoy.examples.FashionMnist;
@@ -30,7 +45,13 @@ public final class DatasetLoader {
    * @param numQueries how many queries to load at most
    */
   public record Spec(
-      Path fashionMnist, Path base, Path queries, Path truth, VectorSimilarityFunction similarity, int limit, int numQueries) {}
+      Path fashionMnist,
+      Path base,
+      Path queries,
+      Path truth,
+      VectorSimilarityFunction similarity,
+      int limit,
+      int numQueries) {}
 
   /**
    * Loads the data set and its ground truth for top-{@code k}, computing (and caching) the ground
@@ -46,8 +67,13 @@ public final class DatasetLoader {
         throw new IllegalArgumentException("--base needs --queries");
       }
       int[][] truth = spec.truth() == null ? null : VectorFiles.readIvecs(spec.truth(), numQueries);
-      data = new Dataset(datasetName(spec.base()), VectorFiles.readVecs(spec.base(), limit),
-          VectorFiles.readVecs(spec.queries(), numQueries), spec.similarity(), truth);
+      data =
+          new Dataset(
+              datasetName(spec.base()),
+              VectorFiles.readVecs(spec.base(), limit),
+              VectorFiles.readVecs(spec.queries(), numQueries),
+              spec.similarity(),
+              truth);
       cacheBase = spec.base();
       if (truth != null && limit != Integer.MAX_VALUE) {
         // a ground truth file describes the full base set, not a prefix of it
@@ -64,10 +90,15 @@ public final class DatasetLoader {
     return data;
   }
 
-  /** A data set's name: its directory's for a generated set ({@code <name>/base.fvecs}), else its file's. */
+  /**
+   * A data set's name: its directory's for a generated set ({@code <name>/base.fvecs}), else its
+   * file's.
+   */
   private static String datasetName(Path base) {
     Path parent = base.toAbsolutePath().getParent();
-    if (base.getFileName().toString().equals("base.fvecs") && parent != null && parent.getFileName() != null) {
+    if (base.getFileName().toString().equals("base.fvecs")
+        && parent != null
+        && parent.getFileName() != null) {
       return parent.getFileName().toString();
     }
     return base.getFileName().toString();
@@ -76,14 +107,26 @@ public final class DatasetLoader {
   /** The Fashion-MNIST training images as the base set and the test images as queries. */
   public static Dataset fashionMnist(Path dir, int limit, int numQueries) throws IOException {
     FashionMnist data = FashionMnist.load(dir, limit, numQueries);
-    return new Dataset("fashion-mnist", data.train().vectors(), data.test().vectors(), VectorSimilarityFunction.EUCLIDEAN, null,
+    return new Dataset(
+        "fashion-mnist",
+        data.train().vectors(),
+        data.test().vectors(),
+        VectorSimilarityFunction.EUCLIDEAN,
+        null,
         data.train().labels());
   }
 
-  private static int[][] cachedGroundTruth(Dataset data, Path dataFile, int k, int threads, PrintStream progress)
-      throws Exception {
-    String name = String.format(Locale.ROOT, "%s.gt-%s-n%d-q%d-k%d.ivecs", dataFile.getFileName(),
-        data.similarity().name().toLowerCase(Locale.ROOT), data.base().length, data.queries().length, k);
+  private static int[][] cachedGroundTruth(
+      Dataset data, Path dataFile, int k, int threads, PrintStream progress) throws Exception {
+    String name =
+        String.format(
+            Locale.ROOT,
+            "%s.gt-%s-n%d-q%d-k%d.ivecs",
+            dataFile.getFileName(),
+            data.similarity().name().toLowerCase(Locale.ROOT),
+            data.base().length,
+            data.queries().length,
+            k);
     Path dir = dataFile.toAbsolutePath().getParent();
     if (dir == null || dir.startsWith("/usr") || Files.isWritable(dir) == false) {
       dir = Path.of(System.getProperty("user.home"), ".cache", "lucene-annoy");
@@ -97,7 +140,11 @@ public final class DatasetLoader {
       }
     }
     Progress bar =
-        new Progress(progress, "ground truth (exact search, " + threads + " threads)", "queries", data.queries().length);
+        new Progress(
+            progress,
+            "ground truth (exact search, " + threads + " threads)",
+            "queries",
+            data.queries().length);
     int[][] truth = GroundTruth.compute(data, k, threads, bar::update);
     bar.finish();
     Files.createDirectories(dir);

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.examples.bench;
 
 import java.io.IOException;
@@ -31,7 +46,8 @@ public final class FilteredPlot {
    * Writes the plot as a PNG, {@value #HEIGHT} pixels high and wide enough for every filter's
    * column; writes nothing when no format has filtered results.
    */
-  public static void write(Path file, String title, List<Benchmark.FormatResult> results) throws IOException {
+  public static void write(Path file, String title, List<Benchmark.FormatResult> results)
+      throws IOException {
     JFreeChart chart = chart(title, results);
     if (chart != null) {
       Charts.writePng(chart, file, width(chart), HEIGHT);
@@ -76,7 +92,8 @@ public final class FilteredPlot {
     String[] columns = new String[names.size()];
     for (int c = 0; c < columns.length; c++) {
       BenchFilter filter = filters.get(names.get(c));
-      columns[c] = String.format(Locale.ROOT, "%s (%.1f%%)", filter.name(), 100 * filter.selectivity());
+      columns[c] =
+          String.format(Locale.ROOT, "%s (%.1f%%)", filter.name(), 100 * filter.selectivity());
     }
     SymbolAxis filterAxis = new SymbolAxis("filter (share of documents accepted)", columns);
     XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(false, true);
@@ -84,10 +101,15 @@ public final class FilteredPlot {
       renderer.setSeriesPaint(f, Charts.colour(f));
     }
     renderer.setDefaultItemLabelGenerator(
-        (dataset, series, item) -> String.format(Locale.ROOT, "%.3f", recalls.get(series).get(item)));
+        (dataset, series, item) ->
+            String.format(Locale.ROOT, "%.3f", recalls.get(series).get(item)));
     renderer.setDefaultItemLabelsVisible(true);
     XYPlot plot =
-        new XYPlot(qps, filterAxis, Charts.qpsAxis("queries per second, 1 thread (log scale)", min, max), renderer);
+        new XYPlot(
+            qps,
+            filterAxis,
+            Charts.qpsAxis("queries per second, 1 thread (log scale)", min, max),
+            renderer);
     return Charts.chart(title, plot);
   }
 }

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.examples.bench;
 
 import java.io.IOException;
@@ -40,7 +55,10 @@ final class FilteredSweep {
         int[][] results = new int[truth.length][];
         double qps =
             SearchSweep.bestQps(
-                truth.length, () -> runAll(searcher, data, format, k, budget, filter, truth.length, results, idOfDoc));
+                truth.length,
+                () ->
+                    runAll(
+                        searcher, data, format, k, budget, filter, truth.length, results, idOfDoc));
         points.add(new Point(filter, budget, SearchSweep.recall(results, idOfDoc, truth, k), qps));
       }
     }
@@ -59,11 +77,14 @@ final class FilteredSweep {
       int[] idOfDoc)
       throws IOException {
     for (int q = 0; q < numQueries; q++) {
-      TopDocs hits = searcher.search(format.query(IndexBuild.FIELD, data.queries()[q], k, budget, filter.query()), k);
+      TopDocs hits =
+          searcher.search(
+              format.query(IndexBuild.FIELD, data.queries()[q], k, budget, filter.query()), k);
       int[] docs = SearchSweep.docs(hits);
       for (int doc : docs) {
         if (filter.accepts().test(idOfDoc[doc]) == false) {
-          throw new IllegalStateException(format.label() + " returned id " + idOfDoc[doc] + " outside filter " + filter.name());
+          throw new IllegalStateException(
+              format.label() + " returned id " + idOfDoc[doc] + " outside filter " + filter.name());
         }
       }
       if (results != null) {

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.examples.bench;
 
 import io.github.luceneannoy.codec.AnnoyVectorsFormat;
@@ -18,8 +33,8 @@ public interface FormatUnderTest {
   String label();
 
   /**
-   * The label of the index this format searches: formats with the same index label share one
-   * index, built once (the Annoy format swept by its per-query budget and by plain fan-out).
+   * The label of the index this format searches: formats with the same index label share one index,
+   * built once (the Annoy format swept by its per-query budget and by plain fan-out).
    */
   default String indexLabel() {
     return label();
@@ -40,13 +55,19 @@ public interface FormatUnderTest {
   }
 
   /**
-   * An Annoy format under {@code label}: {@link AnnoyVectorsFormat} or its quantized variant ({@link
-   * io.github.luceneannoy.codec.AnnoyScalarQuantizedVectorsFormat}), swept over candidates per hit.
+   * An Annoy format under {@code label}: {@link AnnoyVectorsFormat} or its quantized variant
+   * ({@link io.github.luceneannoy.codec.AnnoyScalarQuantizedVectorsFormat}), swept over candidates
+   * per hit.
    */
   static FormatUnderTest annoy(String label, KnnVectorsFormat format, int[] budgets) {
     return new Swept(
-        label, label, format, "candidates per hit", budgets,
-        (field, target, k, budget, filter) -> new AnnoyKnnFloatVectorQuery(field, target, k, filter, budget));
+        label,
+        label,
+        format,
+        "candidates per hit",
+        budgets,
+        (field, target, k, budget, filter) ->
+            new AnnoyKnnFloatVectorQuery(field, target, k, filter, budget));
   }
 
   /**
@@ -55,7 +76,8 @@ public interface FormatUnderTest {
    * candidates its calibration chose for that many hits. Shares the index of {@code indexLabel}.
    */
   static FormatUnderTest annoyDefault(String indexLabel, KnnVectorsFormat format, int[] fanouts) {
-    return new Swept(indexLabel + "-default", indexLabel, format, "fan-out k", fanouts, FormatUnderTest::fanOut);
+    return new Swept(
+        indexLabel + "-default", indexLabel, format, "fan-out k", fanouts, FormatUnderTest::fanOut);
   }
 
   static FormatUnderTest hnsw(int maxConn, int beamWidth, int[] fanouts) {
@@ -67,11 +89,14 @@ public interface FormatUnderTest {
    * scheduler's intra-merge executor (Lucene's default is one).
    */
   static FormatUnderTest hnsw(int maxConn, int beamWidth, int mergeWorkers, int[] fanouts) {
-    Lucene99HnswVectorsFormat format = new Lucene99HnswVectorsFormat(maxConn, beamWidth, mergeWorkers, null);
+    Lucene99HnswVectorsFormat format =
+        new Lucene99HnswVectorsFormat(maxConn, beamWidth, mergeWorkers, null);
     return new Swept("hnsw", "hnsw", format, "fan-out k", fanouts, FormatUnderTest::fanOut);
   }
 
-  /** A plain k-NN query for {@code fanout} neighbours, of which the caller keeps the top {@code k}. */
+  /**
+   * A plain k-NN query for {@code fanout} neighbours, of which the caller keeps the top {@code k}.
+   */
   private static Query fanOut(String field, float[] target, int k, int fanout, Query filter) {
     return new KnnFloatVectorQuery(field, target, Math.max(k, fanout), filter);
   }
@@ -84,7 +109,12 @@ public interface FormatUnderTest {
 
   /** A format under test from its parts. */
   record Swept(
-      String label, String indexLabel, KnnVectorsFormat format, String budgetName, int[] budgets, QueryAtBudget queries)
+      String label,
+      String indexLabel,
+      KnnVectorsFormat format,
+      String budgetName,
+      int[] budgets,
+      QueryAtBudget queries)
       implements FormatUnderTest {
     @Override
     public Query query(String field, float[] target, int k, int budget, Query filter) {

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.examples.bench;
 
 import java.util.ArrayList;
@@ -12,8 +27,8 @@ import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.util.ThreadInterruptedException;
 
 /**
- * Exact nearest neighbours by brute force, one task per query on a pool of the caller's size. Uses Lucene's
- * similarity functions, so ties and scores are those the formats are graded against.
+ * Exact nearest neighbours by brute force, one task per query on a pool of the caller's size. Uses
+ * Lucene's similarity functions, so ties and scores are those the formats are graded against.
  */
 public final class GroundTruth {
   private GroundTruth() {}
@@ -29,7 +44,8 @@ public final class GroundTruth {
    *
    * @param threads the size of the pool the queries run on
    */
-  public static int[][] compute(Dataset data, int k, int threads, IntPredicate accepts, IntConsumer progress) {
+  public static int[][] compute(
+      Dataset data, int k, int threads, IntPredicate accepts, IntConsumer progress) {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be >= 1, got " + threads);
     }
@@ -57,7 +73,11 @@ public final class GroundTruth {
 
   /** Top-k by a bounded min-heap of (score, id); equal scores prefer the lower id. */
   static int[] topK(
-      VectorSimilarityFunction similarity, float[] query, float[][] base, int k, IntPredicate accepts) {
+      VectorSimilarityFunction similarity,
+      float[] query,
+      float[][] base,
+      int k,
+      IntPredicate accepts) {
     int size = Math.min(k, base.length);
     float[] scores = new float[size];
     int[] ids = new int[size];

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.examples.bench;
 
 import io.github.luceneannoy.codec.AnnoyCodec;
@@ -11,9 +26,9 @@ import java.util.function.IntConsumer;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.IntField;
-import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.NumericDocValuesField;
+import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.NoMergePolicy;
@@ -30,8 +45,10 @@ import org.apache.lucene.store.FSDirectory;
 final class IndexBuild {
   static final String FIELD = "vector";
   static final String ID = "id";
+
   /** A class label, when the data set has them: filters correlated with the vectors. */
   static final String LABEL = "label";
+
   /** A pseudo-random bucket in [0, 1000) per document: filters uncorrelated with the vectors. */
   static final String BUCKET = "bucket";
 
@@ -50,7 +67,8 @@ final class IndexBuild {
 
   private IndexBuild() {}
 
-  static Result build(Dataset data, FormatUnderTest format, Path path, int segmentSize, IntConsumer progress)
+  static Result build(
+      Dataset data, FormatUnderTest format, Path path, int segmentSize, IntConsumer progress)
       throws IOException {
     resetPeakHeap();
     try (Directory dir = FSDirectory.open(path)) {
@@ -83,7 +101,9 @@ final class IndexBuild {
       TieredMergePolicy mergePolicy = new TieredMergePolicy();
       mergePolicy.setNoCFSRatio(0);
       IndexWriterConfig mergeConfig =
-          new IndexWriterConfig().setCodec(new AnnoyCodec(format.format())).setMergePolicy(mergePolicy);
+          new IndexWriterConfig()
+              .setCodec(new AnnoyCodec(format.format()))
+              .setMergePolicy(mergePolicy);
       mergeConfig.setUseCompoundFile(false);
       start = System.nanoTime();
       try (IndexWriter writer = new IndexWriter(dir, mergeConfig)) {
@@ -91,7 +111,8 @@ final class IndexBuild {
         writer.commit();
       }
       double mergeSeconds = seconds(start);
-      return new Result(indexSeconds, mergeSeconds, segments, IndexFileSizes.byExtension(dir), peakHeap());
+      return new Result(
+          indexSeconds, mergeSeconds, segments, IndexFileSizes.byExtension(dir), peakHeap());
     }
   }
 

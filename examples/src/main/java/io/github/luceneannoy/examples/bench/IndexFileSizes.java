@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.examples.bench;
 
 import java.io.IOException;
@@ -23,7 +38,8 @@ public final class IndexFileSizes {
   private IndexFileSizes() {}
 
   /** Bytes per extension (such as {@code "afi"}) of the files of {@code commit}, largest first. */
-  public static Map<String, Long> byExtension(Directory directory, IndexCommit commit) throws IOException {
+  public static Map<String, Long> byExtension(Directory directory, IndexCommit commit)
+      throws IOException {
     return byExtension(directory, commit.getFileNames());
   }
 
@@ -32,7 +48,8 @@ public final class IndexFileSizes {
     return byExtension(directory, SegmentInfos.readLatestCommit(directory).files(true));
   }
 
-  private static Map<String, Long> byExtension(Directory directory, Collection<String> files) throws IOException {
+  private static Map<String, Long> byExtension(Directory directory, Collection<String> files)
+      throws IOException {
     Map<String, Long> bytes = new HashMap<>();
     for (String file : files) {
       bytes.merge(extensionOf(file), directory.fileLength(file), Long::sum);

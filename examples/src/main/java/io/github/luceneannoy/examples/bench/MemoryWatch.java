@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.examples.bench;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
@@ -18,8 +33,8 @@ import javax.management.openmbean.CompositeData;
 /**
  * Watches this JVM's memory during one phase of a run: the heap in use after each garbage
  * collection (what the program retained, plus old-generation garbage a young collection did not
- * reach: an upper bound of the live data), the sum of the heap pools' peaks (an upper bound
- * that includes garbage not yet collected), and from {@code /proc/self/status} the resident set's
+ * reach: an upper bound of the live data), the sum of the heap pools' peaks (an upper bound that
+ * includes garbage not yet collected), and from {@code /proc/self/status} the resident set's
  * high-water mark and the largest anonymous resident memory seen (heap and native memory without
  * the memory-mapped index files, which the kernel may drop at will).
  */
@@ -37,7 +52,8 @@ final class MemoryWatch implements AutoCloseable {
 
   private final AtomicLong maxLiveAfterGc = new AtomicLong();
   private final AtomicLong maxRssAnon = new AtomicLong();
-  private final NotificationListener listener = (notification, handback) -> onGc(notification.getUserData());
+  private final NotificationListener listener =
+      (notification, handback) -> onGc(notification.getUserData());
   private final Thread sampler;
   private volatile boolean running = true;
   private final long cpuStart = processCpuNanos();
@@ -62,9 +78,11 @@ final class MemoryWatch implements AutoCloseable {
     if (userData instanceof CompositeData == false) {
       return;
     }
-    GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from((CompositeData) userData);
+    GarbageCollectionNotificationInfo info =
+        GarbageCollectionNotificationInfo.from((CompositeData) userData);
     long used = 0;
-    for (Map.Entry<String, MemoryUsage> pool : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
+    for (Map.Entry<String, MemoryUsage> pool :
+        info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
       if (isHeapPool(pool.getKey())) {
         used += pool.getValue().getUsed();
       }
@@ -98,7 +116,8 @@ final class MemoryWatch implements AutoCloseable {
   Figures finish() {
     close();
     // a phase without a collection: what is in use now bounds what was live
-    maxLiveAfterGc.compareAndSet(0, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+    maxLiveAfterGc.compareAndSet(
+        0, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
     maxRssAnon.accumulateAndGet(statusKilobytes("RssAnon") * 1024, Math::max);
     long pools = 0;
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
@@ -107,8 +126,12 @@ final class MemoryWatch implements AutoCloseable {
       }
     }
     return new Figures(
-        maxLiveAfterGc.get(), pools, maxRssAnon.get(), statusKilobytes("VmHWM") * 1024,
-        (processCpuNanos() - cpuStart) / 1e9, busyCores(machineStart, machineJiffies()));
+        maxLiveAfterGc.get(),
+        pools,
+        maxRssAnon.get(),
+        statusKilobytes("VmHWM") * 1024,
+        (processCpuNanos() - cpuStart) / 1e9,
+        busyCores(machineStart, machineJiffies()));
   }
 
   /**
@@ -140,7 +163,8 @@ final class MemoryWatch implements AutoCloseable {
 
   /** CPU time of every thread of this JVM so far: over wall time, the cores a phase kept busy. */
   private static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   @Override
@@ -157,9 +181,8 @@ final class MemoryWatch implements AutoCloseable {
   }
 
   /**
-   * Resets VmHWM to the current resident set (Linux 4.0+), so that each phase reports its own
-   * peak; where that is not allowed the mark covers the process so far, which is still an upper
-   * bound.
+   * Resets VmHWM to the current resident set (Linux 4.0+), so that each phase reports its own peak;
+   * where that is not allowed the mark covers the process so far, which is still an upper bound.
    */
   private static void resetRssHighWaterMark() {
     try {

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.examples.bench;
 
 import java.io.IOException;
@@ -22,7 +37,8 @@ public final class RecallQpsPlot {
   private RecallQpsPlot() {}
 
   /** Writes the plot as a PNG of {@value #WIDTH}×{@value #HEIGHT} pixels. */
-  public static void write(Path file, String title, List<Benchmark.FormatResult> results, int k) throws IOException {
+  public static void write(Path file, String title, List<Benchmark.FormatResult> results, int k)
+      throws IOException {
     Charts.writePng(chart(title, results, k), file, WIDTH, HEIGHT);
   }
 
@@ -52,7 +68,10 @@ public final class RecallQpsPlot {
     // from the 0.05 step below the lowest recall to just past 1, so that points at 1 are not cut
     recall.setRange(Math.max(0, Math.floor(minRecall * 20 - 1e-9) / 20), 1.005);
     XYPlot plot =
-        new XYPlot(single, recall, Charts.qpsAxis("queries per second (log scale)", minQps, maxQps),
+        new XYPlot(
+            single,
+            recall,
+            Charts.qpsAxis("queries per second (log scale)", minQps, maxQps),
             renderer(results.size(), false));
     plot.setDataset(1, multi);
     plot.setRenderer(1, renderer(results.size(), true));

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.examples.bench;
 
 import java.io.PrintStream;
@@ -47,7 +62,8 @@ public final class ScaleBenchmark {
   }
 
   private static ScaleData.Spec spec(Settings s) {
-    return new ScaleData.Spec(s.vectors(), s.dimension(), s.clusters(), s.spread(), s.seed(), s.queries(), s.k());
+    return new ScaleData.Spec(
+        s.vectors(), s.dimension(), s.clusters(), s.spread(), s.seed(), s.queries(), s.k());
   }
 
   /** Runs every format; a format that fails (out of memory, say) is reported, not fatal. */
@@ -59,10 +75,23 @@ public final class ScaleBenchmark {
       List<String> heaps = format.equals("hnsw") ? s.hnswHeaps() : s.annoyHeaps();
       Path indexDir = s.workDir().resolve("index-" + format + "-" + spec.stem());
       ScaleRun.Config config =
-          new ScaleRun.Config(format, data.base().toString(), data.queries().toString(), data.truth().toString(),
-              indexDir.toString(), s.segmentSize(), s.mergeThreads(), s.searchThreads(), s.k(),
-              format.equals("hnsw") ? s.fanouts() : s.candidates(), s.annoyTrees(), s.annoyLeaf(), s.annoyBranching(), s.annoyTargetRecall(),
-              s.hnswM(), s.hnswBeam());
+          new ScaleRun.Config(
+              format,
+              data.base().toString(),
+              data.queries().toString(),
+              data.truth().toString(),
+              indexDir.toString(),
+              s.segmentSize(),
+              s.mergeThreads(),
+              s.searchThreads(),
+              s.k(),
+              format.equals("hnsw") ? s.fanouts() : s.candidates(),
+              s.annoyTrees(),
+              s.annoyLeaf(),
+              s.annoyBranching(),
+              s.annoyTargetRecall(),
+              s.hnswM(),
+              s.hnswBeam());
       outcomes.add(runWithSmallestHeap(format, heaps, config, indexDir, s.keepIndexes(), progress));
     }
     return outcomes;
@@ -74,7 +103,12 @@ public final class ScaleBenchmark {
    * not.
    */
   private static ScaleReport.Outcome runWithSmallestHeap(
-      String format, List<String> heaps, ScaleRun.Config config, Path indexDir, boolean keepIndexes, PrintStream progress)
+      String format,
+      List<String> heaps,
+      ScaleRun.Config config,
+      Path indexDir,
+      boolean keepIndexes,
+      PrintStream progress)
       throws Exception {
     List<String> failed = new ArrayList<>();
     String failure = null;
@@ -102,7 +136,16 @@ public final class ScaleBenchmark {
         "Scale benchmark: %,d clustered vectors of %d dimensions (%,d clusters, spread %s, seed %d), Euclidean;"
             + " %,d queries from the same clusters, recall@%d against exact neighbours; indexed with one thread"
             + " (a segment per %,d docs), then forceMerge(1); %d cores, %s %s.",
-        s.vectors(), s.dimension(), s.clusters(), s.spread(), s.seed(), s.queries(), s.k(), s.segmentSize(),
-        Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"), Runtime.version());
+        s.vectors(),
+        s.dimension(),
+        s.clusters(),
+        s.spread(),
+        s.seed(),
+        s.queries(),
+        s.k(),
+        s.segmentSize(),
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.vm.name"),
+        Runtime.version());
   }
 }

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.examples.bench;
 
 import com.google.gson.Gson;
@@ -9,8 +24,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.NumericDocValuesField;
@@ -28,8 +41,8 @@ import org.apache.lucene.util.IOUtils;
 
 /**
  * One format's part of the scale benchmark, run as the main class of a child JVM started with the
- * heap limit under test, so that its memory figures are its own: indexes the base vectors
- * (streamed from their file, never all on the heap), force-merges to one segment with a {@link
+ * heap limit under test, so that its memory figures are its own: indexes the base vectors (streamed
+ * from their file, never all on the heap), force-merges to one segment with a {@link
  * ConcurrentMergeScheduler} whose intra-merge threads build the forest or graph in parallel,
  * searches, and prints a {@link ScaleResult} as one JSON line after {@link #RESULT_PREFIX}.
  */
@@ -69,13 +82,22 @@ public final class ScaleRun {
 
   static FormatUnderTest format(Config config) {
     return switch (config.format()) {
-      case "annoy" -> FormatUnderTest.annoy(
-          new AnnoyVectorsFormat(config.annoyTrees(), config.annoyLeaf(), config.annoyBranching(),
-              config.annoyTargetRecall(), AnnoyVectorsFormat.DEFAULT_SEED),
-          config.budgets());
+      case "annoy" ->
+          FormatUnderTest.annoy(
+              new AnnoyVectorsFormat(
+                  config.annoyTrees(),
+                  config.annoyLeaf(),
+                  config.annoyBranching(),
+                  config.annoyTargetRecall(),
+                  AnnoyVectorsFormat.DEFAULT_SEED),
+              config.budgets());
       // two merge workers on the merge scheduler's intra-merge threads, as the forest gets
-      case "hnsw" -> FormatUnderTest.hnsw(config.hnswM(), config.hnswBeam(), config.mergeThreads(), config.budgets());
-      default -> throw new IllegalArgumentException("unknown format " + config.format() + ", expected annoy or hnsw");
+      case "hnsw" ->
+          FormatUnderTest.hnsw(
+              config.hnswM(), config.hnswBeam(), config.mergeThreads(), config.budgets());
+      default ->
+          throw new IllegalArgumentException(
+              "unknown format " + config.format() + ", expected annoy or hnsw");
     };
   }
 
@@ -92,7 +114,13 @@ public final class ScaleRun {
       double indexSeconds = IndexBuild.seconds(start);
       MemoryWatch.Figures indexMemory = watch.finish();
       int segments = SegmentInfos.readLatestCommit(dir).size();
-      progress.printf(Locale.ROOT, "[%s] indexed %,d vectors into %d segments in %.1f s%n", config.format(), vectors, segments, indexSeconds);
+      progress.printf(
+          Locale.ROOT,
+          "[%s] indexed %,d vectors into %d segments in %.1f s%n",
+          config.format(),
+          vectors,
+          segments,
+          indexSeconds);
 
       watch = new MemoryWatch();
       start = System.nanoTime();
@@ -104,22 +132,46 @@ public final class ScaleRun {
       watch = new MemoryWatch();
       List<ScaleResult.Point> points = new ArrayList<>();
       try (DirectoryReader reader = DirectoryReader.open(dir)) {
-        Dataset data = new Dataset("scale", new float[0][], queries, VectorSimilarityFunction.EUCLIDEAN, truth);
-        for (SearchSweep.Point p : SearchSweep.run(reader, data, format, config.k(), config.searchThreads(), () -> {})) {
-          points.add(new ScaleResult.Point(p.budget(), p.recall(), p.qpsSingle(), p.qpsMulti(), p.threads()));
-          progress.printf(Locale.ROOT, "[%s] budget %d: recall %.3f, %.0f queries/s%n", config.format(), p.budget(), p.recall(), p.qpsSingle());
+        Dataset data =
+            new Dataset(
+                "scale", new float[0][], queries, VectorSimilarityFunction.EUCLIDEAN, truth);
+        for (SearchSweep.Point p :
+            SearchSweep.run(reader, data, format, config.k(), config.searchThreads(), () -> {})) {
+          points.add(
+              new ScaleResult.Point(
+                  p.budget(), p.recall(), p.qpsSingle(), p.qpsMulti(), p.threads()));
+          progress.printf(
+              Locale.ROOT,
+              "[%s] budget %d: recall %.3f, %.0f queries/s%n",
+              config.format(),
+              p.budget(),
+              p.recall(),
+              p.qpsSingle());
         }
       }
       MemoryWatch.Figures searchMemory = watch.finish();
       return new ScaleResult(
-          config.format(), format.format().toString(), vectors, dimension, Runtime.getRuntime().maxMemory(),
-          System.getProperty("java.vm.name") + " " + Runtime.version(), indexSeconds, mergeSeconds, segments,
-          indexMemory, mergeMemory, searchMemory, IndexFileSizes.byExtension(dir), points);
+          config.format(),
+          format.format().toString(),
+          vectors,
+          dimension,
+          Runtime.getRuntime().maxMemory(),
+          System.getProperty("java.vm.name") + " " + Runtime.version(),
+          indexSeconds,
+          mergeSeconds,
+          segments,
+          indexMemory,
+          mergeMemory,
+          searchMemory,
+          IndexFileSizes.byExtension(dir),
+          points);
     }
   }
 
   /** Adds every base vector, flushing every {@code segmentSize} documents, without merging. */
-  private static int index(Config config, FormatUnderTest format, Directory dir, PrintStream progress) throws IOException {
+  private static int index(
+      Config config, FormatUnderTest format, Directory dir, PrintStream progress)
+      throws IOException {
     IndexWriterConfig iwc = new IndexWriterConfig().setCodec(new AnnoyCodec(format.format()));
     iwc.setMaxBufferedDocs(config.segmentSize());
     iwc.setRAMBufferSizeMB(IndexWriterConfig.DISABLE_AUTO_FLUSH);
@@ -127,21 +179,26 @@ public final class ScaleRun {
     iwc.setUseCompoundFile(false);
     int[] count = {0};
     try (IndexWriter writer = new IndexWriter(dir, iwc)) {
-      VectorFiles.forEachFvecs(Path.of(config.base()), vector -> {
-        Document doc = new Document();
-        doc.add(new NumericDocValuesField(IndexBuild.ID, count[0]));
-        doc.add(new KnnFloatVectorField(IndexBuild.FIELD, vector, VectorSimilarityFunction.EUCLIDEAN));
-        writer.addDocument(doc);
-        if (++count[0] % 100_000 == 0) {
-          progress.printf(Locale.ROOT, "[%s] %,d vectors indexed%n", config.format(), count[0]);
-        }
-      });
+      VectorFiles.forEachFvecs(
+          Path.of(config.base()),
+          vector -> {
+            Document doc = new Document();
+            doc.add(new NumericDocValuesField(IndexBuild.ID, count[0]));
+            doc.add(
+                new KnnFloatVectorField(
+                    IndexBuild.FIELD, vector, VectorSimilarityFunction.EUCLIDEAN));
+            writer.addDocument(doc);
+            if (++count[0] % 100_000 == 0) {
+              progress.printf(Locale.ROOT, "[%s] %,d vectors indexed%n", config.format(), count[0]);
+            }
+          });
       writer.commit();
     }
     return count[0];
   }
 
-  private static void forceMerge(Config config, FormatUnderTest format, Directory dir) throws IOException {
+  private static void forceMerge(Config config, FormatUnderTest format, Directory dir)
+      throws IOException {
     TieredMergePolicy mergePolicy = new TieredMergePolicy();
     mergePolicy.setNoCFSRatio(0);
     ConcurrentMergeScheduler scheduler = new ConcurrentMergeScheduler();

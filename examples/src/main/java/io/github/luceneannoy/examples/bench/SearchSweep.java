@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.examples.bench;
 
 import java.io.IOException;
@@ -52,7 +67,12 @@ final class SearchSweep {
   }
 
   static List<Point> run(
-      DirectoryReader reader, Dataset data, FormatUnderTest format, int k, int threads, Runnable onPoint)
+      DirectoryReader reader,
+      Dataset data,
+      FormatUnderTest format,
+      int k,
+      int threads,
+      Runnable onPoint)
       throws Exception {
     return runSideBySide(List.of(reader), List.of(format), data, k, threads, onPoint).get(0);
   }
@@ -66,7 +86,12 @@ final class SearchSweep {
    * the points of each format, in the order given.
    */
   static List<List<Point>> runSideBySide(
-      List<DirectoryReader> readers, List<FormatUnderTest> formats, Dataset data, int k, int threads, Runnable onPoint)
+      List<DirectoryReader> readers,
+      List<FormatUnderTest> formats,
+      Dataset data,
+      int k,
+      int threads,
+      Runnable onPoint)
       throws Exception {
     int n = formats.size();
     IndexSearcher[] searchers = new IndexSearcher[n];
@@ -106,7 +131,12 @@ final class SearchSweep {
       for (int b = 0; b < budgets.length; b++) {
         double multi = parallel(searchers[f], data, format, k, budgets[b], threads);
         formatPoints.add(
-            new Point(budgets[b], recall(results[f][b], idOfDoc, data.groundTruth(), k), best[f][b], multi, threads));
+            new Point(
+                budgets[b],
+                recall(results[f][b], idOfDoc, data.groundTruth(), k),
+                best[f][b],
+                multi,
+                threads));
         onPoint.run();
       }
       points.add(formatPoints);
@@ -115,11 +145,17 @@ final class SearchSweep {
   }
 
   private static void runAll(
-      IndexSearcher searcher, Dataset data, FormatUnderTest format, int k, int budget, int[][] results)
+      IndexSearcher searcher,
+      Dataset data,
+      FormatUnderTest format,
+      int k,
+      int budget,
+      int[][] results)
       throws IOException {
     float[][] queries = data.queries();
     for (int q = 0; q < queries.length; q++) {
-      TopDocs hits = searcher.search(format.query(IndexBuild.FIELD, queries[q], k, budget, null), k);
+      TopDocs hits =
+          searcher.search(format.query(IndexBuild.FIELD, queries[q], k, budget, null), k);
       if (results != null) {
         results[q] = docs(hits);
       }
@@ -139,7 +175,9 @@ final class SearchSweep {
           new Thread(
               () -> {
                 try {
-                  for (int q = next.getAndIncrement(); q < queries.length; q = next.getAndIncrement()) {
+                  for (int q = next.getAndIncrement();
+                      q < queries.length;
+                      q = next.getAndIncrement()) {
                     searcher.search(format.query(IndexBuild.FIELD, queries[q], k, budget, null), k);
                   }
                 } catch (Exception e) {
@@ -179,7 +217,9 @@ final class SearchSweep {
     int[] ids = new int[reader.maxDoc()];
     for (LeafReaderContext leaf : reader.leaves()) {
       NumericDocValues values = leaf.reader().getNumericDocValues(IndexBuild.ID);
-      for (int doc = values.nextDoc(); doc != NumericDocValues.NO_MORE_DOCS; doc = values.nextDoc()) {
+      for (int doc = values.nextDoc();
+          doc != NumericDocValues.NO_MORE_DOCS;
+          doc = values.nextDoc()) {
         ids[leaf.docBase + doc] = (int) values.longValue();
       }
     }

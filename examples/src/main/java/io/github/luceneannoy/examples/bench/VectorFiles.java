@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.examples.bench;
 
 import java.io.BufferedInputStream;
@@ -40,15 +55,16 @@ public final class VectorFiles {
   }
 
   /**
-   * Passes every vector of an {@code .fvecs} file to {@code consumer}, in file order, each in a
-   * new array; only one vector is held at a time, so files far larger than the heap can be read.
+   * Passes every vector of an {@code .fvecs} file to {@code consumer}, in file order, each in a new
+   * array; only one vector is held at a time, so files far larger than the heap can be read.
    * Returns the number of vectors.
    */
   public static int forEachFvecs(Path file, VectorConsumer consumer) throws IOException {
     return forEach(file, false, Integer.MAX_VALUE, consumer);
   }
 
-  private static int forEach(Path file, boolean bytes, int limit, VectorConsumer consumer) throws IOException {
+  private static int forEach(Path file, boolean bytes, int limit, VectorConsumer consumer)
+      throws IOException {
     int count = 0;
     try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
       byte[] header = new byte[4];
@@ -58,7 +74,11 @@ public final class VectorFiles {
         int dim = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN).getInt();
         if (dim <= 0 || dim > 65536 || (expectedDim != -1 && dim != expectedDim)) {
           throw new IOException(
-              file + ": record " + count + " has dimension " + dim
+              file
+                  + ": record "
+                  + count
+                  + " has dimension "
+                  + dim
                   + (expectedDim == -1 ? "" : ", expected " + expectedDim));
         }
         if (body == null) {
@@ -138,7 +158,8 @@ public final class VectorFiles {
   }
 
   /** Reads exactly {@code buffer.length} bytes; false at a clean end of file before a record. */
-  private static boolean readFully(InputStream in, byte[] buffer, Path file, int record, boolean atRecordStart)
+  private static boolean readFully(
+      InputStream in, byte[] buffer, Path file, int record, boolean atRecordStart)
       throws IOException {
     int read = 0;
     while (read < buffer.length) {

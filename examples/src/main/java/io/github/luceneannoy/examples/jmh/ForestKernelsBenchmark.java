@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.examples.jmh;
 
 import io.github.luceneannoy.forest.CodeBlock;
@@ -23,8 +38,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * The per-vector and per-query kernels of a forest search: what an exact distance costs ({@link
  * #dot}, {@link #squareDistance}) against what a distance estimated from a one-bit code costs
  * ({@link #estimate}, once per gathered candidate), and the per-query work that makes estimates
- * possible ({@link #querySet}: rotation and 4-bit rounding of the query, of which {@link #rotate} is
- * the rotation alone). {@link #encode} is the build's cost per leaf entry.
+ * possible ({@link #querySet}: rotation and 4-bit rounding of the query, of which {@link #rotate}
+ * is the rotation alone). {@link #encode} is the build's cost per leaf entry.
  *
  * <p>Codes and vectors on the heap, so memory latency is not part of the figures. The forked JVM
  * reads {@code jdk.incubator.vector}, so the float loops are those a search would use.
@@ -34,7 +49,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class ForestKernelsBenchmark {
   /** Entries of the coded leaf. */
   public static final int LEAF = 256;
@@ -119,7 +136,8 @@ public class ForestKernelsBenchmark {
   @Benchmark
   public float estimate() {
     int e = nextEntry();
-    return code.estimate(codes, e, centroidDistance) - code.error(codes, e, (float) Math.sqrt(centroidDistance), 2.5f);
+    return code.estimate(codes, e, centroidDistance)
+        - code.error(codes, e, (float) Math.sqrt(centroidDistance), 2.5f);
   }
 
   /** Preparing a query for estimates: rotation about the centre and rounding to 4 bits. */
@@ -160,7 +178,10 @@ public class ForestKernelsBenchmark {
     return centre;
   }
 
-  /** The entry the next {@link #dot}, {@link #squareDistance}, {@link #estimate} or {@link #encode} reads. */
+  /**
+   * The entry the next {@link #dot}, {@link #squareDistance}, {@link #estimate} or {@link #encode}
+   * reads.
+   */
   public int upcomingEntry() {
     return (next + 1) % LEAF;
   }
@@ -175,8 +196,14 @@ public class ForestKernelsBenchmark {
     return scratchCodes;
   }
 
-  /** The query's estimated distance from entry {@code e} and the bound's half width at {@code bound} standard scales. */
+  /**
+   * The query's estimated distance from entry {@code e} and the bound's half width at {@code bound}
+   * standard scales.
+   */
   public float[] estimateAndError(int e, float bound) {
-    return new float[] {code.estimate(codes, e, centroidDistance), code.error(codes, e, (float) Math.sqrt(centroidDistance), bound)};
+    return new float[] {
+      code.estimate(codes, e, centroidDistance),
+      code.error(codes, e, (float) Math.sqrt(centroidDistance), bound)
+    };
   }
 }

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.examples.jmh;
 
 import io.github.luceneannoy.forest.ArrayVectorSource;
@@ -36,7 +51,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class ForestSearchBenchmark {
   /** Hits per query. */
   public static final int K = 10;
@@ -70,7 +87,8 @@ public class ForestSearchBenchmark {
     }
     vectors = clustered(random, centres, size);
     queries = clustered(random, centres, 100);
-    forest = OnHeapForest.build(new ArrayVectorSource(vectors), Geometry.EUCLIDEAN, 2, 256, 16, 1, null);
+    forest =
+        OnHeapForest.build(new ArrayVectorSource(vectors), Geometry.EUCLIDEAN, 2, 256, 16, 1, null);
     budgets = BudgetCalibration.calibrate(() -> forest, new ArrayVectorSource(vectors), 0.95f, 1);
   }
 
@@ -107,8 +125,11 @@ public class ForestSearchBenchmark {
     return queries[next];
   }
 
-  /** Searches {@code query} with {@code budget} candidates; the hits are in the returned collector. */
-  public TopKnnCollector search(float[] query, LeafTraversal.Order order, int budget) throws IOException {
+  /**
+   * Searches {@code query} with {@code budget} candidates; the hits are in the returned collector.
+   */
+  public TopKnnCollector search(float[] query, LeafTraversal.Order order, int budget)
+      throws IOException {
     TopKnnCollector collector = new TopKnnCollector(K, Integer.MAX_VALUE);
     searcher.search(forest, order, query, scorer(query), EUCLIDEAN, collector, null, budget);
     return collector;
@@ -126,7 +147,9 @@ public class ForestSearchBenchmark {
     return search(nextQuery(), budgets.order(), budgets.forHits(K));
   }
 
-  /** Scoring {@link #budget} vectors exactly, with no forest: the floor of a search at that budget. */
+  /**
+   * Scoring {@link #budget} vectors exactly, with no forest: the floor of a search at that budget.
+   */
   @Benchmark
   public TopKnnCollector candidateScoring() throws IOException {
     float[] query = nextQuery();

@@ -1,3 +1,18 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
 package io.github.luceneannoy.examples.bench;
 
 import java.awt.image.BufferedImage;
@@ -13,8 +28,10 @@ import org.jfree.data.xy.XYDataset;
 /** The benchmark's plots, drawn from a tiny result set: real PNGs, one series per format. */
 @SuppressFileSystems("*") // JFreeChart and ImageIO write through java.io.File
 public class PlotsTest extends LuceneTestCase {
-  private static final BenchFilter HALF = new BenchFilter("random 50.0%", false, null, id -> true, 0.5);
-  private static final BenchFilter FEW = new BenchFilter("random 0.5%", false, null, id -> true, 0.005);
+  private static final BenchFilter HALF =
+      new BenchFilter("random 50.0%", false, null, id -> true, 0.5);
+  private static final BenchFilter FEW =
+      new BenchFilter("random 0.5%", false, null, id -> true, 0.005);
 
   private static List<Benchmark.FormatResult> results() {
     return List.of(
@@ -30,7 +47,9 @@ public class PlotsTest extends LuceneTestCase {
             new SearchSweep.Point(20, recall + 0.1, qps / 3, qps / 2, 2),
             new SearchSweep.Point(40, 1.0, qps / 20, qps / 11, 2));
     List<FilteredSweep.Point> filtered =
-        List.of(new FilteredSweep.Point(HALF, 40, 0.97, qps), new FilteredSweep.Point(FEW, 40, 1.0, qps * 4));
+        List.of(
+            new FilteredSweep.Point(HALF, 40, 0.97, qps),
+            new FilteredSweep.Point(FEW, 40, 1.0, qps * 4));
     return new Benchmark.FormatResult(format, null, points, filtered);
   }
 
@@ -49,7 +68,9 @@ public class PlotsTest extends LuceneTestCase {
     assertEquals("recall@10", plot.getDomainAxis().getLabel());
     assertTrue(plot.getRangeAxis() instanceof org.jfree.chart.axis.LogAxis);
     assertTrue(chart.getTitle().getText(), chart.getTitle().getText().contains("tiny"));
-    assertTrue(chart.getTitle().getText(), chart.getTitle().getText().contains(System.getProperty("java.version")));
+    assertTrue(
+        chart.getTitle().getText(),
+        chart.getTitle().getText().contains(System.getProperty("java.version")));
     assertNotNull(chart.getLegend());
 
     Path file = createTempDir("plot").resolve("recall-qps.png");
@@ -78,7 +99,8 @@ public class PlotsTest extends LuceneTestCase {
 
   public void testFilteredPlotIsSkippedWithoutFilteredResults() throws Exception {
     Benchmark.FormatResult plain =
-        new Benchmark.FormatResult(FormatUnderTest.hnsw(16, 100, new int[] {10}), null, List.of(), List.of());
+        new Benchmark.FormatResult(
+            FormatUnderTest.hnsw(16, 100, new int[] {10}), null, List.of(), List.of());
     assertNull(FilteredPlot.chart("none", List.of(plain)));
     Path file = createTempDir("plot").resolve("filtered-qps.png");
     FilteredPlot.write(file, "none", List.of(plain));
