@@ -70,7 +70,7 @@ import org.junit.AfterClass;
  * <p>And what a query's own budget promises ({@link AnnoyKnnFloatVectorQuery}): candidates per hit
  * beyond the default never lose recall ({@value #LARGER_BUDGET} times the default gives at least
  * the default's recall), and on the merged segment a generous budget ({@value #GENEROUS_BUDGET}
- * times the default, at most a quarter of the vectors, so that the forest still does the work)
+ * times the default, at most a quarter of the leaf entries, so that the forest still does the work)
  * finds nearly every neighbour (at least {@value #GENEROUS_BAR}).
  */
 public class TestAnnoyRecall extends LuceneTestCase {
@@ -98,7 +98,10 @@ public class TestAnnoyRecall extends LuceneTestCase {
   /** The larger budget, in multiples of the segments' default budget for 10 hits. */
   static final int LARGER_BUDGET = 4;
 
-  /** The generous budget, in multiples of the default (at most a quarter of the merged vectors). */
+  /**
+   * The generous budget, in multiples of the default (at most a quarter of the merged segment's
+   * leaf entries, one per vector and tree).
+   */
   static final int GENEROUS_BUDGET = 10;
 
   /** Every case's default recall, as cases complete (several times each with tests.iters). */
@@ -335,7 +338,7 @@ public class TestAnnoyRecall extends LuceneTestCase {
       Layout layout = new Layout();
       layout.budgets10 = new int[segments];
       int largestBudget = 0;
-      int smallestSegment = Integer.MAX_VALUE;
+      int fewestEntries = Integer.MAX_VALUE;
       for (LeafReaderContext leaf : reader.leaves()) {
         ForestStatistics stats = ForestStatistics.read(leaf.reader(), "v").orElseThrow();
         assertEquals(AnnoyVectorsFormat.DEFAULT_TARGET_RECALL, stats.targetRecall(), 0f);
@@ -344,14 +347,14 @@ public class TestAnnoyRecall extends LuceneTestCase {
         assertTrue(stats.toString(), stats.budget10() < stats.vectors() / (segments == 1 ? 8 : 2));
         layout.budgets10[leaf.ord] = stats.budget10();
         largestBudget = Math.max(largestBudget, stats.budget10());
-        smallestSegment = Math.min(smallestSegment, stats.vectors());
+        fewestEntries = Math.min(fewestEntries, stats.vectors() * stats.numTrees());
       }
       IndexSearcher searcher = new IndexSearcher(reader);
       layout.recall = recall(searcher, reader, queries, 0, scores, exact);
       layout.largerPerHit = LARGER_BUDGET * largestBudget / K + 1;
       layout.largerRecall = recall(searcher, reader, queries, layout.largerPerHit, scores, exact);
       if (segments == 1) {
-        layout.generousPerHit = Math.min(GENEROUS_BUDGET * largestBudget, smallestSegment / 4) / K;
+        layout.generousPerHit = Math.min(GENEROUS_BUDGET * largestBudget, fewestEntries / 4) / K;
         layout.generousRecall =
             recall(searcher, reader, queries, layout.generousPerHit, scores, exact);
       }
