@@ -27,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * Readers and writers for the vector files benchmark users already have: TEXMEX {@code .fvecs},
@@ -131,30 +132,40 @@ public final class VectorFiles {
 
   /** Writes an {@code .ivecs} file. */
   public static void writeIvecs(Path file, int[][] rows) throws IOException {
-    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
-      for (int[] row : rows) {
-        ByteBuffer buffer = ByteBuffer.allocate(4 + 4 * row.length).order(ByteOrder.LITTLE_ENDIAN);
-        buffer.putInt(row.length);
-        for (int x : row) {
-          buffer.putInt(x);
-        }
-        out.write(buffer.array());
-      }
-    }
+    writeRecords(
+        file,
+        rows.length,
+        i -> {
+          ByteBuffer record = record(rows[i].length);
+          record.asIntBuffer().put(rows[i]);
+          return record.array();
+        });
   }
 
   /** Writes an {@code .fvecs} file. */
   public static void writeFvecs(Path file, float[][] vectors) throws IOException {
+    writeRecords(
+        file,
+        vectors.length,
+        i -> {
+          ByteBuffer record = record(vectors[i].length);
+          record.asFloatBuffer().put(vectors[i]);
+          return record.array();
+        });
+  }
+
+  private static void writeRecords(Path file, int count, IntFunction<byte[]> record)
+      throws IOException {
     try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
-      for (float[] v : vectors) {
-        ByteBuffer buffer = ByteBuffer.allocate(4 + 4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
-        buffer.putInt(v.length);
-        for (float x : v) {
-          buffer.putFloat(x);
-        }
-        out.write(buffer.array());
+      for (int i = 0; i < count; i++) {
+        out.write(record.apply(i));
       }
     }
+  }
+
+  /** A record of {@code length} four-byte values, its length written and its values to follow. */
+  private static ByteBuffer record(int length) {
+    return ByteBuffer.allocate(4 + 4 * length).order(ByteOrder.LITTLE_ENDIAN).putInt(length);
   }
 
   /** Reads exactly {@code buffer.length} bytes; false at a clean end of file before a record. */
