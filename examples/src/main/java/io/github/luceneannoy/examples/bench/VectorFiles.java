@@ -27,7 +27,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.IntFunction;
+import java.util.function.IntUnaryOperator;
+import java.util.function.ObjIntConsumer;
 
 /**
  * Readers and writers for the vector files benchmark users already have: TEXMEX {@code .fvecs},
@@ -133,13 +134,7 @@ public final class VectorFiles {
   /** Writes an {@code .ivecs} file. */
   public static void writeIvecs(Path file, int[][] rows) throws IOException {
     writeRecords(
-        file,
-        rows.length,
-        i -> {
-          ByteBuffer record = record(rows[i].length);
-          record.asIntBuffer().put(rows[i]);
-          return record.array();
-        });
+        file, rows.length, i -> rows[i].length, (body, i) -> body.asIntBuffer().put(rows[i]));
   }
 
   /** Writes an {@code .fvecs} file. */
@@ -147,25 +142,25 @@ public final class VectorFiles {
     writeRecords(
         file,
         vectors.length,
-        i -> {
-          ByteBuffer record = record(vectors[i].length);
-          record.asFloatBuffer().put(vectors[i]);
-          return record.array();
-        });
+        i -> vectors[i].length,
+        (body, i) -> body.asFloatBuffer().put(vectors[i]));
   }
 
-  private static void writeRecords(Path file, int count, IntFunction<byte[]> record)
+  /**
+   * Writes {@code count} records of four-byte values: record {@code i} has {@code length(i)}
+   * values, which {@code values} puts into the record's buffer after its length.
+   */
+  private static void writeRecords(
+      Path file, int count, IntUnaryOperator length, ObjIntConsumer<ByteBuffer> values)
       throws IOException {
     try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
       for (int i = 0; i < count; i++) {
-        out.write(record.apply(i));
+        int n = length.applyAsInt(i);
+        ByteBuffer record = ByteBuffer.allocate(4 + 4 * n).order(ByteOrder.LITTLE_ENDIAN);
+        values.accept(record.putInt(n), i);
+        out.write(record.array());
       }
     }
-  }
-
-  /** A record of {@code length} four-byte values, its length written and its values to follow. */
-  private static ByteBuffer record(int length) {
-    return ByteBuffer.allocate(4 + 4 * length).order(ByteOrder.LITTLE_ENDIAN).putInt(length);
   }
 
   /** Reads exactly {@code buffer.length} bytes; false at a clean end of file before a record. */
