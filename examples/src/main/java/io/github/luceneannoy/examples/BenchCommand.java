@@ -340,11 +340,11 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   private AnnoyVectorsFormat annoyFormat() {
-    return formatOptions.annoyFormat();
+    return formatOptions.forest.annoyFormat();
   }
 
   /** The Annoy forest of the format options over quantized vectors. */
   private AnnoyScalarQuantizedVectorsFormat quantized(int bits, boolean compress) {
-    return formatOptions.quantizedFormat(bits, compress, rescore);
+    return formatOptions.forest.quantizedFormat(bits, compress, rescore);
   }
 }

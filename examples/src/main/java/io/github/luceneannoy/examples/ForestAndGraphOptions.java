@@ -15,8 +15,7 @@
  */
 package io.github.luceneannoy.examples;
 
-import io.github.luceneannoy.codec.AnnoyScalarQuantizedVectorsFormat;
-import io.github.luceneannoy.codec.AnnoyVectorsFormat;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -24,28 +23,7 @@ import picocli.CommandLine.Option;
  * HNSW's graph and budgets.
  */
 final class ForestAndGraphOptions {
-  @Option(
-      names = "--trees",
-      description = "Annoy: k-means trees per segment (default: ${DEFAULT-VALUE})")
-  int trees = AnnoyVectorsFormat.DEFAULT_NUM_TREES;
-
-  @Option(
-      names = "--leaf",
-      description = "Annoy: most vectors in a leaf (default: ${DEFAULT-VALUE})")
-  int leaf = AnnoyVectorsFormat.DEFAULT_MAX_LEAF_SIZE;
-
-  @Option(
-      names = "--branching",
-      description = "Annoy: most children of an inner node (default: ${DEFAULT-VALUE})")
-  int branching = AnnoyVectorsFormat.DEFAULT_BRANCHING;
-
-  @Option(
-      names = "--target-recall",
-      paramLabel = "R",
-      description =
-          "Annoy: the recall@k each segment calibrates its"
-              + " default budget for, in (0, 1] (default: ${DEFAULT-VALUE})")
-  float targetRecall = AnnoyVectorsFormat.DEFAULT_TARGET_RECALL;
+  @Mixin ForestOptions forest = new ForestOptions();
 
   @Option(names = "--hnsw-m", description = "HNSW max connections (default: ${DEFAULT-VALUE})")
   int hnswM = 16;
@@ -61,27 +39,4 @@ final class ForestAndGraphOptions {
           "fan-outs of plain k-NN queries (HNSW, annoy-default):"
               + " the k asked of the index, the top k kept (default: 10,12,15,20,30,40,60,80,120,160,240,320)")
   int[] fanouts = {10, 12, 15, 20, 30, 40, 60, 80, 120, 160, 240, 320};
-
-  /**
-   * The Annoy format of these options; an {@link IllegalArgumentException} names a value out of
-   * range.
-   */
-  AnnoyVectorsFormat annoyFormat() {
-    return new AnnoyVectorsFormat(
-        trees, leaf, branching, targetRecall, AnnoyVectorsFormat.DEFAULT_SEED);
-  }
-
-  /** The same forest over scalar-quantized vectors. */
-  AnnoyScalarQuantizedVectorsFormat quantizedFormat(int bits, boolean compress, int rescore) {
-    return new AnnoyScalarQuantizedVectorsFormat(
-        trees,
-        leaf,
-        branching,
-        targetRecall,
-        AnnoyVectorsFormat.DEFAULT_SEED,
-        bits,
-        compress,
-        null,
-        rescore);
-  }
 }

@@ -15,7 +15,6 @@
  */
 package io.github.luceneannoy.examples;
 
-import io.github.luceneannoy.codec.AnnoyVectorsFormat;
 import io.github.luceneannoy.db.Vector;
 import io.github.luceneannoy.db.VectorDb;
 import io.github.luceneannoy.db.VectorDbConfig;
@@ -29,6 +28,7 @@ import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The {@code index} command: imports a vector file into a {@link VectorDb}. */
@@ -82,30 +82,7 @@ final class IndexCommand implements Callable<Integer> {
   @Option(names = "--limit", paramLabel = "N", description = "import at most N vectors")
   long limit = Long.MAX_VALUE;
 
-  @Option(
-      names = "--trees",
-      paramLabel = "T",
-      description = "k-means trees per segment (default: ${DEFAULT-VALUE})")
-  int trees = AnnoyVectorsFormat.DEFAULT_NUM_TREES;
-
-  @Option(
-      names = "--leaf",
-      paramLabel = "L",
-      description = "largest leaf (default: ${DEFAULT-VALUE})")
-  int leaf = AnnoyVectorsFormat.DEFAULT_MAX_LEAF_SIZE;
-
-  @Option(
-      names = "--branching",
-      paramLabel = "B",
-      description = "most children of an inner node of a tree (default: ${DEFAULT-VALUE})")
-  int branching = AnnoyVectorsFormat.DEFAULT_BRANCHING;
-
-  @Option(
-      names = "--target-recall",
-      paramLabel = "R",
-      description =
-          "recall@k that new segments calibrate their default search budget for (default: ${DEFAULT-VALUE})")
-  float targetRecall = AnnoyVectorsFormat.DEFAULT_TARGET_RECALL;
+  @Mixin ForestOptions forest = new ForestOptions();
 
   private final PrintStream out;
   private final PrintStream err;
@@ -133,9 +110,7 @@ final class IndexCommand implements Callable<Integer> {
     VectorDbConfig config =
         VectorDbConfig.of(
                 dimension, similarity == null ? VectorSimilarityFunction.EUCLIDEAN : similarity)
-            .withFormat(
-                new AnnoyVectorsFormat(
-                    trees, leaf, branching, targetRecall, AnnoyVectorsFormat.DEFAULT_SEED));
+            .withFormat(forest.annoyFormat());
     return VectorDb.open(index, config);
   }
 

@@ -172,7 +172,8 @@ final class ScaleCommand implements Callable<Integer> {
           "unknown format '" + format + "', expected annoy or hnsw");
     }
     try {
-      formatOptions.annoyFormat(); // the children build it again; a bad value is a usage error here
+      formatOptions.forest
+          .annoyFormat(); // the children build it again; a bad value is a usage error here
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -191,10 +192,10 @@ final class ScaleCommand implements Callable<Integer> {
             segmentSize,
             mergeThreads,
             searchThreads,
-            formatOptions.trees,
-            formatOptions.leaf,
-            formatOptions.branching,
-            formatOptions.targetRecall,
+            formatOptions.forest.trees,
+            formatOptions.forest.leaf,
+            formatOptions.forest.branching,
+            formatOptions.forest.targetRecall,
             candidates,
             formatOptions.hnswM,
             formatOptions.hnswBeam,

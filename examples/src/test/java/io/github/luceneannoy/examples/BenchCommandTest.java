@@ -22,6 +22,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.apache.lucene.tests.util.LuceneTestCase;
@@ -35,19 +36,12 @@ import org.junit.Test;
 public class BenchCommandTest extends LuceneTestCase {
   @Test
   public void texmexFilesGiveAReportForBothFormats() throws Exception {
-    Path dir = createTempDir("data");
-    ClusteredVectors generator = new ClusteredVectors(16, 10, 0.3f, 7);
-    VectorFiles.writeFvecs(dir.resolve("base.fvecs"), generator.next(1500).vectors());
-    VectorFiles.writeFvecs(dir.resolve("query.fvecs"), generator.next(40).vectors());
+    Path dir = writeData(7);
     Path out = createTempDir("out");
 
     String printed =
-        run(
-            "bench",
-            "--base",
-            dir.resolve("base.fvecs").toString(),
-            "--queries",
-            dir.resolve("query.fvecs").toString(),
+        bench(
+            dir,
             "--segment-size",
             "500",
             "--candidates",
@@ -94,12 +88,8 @@ public class BenchCommandTest extends LuceneTestCase {
     // the filtered mode: random filters only, as TEXMEX files carry no labels
     Path filteredOut = createTempDir("filtered");
     String filtered =
-        run(
-            "bench",
-            "--base",
-            dir.resolve("base.fvecs").toString(),
-            "--queries",
-            dir.resolve("query.fvecs").toString(),
+        bench(
+            dir,
             "--candidates",
             "50",
             "--fanouts",
@@ -124,37 +114,18 @@ public class BenchCommandTest extends LuceneTestCase {
         ImageIO.read(filteredOut.resolve("filtered-qps.png").toFile()));
 
     // the second run reads the cached ground truth instead of recomputing it
-    String again =
-        run(
-            "bench",
-            "--base",
-            dir.resolve("base.fvecs").toString(),
-            "--queries",
-            dir.resolve("query.fvecs").toString(),
-            "--formats",
-            "annoy",
-            "--candidates",
-            "50",
-            "--out",
-            out.toString());
+    String again = bench(dir, "--formats", "annoy", "--candidates", "50", "--out", out.toString());
     assertTrue(again, again.contains("ground truth: read"));
   }
 
   @Test
   public void quantizedVariantsBesideFloat32() throws Exception {
-    Path dir = createTempDir("data");
-    ClusteredVectors generator = new ClusteredVectors(16, 10, 0.3f, 11);
-    VectorFiles.writeFvecs(dir.resolve("base.fvecs"), generator.next(1500).vectors());
-    VectorFiles.writeFvecs(dir.resolve("query.fvecs"), generator.next(40).vectors());
+    Path dir = writeData(11);
     Path out = createTempDir("out");
 
     String printed =
-        run(
-            "bench",
-            "--base",
-            dir.resolve("base.fvecs").toString(),
-            "--queries",
-            dir.resolve("query.fvecs").toString(),
+        bench(
+            dir,
             "--formats",
             "annoy,annoy-q7,annoy-q4",
             "--segment-size",
@@ -243,6 +214,31 @@ public class BenchCommandTest extends LuceneTestCase {
       }
     }
     throw new AssertionError("no " + format + " point at budget " + budget + " in " + csv);
+  }
+
+  /**
+   * A directory of 1,500 base and 40 query vectors, as {@code base.fvecs} and {@code query.fvecs}.
+   */
+  private static Path writeData(long seed) throws Exception {
+    Path dir = createTempDir("data");
+    ClusteredVectors generator = new ClusteredVectors(16, 10, 0.3f, seed);
+    VectorFiles.writeFvecs(dir.resolve("base.fvecs"), generator.next(1500).vectors());
+    VectorFiles.writeFvecs(dir.resolve("query.fvecs"), generator.next(40).vectors());
+    return dir;
+  }
+
+  /** Runs {@code bench} over the files {@link #writeData} wrote to {@code dir}. */
+  private static String bench(Path dir, String... more) {
+    List<String> args = new ArrayList<>();
+    args.addAll(
+        List.of(
+            "bench",
+            "--base",
+            dir.resolve("base.fvecs").toString(),
+            "--queries",
+            dir.resolve("query.fvecs").toString()));
+    args.addAll(List.of(more));
+    return run(args.toArray(new String[0]));
   }
 
   private static String run(String... args) {

@@ -20,6 +20,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.lucene.tests.util.LuceneTestCase;
@@ -92,21 +94,7 @@ public class ScaleCommandTest extends LuceneTestCase {
   public void aChildThatCannotRunIsReportedAsFailed() throws Exception {
     Path work = createTempDir("work");
     // the JVM refuses a heap this small before running anything
-    Result result =
-        run(
-            "scale",
-            "--vectors",
-            "200",
-            "--dimension",
-            "4",
-            "--queries",
-            "5",
-            "--formats",
-            "annoy",
-            "--heap",
-            "1k",
-            "--work",
-            work.toString());
+    Result result = tinyAnnoyRun(work, "1k");
     assertEquals(result.printed, Main.FAILED, result.status);
     assertTrue(result.printed, result.printed.contains("annoy with -Xmx1k exited with status"));
     assertTrue(
@@ -114,23 +102,7 @@ public class ScaleCommandTest extends LuceneTestCase {
         result.printed.contains("| result | failed: annoy with -Xmx1k exited with status"));
 
     // with a second limit to fall back on, the report says which one worked and which failed
-    Result fallback =
-        run(
-            "scale",
-            "--vectors",
-            "200",
-            "--dimension",
-            "4",
-            "--queries",
-            "5",
-            "--formats",
-            "annoy",
-            "--heap",
-            "1k,128m",
-            "--candidates",
-            "50",
-            "--work",
-            work.toString());
+    Result fallback = tinyAnnoyRun(work, "1k,128m", "--candidates", "50");
     assertEquals(fallback.printed, Main.OK, fallback.status);
     assertTrue(
         fallback.printed,
@@ -143,6 +115,28 @@ public class ScaleCommandTest extends LuceneTestCase {
             .matcher(markdown);
     assertTrue(markdown, m.find());
     return Double.parseDouble(m.group(1));
+  }
+
+  /** Annoy alone over 200 vectors of 4 dimensions and 5 queries, with the heap limits given. */
+  private static Result tinyAnnoyRun(Path work, String heaps, String... more) {
+    List<String> args = new ArrayList<>();
+    args.addAll(
+        List.of(
+            "scale",
+            "--vectors",
+            "200",
+            "--dimension",
+            "4",
+            "--queries",
+            "5",
+            "--formats",
+            "annoy",
+            "--heap",
+            heaps,
+            "--work",
+            work.toString()));
+    args.addAll(List.of(more));
+    return run(args.toArray(new String[0]));
   }
 
   private record Result(int status, String printed) {}

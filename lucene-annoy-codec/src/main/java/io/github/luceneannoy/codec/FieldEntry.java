@@ -22,6 +22,7 @@ import io.github.luceneannoy.forest.LeafBlock;
 import io.github.luceneannoy.forest.LeafTraversal;
 import io.github.luceneannoy.forest.NodeRecord;
 import java.io.IOException;
+import java.util.List;
 import org.apache.lucene.index.CorruptIndexException;
 import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.VectorEncoding;
@@ -59,6 +60,21 @@ record FieldEntry(
     long leavesOffset,
     long leavesLength,
     int[] roots) {
+
+  /**
+   * Vector encodings by their id in the file: a position here is written to disk, so entries are
+   * only ever appended.
+   */
+  private static final List<VectorEncoding> ENCODINGS =
+      List.of(VectorEncoding.BYTE, VectorEncoding.FLOAT32);
+
+  /** Similarities by their id in the file; appended to only, as {@link #ENCODINGS}. */
+  private static final List<VectorSimilarityFunction> SIMILARITIES =
+      List.of(
+          VectorSimilarityFunction.EUCLIDEAN,
+          VectorSimilarityFunction.DOT_PRODUCT,
+          VectorSimilarityFunction.COSINE,
+          VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT);
 
   /** The geometry used for a similarity; the single place that decides it. */
   static Geometry geometryFor(VectorSimilarityFunction similarity) {
@@ -320,56 +336,36 @@ record FieldEntry(
   }
 
   static int encodingId(VectorEncoding encoding) {
-    switch (encoding) {
-      case BYTE:
-        return 0;
-      case FLOAT32:
-        return 1;
-      default:
-        throw new IllegalArgumentException("unsupported encoding: " + encoding);
-    }
+    return idOf(ENCODINGS, encoding, "encoding");
   }
 
   static VectorEncoding encodingFromId(int id, String field, DataInput resource)
       throws CorruptIndexException {
-    switch (id) {
-      case 0:
-        return VectorEncoding.BYTE;
-      case 1:
-        return VectorEncoding.FLOAT32;
-      default:
-        throw corrupt(field + "invalid vector encoding id " + id, resource);
-    }
+    return fromId(ENCODINGS, id, field + "invalid vector encoding id ", resource);
   }
 
   static int similarityId(VectorSimilarityFunction similarity) {
-    switch (similarity) {
-      case EUCLIDEAN:
-        return 0;
-      case DOT_PRODUCT:
-        return 1;
-      case COSINE:
-        return 2;
-      case MAXIMUM_INNER_PRODUCT:
-        return 3;
-      default:
-        throw new IllegalArgumentException("unsupported similarity: " + similarity);
-    }
+    return idOf(SIMILARITIES, similarity, "similarity");
   }
 
   static VectorSimilarityFunction similarityFromId(int id, String field, DataInput resource)
       throws CorruptIndexException {
-    switch (id) {
-      case 0:
-        return VectorSimilarityFunction.EUCLIDEAN;
-      case 1:
-        return VectorSimilarityFunction.DOT_PRODUCT;
-      case 2:
-        return VectorSimilarityFunction.COSINE;
-      case 3:
-        return VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT;
-      default:
-        throw corrupt(field + "invalid similarity id " + id, resource);
+    return fromId(SIMILARITIES, id, field + "invalid similarity id ", resource);
+  }
+
+  private static <T> int idOf(List<T> byId, T value, String what) {
+    int id = byId.indexOf(value);
+    if (id < 0) {
+      throw new IllegalArgumentException("unsupported " + what + ": " + value);
     }
+    return id;
+  }
+
+  private static <T> T fromId(List<T> byId, int id, String invalid, DataInput resource)
+      throws CorruptIndexException {
+    if (id < 0 || id >= byId.size()) {
+      throw corrupt(invalid + id, resource);
+    }
+    return byId.get(id);
   }
 }

@@ -42,11 +42,7 @@ final class ForestBuildLog {
 
   /** A field with no vectors in the segment: there is no forest to build. */
   void empty(String phase, FieldInfo field) {
-    if (isEnabled()) {
-      infoStream.message(
-          COMPONENT,
-          String.format(Locale.ROOT, "%s field \"%s\": no vectors, no forest", phase, field.name));
-    }
+    message(phase, field, "no vectors, no forest");
   }
 
   /** The trees of a field, built and written to temporary files. */
@@ -57,23 +53,18 @@ final class ForestBuildLog {
       ForestParameters parameters,
       ForestLayout layout,
       long nanos) {
-    if (isEnabled()) {
-      infoStream.message(
-          COMPONENT,
-          String.format(
-              Locale.ROOT,
-              "%s field \"%s\": built %d trees over %d vectors in %d ms: %d leaves, %d inner nodes"
-                  + " (max leaf size %d, branching %d)",
-              phase,
-              field.name,
-              layout.roots().length,
-              vectors,
-              millis(nanos),
-              layout.leaves(),
-              layout.nodes(),
-              parameters.maxLeafSize,
-              parameters.branching));
-    }
+    message(
+        phase,
+        field,
+        "built %d trees over %d vectors in %d ms: %d leaves, %d inner nodes"
+            + " (max leaf size %d, branching %d)",
+        layout.roots().length,
+        vectors,
+        millis(nanos),
+        layout.leaves(),
+        layout.nodes(),
+        parameters.maxLeafSize,
+        parameters.branching);
   }
 
   /** The default budgets calibration chose for a field. */
@@ -85,19 +76,24 @@ final class ForestBuildLog {
       int budget10,
       int budget100,
       long nanos) {
+    message(
+        phase,
+        field,
+        "calibrated in %d ms for recall %.2f: order %s, budget %d at k=10, %d at k=100",
+        millis(nanos),
+        targetRecall,
+        order,
+        budget10,
+        budget100);
+  }
+
+  /** One line about one field, formatted only when the component is enabled. */
+  private void message(String phase, FieldInfo field, String format, Object... args) {
     if (isEnabled()) {
       infoStream.message(
           COMPONENT,
-          String.format(
-              Locale.ROOT,
-              "%s field \"%s\": calibrated in %d ms for recall %.2f: order %s, budget %d at k=10, %d at k=100",
-              phase,
-              field.name,
-              millis(nanos),
-              targetRecall,
-              order,
-              budget10,
-              budget100));
+          String.format(Locale.ROOT, "%s field \"%s\": ", phase, field.name)
+              + String.format(Locale.ROOT, format, args));
     }
   }
 

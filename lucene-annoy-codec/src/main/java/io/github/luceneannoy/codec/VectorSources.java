@@ -89,10 +89,12 @@ final class VectorSources {
     }
   }
 
-  private static final class Floats implements VectorSource {
-    private final RandomAccessVectorValues.Floats values;
+  /** Size and dimension come straight from Lucene's values; subclasses decode a vector. */
+  private abstract static class OfValues<V extends RandomAccessVectorValues>
+      implements VectorSource {
+    final V values;
 
-    Floats(RandomAccessVectorValues.Floats values) {
+    OfValues(V values) {
       this.values = values;
     }
 
@@ -104,6 +106,12 @@ final class VectorSources {
     @Override
     public int dimension() {
       return values.dimension();
+    }
+  }
+
+  private static final class Floats extends OfValues<RandomAccessVectorValues.Floats> {
+    Floats(RandomAccessVectorValues.Floats values) {
+      super(values);
     }
 
     @Override
@@ -117,23 +125,12 @@ final class VectorSources {
     }
   }
 
-  private static final class Bytes implements VectorSource {
-    private final RandomAccessVectorValues.Bytes values;
+  private static final class Bytes extends OfValues<RandomAccessVectorValues.Bytes> {
     private final float[] buffer;
 
     Bytes(RandomAccessVectorValues.Bytes values) {
-      this.values = values;
+      super(values);
       this.buffer = new float[values.dimension()];
-    }
-
-    @Override
-    public int size() {
-      return values.size();
-    }
-
-    @Override
-    public int dimension() {
-      return values.dimension();
     }
 
     @Override

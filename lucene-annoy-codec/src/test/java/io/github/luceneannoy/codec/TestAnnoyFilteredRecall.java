@@ -131,16 +131,7 @@ public class TestAnnoyFilteredRecall extends LuceneTestCase {
           n -> cluster[n] != 0,
           true);
       // ... a broad one through the trees returns valid hits, but see the test below for its recall
-      check(
-          searcher,
-          reader,
-          random,
-          "half of the clusters, queries from the other half",
-          clusters(0, CLUSTERS / 2),
-          firstHalf,
-          true,
-          firstHalf.negate(),
-          false);
+      checkHalfOfTheClusters(searcher, reader, random, false);
     }
   }
 
@@ -158,17 +149,7 @@ public class TestAnnoyFilteredRecall extends LuceneTestCase {
     Random random = new Random(random().nextLong());
     try (Directory dir = index(random);
         IndexReader reader = DirectoryReader.open(dir)) {
-      IntPredicate firstHalf = n -> cluster[n] < CLUSTERS / 2;
-      check(
-          new IndexSearcher(reader),
-          reader,
-          random,
-          "half of the clusters, queries from the other half",
-          clusters(0, CLUSTERS / 2),
-          firstHalf,
-          true,
-          firstHalf.negate(),
-          true);
+      checkHalfOfTheClusters(new IndexSearcher(reader), reader, random, true);
     }
   }
 
@@ -236,6 +217,23 @@ public class TestAnnoyFilteredRecall extends LuceneTestCase {
    *     are searched
    * @param checkRecall whether recall must reach the bar (hits are always checked)
    */
+  /** A broad filter, correlated with the vectors: half of the clusters, queried from the other. */
+  private void checkHalfOfTheClusters(
+      IndexSearcher searcher, IndexReader reader, Random random, boolean checkRecall)
+      throws IOException {
+    IntPredicate firstHalf = n -> cluster[n] < CLUSTERS / 2;
+    check(
+        searcher,
+        reader,
+        random,
+        "half of the clusters, queries from the other half",
+        clusters(0, CLUSTERS / 2),
+        firstHalf,
+        true,
+        firstHalf.negate(),
+        checkRecall);
+  }
+
   private void check(
       IndexSearcher searcher,
       IndexReader reader,

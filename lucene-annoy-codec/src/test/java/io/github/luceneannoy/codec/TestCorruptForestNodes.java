@@ -51,9 +51,6 @@ import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.SegmentReader;
 import org.apache.lucene.store.Directory;
-import org.apache.lucene.tests.util.LuceneTestCase;
-import org.junit.AfterClass;
-import org.junit.BeforeClass;
 
 /**
  * A damaged node section (the centre and the trees' inner node records in {@code .afi}) with a
@@ -63,22 +60,9 @@ import org.junit.BeforeClass;
  * exception, a hang or a made-up answer; the other fields and segments are unaffected.
  */
 @Timeout(millis = 120_000) // a search over a damaged forest must never hang
-public class TestCorruptForestNodes extends LuceneTestCase {
+public class TestCorruptForestNodes extends CorruptionTestCase {
   private static final String DATA = fileOf(SEGMENT, "afi");
   private static final String INVALID_CHILD = "has invalid child";
-
-  private static CorruptionHarness harness;
-
-  @BeforeClass
-  public static void buildIndex() throws IOException {
-    harness = CorruptionHarness.build(random().nextLong());
-  }
-
-  @AfterClass
-  public static void closeIndex() throws IOException {
-    harness.close();
-    harness = null;
-  }
 
   /**
    * The test's reading of the node section is the documented one: records back to back, children

@@ -44,9 +44,6 @@ import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.SegmentReader;
 import org.apache.lucene.store.Directory;
-import org.apache.lucene.tests.util.LuceneTestCase;
-import org.junit.AfterClass;
-import org.junit.BeforeClass;
 
 /**
  * A damaged leaf section ({@code .afi}): ordinals out of range or out of order, leaves whose
@@ -56,21 +53,8 @@ import org.junit.BeforeClass;
  * order a search (centroids, codes) leaves answers valid and is caught by the checksum.
  */
 @Timeout(millis = 120_000)
-public class TestCorruptLeaves extends LuceneTestCase {
+public class TestCorruptLeaves extends CorruptionTestCase {
   private static final String DATA = fileOf(SEGMENT, "afi");
-
-  private static CorruptionHarness harness;
-
-  @BeforeClass
-  public static void buildIndex() throws IOException {
-    harness = CorruptionHarness.build(random().nextLong());
-  }
-
-  @AfterClass
-  public static void closeIndex() throws IOException {
-    harness.close();
-    harness = null;
-  }
 
   /**
    * Each leaf's ordinals, as the test reads them, are increasing and cover every vector once per

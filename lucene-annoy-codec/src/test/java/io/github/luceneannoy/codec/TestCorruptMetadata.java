@@ -47,9 +47,6 @@ import org.apache.lucene.index.IndexFormatTooNewException;
 import org.apache.lucene.index.IndexFormatTooOldException;
 import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.store.Directory;
-import org.apache.lucene.tests.util.LuceneTestCase;
-import org.junit.AfterClass;
-import org.junit.BeforeClass;
 
 /**
  * Inconsistent metadata ({@code .afm} records, and the versions in both files' headers) with a
@@ -58,22 +55,9 @@ import org.junit.BeforeClass;
  * for an unsupported version with IndexFormatTooOld/NewException. Each case rewrites values of
  * segment {@code _0}'s records; the layout is the one documented on {@link AnnoyVectorsFormat}.
  */
-public class TestCorruptMetadata extends LuceneTestCase {
+public class TestCorruptMetadata extends CorruptionTestCase {
   private static final String META = fileOf(SEGMENT, "afm");
   private static final String DATA = fileOf(SEGMENT, "afi");
-
-  private static CorruptionHarness harness;
-
-  @BeforeClass
-  public static void buildIndex() throws IOException {
-    harness = CorruptionHarness.build(random().nextLong());
-  }
-
-  @AfterClass
-  public static void closeIndex() throws IOException {
-    harness.close();
-    harness = null;
-  }
 
   /** The test's reading of the layout: what the writer wrote, value for value, and back. */
   public void testRecordsParseAsDocumented() throws IOException {

@@ -15,13 +15,12 @@
  */
 package io.github.luceneannoy.codec;
 
+import static io.github.luceneannoy.codec.TemporaryFilesDirectory.calledFrom;
+
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.lucene.document.Document;
@@ -44,9 +43,6 @@ import org.apache.lucene.index.TieredMergePolicy;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.store.ByteBuffersDirectory;
 import org.apache.lucene.store.Directory;
-import org.apache.lucene.store.FilterDirectory;
-import org.apache.lucene.store.IOContext;
-import org.apache.lucene.store.IndexOutput;
 import org.apache.lucene.tests.store.MockDirectoryWrapper;
 import org.apache.lucene.tests.util.LuceneTestCase;
 
@@ -63,59 +59,6 @@ public class TestTemporaryFiles extends LuceneTestCase {
 
   /** Per field and build: each tree's two files, then the two concatenated ones. */
   private static final int FILES_PER_BUILD = 2 * TREES + 2;
-
-  /** Records the writer's temporary files and which of them the writer's own code deleted. */
-  private static final class RecordingDirectory extends FilterDirectory {
-    final Set<String> created = Collections.synchronizedSet(new HashSet<>());
-    final Set<String> deletedByWriter = Collections.synchronizedSet(new HashSet<>());
-
-    RecordingDirectory(Directory in) {
-      super(in);
-    }
-
-    @Override
-    public IndexOutput createTempOutput(String prefix, String suffix, IOContext context)
-        throws IOException {
-      IndexOutput out = super.createTempOutput(prefix, suffix, context);
-      if (suffix.startsWith("annoy_")) {
-        created.add(out.getName());
-      }
-      return out;
-    }
-
-    @Override
-    public void deleteFile(String name) throws IOException {
-      super.deleteFile(name);
-      if (calledFrom(ForestFileOutput.class.getName(), null)) {
-        deletedByWriter.add(name);
-      }
-    }
-
-    /** The writer's temporary files in the directory now. */
-    List<String> temporaryFiles() throws IOException {
-      return Arrays.stream(listAll()).filter(name -> name.contains("annoy_")).toList();
-    }
-
-    void assertAllDeletedByWriter() throws IOException {
-      assertEquals("left in the directory", List.of(), temporaryFiles());
-      synchronized (created) {
-        assertTrue(
-            "not deleted by the writer: " + created + " vs " + deletedByWriter,
-            deletedByWriter.containsAll(created));
-      }
-    }
-  }
-
-  /** Whether the current thread runs inside {@code className}, in {@code method} if not null. */
-  private static boolean calledFrom(String className, String method) {
-    for (StackTraceElement frame : new Throwable().getStackTrace()) {
-      if (frame.getClassName().equals(className)
-          && (method == null || frame.getMethodName().equals(method))) {
-        return true;
-      }
-    }
-    return false;
-  }
 
   private static AnnoyCodec codec() {
     return new AnnoyCodec(new AnnoyVectorsFormat(TREES, 16, 4, 0.9f, random().nextLong()));
@@ -142,7 +85,7 @@ public class TestTemporaryFiles extends LuceneTestCase {
   public void testFlushAndMergeDeleteTheirTemporaryFiles() throws IOException {
     try (MockDirectoryWrapper mock =
         new MockDirectoryWrapper(random(), new ByteBuffersDirectory())) {
-      RecordingDirectory dir = new RecordingDirectory(mock);
+      TemporaryFilesDirectory dir = new TemporaryFilesDirectory(mock);
       ConcurrentMergeScheduler scheduler = new ConcurrentMergeScheduler();
       // room for intra-merge threads, so that a merge writes its trees in parallel
       scheduler.setMaxMergesAndThreads(4, 3);
@@ -184,7 +127,7 @@ public class TestTemporaryFiles extends LuceneTestCase {
   public void testFieldWithoutVectorsWritesNoTemporaryFile() throws IOException {
     try (MockDirectoryWrapper mock =
         new MockDirectoryWrapper(random(), new ByteBuffersDirectory())) {
-      RecordingDirectory dir = new RecordingDirectory(mock);
+      TemporaryFilesDirectory dir = new TemporaryFilesDirectory(mock);
       IndexWriterConfig config = serialConfig(false);
       try (IndexWriter writer = new IndexWriter(dir, config)) {
         addDocs(writer, 50, false);
@@ -265,7 +208,7 @@ public class TestTemporaryFiles extends LuceneTestCase {
     for (Stage stage : Stage.values()) {
       try (MockDirectoryWrapper mock =
           new MockDirectoryWrapper(random(), new ByteBuffersDirectory())) {
-        RecordingDirectory dir = new RecordingDirectory(mock);
+        TemporaryFilesDirectory dir = new TemporaryFilesDirectory(mock);
         IndexWriter writer = new IndexWriter(dir, serialConfig(false));
         addDocs(writer, 150, random().nextBoolean());
         writer.commit();
@@ -291,7 +234,7 @@ public class TestTemporaryFiles extends LuceneTestCase {
     for (Stage stage : Stage.values()) {
       try (MockDirectoryWrapper mock =
           new MockDirectoryWrapper(random(), new ByteBuffersDirectory())) {
-        RecordingDirectory dir = new RecordingDirectory(mock);
+        TemporaryFilesDirectory dir = new TemporaryFilesDirectory(mock);
         try (IndexWriter writer = new IndexWriter(dir, serialConfig(false))) {
           for (int s = 0; s < 3; s++) {
             addDocs(writer, 120, true);
@@ -325,7 +268,7 @@ public class TestTemporaryFiles extends LuceneTestCase {
   public void testAbortedMergeDeletesItsTemporaryFiles() throws Exception {
     try (MockDirectoryWrapper mock =
         new MockDirectoryWrapper(random(), new ByteBuffersDirectory())) {
-      RecordingDirectory dir = new RecordingDirectory(mock);
+      TemporaryFilesDirectory dir = new TemporaryFilesDirectory(mock);
       try (IndexWriter writer = new IndexWriter(dir, serialConfig(false))) {
         for (int s = 0; s < 3; s++) {
           addDocs(writer, 120, false);

@@ -123,6 +123,21 @@ public class TestForestSearcher extends LuceneTestCase {
     return bits;
   }
 
+  /** {@code filter} behind the bare {@link Bits} interface, as a caller's own filter may be. */
+  private static Bits bare(FixedBitSet filter) {
+    return new Bits() {
+      @Override
+      public boolean get(int index) {
+        return filter.get(index);
+      }
+
+      @Override
+      public int length() {
+        return filter.length();
+      }
+    };
+  }
+
   /**
    * What every search must do, whatever its budget: score each ordinal at most once and only
    * accepted ones, count each exact score as a visit, collect the scorer's exact scores, best
@@ -305,18 +320,7 @@ public class TestForestSearcher extends LuceneTestCase {
           accept = sparse;
           break;
         default:
-          accept =
-              new Bits() {
-                @Override
-                public boolean get(int index) {
-                  return filter.get(index);
-                }
-
-                @Override
-                public int length() {
-                  return n;
-                }
-              };
+          accept = bare(filter);
       }
       float[] query = query(random, vectors);
       int k = 10;
@@ -460,18 +464,7 @@ public class TestForestSearcher extends LuceneTestCase {
           accept = filter;
           break;
         default:
-          accept =
-              new Bits() {
-                @Override
-                public boolean get(int index) {
-                  return filter.get(index);
-                }
-
-                @Override
-                public int length() {
-                  return n;
-                }
-              };
+          accept = bare(filter);
       }
       int k = 1 + random.nextInt(20);
       CountingScorer scorer = new CountingScorer(similarity, query);

@@ -15,13 +15,15 @@
  */
 package io.github.luceneannoy.reliability;
 
+import static io.github.luceneannoy.codec.TemporaryFilesDirectory.calledFrom;
+
 import io.github.luceneannoy.codec.AnnoyCodec;
 import io.github.luceneannoy.codec.AnnoyVectorsFormat;
+import io.github.luceneannoy.codec.TemporaryFilesDirectory;
 import io.github.luceneannoy.search.AnnoyKnnFloatVectorQuery;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -37,10 +39,6 @@ import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.ByteBuffersDirectory;
-import org.apache.lucene.store.Directory;
-import org.apache.lucene.store.FilterDirectory;
-import org.apache.lucene.store.IOContext;
-import org.apache.lucene.store.IndexOutput;
 import org.apache.lucene.tests.store.MockDirectoryWrapper;
 import org.apache.lucene.tests.util.LuceneTestCase;
 
@@ -56,16 +54,6 @@ public class TestAnnoyDiskFull extends LuceneTestCase {
   private static final int BATCH = 300;
   private static final String WRITER = "io.github.luceneannoy.codec.AnnoyVectorsWriter";
   private static final String FOREST_FILES = "io.github.luceneannoy.codec.ForestFileOutput";
-
-  private static boolean calledFrom(String className, String method) {
-    for (StackTraceElement frame : new Throwable().getStackTrace()) {
-      if (frame.getClassName().equals(className)
-          && (method == null || frame.getMethodName().equals(method))) {
-        return true;
-      }
-    }
-    return false;
-  }
 
   /**
    * Throws, while armed, from any write made inside {@code AnnoyVectorsWriter.<method>}: as a full
@@ -88,47 +76,8 @@ public class TestAnnoyDiskFull extends LuceneTestCase {
     }
   }
 
-  /** Records the writer's temporary files and which of them the writer's own code deleted. */
-  private static final class TemporaryFiles extends FilterDirectory {
-    final Set<String> created = Collections.synchronizedSet(new HashSet<>());
-    final Set<String> deletedByWriter = Collections.synchronizedSet(new HashSet<>());
-
-    TemporaryFiles(Directory in) {
-      super(in);
-    }
-
-    @Override
-    public IndexOutput createTempOutput(String prefix, String suffix, IOContext context)
-        throws IOException {
-      IndexOutput out = super.createTempOutput(prefix, suffix, context);
-      if (suffix.startsWith("annoy_")) {
-        created.add(out.getName());
-      }
-      return out;
-    }
-
-    @Override
-    public void deleteFile(String name) throws IOException {
-      super.deleteFile(name);
-      if (calledFrom(FOREST_FILES, null)) {
-        deletedByWriter.add(name);
-      }
-    }
-
-    /** None of the writer's temporary files is left, and the writer deleted each itself. */
-    void assertCleanedUp() throws IOException {
-      List<String> left = Arrays.stream(listAll()).filter(name -> name.contains("annoy_")).toList();
-      assertEquals("temporary files left", List.of(), left);
-      synchronized (created) {
-        assertTrue(
-            "not deleted by the writer: " + created + " vs " + deletedByWriter,
-            deletedByWriter.containsAll(created));
-      }
-    }
-  }
-
   private MockDirectoryWrapper mock;
-  private TemporaryFiles dir;
+  private TemporaryFilesDirectory dir;
   private final List<String> committed = new ArrayList<>();
   private int nextId;
 
@@ -139,7 +88,7 @@ public class TestAnnoyDiskFull extends LuceneTestCase {
     // at close, besides CheckIndex: no file that the last commit does not reference, such as the
     // files of a segment whose writing failed
     mock.setAssertNoUnrefencedFilesOnClose(true);
-    dir = new TemporaryFiles(mock);
+    dir = new TemporaryFilesDirectory(mock);
   }
 
   @Override
@@ -188,7 +137,7 @@ public class TestAnnoyDiskFull extends LuceneTestCase {
       writer.rollback();
       writer = new IndexWriter(dir, config(true));
     }
-    dir.assertCleanedUp();
+    dir.assertAllDeletedByWriter();
     List<String> fresh = addBatch(writer);
     writer.commit();
     committed.addAll(fresh);
@@ -197,7 +146,7 @@ public class TestAnnoyDiskFull extends LuceneTestCase {
     writer.commit();
     IndexState.assertHolds(dir, committed, failedBatch, random());
     writer.close();
-    dir.assertCleanedUp();
+    dir.assertAllDeletedByWriter();
     assertSearchesAsWellAsExact();
   }
 
@@ -323,7 +272,7 @@ public class TestAnnoyDiskFull extends LuceneTestCase {
         writer.rollback();
         writer = new IndexWriter(dir, config(true));
       }
-      dir.assertCleanedUp();
+      dir.assertAllDeletedByWriter();
       // any docs of a failed batch that a live writer kept are committed now: count them in
       writer.commit();
       countInSurvivors(batch);
@@ -363,7 +312,7 @@ public class TestAnnoyDiskFull extends LuceneTestCase {
       writer.rollback();
       writer = new IndexWriter(dir, config(true));
       IndexState.assertHolds(dir, committed, batch, random());
-      dir.assertCleanedUp();
+      dir.assertAllDeletedByWriter();
       countInSurvivors(batch);
     }
     assertTrue("no exception was ever injected", failures > 0);

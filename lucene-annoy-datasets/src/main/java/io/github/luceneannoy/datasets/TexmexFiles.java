@@ -27,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * TEXMEX vector files, the layout ANN benchmarks share: each record is a little-endian int32 length
@@ -76,32 +77,39 @@ public final class TexmexFiles {
 
   /** Reads a whole {@code .fvecs} file. */
   public static float[][] readFvecs(Path file) throws IOException {
-    List<float[]> vectors = new ArrayList<>();
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(file), BUFFER)) {
-      int length;
-      while ((length = readLength(in, file, vectors.size())) >= 0) {
-        ByteBuffer body = readBody(in, length, file, vectors.size());
-        float[] v = new float[length];
-        body.asFloatBuffer().get(v);
-        vectors.add(v);
-      }
-    }
-    return vectors.toArray(new float[0][]);
+    return readRecords(
+            file,
+            body -> {
+              float[] v = new float[body.remaining() / Float.BYTES];
+              body.asFloatBuffer().get(v);
+              return v;
+            })
+        .toArray(new float[0][]);
   }
 
   /** Reads a whole {@code .ivecs} file. */
   public static int[][] readIvecs(Path file) throws IOException {
-    List<int[]> rows = new ArrayList<>();
+    return readRecords(
+            file,
+            body -> {
+              int[] row = new int[body.remaining() / Integer.BYTES];
+              body.asIntBuffer().get(row);
+              return row;
+            })
+        .toArray(new int[0][]);
+  }
+
+  /** Every record of a file, each body decoded by {@code decode}. */
+  private static <T> List<T> readRecords(Path file, Function<ByteBuffer, T> decode)
+      throws IOException {
+    List<T> records = new ArrayList<>();
     try (InputStream in = new BufferedInputStream(Files.newInputStream(file), BUFFER)) {
       int length;
-      while ((length = readLength(in, file, rows.size())) >= 0) {
-        ByteBuffer body = readBody(in, length, file, rows.size());
-        int[] row = new int[length];
-        body.asIntBuffer().get(row);
-        rows.add(row);
+      while ((length = readLength(in, file, records.size())) >= 0) {
+        records.add(decode.apply(readBody(in, length, file, records.size())));
       }
     }
-    return rows.toArray(new int[0][]);
+    return records;
   }
 
   /** The size in bytes of a file of {@code count} records of {@code length} four-byte values. */

@@ -17,6 +17,7 @@ package io.github.luceneannoy.solr;
 
 import io.github.luceneannoy.codec.AnnoyVectorsFormat;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.solr.common.SolrException;
 import org.apache.solr.common.SolrException.ErrorCode;
 import org.apache.solr.schema.DenseVectorField;
@@ -123,38 +124,35 @@ public class AnnoyDenseVectorField extends DenseVectorField {
   }
 
   private int intArg(Map<String, String> args, String name, int defaultValue) {
-    String value = args.remove(name);
-    if (value == null) {
-      return defaultValue;
-    }
-    try {
-      return Integer.parseInt(value.trim());
-    } catch (NumberFormatException e) {
-      throw error(name + " must be an integer, got \"" + value + "\"");
-    }
+    return arg(args, name, defaultValue, Integer::valueOf, "an integer");
   }
 
   private long longArg(Map<String, String> args, String name, long defaultValue) {
-    String value = args.remove(name);
-    if (value == null) {
-      return defaultValue;
-    }
-    try {
-      return Long.parseLong(value.trim());
-    } catch (NumberFormatException e) {
-      throw error(name + " must be an integer, got \"" + value + "\"");
-    }
+    return arg(args, name, defaultValue, Long::valueOf, "an integer");
   }
 
   private float floatArg(Map<String, String> args, String name, float defaultValue) {
+    return arg(args, name, defaultValue, Float::valueOf, "a number");
+  }
+
+  /**
+   * Removes attribute {@code name} from {@code args} and parses it, or returns {@code defaultValue}
+   * when it is absent; a value that does not parse names the attribute and what it should be.
+   */
+  private <T> T arg(
+      Map<String, String> args,
+      String name,
+      T defaultValue,
+      Function<String, T> parse,
+      String expected) {
     String value = args.remove(name);
     if (value == null) {
       return defaultValue;
     }
     try {
-      return Float.parseFloat(value.trim());
+      return parse.apply(value.trim());
     } catch (NumberFormatException e) {
-      throw error(name + " must be a number, got \"" + value + "\"");
+      throw error(name + " must be " + expected + ", got \"" + value + "\"");
     }
   }
 

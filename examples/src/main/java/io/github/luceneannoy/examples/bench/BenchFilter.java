@@ -65,20 +65,15 @@ public record BenchFilter(
       }
       filters.add(of(data, "classes 0-4", true, fiveClasses.build(), id -> labels[id] < 5));
       filters.add(of(data, "class " + CLASS, true, label(CLASS), id -> labels[id] == CLASS));
-      filters.add(
-          of(
-              data,
-              "class " + CLASS + " ∧ 20% random",
-              true,
-              and(label(CLASS), bucketBelow(200)),
-              id -> labels[id] == CLASS && IndexBuild.bucket(id) < 200));
-      filters.add(
-          of(
-              data,
-              "class " + CLASS + " ∧ 5% random",
-              true,
-              and(label(CLASS), bucketBelow(50)),
-              id -> labels[id] == CLASS && IndexBuild.bucket(id) < 50));
+      for (int per1000 : new int[] {200, 50}) {
+        filters.add(
+            of(
+                data,
+                "class " + CLASS + " ∧ " + per1000 / 10 + "% random",
+                true,
+                and(label(CLASS), bucketBelow(per1000)),
+                id -> labels[id] == CLASS && IndexBuild.bucket(id) < per1000));
+      }
     }
     return filters;
   }

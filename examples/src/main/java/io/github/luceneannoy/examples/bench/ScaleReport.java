@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
 
 /** The scale benchmark's results as Markdown: one column per format, then recall and speed. */
 public final class ScaleReport {
@@ -93,12 +94,7 @@ public final class ScaleReport {
         md,
         outcomes,
         "heap after GC, max: index / merge / search",
-        o ->
-            mib(o.result().index().maxLiveHeapAfterGc())
-                + " / "
-                + mib(o.result().merge().maxLiveHeapAfterGc())
-                + " / "
-                + mib(o.result().search().maxLiveHeapAfterGc()));
+        o -> mibPerPhase(o, MemoryWatch.Figures::maxLiveHeapAfterGc));
     row(
         md,
         outcomes,
@@ -108,12 +104,7 @@ public final class ScaleReport {
         md,
         outcomes,
         "resident memory, peak (VmHWM): index / merge / search",
-        o ->
-            mib(o.result().index().rssHighWaterMark())
-                + " / "
-                + mib(o.result().merge().rssHighWaterMark())
-                + " / "
-                + mib(o.result().search().rssHighWaterMark()));
+        o -> mibPerPhase(o, MemoryWatch.Figures::rssHighWaterMark));
     row(
         md,
         outcomes,
@@ -209,6 +200,15 @@ public final class ScaleReport {
   private static String firstLine(String s) {
     int nl = s.indexOf('\n');
     return nl < 0 ? s : s.substring(0, nl);
+  }
+
+  /** A figure of the index, merge and search phases, in that order. */
+  private static String mibPerPhase(Outcome o, ToLongFunction<MemoryWatch.Figures> figure) {
+    return mib(figure.applyAsLong(o.result().index()))
+        + " / "
+        + mib(figure.applyAsLong(o.result().merge()))
+        + " / "
+        + mib(figure.applyAsLong(o.result().search()));
   }
 
   static String mib(long bytes) {

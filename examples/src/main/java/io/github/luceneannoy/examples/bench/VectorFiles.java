@@ -27,6 +27,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntUnaryOperator;
+import java.util.function.ObjIntConsumer;
 
 /**
  * Readers and writers for the vector files benchmark users already have: TEXMEX {@code .fvecs},
@@ -131,28 +133,32 @@ public final class VectorFiles {
 
   /** Writes an {@code .ivecs} file. */
   public static void writeIvecs(Path file, int[][] rows) throws IOException {
-    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
-      for (int[] row : rows) {
-        ByteBuffer buffer = ByteBuffer.allocate(4 + 4 * row.length).order(ByteOrder.LITTLE_ENDIAN);
-        buffer.putInt(row.length);
-        for (int x : row) {
-          buffer.putInt(x);
-        }
-        out.write(buffer.array());
-      }
-    }
+    writeRecords(
+        file, rows.length, i -> rows[i].length, (body, i) -> body.asIntBuffer().put(rows[i]));
   }
 
   /** Writes an {@code .fvecs} file. */
   public static void writeFvecs(Path file, float[][] vectors) throws IOException {
+    writeRecords(
+        file,
+        vectors.length,
+        i -> vectors[i].length,
+        (body, i) -> body.asFloatBuffer().put(vectors[i]));
+  }
+
+  /**
+   * Writes {@code count} records of four-byte values: record {@code i} has {@code length(i)}
+   * values, which {@code values} puts into the record's buffer after its length.
+   */
+  private static void writeRecords(
+      Path file, int count, IntUnaryOperator length, ObjIntConsumer<ByteBuffer> values)
+      throws IOException {
     try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
-      for (float[] v : vectors) {
-        ByteBuffer buffer = ByteBuffer.allocate(4 + 4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
-        buffer.putInt(v.length);
-        for (float x : v) {
-          buffer.putFloat(x);
-        }
-        out.write(buffer.array());
+      for (int i = 0; i < count; i++) {
+        int n = length.applyAsInt(i);
+        ByteBuffer record = ByteBuffer.allocate(4 + 4 * n).order(ByteOrder.LITTLE_ENDIAN);
+        values.accept(record.putInt(n), i);
+        out.write(record.array());
       }
     }
   }
