@@ -53,7 +53,8 @@ public final class CodeBlock {
   /** Codes held, in the interleaved layout (0 while encoding). */
   public int count;
 
-  private final long[] scratch;
+  /** The encoded codes while {@link #interleave} moves them; only blocks that encode need one. */
+  private long[] scratch;
 
   public CodeBlock(int capacity, int words) {
     this.additive = new float[capacity];
@@ -61,7 +62,6 @@ public final class CodeBlock {
     this.error = new float[capacity];
     this.ones = new int[capacity];
     this.bits = new long[capacity * words];
-    this.scratch = new long[capacity * words];
     this.words = words;
   }
 
@@ -74,8 +74,8 @@ public final class CodeBlock {
     return 3 * Float.BYTES + Integer.BYTES + words * Long.BYTES;
   }
 
-  /** The index in {@link #bits} of word 0 of code {@code e} of {@code count} interleaved codes. */
-  public static int start(int e, int count, int words) {
+  /** The index in {@link #bits} of word 0 of interleaved code {@code e} (whatever the count). */
+  public static int start(int e, int words) {
     int group = e - e % GROUP;
     return group * words + e - group;
   }
@@ -87,14 +87,17 @@ public final class CodeBlock {
 
   /** Word {@code w} of code {@code e}, in the interleaved layout. */
   public long word(int e, int w) {
-    return bits[start(e, count, words) + w * stride(e, count)];
+    return bits[start(e, words) + w * stride(e, count)];
   }
 
   /** Puts the first {@code count} codes, encoded one after the other, in the interleaved layout. */
   public void interleave(int count) {
+    if (scratch == null || scratch.length < count * words) {
+      scratch = new long[bits.length];
+    }
     System.arraycopy(bits, 0, scratch, 0, count * words);
     for (int e = 0; e < count; e++) {
-      int start = start(e, count, words);
+      int start = start(e, words);
       int stride = stride(e, count);
       for (int w = 0; w < words; w++) {
         bits[start + w * stride] = scratch[e * words + w];

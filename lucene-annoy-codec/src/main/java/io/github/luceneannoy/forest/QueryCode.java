@@ -152,11 +152,7 @@ public final class QueryCode {
   public float estimate(CodeBlock codes, int e, float centroidDistance) {
     int dot =
         KERNELS.codeDots(
-            codes.bits,
-            CodeBlock.start(e, codes.count, words),
-            CodeBlock.stride(e, codes.count),
-            words,
-            planes);
+            codes.bits, CodeBlock.start(e, words), CodeBlock.stride(e, codes.count), words, planes);
     float signDot = twiceLow * codes.ones[e] + twiceStep * dot - sum;
     return codes.additive[e] + centroidDistance - 2 * codes.scale[e] * signDot;
   }

@@ -326,7 +326,7 @@ public class TestLeafCoder extends LuceneTestCase {
       codes.interleave(count);
       assertEquals(count, codes.count);
       for (int e = 0; e < count; e++) {
-        int start = CodeBlock.start(e, count, words);
+        int start = CodeBlock.start(e, words);
         int stride = CodeBlock.stride(e, count);
         assertEquals(
             Math.min(CodeBlock.GROUP, count - e / CodeBlock.GROUP * CodeBlock.GROUP), stride);

@@ -17,8 +17,6 @@ package io.github.luceneannoy.opensearch;
 
 import io.github.luceneannoy.codec.AnnoyVectorsFormat;
 import java.io.IOException;
-import java.util.Collection;
-import java.util.List;
 import org.apache.logging.log4j.LogManager;
 import org.apache.lucene.codecs.Codec;
 import org.apache.lucene.codecs.KnnVectorsFormat;
@@ -38,28 +36,13 @@ import org.opensearch.common.settings.Settings;
 import org.opensearch.index.codec.CodecService;
 import org.opensearch.index.codec.CodecServiceConfig;
 import org.opensearch.index.mapper.MapperService;
-import org.opensearch.index.mapper.MapperServiceTestCase;
 import org.opensearch.index.mapper.ParsedDocument;
-import org.opensearch.plugins.Plugin;
 
 /**
  * The plugin's codec service: annoy_vector fields get their mapping's Annoy format, every other
  * field keeps OpenSearch's codec, and segments reopen with Lucene's standard codec by name.
  */
-public class TestAnnoyCodecService extends MapperServiceTestCase {
-
-  @Override
-  protected Collection<? extends Plugin> getPlugins() {
-    return List.of(new AnnoyPlugin());
-  }
-
-  @Override
-  protected Settings getIndexSettings() {
-    return Settings.builder()
-        .put(super.getIndexSettings())
-        .put(AnnoyIndexSettings.ANNOY_ENABLED.getKey(), true)
-        .build();
-  }
+public class TestAnnoyCodecService extends AnnoyMapperTestCase {
 
   private MapperService mapperService() throws IOException {
     return createMapperService(

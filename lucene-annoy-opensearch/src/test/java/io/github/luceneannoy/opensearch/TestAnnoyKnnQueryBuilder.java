@@ -19,7 +19,6 @@ import static org.hamcrest.Matchers.containsString;
 
 import io.github.luceneannoy.search.AnnoyKnnFloatVectorQuery;
 import java.io.IOException;
-import java.util.Collection;
 import java.util.List;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
@@ -33,33 +32,18 @@ import org.opensearch.core.xcontent.DeprecationHandler;
 import org.opensearch.core.xcontent.NamedXContentRegistry;
 import org.opensearch.core.xcontent.XContentParser;
 import org.opensearch.index.mapper.MapperService;
-import org.opensearch.index.mapper.MapperServiceTestCase;
 import org.opensearch.index.query.AbstractQueryBuilder;
 import org.opensearch.index.query.QueryBuilder;
 import org.opensearch.index.query.QueryBuilders;
 import org.opensearch.index.query.QueryShardContext;
 import org.opensearch.index.query.QueryShardException;
-import org.opensearch.plugins.Plugin;
 import org.opensearch.search.SearchModule;
 
 /** The {@code annoy_knn} query: parsing, its checks, transport, and the Lucene query it becomes. */
-public class TestAnnoyKnnQueryBuilder extends MapperServiceTestCase {
+public class TestAnnoyKnnQueryBuilder extends AnnoyMapperTestCase {
 
   private static final SearchModule SEARCH_MODULE =
       new SearchModule(Settings.EMPTY, List.of(new AnnoyPlugin()));
-
-  @Override
-  protected Collection<? extends Plugin> getPlugins() {
-    return List.of(new AnnoyPlugin());
-  }
-
-  @Override
-  protected Settings getIndexSettings() {
-    return Settings.builder()
-        .put(super.getIndexSettings())
-        .put(AnnoyIndexSettings.ANNOY_ENABLED.getKey(), true)
-        .build();
-  }
 
   @Override
   protected NamedXContentRegistry xContentRegistry() {

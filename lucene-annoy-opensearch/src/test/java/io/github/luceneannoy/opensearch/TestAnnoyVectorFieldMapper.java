@@ -19,15 +19,12 @@ import static org.hamcrest.Matchers.containsString;
 
 import io.github.luceneannoy.codec.AnnoyVectorsFormat;
 import java.io.IOException;
-import java.util.Collection;
-import java.util.List;
 import java.util.Map;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.index.IndexableField;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.opensearch.ExceptionsHelper;
 import org.opensearch.common.CheckedConsumer;
-import org.opensearch.common.settings.Settings;
 import org.opensearch.common.xcontent.XContentHelper;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.core.xcontent.MediaTypeRegistry;
@@ -35,26 +32,16 @@ import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.index.mapper.DocumentMapper;
 import org.opensearch.index.mapper.MapperParsingException;
 import org.opensearch.index.mapper.MapperService;
-import org.opensearch.index.mapper.MapperServiceTestCase;
 import org.opensearch.index.mapper.ParsedDocument;
-import org.opensearch.plugins.Plugin;
 
 /** The {@code annoy_vector} mapping: its parameters, their checks, and the documents it indexes. */
-public class TestAnnoyVectorFieldMapper extends MapperServiceTestCase {
+public class TestAnnoyVectorFieldMapper extends AnnoyMapperTestCase {
 
   private boolean annoyEnabled = true;
 
   @Override
-  protected Collection<? extends Plugin> getPlugins() {
-    return List.of(new AnnoyPlugin());
-  }
-
-  @Override
-  protected Settings getIndexSettings() {
-    return Settings.builder()
-        .put(super.getIndexSettings())
-        .put(AnnoyIndexSettings.ANNOY_ENABLED.getKey(), annoyEnabled)
-        .build();
+  protected boolean annoyEnabled() {
+    return annoyEnabled;
   }
 
   private static CheckedConsumer<XContentBuilder, IOException> vectorField(
