@@ -195,22 +195,40 @@ final class OffHeapForest implements Forest {
     leaves.seek(offset);
     leaves.readFloats(into.centroid, 0, into.centroid.length);
     leaves.readInts(into.ords, 0, count);
-    int size = entry.size();
+    checkOrdinals(leaf, into.ords, count);
+    into.count = count;
+    leafOrdinalsRead = leaf;
+  }
+
+  /**
+   * Ordinals lie in {@code [0, size)} and increase within a leaf: a repeated or misplaced one is
+   * damage. Checked on every read, so in a loop without branches (a sign bit collects any
+   * violation) and only on failure again to say which.
+   */
+  private void checkOrdinals(int leaf, int[] ords, int count) throws CorruptIndexException {
+    int last = entry.size() - 1;
+    int violations = 0;
     int previous = -1;
     for (int e = 0; e < count; e++) {
-      int ord = into.ords[e];
-      if (ord < 0 || ord >= size) {
+      int ord = ords[e];
+      violations |= ord | (last - ord) | (ord - previous - 1);
+      previous = ord;
+    }
+    if (violations >= 0) {
+      return;
+    }
+    previous = -1;
+    for (int e = 0; e < count; e++) {
+      int ord = ords[e];
+      if (ord < 0 || ord > last) {
         throw new CorruptIndexException("leaf " + leaf + " holds invalid ordinal " + ord, leaves);
       }
-      // ordinals increase within a leaf: a repeated or misplaced one is damage
       if (ord <= previous) {
         throw new CorruptIndexException(
             "leaf " + leaf + " holds ordinal " + ord + " after " + previous, leaves);
       }
       previous = ord;
     }
-    into.count = count;
-    leafOrdinalsRead = leaf;
   }
 
   @Override

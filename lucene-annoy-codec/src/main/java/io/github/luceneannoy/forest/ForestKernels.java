@@ -60,6 +60,14 @@ public abstract class ForestKernels {
     return Chosen.INSTANCE;
   }
 
+  /**
+   * Whether {@link #groupDots} counts a whole group's bits per instruction: then a code's full dot
+   * product costs little more than its high half, and a search bounds codes in one pass.
+   */
+  public boolean countsGroupsAtOnce() {
+    return false;
+  }
+
   /** What the kernels use, for logs and benchmark reports. */
   public abstract String description();
 
@@ -98,13 +106,84 @@ public abstract class ForestKernels {
   }
 
   /**
-   * The {@link #codeDots} of a whole group of {@value CodeBlock#GROUP} interleaved codes ({@link
-   * CodeBlock}) starting at {@code codes[offset]}, into {@code out[0 .. GROUP)}.
+   * The high half of {@link #codeDots} for a code whose words lie {@code stride} apart: {@code
+   * popcount(code & plane_2) + 2·popcount(code & plane_3)}, so that {@code codeDots = 4·highDots +
+   * lowDots}. A search bounds every code from its high half first and completes the few that pass.
    */
-  public void groupDots(long[] codes, int offset, int words, long[] planes, int[] out) {
-    for (int j = 0; j < CodeBlock.GROUP; j++) {
-      out[j] = codeDots(codes, offset + j, CodeBlock.GROUP, words, planes);
+  public final int highDots(long[] codes, int offset, int stride, int words, long[] planes) {
+    int b2 = 0;
+    int b3 = 0;
+    for (int w = 0; w < words; w++) {
+      long code = codes[offset + w * stride];
+      int p = w << 2;
+      b2 += Long.bitCount(code & planes[p + 2]);
+      b3 += Long.bitCount(code & planes[p + 3]);
     }
+    return b2 + (b3 << 1);
+  }
+
+  /**
+   * The low half of {@link #codeDots}: {@code popcount(code & plane_0) + 2·popcount(code &
+   * plane_1)}.
+   */
+  public final int lowDots(long[] codes, int offset, int stride, int words, long[] planes) {
+    int b0 = 0;
+    int b1 = 0;
+    for (int w = 0; w < words; w++) {
+      long code = codes[offset + w * stride];
+      int p = w << 2;
+      b0 += Long.bitCount(code & planes[p]);
+      b1 += Long.bitCount(code & planes[p + 1]);
+    }
+    return b0 + (b1 << 1);
+  }
+
+  /**
+   * Half of the {@link #codeDots} of a whole group of {@value CodeBlock#GROUP} interleaved codes
+   * ({@link CodeBlock}) starting at {@code codes[offset]}, into {@code out[at .. at + GROUP)}: the
+   * high half ({@link #highDots}) for {@code plane} 2, the low half ({@link #lowDots}) for 0.
+   */
+  public void groupDots(
+      long[] codes, int offset, int words, long[] planes, int plane, int[] out, int at) {
+    // word by word over the group, eight sums in registers: the loads are consecutive and the
+    // bit counts independent, a third faster than code by code
+    int d0 = 0;
+    int d1 = 0;
+    int d2 = 0;
+    int d3 = 0;
+    int d4 = 0;
+    int d5 = 0;
+    int d6 = 0;
+    int d7 = 0;
+    for (int w = 0; w < words; w++) {
+      long p2 = planes[(w << 2) + plane];
+      long p3 = planes[(w << 2) + plane + 1];
+      int b = offset + w * CodeBlock.GROUP;
+      long x0 = codes[b];
+      long x1 = codes[b + 1];
+      long x2 = codes[b + 2];
+      long x3 = codes[b + 3];
+      long x4 = codes[b + 4];
+      long x5 = codes[b + 5];
+      long x6 = codes[b + 6];
+      long x7 = codes[b + 7];
+      d0 += Long.bitCount(x0 & p2) + (Long.bitCount(x0 & p3) << 1);
+      d1 += Long.bitCount(x1 & p2) + (Long.bitCount(x1 & p3) << 1);
+      d2 += Long.bitCount(x2 & p2) + (Long.bitCount(x2 & p3) << 1);
+      d3 += Long.bitCount(x3 & p2) + (Long.bitCount(x3 & p3) << 1);
+      d4 += Long.bitCount(x4 & p2) + (Long.bitCount(x4 & p3) << 1);
+      d5 += Long.bitCount(x5 & p2) + (Long.bitCount(x5 & p3) << 1);
+      d6 += Long.bitCount(x6 & p2) + (Long.bitCount(x6 & p3) << 1);
+      d7 += Long.bitCount(x7 & p2) + (Long.bitCount(x7 & p3) << 1);
+    }
+    out[at] = d0;
+    out[at + 1] = d1;
+    out[at + 2] = d2;
+    out[at + 3] = d3;
+    out[at + 4] = d4;
+    out[at + 5] = d5;
+    out[at + 6] = d6;
+    out[at + 7] = d7;
   }
 
   /**
@@ -206,8 +285,13 @@ public abstract class ForestKernels {
     }
     int[] x = new int[CodeBlock.GROUP];
     int[] y = new int[CodeBlock.GROUP];
-    a.groupDots(codes, 0, words, planes, x);
-    b.groupDots(codes, 0, words, planes, y);
-    return java.util.Arrays.equals(x, y);
+    for (int plane = 0; plane < 4; plane += 2) {
+      a.groupDots(codes, 0, words, planes, plane, x, 0);
+      b.groupDots(codes, 0, words, planes, plane, y, 0);
+      if (java.util.Arrays.equals(x, y) == false) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -32,13 +32,15 @@ import org.apache.lucene.util.hnsw.RandomVectorScorer;
  * <p><b>Gathering.</b> Leaves are read in {@link LeafTraversal}'s order, over all trees at once.
  * Every accepted entry of a leaf (a vector is in one leaf of every tree) gets an estimate of its
  * distance from its code ({@link LeafCoder}, {@link QueryCode}) and an error bound, {@code
- * ERROR_BOUND} times the estimator's scale for that vector and query; a whole leaf's codes are
- * bounded in one pass. Gathering stops after {@code budget} accepted leaf entries, or when the
- * trees are exhausted (then every accepted vector was looked at). An entry whose lower bound
- * exceeds the {@code m}-th smallest upper bound so far ({@code m} = {@link #minimumScored}) cannot
- * be among the nearest and is dropped; otherwise its vector becomes a candidate, once, however many
- * trees hold it. The budget counts entries, not distinct vectors, because an entry costs the same
- * whether its vector was seen before or not: so a budget is a fixed amount of work.
+ * ERROR_BOUND} times the estimator's scale for that vector and query. A whole leaf's codes are
+ * bounded at once, first from the high half of the query's bits ({@link QueryCode#bounds}): only
+ * the few that may pass the bar below are completed. Gathering stops after {@code budget} accepted
+ * leaf entries, or when the trees are exhausted (then every accepted vector was looked at). An
+ * entry whose lower bound exceeds the {@code m}-th smallest upper bound so far ({@code m} = {@link
+ * #minimumScored}) cannot be among the nearest and is dropped; otherwise its vector becomes a
+ * candidate, once, however many trees hold it. The budget counts entries, not distinct vectors,
+ * because an entry costs the same whether its vector was seen before or not: so a budget is a fixed
+ * amount of work.
  *
  * <p><b>Scoring.</b> The rest are scored exactly by the {@link RandomVectorScorer}, in order of
  * their lower bounds, until the next lower bound exceeds the collector's k-th best distance (after
@@ -72,6 +74,10 @@ public final class ForestSearcher {
   private int[] seenOrds = new int[256];
 
   private int seenCount;
+
+  /** The entries of the leaf just bounded that may be below the bar ({@link QueryCode#bounds}). */
+  private int[] passing = new int[0];
+
   private int[] poolOrds = new int[256];
   private float[] poolLower = new float[256];
   private int poolSize;
@@ -134,23 +140,27 @@ public final class ForestSearcher {
       int leaf = traversal.leafNumber();
       int count = traversal.leafSize();
       forest.readLeaf(leaf, traversal.leafFirstEntry(), count, block);
-      float leafDistance = KERNELS.squareDistance(mapped, block.centroid);
-      code.bounds(
-          block.codes,
-          count,
-          leafDistance,
-          (float) Math.sqrt(leafDistance),
-          ERROR_BOUND,
-          lowers,
-          uppers);
+      // stop within the leaf at the budget: calibration counted positions entry by entry
+      int take;
       if (acceptOrds == null) {
-        // stop within the leaf at the budget: calibration counted positions entry by entry
-        int take = (int) Math.min(count, budget - gathered);
+        take = (int) Math.min(count, budget - gathered);
         gathered += take;
-        offerLeaf(block.ords, take, seen);
       } else {
-        offerAcceptedLeaf(block.ords, count, seen, acceptOrds, budget);
+        take = acceptedPrefix(block.ords, count, acceptOrds, budget);
       }
+      float leafDistance = KERNELS.squareDistance(mapped, block.centroid);
+      int kept =
+          code.bounds(
+              block.codes,
+              take,
+              leafDistance,
+              (float) Math.sqrt(leafDistance),
+              ERROR_BOUND,
+              bar,
+              passing,
+              lowers,
+              uppers);
+      offerLeaf(block.ords, kept, seen, acceptOrds);
     }
     score(scorer, toDistance, collector, minimum);
   }
@@ -191,6 +201,7 @@ public final class ForestSearcher {
     if (lowers.length < forest.maxLeafSize()) {
       lowers = new float[forest.maxLeafSize()];
       uppers = new float[forest.maxLeafSize()];
+      passing = new int[forest.maxLeafSize()];
     }
     poolSize = 0;
     gathered = 0;
@@ -204,31 +215,37 @@ public final class ForestSearcher {
   }
 
   /**
-   * Offers the first {@code count} entries of the leaf just bounded. A vector is marked seen only
-   * when it passes the bar: one that fails it here may pass it in another tree, where its code is
-   * relative to another centroid, and it is then offered once.
+   * How many of a leaf's {@code count} entries to take so that its accepted ones do not exceed the
+   * budget; counts those accepted in {@link #gathered}.
    */
-  private void offerLeaf(int[] ords, int count, BitSet seen) {
-    float[] lowers = this.lowers;
-    for (int e = 0; e < count; e++) {
-      if (lowers[e] <= bar && seen.getAndSet(ords[e]) == false) {
-        markSeen(ords[e]);
-        offer(ords[e], lowers[e], uppers[e]);
+  private int acceptedPrefix(int[] ords, int count, Bits acceptOrds, int budget) {
+    int e = 0;
+    for (; e < count && gathered < budget; e++) {
+      if (acceptOrds.get(ords[e])) {
+        gathered++;
       }
     }
+    return e;
   }
 
-  /** As {@link #offerLeaf}, for accepted entries only, counting them against the budget. */
-  private void offerAcceptedLeaf(int[] ords, int count, BitSet seen, Bits acceptOrds, int budget) {
-    for (int e = 0; e < count && gathered < budget; e++) {
-      int ord = ords[e];
-      if (acceptOrds.get(ord) == false) {
-        continue;
-      }
-      gathered++;
-      if (lowers[e] <= bar && seen.getAndSet(ord) == false) {
+  /**
+   * Offers the {@code kept} entries of the leaf just bounded that may be below the bar ({@link
+   * #passing}), those accepted. A vector is marked seen only when it passes the bar: one that fails
+   * it here may pass it in another tree, where its code is relative to another centroid, and it is
+   * then offered once.
+   */
+  private void offerLeaf(int[] ords, int kept, BitSet seen, Bits acceptOrds) {
+    int[] passing = this.passing;
+    float[] lowers = this.lowers;
+    for (int i = 0; i < kept; i++) {
+      int ord = ords[passing[i]];
+      float lower = lowers[i];
+      // the bar may have fallen since the leaf was bounded
+      if (lower <= bar
+          && (acceptOrds == null || acceptOrds.get(ord))
+          && seen.getAndSet(ord) == false) {
         markSeen(ord);
-        offer(ord, lowers[e], uppers[e]);
+        offer(ord, lower, uppers[i]);
       }
     }
   }

@@ -66,6 +66,11 @@ final class PanamaForestKernels extends ForestKernels {
   }
 
   @Override
+  public boolean countsGroupsAtOnce() {
+    return vectorCodeLoop();
+  }
+
+  @Override
   public String description() {
     return "vector API, "
         + FLOATS.vectorBitSize()
@@ -74,31 +79,25 @@ final class PanamaForestKernels extends ForestKernels {
   }
 
   @Override
-  public void groupDots(long[] codes, int offset, int words, long[] planes, int[] out) {
+  public void groupDots(
+      long[] codes, int offset, int words, long[] planes, int plane, int[] out, int at) {
     if (vectorCodeLoop() == false) {
-      super.groupDots(codes, offset, words, planes, out);
+      super.groupDots(codes, offset, words, planes, plane, out, at);
       return;
     }
     int group = CodeBlock.GROUP;
     int lanes = LONGS.length();
     for (int first = 0; first < group; first += lanes) {
-      LongVector b0 = LongVector.zero(LONGS);
-      LongVector b1 = LongVector.zero(LONGS);
       LongVector b2 = LongVector.zero(LONGS);
       LongVector b3 = LongVector.zero(LONGS);
       for (int w = 0; w < words; w++) {
         LongVector code = LongVector.fromArray(LONGS, codes, offset + w * group + first);
         int p = w << 2;
-        b0 = b0.add(code.and(planes[p]).lanewise(BIT_COUNT));
-        b1 = b1.add(code.and(planes[p + 1]).lanewise(BIT_COUNT));
-        b2 = b2.add(code.and(planes[p + 2]).lanewise(BIT_COUNT));
-        b3 = b3.add(code.and(planes[p + 3]).lanewise(BIT_COUNT));
+        b2 = b2.add(code.and(planes[p + plane]).lanewise(BIT_COUNT));
+        b3 = b3.add(code.and(planes[p + plane + 1]).lanewise(BIT_COUNT));
       }
-      LongVector sum =
-          b0.add(b1.lanewise(VectorOperators.LSHL, 1))
-              .add(b2.lanewise(VectorOperators.LSHL, 2))
-              .add(b3.lanewise(VectorOperators.LSHL, 3));
-      ((IntVector) sum.convertShape(VectorOperators.L2I, INTS, 0)).intoArray(out, first);
+      LongVector sum = b2.add(b3.lanewise(VectorOperators.LSHL, 1));
+      ((IntVector) sum.convertShape(VectorOperators.L2I, INTS, 0)).intoArray(out, at + first);
     }
   }
 

@@ -28,6 +28,14 @@ package io.github.luceneannoy.forest;
  * independent and both close to normal, so their scales add in quadrature, {@code sqrt(a² + b²)}:
  * on text embeddings that scores a quarter fewer vectors exactly than adding them, at the same
  * recall.
+ *
+ * <p><b>High half first.</b> Writing {@code v = 4h + l}, the high two bits {@code h} alone give an
+ * estimate for half the bit counts, {@code b·v ≈ 4·(b·h) + m·|b|} with {@code m} the mean of the
+ * query's {@code l}; what that leaves out, {@code step·s·(l - m)} in the sign dot, has the typical
+ * size {@code step·sqrt(Σ(l - m)²)} and joins the bound in quadrature. When searching, most codes
+ * lie beyond the bar even by that wider bound (on text embeddings 92 in 100 of those gathered at
+ * the default budget), and only the rest are completed with the low bits: a third less time per
+ * code on Java 17, where the bit counts are scalar.
  */
 public final class QueryCode {
   /**
@@ -51,11 +59,25 @@ public final class QueryCode {
   private final float[] difference;
   private final float[] rotated;
   private final float[] scratch;
-  private final int[] dots = new int[CodeBlock.GROUP];
+  private int[] dots = new int[0];
+  private int[] lowDots = new int[0];
   private float twiceLow;
   private float twiceStep;
   private float sum;
   private float roundingError;
+
+  /**
+   * {@code 2·lo + 2·step·m}, {@code m} the mean of the query's two low bits over all coordinates:
+   * what a one bit adds to a code's high-half estimate ({@link #bounds}).
+   */
+  private float twiceHighLow;
+
+  /**
+   * The typical error of a high-half sign dot: the rounding's and that of replacing each low-bit
+   * value by their mean, {@code step·sqrt(Σ(l - m)²)} under independent signs, in quadrature.
+   */
+  private float highRoundingError;
+
   private float centreDistance;
 
   /**
@@ -102,6 +124,8 @@ public final class QueryCode {
     float step = (high - low) / levels;
     float inverse = step > 0 ? 1 / step : 0;
     long levelSum = 0;
+    long lowSum = 0;
+    long lowSquares = 0;
     for (int w = 0; w < words; w++) {
       long p0 = 0;
       long p1 = 0;
@@ -111,6 +135,8 @@ public final class QueryCode {
         // (u - low) / step is in [0, levels] up to rounding; the clamp keeps rounding from escaping
         long v = Math.min(levels, (int) ((u[w * Long.SIZE + b] - low) * inverse + 0.5f));
         levelSum += v;
+        lowSum += v & 3;
+        lowSquares += (v & 3) * (v & 3);
         p0 |= (v & 1) << b;
         p1 |= ((v >>> 1) & 1) << b;
         p2 |= ((v >>> 2) & 1) << b;
@@ -125,6 +151,11 @@ public final class QueryCode {
     twiceStep = 2 * step;
     sum = (float) ((double) padded * low + (double) step * levelSum);
     roundingError = (float) (step * Math.sqrt(padded / 12.0));
+    double lowMean = (double) lowSum / padded;
+    double lowDeviations = Math.max(0, lowSquares - lowMean * lowSum);
+    twiceHighLow = (float) (2 * low + 2 * step * lowMean);
+    highRoundingError =
+        (float) Math.sqrt((double) roundingError * roundingError + step * step * lowDeviations);
   }
 
   /**
@@ -158,11 +189,85 @@ public final class QueryCode {
   }
 
   /**
-   * The lower and upper bounds of the squared distances of the query from the first {@code count}
-   * codes of {@code codes}: each {@link #estimate} less and plus its {@link #error}. One pass over
-   * a leaf's codes, so that the loop over entries stays free of calls and branches.
+   * Bounds the squared distances of the query from the first {@code count} codes of {@code codes}
+   * and keeps those that may be below {@code bar}: for each, in increasing order, its index in
+   * {@code passing}, its {@link #estimate} less and plus its {@link #error} in {@code lower} and
+   * {@code upper}, all from position 0. Returns how many were kept.
+   *
+   * <p>Two passes: every code is first estimated from the high two bits of the query's coordinates
+   * (half the bit counts), with the error of leaving out the low two added to its bound; only the
+   * codes whose lower bound then passes {@code bar} (a few in a hundred when searching) are
+   * completed with the low bits.
    */
-  public void bounds(
+  public int bounds(
+      CodeBlock codes,
+      int count,
+      float centroidDistance,
+      float centroidScale,
+      float bound,
+      float bar,
+      int[] passing,
+      float[] lower,
+      float[] upper) {
+    if (KERNELS.countsGroupsAtOnce()) {
+      return boundsInOnePass(
+          codes, count, centroidDistance, centroidScale, bound, bar, passing, lower, upper);
+    }
+    if (dots.length < count) {
+      dots = new int[codes.capacity()];
+    }
+    highDots(codes, count);
+    float[] additive = codes.additive;
+    float[] scale = codes.scale;
+    float[] error = codes.error;
+    int[] ones = codes.ones;
+    int[] dots = this.dots;
+    float highRounding = 2 * highRoundingError;
+    float squaredBound = bound * bound;
+    float highStep = 4 * twiceStep;
+    float twiceHighLow = this.twiceHighLow;
+    float sum = this.sum;
+    int kept = 0;
+    for (int e = 0; e < count; e++) {
+      float highEstimate =
+          additive[e]
+              + centroidDistance
+              - 2 * scale[e] * (twiceHighLow * ones[e] + highStep * dots[e] - sum);
+      float over = highEstimate - bar;
+      if (over > 0) {
+        // compared squared: most codes end here, and a square root costs more than the rest
+        float codeError = error[e] * centroidScale;
+        float queryError = scale[e] * highRounding;
+        if (over * over > squaredBound * (codeError * codeError + queryError * queryError)) {
+          continue;
+        }
+      }
+      passing[kept++] = e;
+    }
+    float rounding = 2 * roundingError;
+    long[] bits = codes.bits;
+    for (int i = 0; i < kept; i++) {
+      int e = passing[i];
+      int g = e - e % CodeBlock.GROUP;
+      int n = Math.min(CodeBlock.GROUP, count - g);
+      int dot = 4 * dots[e] + KERNELS.lowDots(bits, g * words + e - g, n, words, planes);
+      float signDot = twiceLow * ones[e] + twiceStep * dot - sum;
+      float estimate = additive[e] + centroidDistance - 2 * scale[e] * signDot;
+      float codeError = error[e] * centroidScale;
+      float queryError = scale[e] * rounding;
+      float margin = bound * (float) Math.sqrt(codeError * codeError + queryError * queryError);
+      lower[i] = estimate - margin;
+      upper[i] = estimate + margin;
+    }
+    return kept;
+  }
+
+  /**
+   * The lower and upper bounds of the squared distances of the query from each of the first {@code
+   * count} codes of {@code codes}: its {@link #estimate} less and plus its {@link #error}, into
+   * {@code lower[e]} and {@code upper[e]}. For estimating every code, as calibration does.
+   */
+  public void allBounds(
       CodeBlock codes,
       int count,
       float centroidDistance,
@@ -170,6 +275,94 @@ public final class QueryCode {
       float bound,
       float[] lower,
       float[] upper) {
+    fullDots(codes, count);
+    float[] additive = codes.additive;
+    float[] scale = codes.scale;
+    float[] error = codes.error;
+    int[] ones = codes.ones;
+    float rounding = 2 * roundingError;
+    for (int e = 0; e < count; e++) {
+      float signDot = twiceLow * ones[e] + twiceStep * (4 * dots[e] + lowDots[e]) - sum;
+      float estimate = additive[e] + centroidDistance - 2 * scale[e] * signDot;
+      float codeError = error[e] * centroidScale;
+      float queryError = scale[e] * rounding;
+      float margin = bound * (float) Math.sqrt(codeError * codeError + queryError * queryError);
+      lower[e] = estimate - margin;
+      upper[e] = estimate + margin;
+    }
+  }
+
+  /**
+   * As {@link #bounds}, from the full dot products of all codes: where whole groups' bits are
+   * counted per instruction, the low half costs less than the branch that would skip it.
+   */
+  private int boundsInOnePass(
+      CodeBlock codes,
+      int count,
+      float centroidDistance,
+      float centroidScale,
+      float bound,
+      float bar,
+      int[] passing,
+      float[] lower,
+      float[] upper) {
+    fullDots(codes, count);
+    float[] additive = codes.additive;
+    float[] scale = codes.scale;
+    float[] error = codes.error;
+    int[] ones = codes.ones;
+    int[] dots = this.dots;
+    int[] lowDots = this.lowDots;
+    float rounding = 2 * roundingError;
+    float squaredBound = bound * bound;
+    int kept = 0;
+    for (int e = 0; e < count; e++) {
+      float signDot = twiceLow * ones[e] + twiceStep * (4 * dots[e] + lowDots[e]) - sum;
+      float estimate = additive[e] + centroidDistance - 2 * scale[e] * signDot;
+      float codeError = error[e] * centroidScale;
+      float queryError = scale[e] * rounding;
+      float squaredMargin = squaredBound * (codeError * codeError + queryError * queryError);
+      float over = estimate - bar;
+      if (over > 0 && over * over > squaredMargin) {
+        continue;
+      }
+      float margin = (float) Math.sqrt(squaredMargin);
+      passing[kept] = e;
+      lower[kept] = estimate - margin;
+      upper[kept] = estimate + margin;
+      kept++;
+    }
+    return kept;
+  }
+
+  /**
+   * Both halves of the first {@code count} codes' dot products, into {@link #dots} and {@link
+   * #lowDots}.
+   */
+  private void fullDots(CodeBlock codes, int count) {
+    if (dots.length < count) {
+      dots = new int[codes.capacity()];
+    }
+    if (lowDots.length < count) {
+      lowDots = new int[codes.capacity()];
+    }
+    highDots(codes, count);
+    long[] bits = codes.bits;
+    int group = CodeBlock.GROUP;
+    for (int g = 0; g < count; g += group) {
+      int n = Math.min(group, count - g);
+      if (n == group) {
+        KERNELS.groupDots(bits, g * words, words, planes, 0, lowDots, g);
+      } else {
+        for (int j = 0; j < n; j++) {
+          lowDots[g + j] = KERNELS.lowDots(bits, g * words + j, n, words, planes);
+        }
+      }
+    }
+  }
+
+  /** The high halves of the first {@code count} codes' dot products, into {@link #dots}. */
+  private void highDots(CodeBlock codes, int count) {
     long[] bits = codes.bits;
     int words = this.words;
     int[] dots = this.dots;
@@ -177,40 +370,12 @@ public final class QueryCode {
     for (int g = 0; g < count; g += group) {
       int n = Math.min(group, count - g);
       if (n == group) {
-        KERNELS.groupDots(bits, g * words, words, planes, dots);
+        KERNELS.groupDots(bits, g * words, words, planes, 2, dots, g);
       } else {
         for (int j = 0; j < n; j++) {
-          dots[j] = KERNELS.codeDots(bits, g * words + j, n, words, planes);
+          dots[g + j] = KERNELS.highDots(bits, g * words + j, n, words, planes);
         }
       }
-      boundGroup(codes, g, n, centroidDistance, centroidScale, bound, lower, upper);
-    }
-  }
-
-  private void boundGroup(
-      CodeBlock codes,
-      int g,
-      int n,
-      float centroidDistance,
-      float centroidScale,
-      float bound,
-      float[] lower,
-      float[] upper) {
-    int[] dots = this.dots;
-    float[] additive = codes.additive;
-    float[] scale = codes.scale;
-    float[] error = codes.error;
-    int[] ones = codes.ones;
-    float rounding = 2 * roundingError;
-    for (int j = 0; j < n; j++) {
-      int e = g + j;
-      float signDot = twiceLow * ones[e] + twiceStep * dots[j] - sum;
-      float estimate = additive[e] + centroidDistance - 2 * scale[e] * signDot;
-      float codeError = error[e] * centroidScale;
-      float queryError = scale[e] * rounding;
-      float margin = bound * (float) Math.sqrt(codeError * codeError + queryError * queryError);
-      lower[e] = estimate - margin;
-      upper[e] = estimate + margin;
     }
   }
 

@@ -167,7 +167,8 @@ public class TestForestKernels extends LuceneTestCase {
 
   /**
    * {@link ForestKernels#groupDots} over a group of interleaved codes gives each code's {@link
-   * ForestKernels#codeDots} read at its stride, at any offset, in every implementation.
+   * ForestKernels#highDots} read at its stride, at any offset and output position, in every
+   * implementation; and the high and low halves make {@link ForestKernels#codeDots}.
    */
   public void testGroupDotsMatchStridedCodeDots() {
     Random random = random();
@@ -186,16 +187,24 @@ public class TestForestKernels extends LuceneTestCase {
         for (int i = 0; i < planes.length; i++) {
           planes[i] = random.nextLong();
         }
-        int[] dots = new int[group];
-        kernels.groupDots(codes, offset, words, planes, dots);
+        int at = random.nextInt(3 * group);
+        int[] dots = new int[at + group + random.nextInt(3)];
+        kernels.groupDots(codes, offset, words, planes, 2, dots, at);
+        int[] lows = new int[dots.length];
+        kernels.groupDots(codes, offset, words, planes, 0, lows, at);
         for (int j = 0; j < group; j++) {
           long[] code = new long[words];
           for (int w = 0; w < words; w++) {
             code[w] = codes[offset + w * group + j];
           }
           String what = kernels.description() + ", " + words + " words, code " + j;
-          assertEquals(what, kernels.codeDots(code, 0, words, planes), dots[j]);
-          assertEquals(what, dots[j], kernels.codeDots(codes, offset + j, group, words, planes));
+          int high = kernels.highDots(code, 0, 1, words, planes);
+          assertEquals(what, high, dots[at + j]);
+          assertEquals(what, high, kernels.highDots(codes, offset + j, group, words, planes));
+          int low = kernels.lowDots(codes, offset + j, group, words, planes);
+          assertEquals(what, kernels.codeDots(code, 0, words, planes), 4 * high + low);
+          assertEquals(what, low, kernels.lowDots(code, 0, 1, words, planes));
+          assertEquals(what, low, lows[at + j]);
         }
       }
     }

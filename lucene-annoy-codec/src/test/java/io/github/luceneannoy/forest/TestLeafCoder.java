@@ -189,6 +189,90 @@ public class TestLeafCoder extends LuceneTestCase {
     assertTrue(all.toString(), Math.abs(all.meanNormalized()) <= 0.05);
   }
 
+  /**
+   * A bar drops a code only when the bound of its high half (the query's two high bits, the error
+   * of the low two added) lies beyond it: a vector nearer than the bar is dropped only when that
+   * estimate errs by more than its bound, as rarely as the full estimate's lower bound lies above
+   * the truth. The codes kept carry the full estimate's bounds, in order.
+   */
+  public void testBarDropsOnlyCodesBeyondIt() {
+    Random random = random();
+    int rotations = 16;
+    int queries = 8;
+    int leafSize = 128;
+    long near = 0;
+    long nearDropped = 0;
+    for (Kind kind : Kind.values()) {
+      for (int dim : DIMENSIONS) {
+        for (int r = 0; r < rotations; r++) {
+          float[][] centres =
+              ForestTestUtil.vectors(random, Kind.GAUSSIAN, 4 + random.nextInt(8), dim);
+          float[][] leaf = ForestTestUtil.vectors(random, kind, leafSize, dim, centres);
+          float[] centre = mean(ForestTestUtil.vectors(random, kind, 64, dim, centres));
+          float[] centroid = mean(leaf);
+          FastRotation rotation = new FastRotation(dim, random.nextLong());
+          LeafCoder coder = new LeafCoder(rotation, centre);
+          coder.centroid(centroid);
+          CodeBlock codes = new CodeBlock(leafSize, coder.words());
+          for (int e = 0; e < leafSize; e++) {
+            coder.encode(leaf[e], codes, e);
+          }
+          codes.interleave(leafSize);
+          QueryCode code = new QueryCode(centre, rotation);
+          float[] lower = new float[leafSize];
+          float[] upper = new float[leafSize];
+          int[] passing = new int[leafSize];
+          for (float[] query : ForestTestUtil.vectors(random, kind, queries, dim, centres)) {
+            code.set(query);
+            float centroidDistance = (float) squaredDistance(query, centroid);
+            float centroidScale = (float) Math.sqrt(centroidDistance);
+            double[] truth = new double[leafSize];
+            for (int e = 0; e < leafSize; e++) {
+              truth[e] = squaredDistance(query, leaf[e]);
+            }
+            double[] sorted = truth.clone();
+            Arrays.sort(sorted);
+            float bar = (float) sorted[random.nextInt(leafSize / 4)];
+            int kept =
+                code.bounds(
+                    codes,
+                    leafSize,
+                    centroidDistance,
+                    centroidScale,
+                    ForestSearcher.ERROR_BOUND,
+                    bar,
+                    passing,
+                    lower,
+                    upper);
+            boolean[] isKept = new boolean[leafSize];
+            for (int i = 0; i < kept; i++) {
+              int e = passing[i];
+              assertTrue("kept in order", i == 0 || passing[i - 1] < e);
+              isKept[e] = true;
+              float estimate = code.estimate(codes, e, centroidDistance);
+              float error = code.error(codes, e, centroidScale, ForestSearcher.ERROR_BOUND);
+              float slack = 1e-5f * (Math.abs(estimate) + error);
+              assertEquals(estimate - error, lower[i], slack);
+              assertEquals(estimate + error, upper[i], slack);
+            }
+            for (int e = 0; e < leafSize; e++) {
+              if (truth[e] <= bar) {
+                near++;
+                nearDropped += isKept[e] ? 0 : 1;
+              }
+            }
+          }
+        }
+      }
+    }
+    double rate = (double) nearDropped / near;
+    String what = nearDropped + " of " + near + " vectors nearer than the bar dropped";
+    if (VERBOSE) {
+      System.out.println(what);
+    }
+    assertTrue(what, rate <= withSampling(TWO_SIDED_TAIL / 2, near / 8.0));
+  }
+
   /** A rate's limit: {@code rate} plus three standard errors of a sample of {@code n}. */
   private static double withSampling(double rate, double n) {
     return rate + 3 * Math.sqrt(rate / n);
@@ -339,19 +423,36 @@ public class TestLeafCoder extends LuceneTestCase {
       }
       float[] lower = new float[count];
       float[] upper = new float[count];
+      int[] passing = new int[count];
       for (int q = 0; q < queries.length; q++) {
         code.set(queries[q]);
         float centroidDistance = (float) squaredDistance(queries[q], centroid);
         float centroidScale = (float) Math.sqrt(centroidDistance);
-        code.bounds(
+        int kept =
+            code.bounds(
+                codes,
+                count,
+                centroidDistance,
+                centroidScale,
+                ForestSearcher.ERROR_BOUND,
+                Float.POSITIVE_INFINITY,
+                passing,
+                lower,
+                upper);
+        // below an infinite bar every code is kept, in order
+        assertEquals(count, kept);
+        float[] allLower = new float[count];
+        float[] allUpper = new float[count];
+        code.allBounds(
             codes,
             count,
             centroidDistance,
             centroidScale,
             ForestSearcher.ERROR_BOUND,
-            lower,
-            upper);
+            allLower,
+            allUpper);
         for (int e = 0; e < count; e++) {
+          assertEquals(e, passing[e]);
           float estimate = code.estimate(codes, e, centroidDistance);
           String what = "dim " + dim + ", code " + e + " of " + count;
           assertEquals(what, expected[q][e], estimate, 0f);
@@ -359,6 +460,8 @@ public class TestLeafCoder extends LuceneTestCase {
           float slack = 1e-5f * (Math.abs(estimate) + error);
           assertEquals(what, estimate - error, lower[e], slack);
           assertEquals(what, estimate + error, upper[e], slack);
+          assertEquals(what, estimate - error, allLower[e], slack);
+          assertEquals(what, estimate + error, allUpper[e], slack);
         }
       }
     }
