@@ -181,10 +181,16 @@ final class OffHeapForest implements Forest {
   }
 
   @Override
-  public void readLeafOrdinals(int leaf, int firstEntry, int count, LeafBlock into)
+  public void readLeafCentroid(int leaf, int firstEntry, int count, float[] into)
       throws IOException {
+    leaves.seek(checkedLeafOffset(leaf, firstEntry, count));
+    leaves.readFloats(into, 0, into.length);
+  }
+
+  /** Where leaf {@code leaf} starts, checked to lie within the leaf section. */
+  private long checkedLeafOffset(int leaf, int firstEntry, int count) throws CorruptIndexException {
     long offset = entry.leafOffset(leaf, firstEntry);
-    long bytes = LeafBlock.bytes(count, entry.mappedDimension(), into.codes.words);
+    long bytes = LeafBlock.bytes(count, entry.mappedDimension(), entry.words());
     if (leaf < 0
         || leaf >= entry.leafCount()
         || offset < 0
@@ -192,7 +198,13 @@ final class OffHeapForest implements Forest {
       throw new CorruptIndexException(
           "leaf " + leaf + " of " + count + " entries out of range", leaves);
     }
-    leaves.seek(offset);
+    return offset;
+  }
+
+  @Override
+  public void readLeafOrdinals(int leaf, int firstEntry, int count, LeafBlock into)
+      throws IOException {
+    leaves.seek(checkedLeafOffset(leaf, firstEntry, count));
     leaves.readFloats(into.centroid, 0, into.centroid.length);
     leaves.readInts(into.ords, 0, count);
     checkOrdinals(leaf, into.ords, count);

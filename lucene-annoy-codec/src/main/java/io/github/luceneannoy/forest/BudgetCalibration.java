@@ -337,7 +337,7 @@ public final class BudgetCalibration {
       position[self] = Integer.MAX_VALUE;
       int gathered = 0;
       forest = views.get();
-      traversal.start(forest, LeafTraversal.Order.BOUND, code);
+      traversal.start(forest, LeafTraversal.Order.BOUND, code, mapped);
       while (traversal.next()) {
         int leaf = traversal.leafNumber();
         int first = traversal.leafFirstEntry();
@@ -360,7 +360,7 @@ public final class BudgetCalibration {
           continue;
         }
         forest.readLeafCodes(leaf, first, count, block);
-        float leafDistance = KERNELS.squareDistance(mapped, block.centroid);
+        float leafDistance = traversal.leafDistance();
         float leafScale = (float) Math.sqrt(leafDistance);
         if (2 * fresh >= count) {
           // most are new: all at once, a group of codes per step
@@ -440,7 +440,7 @@ public final class BudgetCalibration {
         wanted[ord] = true;
       }
       forest = views.get();
-      traversal.start(forest, order, code);
+      traversal.start(forest, order, code, mapped);
       while (missing > 0 && traversal.next()) {
         int leaf = traversal.leafNumber();
         int count = traversal.leafSize();

@@ -65,6 +65,12 @@ public interface Forest {
    */
   void readLeafOrdinals(int leaf, int firstEntry, int count, LeafBlock into) throws IOException;
 
+  /**
+   * Reads only the centroid of leaf number {@code leaf}, whose {@code count} entries start at entry
+   * {@code firstEntry}, into {@code into}: a search orders leaves by their exact distances.
+   */
+  void readLeafCentroid(int leaf, int firstEntry, int count, float[] into) throws IOException;
+
   /** Reads the codes of the leaf whose ordinals were just read into {@code into}. */
   void readLeafCodes(int leaf, int firstEntry, int count, LeafBlock into) throws IOException;
 

@@ -62,8 +62,6 @@ public final class ForestSearcher {
   /** Up to this many ordinals, a query marks the vectors it has seen in a dense bit set. */
   private static final int DENSE_SEEN_LIMIT = 1 << 18;
 
-  private static final ForestKernels KERNELS = ForestKernels.get();
-
   private final LeafTraversal traversal = new LeafTraversal();
   private LeafBlock block;
   private float[] mapped = new float[0];
@@ -135,7 +133,7 @@ public final class ForestSearcher {
     QueryCode code = this.code;
     code.set(mapped);
     BitSet seen = this.seen;
-    traversal.start(forest, order, code);
+    traversal.start(forest, order, code, mapped);
     while (gathered < budget && traversal.next()) {
       int leaf = traversal.leafNumber();
       int count = traversal.leafSize();
@@ -148,7 +146,7 @@ public final class ForestSearcher {
       } else {
         take = acceptedPrefix(block.ords, count, acceptOrds, budget);
       }
-      float leafDistance = KERNELS.squareDistance(mapped, block.centroid);
+      float leafDistance = traversal.leafDistance();
       int kept =
           code.bounds(
               block.codes,

@@ -239,6 +239,12 @@ public final class OnHeapForest implements Forest, ForestWriter {
   }
 
   @Override
+  public void readLeafCentroid(int leaf, int firstEntry, int count, float[] into)
+      throws IOException {
+    System.arraycopy(leaf(leaf, firstEntry, count).centroid, 0, into, 0, dimension);
+  }
+
+  @Override
   public void readLeafCodes(int leaf, int firstEntry, int count, LeafBlock into)
       throws IOException {
     leaf(leaf, firstEntry, count).codes.into(into.codes);

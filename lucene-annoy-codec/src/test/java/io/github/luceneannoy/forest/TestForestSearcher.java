@@ -199,6 +199,44 @@ public class TestForestSearcher extends LuceneTestCase {
   }
 
   /**
+   * A traversal returns every leaf of every tree once, in either order, each with the exact squared
+   * distance from the query to its centroid (leaves are ordered by their estimates until they reach
+   * the front, then measured).
+   */
+  public void testTraversalReturnsEveryLeafOnceWithItsExactDistance() throws IOException {
+    Random random = random();
+    Geometry geometry = Geometry.values()[random.nextInt(Geometry.values().length)];
+    int dim = 2 + random.nextInt(40);
+    float[][] vectors =
+        ForestTestUtil.vectors(random, Kind.CLUSTERED, 300 + random.nextInt(300), dim);
+    Fixture f = new Fixture(vectors, geometry, 1 + random.nextInt(3), 8 + random.nextInt(24), 4);
+    OnHeapForest forest = f.forest;
+    float[] mapped = new float[forest.dimension()];
+    forest.geometry().mapQuery(query(random, vectors), mapped);
+    QueryCode code = new QueryCode(forest.centre(), forest.rotation());
+    code.set(mapped);
+    float[] centroid = new float[forest.dimension()];
+    for (LeafTraversal.Order order : LeafTraversal.Order.values()) {
+      LeafTraversal traversal = new LeafTraversal();
+      traversal.start(forest, order, code, mapped);
+      java.util.Set<Integer> leaves = new java.util.HashSet<>();
+      long entries = 0;
+      while (traversal.next()) {
+        assertTrue(order + ": leaf returned twice", leaves.add(traversal.leafNumber()));
+        forest.readLeafCentroid(
+            traversal.leafNumber(), traversal.leafFirstEntry(), traversal.leafSize(), centroid);
+        assertEquals(
+            order.toString(),
+            ForestKernels.get().squareDistance(mapped, centroid),
+            traversal.leafDistance(),
+            0f);
+        entries += traversal.leafSize();
+      }
+      assertEquals(order.toString(), (long) forest.size() * forest.numTrees(), entries);
+    }
+  }
+
+  /**
    * With a budget of every entry ({@code n} per tree) the whole forest is gathered, and only the
    * bounds decide what is scored: the result is the exact one unless an estimate errs beyond its
    * bound for a true neighbour (by TestLeafCoder a share of well under 1% of pairs, on the lower
