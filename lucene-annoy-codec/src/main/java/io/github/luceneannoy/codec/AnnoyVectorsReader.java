@@ -311,8 +311,7 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
     budget = Math.max(budget, ForestSearcher.minimumScored(k));
     FieldEntry entry = forest.entry;
     long accepted = accepted(acceptDocs, entry.size());
-    if (accepted <= budget) {
-      // gathering would collect about every accepted vector: score them directly
+    if (exactIsCheaper(accepted, budget, entry.size(), entry.numTrees())) {
       ForestSearcher.scoreAll(scorer, collector, acceptOrds);
     } else {
       double queryNorm = entry.geometry() == Geometry.INNER_PRODUCT ? squaredNorm(query) : 0;
@@ -345,6 +344,29 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
    * when Lucene passes a bit set (a filtered query), else all of them (live documents only, or
    * nothing).
    */
+  /**
+   * Whether scoring every accepted vector exactly costs less than gathering {@code budget} accepted
+   * leaf entries: gathering reads about {@code budget · size / accepted} entries (the filter
+   * rejects the rest), at most all of them, and an exact score costs about as much as {@value
+   * #ENTRIES_PER_EXACT_SCORE} entries. So a selective filter is answered exactly, while a large
+   * budget without a filter still gathers (on 60,000 text embeddings, scoring all of them took 17
+   * ms where gathering every entry took 1.5).
+   */
+  static boolean exactIsCheaper(long accepted, long budget, int size, int numTrees) {
+    if (accepted <= 0) {
+      return true;
+    }
+    double toRead = Math.min((double) size * numTrees, (double) budget * size / accepted);
+    return (double) accepted * ENTRIES_PER_EXACT_SCORE <= toRead;
+  }
+
+  /**
+   * What an exact score of a vector costs in leaf entries bounded: a random vector read from the
+   * flat file and its full-dimension distance (memory-bound, 0.3 - 0.8 µs at 384 dimensions)
+   * against 10 - 30 ns for an entry.
+   */
+  static final int ENTRIES_PER_EXACT_SCORE = 16;
+
   private static long accepted(Bits acceptDocs, int size) {
     return acceptDocs instanceof BitSet
         ? Math.min(size, ((BitSet) acceptDocs).cardinality())

@@ -61,6 +61,10 @@ public final class QueryCode {
   private final float[] scratch;
   private int[] dots = new int[0];
   private int[] lowDots = new int[0];
+
+  /** The indices {@link #allBounds} keeps, all of them. */
+  private int[] everyCode = new int[0];
+
   private float twiceLow;
   private float twiceStep;
   private float sum;
@@ -275,21 +279,20 @@ public final class QueryCode {
       float bound,
       float[] lower,
       float[] upper) {
-    fullDots(codes, count);
-    float[] additive = codes.additive;
-    float[] scale = codes.scale;
-    float[] error = codes.error;
-    int[] ones = codes.ones;
-    float rounding = 2 * roundingError;
-    for (int e = 0; e < count; e++) {
-      float signDot = twiceLow * ones[e] + twiceStep * (4 * dots[e] + lowDots[e]) - sum;
-      float estimate = additive[e] + centroidDistance - 2 * scale[e] * signDot;
-      float codeError = error[e] * centroidScale;
-      float queryError = scale[e] * rounding;
-      float margin = bound * (float) Math.sqrt(codeError * codeError + queryError * queryError);
-      lower[e] = estimate - margin;
-      upper[e] = estimate + margin;
+    if (everyCode.length < count) {
+      everyCode = new int[codes.capacity()];
     }
+    // below an infinite bar every code is kept, in order: position e holds code e
+    boundsInOnePass(
+        codes,
+        count,
+        centroidDistance,
+        centroidScale,
+        bound,
+        Float.POSITIVE_INFINITY,
+        everyCode,
+        lower,
+        upper);
   }
 
   /**

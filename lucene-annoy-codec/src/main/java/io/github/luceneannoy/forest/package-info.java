@@ -47,11 +47,12 @@
  *
  * <p>{@link io.github.luceneannoy.forest.ForestSearcher} reads leaves over all trees at once in the
  * order of {@link io.github.luceneannoy.forest.LeafTraversal} (nearest centroid first, or Annoy's
- * lower bound on the distance to a node's region), estimates each accepted leaf entry from its code
- * until it has gathered its <em>budget</em> of entries (a vector has one per tree), then scores
- * exactly only those whose lower bound (estimate minus {@code 2.5} error scales) can still beat the
- * k-th best exact distance found so far. Exact scores go through Lucene's flat vector scorer, so
- * they use Lucene's own SIMD kernels where the JVM has them.
+ * lower bound on the distance to a node's region; a leaf is measured exactly when it reaches the
+ * front), estimates each accepted leaf entry from its code (from the query's high bits first, where
+ * bit counts are scalar) until it has gathered its <em>budget</em> of entries (a vector has one per
+ * tree), then scores exactly only those whose lower bound (estimate minus {@code 2.5} error scales)
+ * can still beat the k-th best exact distance found so far. Exact scores go through Lucene's flat
+ * vector scorer, so they use Lucene's own SIMD kernels where the JVM has them.
  *
  * <h2>Calibration</h2>
  *

@@ -1,0 +1,66 @@
+/*
+ * Copyright lucene-annoy contributors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package io.github.luceneannoy.codec;
+
+import org.apache.lucene.tests.util.LuceneTestCase;
+
+/**
+ * When the reader scores every accepted vector instead of gathering from the trees ({@link
+ * AnnoyVectorsReader#exactIsCheaper}): for selective filters, not for large budgets without one.
+ */
+public class TestExactFallback extends LuceneTestCase {
+  private static final int SIZE = 60_000;
+  private static final int TREES = 2;
+
+  /**
+   * A large fan-out without a filter gathers: scoring all 60,000 vectors costs more than reading
+   * every entry of both trees (this was a cliff, from 700 to 60 queries per second on text).
+   */
+  public void testNoFilterGathersWhateverTheBudget() {
+    for (long budget : new long[] {10, 10_000, SIZE, 2L * SIZE, 100L * SIZE}) {
+      assertFalse("budget " + budget, AnnoyVectorsReader.exactIsCheaper(SIZE, budget, SIZE, TREES));
+    }
+  }
+
+  /** A filter that accepts few vectors is answered exactly: gathering would read past them all. */
+  public void testSelectiveFilterScoresExactly() {
+    int budget = 10_000;
+    assertTrue(AnnoyVectorsReader.exactIsCheaper(100, budget, SIZE, TREES));
+    assertTrue(AnnoyVectorsReader.exactIsCheaper(1_000, budget, SIZE, TREES));
+    assertTrue(AnnoyVectorsReader.exactIsCheaper(0, budget, SIZE, TREES));
+    // a tenth of the segment: gathering 10,000 accepted entries reads about 100,000, more than
+    // 16 per accepted vector
+    assertTrue(AnnoyVectorsReader.exactIsCheaper(SIZE / 10, budget, SIZE, TREES));
+    // half of it: gathering reads about 20,000 entries, fewer than 30,000 exact scores would cost
+    assertFalse(AnnoyVectorsReader.exactIsCheaper(SIZE / 2, budget, SIZE, TREES));
+  }
+
+  /** The choice flips once, where the accepted share makes the two costs equal. */
+  public void testOneCrossing() {
+    int budget = 1 + random().nextInt(50_000);
+    boolean previous = true;
+    int flips = 0;
+    for (long accepted = 1; accepted <= SIZE; accepted += 1 + accepted / 8) {
+      boolean exact = AnnoyVectorsReader.exactIsCheaper(accepted, budget, SIZE, TREES);
+      if (exact != previous) {
+        flips++;
+        assertFalse("exact again at " + accepted + " accepted", exact);
+      }
+      previous = exact;
+    }
+    assertTrue(flips <= 1);
+  }
+}
