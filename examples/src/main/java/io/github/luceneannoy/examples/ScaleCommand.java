@@ -101,7 +101,12 @@ final class ScaleCommand implements Callable<Integer> {
       description = "-Xmx of HNSW's child JVM, as --heap (default: --heap)")
   List<String> hnswHeap;
 
-  @Option(names = "--formats", split = ",", description = "formats to run (default: annoy,hnsw)")
+  @Option(
+      names = "--formats",
+      split = ",",
+      description =
+          "formats to run: annoy (per-query budgets), annoy-default (plain queries at the"
+              + " calibrated default, --fanouts), hnsw (default: annoy,hnsw)")
   List<String> formats = List.of("annoy", "hnsw");
 
   @Option(
@@ -168,8 +173,8 @@ final class ScaleCommand implements Callable<Integer> {
         "--merge-threads and --search-threads must be at least 1");
     for (String format : formats) {
       check(
-          format.equals("annoy") || format.equals("hnsw"),
-          "unknown format '" + format + "', expected annoy or hnsw");
+          format.equals("annoy") || format.equals("annoy-default") || format.equals("hnsw"),
+          "unknown format '" + format + "', expected annoy, annoy-default or hnsw");
     }
     try {
       formatOptions.forest

@@ -55,7 +55,7 @@ public class ScaleCommandTest extends LuceneTestCase {
       "--segment-size",
       "1000",
       "--candidates",
-      "5,300",
+      "5,600",
       "--fanouts",
       "10,100",
       "--work",
@@ -71,8 +71,9 @@ public class ScaleCommandTest extends LuceneTestCase {
     String md = Files.readString(report);
     assertTrue(md, md.contains("| heap limit (-Xmx) | 128m | 128m |"));
     assertTrue(md, md.contains("| disk, .afi |") && md.contains("| disk, .vex |"));
-    // 300 candidates per hit for k=10 score every one of the 3,000 vectors: exact
-    assertEquals(1.0, recall(md, "annoy", 300), 1e-9);
+    // 600 candidates per hit for k=10 gather every entry of both trees: only the estimates'
+    // bounds can lose a neighbour
+    assertTrue(md, recall(md, "annoy", 600) >= 0.99);
     assertTrue(md, recall(md, "hnsw", 100) >= 0.9);
     double small = recall(md, "annoy", 5);
     assertTrue(md, small > 0 && small <= 1);
@@ -88,6 +89,42 @@ public class ScaleCommandTest extends LuceneTestCase {
     assertTrue(
         again.printed,
         again.printed.contains("data: reusing") && again.printed.contains("ground truth: reusing"));
+  }
+
+  /** Plain queries at each segment's calibrated default, swept over fan-outs. */
+  @Test
+  public void defaultBudgetRunReportsFanOuts() throws Exception {
+    Path work = createTempDir("work");
+    Path report = work.resolve("report.md");
+    Result result =
+        run(
+            "scale",
+            "--vectors",
+            "3000",
+            "--dimension",
+            "16",
+            "--clusters",
+            "10",
+            "--queries",
+            "20",
+            "--heap",
+            "128m",
+            "--segment-size",
+            "1000",
+            "--formats",
+            "annoy-default",
+            "--fanouts",
+            "10,100",
+            "--work",
+            work.toString(),
+            "--out",
+            report.toString());
+    assertEquals(result.printed, Main.OK, result.status);
+    String md = Files.readString(report);
+    // calibrated for 0.95 at k = 10; a fan-out of 100 gathers ten times the candidates
+    assertTrue(md, recall(md, "annoy-default", 10) >= 0.8);
+    assertTrue(md, recall(md, "annoy-default", 100) >= recall(md, "annoy-default", 10));
+    assertTrue(md, recall(md, "annoy-default", 100) >= 0.95);
   }
 
   @Test

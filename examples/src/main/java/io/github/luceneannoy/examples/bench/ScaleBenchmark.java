@@ -85,7 +85,7 @@ public final class ScaleBenchmark {
               s.mergeThreads(),
               s.searchThreads(),
               s.k(),
-              format.equals("hnsw") ? s.fanouts() : s.candidates(),
+              format.equals("annoy") ? s.candidates() : s.fanouts(),
               s.annoyTrees(),
               s.annoyLeaf(),
               s.annoyBranching(),

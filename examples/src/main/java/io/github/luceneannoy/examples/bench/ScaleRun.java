@@ -80,24 +80,28 @@ public final class ScaleRun {
     System.exit(0);
   }
 
+  private static AnnoyVectorsFormat annoyFormat(Config config) {
+    return new AnnoyVectorsFormat(
+        config.annoyTrees(),
+        config.annoyLeaf(),
+        config.annoyBranching(),
+        config.annoyTargetRecall(),
+        AnnoyVectorsFormat.DEFAULT_SEED);
+  }
+
   static FormatUnderTest format(Config config) {
     return switch (config.format()) {
-      case "annoy" ->
-          FormatUnderTest.annoy(
-              new AnnoyVectorsFormat(
-                  config.annoyTrees(),
-                  config.annoyLeaf(),
-                  config.annoyBranching(),
-                  config.annoyTargetRecall(),
-                  AnnoyVectorsFormat.DEFAULT_SEED),
-              config.budgets());
+      case "annoy" -> FormatUnderTest.annoy(annoyFormat(config), config.budgets());
+      // plain KnnFloatVectorQuery: each segment's calibrated default, fan-outs as budgets
+      case "annoy-default" ->
+          FormatUnderTest.annoyDefault("annoy", annoyFormat(config), config.budgets());
       // two merge workers on the merge scheduler's intra-merge threads, as the forest gets
       case "hnsw" ->
           FormatUnderTest.hnsw(
               config.hnswM(), config.hnswBeam(), config.mergeThreads(), config.budgets());
       default ->
           throw new IllegalArgumentException(
-              "unknown format " + config.format() + ", expected annoy or hnsw");
+              "unknown format " + config.format() + ", expected annoy, annoy-default or hnsw");
     };
   }
 
