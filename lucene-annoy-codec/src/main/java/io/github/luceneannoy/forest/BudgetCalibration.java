@@ -144,9 +144,11 @@ public final class BudgetCalibration {
       throws IOException {
     Forest forest = views.get();
     int size = forest.size();
+    // a budget of every entry of every tree: a search then scores every vector exactly
+    int entries = (int) Math.min(Integer.MAX_VALUE, Math.max(1L, (long) size * forest.numTrees()));
     if (size <= DEEP_K + 1) {
       // scoring every vector is as cheap as anything else
-      return new Budgets(LeafTraversal.Order.BOUND, Math.max(1, size), Math.max(1, size));
+      return new Budgets(LeafTraversal.Order.BOUND, entries, entries);
     }
     int samples = Math.min(SAMPLE_QUERIES, size);
     int[] sample = sample(size, samples, seed);
@@ -192,9 +194,10 @@ public final class BudgetCalibration {
     int samplesDone = samples;
     Budgets best = null;
     for (LeafTraversal.Order order : orders) {
-      int for10 = smallestBudget(shallow[order.ordinal()], samplesDone, SHALLOW_K, goal, size);
+      int for10 = smallestBudget(shallow[order.ordinal()], samplesDone, SHALLOW_K, goal, entries);
       int for100 =
-          Math.max(for10, smallestBudget(deep[order.ordinal()], samplesDone, DEEP_K, goal, size));
+          Math.max(
+              for10, smallestBudget(deep[order.ordinal()], samplesDone, DEEP_K, goal, entries));
       if (best == null || for10 < best.for10()) {
         best = new Budgets(order, for10, for100);
       }
@@ -209,14 +212,14 @@ public final class BudgetCalibration {
    * sample's mean alone would miss the target about half the time on a segment where it lands
    * close; with the standard error, a noisier segment is given a larger budget.
    */
-  private static int smallestBudget(long[] positions, int queries, int k, float goal, int size) {
+  private static int smallestBudget(long[] positions, int queries, int k, float goal, int entries) {
     long[] sorted = positions.clone();
     Arrays.sort(sorted);
     // the budgets worth trying are just past each position; recall only changes there
     int low = 0;
     int high = sorted.length - 1;
     if (confidentRecall(positions, queries, k, sorted[high] + 1) < goal) {
-      return size;
+      return entries;
     }
     while (low < high) {
       int mid = (low + high) >>> 1;
@@ -226,7 +229,7 @@ public final class BudgetCalibration {
         low = mid + 1;
       }
     }
-    return (int) Math.min(size, Math.max(1, sorted[low] + 1));
+    return (int) Math.min(entries, Math.max(1, sorted[low] + 1));
   }
 
   /** The sample's mean recall at {@code budget} less {@value #CONFIDENCE} standard errors. */

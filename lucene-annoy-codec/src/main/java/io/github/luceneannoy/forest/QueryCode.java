@@ -198,10 +198,12 @@ public final class QueryCode {
    * {@code passing}, its {@link #estimate} less and plus its {@link #error} in {@code lower} and
    * {@code upper}, all from position 0. Returns how many were kept.
    *
-   * <p>Two passes: every code is first estimated from the high two bits of the query's coordinates
-   * (half the bit counts), with the error of leaving out the low two added to its bound; only the
-   * codes whose lower bound then passes {@code bar} (a few in a hundred when searching) are
-   * completed with the low bits.
+   * <p>Where bits are counted a word at a time, two passes: every code is first estimated from the
+   * high two bits of the query's coordinates (half the bit counts), with the error of leaving out
+   * the low two added to its bound; only the codes whose lower bound then passes {@code bar} (a few
+   * in a hundred when searching) are completed with the low bits. Where the kernels count a whole
+   * group of codes per instruction ({@link ForestKernels#countsGroupsAtOnce}), one pass over full
+   * dot products costs less than the second pass's branches.
    */
   public int bounds(
       CodeBlock codes,

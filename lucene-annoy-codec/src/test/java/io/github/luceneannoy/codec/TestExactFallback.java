@@ -27,11 +27,20 @@ public class TestExactFallback extends LuceneTestCase {
 
   /**
    * A large fan-out without a filter gathers: scoring all 60,000 vectors costs more than reading
-   * every entry of both trees (this was a cliff, from 700 to 60 queries per second on text).
+   * most entries of both trees (this was a cliff, from 700 to 60 queries per second on text, when
+   * any budget past the segment's size meant scoring it all).
    */
-  public void testNoFilterGathersWhateverTheBudget() {
-    for (long budget : new long[] {10, 10_000, SIZE, 2L * SIZE, 100L * SIZE}) {
+  public void testNoFilterGathersBelowEveryEntry() {
+    for (long budget : new long[] {10, 10_000, SIZE, 2L * SIZE - 1}) {
       assertFalse("budget " + budget, AnnoyVectorsReader.exactIsCheaper(SIZE, budget, SIZE, TREES));
+    }
+  }
+
+  /** A budget of every entry of every tree asks to look at everything: the exact answer. */
+  public void testBudgetOfEveryEntryIsExact() {
+    for (long budget : new long[] {2L * SIZE, 100L * SIZE, Integer.MAX_VALUE}) {
+      assertTrue("budget " + budget, AnnoyVectorsReader.exactIsCheaper(SIZE, budget, SIZE, TREES));
+      assertTrue(AnnoyVectorsReader.exactIsCheaper(SIZE / 2, budget, SIZE, TREES));
     }
   }
 
@@ -50,7 +59,7 @@ public class TestExactFallback extends LuceneTestCase {
 
   /** The choice flips once, where the accepted share makes the two costs equal. */
   public void testOneCrossing() {
-    int budget = 1 + random().nextInt(50_000);
+    int budget = 1 + random().nextInt(2 * SIZE - 1);
     boolean previous = true;
     int flips = 0;
     for (long accepted = 1; accepted <= SIZE; accepted += 1 + accepted / 8) {

@@ -143,8 +143,9 @@ public class TestBudgetCalibration extends LuceneTestCase {
         System.out.println(what);
       }
       assertTrue(what, recall[0] >= target - 3 * error);
-      assertTrue(what, budgets.for10() >= 1 && budgets.for10() <= n);
-      assertTrue(what, budgets.for100() >= budgets.for10() && budgets.for100() <= n);
+      // at most every entry of the two trees
+      assertTrue(what, budgets.for10() >= 1 && budgets.for10() <= 2 * n);
+      assertTrue(what, budgets.for100() >= budgets.for10() && budgets.for100() <= 2 * n);
       sumDifference += recall[0] - target;
       sumVariance += error * error;
     }
@@ -210,14 +211,15 @@ public class TestBudgetCalibration extends LuceneTestCase {
               null);
       Budgets budgets =
           calibrate(forest, vectors, 0.5f + 0.5f * random.nextFloat(), random.nextLong(), null);
-      assertEquals("n=" + n, n, budgets.for10());
-      assertEquals("n=" + n, n, budgets.for100());
+      // every entry of both trees: a search scores every vector exactly
+      assertEquals("n=" + n, 2 * n, budgets.for10());
+      assertEquals("n=" + n, 2 * n, budgets.for100());
       assertEquals(LeafTraversal.Order.BOUND, budgets.order());
       for (int k = 1; k <= 200; k++) {
         assertTrue(budgets.forHits(k) >= Math.min(n, ForestSearcher.minimumScored(k)));
       }
     }
-    // one more vector, and calibration runs: it measures, never exceeds the segment
+    // one more vector, and calibration runs: it measures, never exceeds every entry of the trees
     float[][] vectors = ForestTestUtil.vectors(random, Kind.GAUSSIAN, 102, 4);
     OnHeapForest forest =
         OnHeapForest.build(
@@ -225,7 +227,7 @@ public class TestBudgetCalibration extends LuceneTestCase {
     Budgets budgets = calibrate(forest, vectors, 0.5f, random.nextLong(), null);
     assertTrue(
         budgets.toString(),
-        budgets.for10() >= 1 && budgets.for100() <= 102 && budgets.for100() >= budgets.for10());
+        budgets.for10() >= 1 && budgets.for100() <= 204 && budgets.for100() >= budgets.for10());
   }
 
   /** The same seed gives the same budgets, whether the sample queries run on one thread or many. */

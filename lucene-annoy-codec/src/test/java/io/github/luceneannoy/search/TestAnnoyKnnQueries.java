@@ -127,8 +127,14 @@ public class TestAnnoyKnnQueries extends LuceneTestCase {
           assertEquals(k, inner.topDocs().scoreDocs.length);
         }
 
-        // a budget covering the segment scores every vector once, and nothing beyond that
-        for (int candidatesPerHit : new int[] {COUNT / k, COUNT}) {
+        // a budget of the segment's size gathers (cheaper than scoring every vector, see
+        // TestExactFallback), each vector scored at most once; a budget of every entry of both
+        // trees scores every vector once, and nothing beyond that
+        TopKnnCollector most = new TopKnnCollector(k, Integer.MAX_VALUE);
+        search(leaf, field, new BudgetedKnnCollector(most, COUNT / k));
+        assertScored(field + " at the segment's size", most.visitedCount(), minimum, COUNT);
+        assertEquals(k, most.topDocs().scoreDocs.length);
+        for (int candidatesPerHit : new int[] {2 * COUNT / k, COUNT}) {
           TopKnnCollector all = new TopKnnCollector(k, Integer.MAX_VALUE);
           search(leaf, field, new BudgetedKnnCollector(all, candidatesPerHit));
           assertEquals(field, COUNT, all.visitedCount());

@@ -144,7 +144,8 @@ public class TestAnnoySolrPlugin extends SolrTestCaseJ4 {
     }
 
     // A second segment, large enough for the trees: the default budget is now a calibrated part
-    // of it, a request's budget of 400 per hit (4,000 candidates) covers both segments again.
+    // of it, a request's budget of 500 per hit (5,000 leaf entries) covers every entry of both
+    // segments' three trees again, and so scores every vector.
     addVectors(vectors, 1500);
     int queries = 100;
     double plain = 0, plainFiltered = 0, starved = 0;
@@ -156,13 +157,13 @@ public class TestAnnoySolrPlugin extends SolrTestCaseJ4 {
           query,
           10,
           i -> true,
-          ids(query("{!annoyknn f=annoy_v topK=10 candidatesPerHit=400}" + target)));
+          ids(query("{!annoyknn f=annoy_v topK=10 candidatesPerHit=500}" + target)));
       assertExactTop(
           vectors,
           query,
           10,
           i -> i % 3 == 0,
-          ids(query("{!annoyknn f=annoy_v topK=10 candidatesPerHit=400}" + target, "fq", "cat:a")));
+          ids(query("{!annoyknn f=annoy_v topK=10 candidatesPerHit=500}" + target, "fq", "cat:a")));
 
       List<String> approximate = ids(query("{!knn f=annoy_v topK=10}" + target));
       assertEquals(10, approximate.size());
