@@ -124,13 +124,7 @@ public class TestLeafCoder extends LuceneTestCase {
       leaf = Arrays.copyOf(leaf, leafSize);
       float[] centroid = mean(leaf);
       FastRotation rotation = new FastRotation(dim, random.nextLong());
-      LeafCoder coder = new LeafCoder(rotation, centre);
-      coder.centroid(centroid);
-      CodeBlock codes = new CodeBlock(leafSize, coder.words());
-      for (int e = 0; e < leafSize; e++) {
-        coder.encode(leaf[e], codes, e);
-      }
-      codes.interleave(leafSize);
+      CodeBlock codes = encode(rotation, centre, centroid, leaf);
       QueryCode code = new QueryCode(centre, rotation);
       for (float[] query : ForestTestUtil.vectors(random, kind, queries, dim, centres)) {
         code.set(query);
@@ -211,13 +205,7 @@ public class TestLeafCoder extends LuceneTestCase {
           float[] centre = mean(ForestTestUtil.vectors(random, kind, 64, dim, centres));
           float[] centroid = mean(leaf);
           FastRotation rotation = new FastRotation(dim, random.nextLong());
-          LeafCoder coder = new LeafCoder(rotation, centre);
-          coder.centroid(centroid);
-          CodeBlock codes = new CodeBlock(leafSize, coder.words());
-          for (int e = 0; e < leafSize; e++) {
-            coder.encode(leaf[e], codes, e);
-          }
-          codes.interleave(leafSize);
+          CodeBlock codes = encode(rotation, centre, centroid, leaf);
           QueryCode code = new QueryCode(centre, rotation);
           float[] lower = new float[leafSize];
           float[] upper = new float[leafSize];
@@ -271,6 +259,19 @@ public class TestLeafCoder extends LuceneTestCase {
       System.out.println(what);
     }
     assertTrue(what, rate <= withSampling(TWO_SIDED_TAIL / 2, near / 8.0));
+  }
+
+  /** The codes of {@code leaf} relative to {@code centroid}, interleaved as a search reads them. */
+  private static CodeBlock encode(
+      FastRotation rotation, float[] centre, float[] centroid, float[][] leaf) {
+    LeafCoder coder = new LeafCoder(rotation, centre);
+    coder.centroid(centroid);
+    CodeBlock codes = new CodeBlock(leaf.length, coder.words());
+    for (int e = 0; e < leaf.length; e++) {
+      coder.encode(leaf[e], codes, e);
+    }
+    codes.interleave(leaf.length);
+    return codes;
   }
 
   /** A rate's limit: {@code rate} plus three standard errors of a sample of {@code n}. */
