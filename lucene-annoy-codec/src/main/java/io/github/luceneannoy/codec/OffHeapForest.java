@@ -204,8 +204,9 @@ final class OffHeapForest implements Forest {
   @Override
   public void readLeafOrdinals(int leaf, int firstEntry, int count, LeafBlock into)
       throws IOException {
-    leaves.seek(checkedLeafOffset(leaf, firstEntry, count));
-    leaves.readFloats(into.centroid, 0, into.centroid.length);
+    // past the centroid, which the traversal read when it measured the leaf
+    leaves.seek(
+        checkedLeafOffset(leaf, firstEntry, count) + (long) entry.mappedDimension() * Float.BYTES);
     leaves.readInts(into.ords, 0, count);
     checkOrdinals(leaf, into.ords, count);
     into.count = count;

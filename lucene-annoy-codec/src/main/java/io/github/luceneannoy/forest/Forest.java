@@ -60,8 +60,8 @@ public interface Forest {
   void readNode(int ref, NodeRecord into) throws IOException;
 
   /**
-   * Reads the centroid and the ordinals of leaf number {@code leaf}, whose {@code count} entries
-   * start at entry {@code firstEntry}, into {@code into}.
+   * Reads the ordinals of leaf number {@code leaf}, whose {@code count} entries start at entry
+   * {@code firstEntry}, into {@code into}.
    */
   void readLeafOrdinals(int leaf, int firstEntry, int count, LeafBlock into) throws IOException;
 
@@ -74,7 +74,7 @@ public interface Forest {
   /** Reads the codes of the leaf whose ordinals were just read into {@code into}. */
   void readLeafCodes(int leaf, int firstEntry, int count, LeafBlock into) throws IOException;
 
-  /** Reads the centroid, the ordinals and the codes of a leaf into {@code into}. */
+  /** Reads the ordinals and the codes of a leaf into {@code into}. */
   default void readLeaf(int leaf, int firstEntry, int count, LeafBlock into) throws IOException {
     readLeafOrdinals(leaf, firstEntry, count, into);
     readLeafCodes(leaf, firstEntry, count, into);

@@ -184,11 +184,8 @@ public final class ForestSearcher {
     // leaves nothing behind
     clearSeen();
     int words = forest.rotation().paddedDimension() / Long.SIZE;
-    if (block == null
-        || block.capacity() < forest.maxLeafSize()
-        || block.codes.words != words
-        || block.centroid.length != forest.dimension()) {
-      block = new LeafBlock(forest.maxLeafSize(), forest.dimension(), words);
+    if (block == null || block.capacity() < forest.maxLeafSize() || block.codes.words != words) {
+      block = new LeafBlock(forest.maxLeafSize(), words);
     }
     if (upper.length < minimum) {
       upper = new float[minimum];

@@ -16,17 +16,15 @@
 package io.github.luceneannoy.forest;
 
 /**
- * A leaf as a search reads it: its centroid, the ordinals of its vectors and their codes. A
- * reusable buffer for up to {@code capacity} entries.
+ * A leaf as a search reads it: the ordinals of its vectors and their codes (its centroid is read
+ * apart, {@link Forest#readLeafCentroid}, when the traversal measures the leaf). A reusable buffer
+ * for up to {@code capacity} entries.
  *
  * <p>On disk a leaf of {@code c} entries is its centroid ({@code dimension} floats), {@code c} ints
  * (ordinals, increasing), then the codes: {@code 3·c} floats (all additive terms, all scales, all
  * error factors) and {@code c·words} longs, little-endian.
  */
 public final class LeafBlock {
-  /** The leaf's centroid in the mapped space. */
-  public final float[] centroid;
-
   /** Ordinals of the vectors, increasing. */
   public final int[] ords;
 
@@ -36,8 +34,7 @@ public final class LeafBlock {
   /** Entries in the block. */
   public int count;
 
-  public LeafBlock(int capacity, int dimension, int words) {
-    this.centroid = new float[dimension];
+  public LeafBlock(int capacity, int words) {
     this.ords = new int[capacity];
     this.codes = new CodeBlock(capacity, words);
   }

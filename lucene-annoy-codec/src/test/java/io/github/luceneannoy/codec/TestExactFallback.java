@@ -19,7 +19,7 @@ import org.apache.lucene.tests.util.LuceneTestCase;
 
 /**
  * When the reader scores every accepted vector instead of gathering from the trees ({@link
- * AnnoyVectorsReader#exactIsCheaper}): for selective filters, not for large budgets without one.
+ * AnnoyVectorsReader#scoresExactly}): for selective filters, not for large budgets without one.
  */
 public class TestExactFallback extends LuceneTestCase {
   private static final int SIZE = 60_000;
@@ -32,29 +32,30 @@ public class TestExactFallback extends LuceneTestCase {
    */
   public void testNoFilterGathersBelowEveryEntry() {
     for (long budget : new long[] {10, 10_000, SIZE, 2L * SIZE - 1}) {
-      assertFalse("budget " + budget, AnnoyVectorsReader.exactIsCheaper(SIZE, budget, SIZE, TREES));
+      assertFalse("budget " + budget, AnnoyVectorsReader.scoresExactly(SIZE, budget, SIZE, TREES));
     }
   }
 
   /** A budget of every entry of every tree asks to look at everything: the exact answer. */
   public void testBudgetOfEveryEntryIsExact() {
     for (long budget : new long[] {2L * SIZE, 100L * SIZE, Integer.MAX_VALUE}) {
-      assertTrue("budget " + budget, AnnoyVectorsReader.exactIsCheaper(SIZE, budget, SIZE, TREES));
-      assertTrue(AnnoyVectorsReader.exactIsCheaper(SIZE / 2, budget, SIZE, TREES));
+      assertTrue("budget " + budget, AnnoyVectorsReader.scoresExactly(SIZE, budget, SIZE, TREES));
+      assertTrue(AnnoyVectorsReader.scoresExactly(SIZE / 2, budget, SIZE, TREES));
     }
   }
 
   /** A filter that accepts few vectors is answered exactly: gathering would read past them all. */
   public void testSelectiveFilterScoresExactly() {
     int budget = 10_000;
-    assertTrue(AnnoyVectorsReader.exactIsCheaper(100, budget, SIZE, TREES));
-    assertTrue(AnnoyVectorsReader.exactIsCheaper(1_000, budget, SIZE, TREES));
-    assertTrue(AnnoyVectorsReader.exactIsCheaper(0, budget, SIZE, TREES));
+    assertTrue(AnnoyVectorsReader.scoresExactly(100, budget, SIZE, TREES));
+    assertTrue(AnnoyVectorsReader.scoresExactly(1_000, budget, SIZE, TREES));
+    assertTrue(AnnoyVectorsReader.scoresExactly(0, budget, SIZE, TREES));
     // a tenth of the segment: gathering 10,000 accepted entries reads about 100,000, more than
-    // 16 per accepted vector
-    assertTrue(AnnoyVectorsReader.exactIsCheaper(SIZE / 10, budget, SIZE, TREES));
+    // 8 per accepted vector
+    assertTrue(AnnoyVectorsReader.scoresExactly(SIZE / 10, budget, SIZE, TREES));
     // half of it: gathering reads about 20,000 entries, fewer than 30,000 exact scores would cost
-    assertFalse(AnnoyVectorsReader.exactIsCheaper(SIZE / 2, budget, SIZE, TREES));
+    // (240,000 entries' worth)
+    assertFalse(AnnoyVectorsReader.scoresExactly(SIZE / 2, budget, SIZE, TREES));
   }
 
   /** The choice flips once, where the accepted share makes the two costs equal. */
@@ -63,7 +64,7 @@ public class TestExactFallback extends LuceneTestCase {
     boolean previous = true;
     int flips = 0;
     for (long accepted = 1; accepted <= SIZE; accepted += 1 + accepted / 8) {
-      boolean exact = AnnoyVectorsReader.exactIsCheaper(accepted, budget, SIZE, TREES);
+      boolean exact = AnnoyVectorsReader.scoresExactly(accepted, budget, SIZE, TREES);
       if (exact != previous) {
         flips++;
         assertFalse("exact again at " + accepted + " accepted", exact);

@@ -300,10 +300,10 @@ final class ForestTestUtil {
     final int[] ords;
     final CodeBlock codes;
 
-    LeafView(int number, int firstEntry, LeafBlock block) {
+    LeafView(int number, int firstEntry, float[] centroid, LeafBlock block) {
       this.number = number;
       this.firstEntry = firstEntry;
-      this.centroid = block.centroid.clone();
+      this.centroid = centroid;
       this.ords = Arrays.copyOf(block.ords, block.count);
       this.codes = new CodeBlock(block.count, block.codes.words);
       System.arraycopy(block.codes.additive, 0, codes.additive, 0, block.count);
@@ -326,7 +326,7 @@ final class ForestTestUtil {
   /** Walks every tree of {@code forest} in pre-order through the {@link Forest} interface. */
   static void walk(Forest forest, ForestVisitor visitor) throws IOException {
     int words = forest.rotation().paddedDimension() / Long.SIZE;
-    LeafBlock block = new LeafBlock(forest.maxLeafSize(), forest.dimension(), words);
+    LeafBlock block = new LeafBlock(forest.maxLeafSize(), words);
     for (int t = 0; t < forest.numTrees(); t++) {
       walk(forest, t, forest.root(t), 0, words, block, visitor);
     }
@@ -350,7 +350,9 @@ final class ForestTestUtil {
         int leaf = NodeRefs.leafNumber(child);
         forest.readLeafOrdinals(leaf, record.firstEntries[c], record.sizes[c], block);
         forest.readLeafCodes(leaf, record.firstEntries[c], record.sizes[c], block);
-        visitor.leaf(tree, depth + 1, new LeafView(leaf, record.firstEntries[c], block));
+        float[] centroid = new float[forest.dimension()];
+        forest.readLeafCentroid(leaf, record.firstEntries[c], record.sizes[c], centroid);
+        visitor.leaf(tree, depth + 1, new LeafView(leaf, record.firstEntries[c], centroid, block));
       } else {
         walk(forest, tree, child, depth + 1, words, block, visitor);
       }
