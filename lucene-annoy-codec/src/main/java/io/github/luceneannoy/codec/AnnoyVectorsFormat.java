@@ -68,7 +68,9 @@ import org.apache.lucene.index.SegmentWriteState;
  *   <li>long seed: the trees' and the rotation's
  *   <li>float {@code M}, the largest vector norm (inner product only; 0 otherwise)
  *   <li>float target recall the budgets were calibrated for
- *   <li>vint default budget for 10 hits, vint default budget for 100 hits (leaf entries to gather)
+ *   <li>vint default budget for 10 hits, vint default budget for 100 hits (the most leaf entries to
+ *       gather; from version 4 a search may stop before, and both are the calibrated budget for 10
+ *       hits)
  *   <li>vlong offset of the centre section in {@code .afi}
  *   <li>vint number of inner nodes over all trees
  *   <li>vlong offset and vlong length of the node section in {@code .afi}
@@ -126,7 +128,9 @@ import org.apache.lucene.index.SegmentWriteState;
  *       (never released; refused with {@link org.apache.lucene.index.IndexFormatTooOldException}:
  *       reindex).
  *   <li>3: the same with the codes' longs interleaved in groups of 8, and budgets counted in leaf
- *       entries.
+ *       entries. Still read: a search gathers its whole budget, as the budgets were calibrated.
+ *   <li>4: the same files; the budgets are calibrated for searches that stop early once a twentieth
+ *       of the budget (at least two full leaves) has added no candidate.
  * </ul>
  *
  * @lucene.experimental
@@ -141,7 +145,14 @@ public final class AnnoyVectorsFormat extends KnnVectorsFormat {
   static final String META_EXTENSION = "afm";
   static final String INDEX_EXTENSION = "afi";
   static final int VERSION_START = 3;
-  static final int VERSION_CURRENT = VERSION_START;
+
+  /**
+   * Budgets are calibrated for searches that stop early ({@code ForestSearcher}); a segment of
+   * version 3 is searched for its whole budget, as it was calibrated.
+   */
+  static final int VERSION_EARLY_STOP = 4;
+
+  static final int VERSION_CURRENT = VERSION_EARLY_STOP;
 
   /**
    * Default number of trees: a second tree finds the neighbours that fall just across a boundary of

@@ -143,7 +143,8 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
           }
           FieldEntry entry = FieldEntry.read(meta, info, dataLength);
           checkFlatCount(info, entry, meta);
-          if (fields.put(info.name, new FieldForest(entry, data)) != null) {
+          boolean stopsEarly = dataVersion >= AnnoyVectorsFormat.VERSION_EARLY_STOP;
+          if (fields.put(info.name, new FieldForest(entry, data, stopsEarly)) != null) {
             throw new CorruptIndexException("duplicate field \"" + info.name + "\"", meta);
           }
           if (entry.centreOffset() < end || entry.centreOffset() >= end + Float.BYTES) {
@@ -431,8 +432,15 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
     final IndexInput leaves;
     private final ConcurrentLinkedQueue<ForestSearcher> searchers = new ConcurrentLinkedQueue<>();
 
-    FieldForest(FieldEntry entry, IndexInput data) throws IOException {
+    /**
+     * Whether searches may stop before their budget: the segment's budgets were calibrated for it
+     * (format version 4 on).
+     */
+    private final boolean stopsEarly;
+
+    FieldForest(FieldEntry entry, IndexInput data, boolean stopsEarly) throws IOException {
       this.entry = entry;
+      this.stopsEarly = stopsEarly;
       this.centre = readCentre(entry, data);
       this.rotation =
           new FastRotation(entry.mappedDimension(), ForestBuilder.rotationSeed(entry.seed()));
@@ -461,7 +469,7 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
 
     ForestSearcher searcher() {
       ForestSearcher searcher = searchers.poll();
-      return searcher == null ? new ForestSearcher() : searcher;
+      return searcher == null ? new ForestSearcher(stopsEarly) : searcher;
     }
 
     void release(ForestSearcher searcher) {

@@ -35,7 +35,8 @@ import org.apache.lucene.store.DataOutput;
  * Reading validates every value against the field's {@link FieldInfo} and the data file's length.
  *
  * @param budget10 the calibrated number of candidates to gather for 10 hits
- * @param budget100 the calibrated number of candidates to gather for 100 hits
+ * @param budget100 the number of candidates to gather for 100 hits (equal to {@code budget10} from
+ *     format version 4)
  */
 record FieldEntry(
     int fieldNumber,

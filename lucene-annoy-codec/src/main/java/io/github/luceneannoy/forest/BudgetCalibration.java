@@ -31,46 +31,47 @@ import org.apache.lucene.util.PriorityQueue;
  * gather for its recall to reach a target, measured at build time on a sample of the segment's
  * vectors used as queries (each leaving itself out of its answers).
  *
- * <p>For each sample query the whole forest is traversed in search order, noting at which position
- * each vector is first gathered, and every vector's distance is estimated from its code (once, from
- * the first tree that reaches it); the exact nearest {@value #DEEP_K} are found by scoring the
- * vectors whose lower bound beats the {@value #DEEP_K}-th smallest upper bound in order of their
- * lower bounds, until the next exceeds the {@value #DEEP_K}-th exact distance. Then recall at
- * budget {@code B} is the share of true neighbours gathered before position {@code B}, and the
- * budget for {@code k} hits is the smallest {@code B} at which the sample's mean recall@k, less its
- * standard error times {@value #CONFIDENCE}, reaches the target plus {@value #MARGIN}, at {@code k
- * = 10} and {@code k = 100}; a search for other {@code k} derives its budget from them ({@link
- * Budgets#forHits}). Both leaf orders are measured, and the one needing fewer candidates for 10
- * hits is kept.
+ * <p>For each sample query the whole forest is traversed in one search order, bounding every
+ * entry's distance from its code as a search does; the exact nearest {@value #K} are found by
+ * scoring the vectors whose lower bound (from the first tree that reaches them) beats the {@value
+ * #K}-th smallest upper bound in order of their lower bounds, until the next exceeds the {@value
+ * #K}-th exact distance. Then, for each leaf order, the traversal is replayed as a search would run
+ * it ({@link SearchWalk}: where each neighbour is gathered, which leaves add candidates), until the
+ * last neighbour is gathered. Recall at budget {@code B} is the share of neighbours gathered before
+ * the search stops (at {@code B} or earlier, {@link ForestSearcher#stallWindow}), and the budget is
+ * the smallest {@code B} at which the sample's mean recall@10, less its standard error times
+ * {@value #CONFIDENCE}, reaches the target plus {@value #MARGIN}. The leaf order needing the
+ * smaller budget is kept. Searches for other {@code k} derive their budget from it ({@link
+ * Budgets#forHits}).
  *
- * <p>Cost: for each sample query a read of the whole forest, one estimate per vector and a few
- * hundred exact distances: on 60,000 text embeddings (two trees) about 0.4 s against 2 s for
- * building the trees, at {@value #SAMPLE_QUERIES} queries.
- *
- * <p>Why not more sample queries: the sample's recall varies from segment to segment by about 0.01
- * at 64 to 128 queries, and held-out queries differ from the segment's own vectors by about as much
- * either way (measured on Fashion-MNIST, where they are harder, and text embeddings, where they are
- * easier); with twice the queries and a smaller margin, one Fashion-MNIST segment in four fell
- * below 0.95. The margin kept here landed at 0.957 - 0.984 in the runs measured.
+ * <p>Cost: for each sample query a read of the whole forest with a bound per entry, and a few dozen
+ * exact distances.
  */
 public final class BudgetCalibration {
-  /** Sample queries per segment: recall is then measured on 640 neighbours at k = 10. */
-  static final int SAMPLE_QUERIES = 64;
+  /**
+   * Sample queries per segment: recall is then measured on 1,280 neighbours. With 64, the budget
+   * calibrated on 60,000 text embeddings varied from 9,000 to 17,400 entries with the sample (eight
+   * draws; held-out recall 0.945 - 0.978 over four seeds); with 128, from 10,200 to 14,500 (0.955 -
+   * 0.974). Each costs about 5 ms there on Java 17.
+   */
+  static final int SAMPLE_QUERIES = 128;
 
-  /** The deeper of the two calibrated hit counts. */
-  static final int DEEP_K = 100;
+  /** The calibrated hit count: what a plain {@code KnnFloatVectorQuery} asks for most often. */
+  static final int K = 10;
 
-  /** The shallower one: what a plain {@code KnnFloatVectorQuery} asks for most often. */
-  static final int SHALLOW_K = 10;
+  /** Segments of at most this many vectors are scored whole: as cheap as anything else. */
+  static final int TINY_SEGMENT = 101;
 
   /** Tasks the sample queries are split into when an executor is given. */
   private static final int TASKS = 4;
 
   /**
    * Recall added to the target when calibrating: what the estimate bounds lose in the scoring phase
-   * (0.001 - 0.003 at {@link ForestSearcher#ERROR_BOUND}).
+   * (0.001 - 0.003 at {@link ForestSearcher#ERROR_BOUND}), and what held-out queries can be harder
+   * than the segment's own vectors: on Fashion-MNIST built with vector kernels, 0.005 left the
+   * default at 0.948 - 0.951, 0.01 at 0.955 - 0.956 (text embeddings: 0.970).
    */
-  static final float MARGIN = 0.005f;
+  static final float MARGIN = 0.01f;
 
   /**
    * Standard errors of the sample's mean recall kept between it and the target: 1.645, a one-sided
@@ -81,19 +82,22 @@ public final class BudgetCalibration {
   private static final ForestKernels KERNELS = ForestKernels.get();
 
   /**
-   * The calibrated order and budgets: candidates to gather for 10 and for 100 hits.
+   * The calibrated order and budgets: leaf entries to gather for 10 and for 100 hits.
    *
    * @param order the order of leaves that needs the fewer candidates for 10 hits
-   * @param for10 candidates for 10 hits
-   * @param for100 candidates for 100 hits, at least {@code for10}
+   * @param for10 entries for 10 hits
+   * @param for100 entries for 100 hits, at least {@code for10}: where a search for fewer than 10
+   *     hits gets its budget from (format version 3 calibrated it; since version 4 it equals {@code
+   *     for10}, so fewer than 10 hits get the budget of 10)
    */
   public record Budgets(LeafTraversal.Order order, int for10, int for100) {
 
     /**
      * Candidates to gather for {@code k} hits: {@code for10·k/10} from 10 hits up, as a query's own
      * budget grows ({@link io.github.luceneannoy.search.AnnoyKnnFloatVectorQuery}'s candidates per
-     * hit), and below 10 on the line through the two calibrated points in log-log scale; never
-     * fewer than {@link ForestSearcher#minimumScored}{@code (k)}.
+     * hit), and below 10 on the line through {@code (10, for10)} and {@code (100, for100)} in
+     * log-log scale (flat when they are equal); never fewer than {@link
+     * ForestSearcher#minimumScored}{@code (k)}.
      *
      * <p>Why linear above 10 and not the calibrated line: users raise {@code k} (a query's fan-out)
      * to raise recall@10, and recall@10 follows the candidates gathered, not {@code k}. On
@@ -102,11 +106,11 @@ public final class BudgetCalibration {
      */
     public int forHits(int k) {
       double budget;
-      if (k >= SHALLOW_K) {
-        budget = (double) for10 * k / SHALLOW_K;
+      if (k >= K) {
+        budget = (double) for10 * k / K;
       } else {
-        double slope = Math.log((double) for100 / for10) / Math.log((double) DEEP_K / SHALLOW_K);
-        budget = for10 * Math.pow((double) k / SHALLOW_K, slope);
+        double slope = Math.log((double) for100 / for10) / Math.log(10.0);
+        budget = for10 * Math.pow((double) k / K, slope);
       }
       return (int)
           Math.min(Integer.MAX_VALUE, Math.max(ForestSearcher.minimumScored(k), Math.ceil(budget)));
@@ -146,15 +150,15 @@ public final class BudgetCalibration {
     int size = forest.size();
     // a budget of every entry of every tree: a search then scores every vector exactly
     int entries = (int) Math.min(Integer.MAX_VALUE, Math.max(1L, (long) size * forest.numTrees()));
-    if (size <= DEEP_K + 1) {
+    if (size <= TINY_SEGMENT) {
       // scoring every vector is as cheap as anything else
       return new Budgets(LeafTraversal.Order.BOUND, entries, entries);
     }
     int samples = Math.min(SAMPLE_QUERIES, size);
     int[] sample = sample(size, samples, seed);
     LeafTraversal.Order[] orders = LeafTraversal.Order.values();
-    long[][] shallow = new long[orders.length][samples * SHALLOW_K];
-    long[][] deep = new long[orders.length][samples * DEEP_K];
+    long[][] positions = new long[orders.length][samples * K];
+    SearchWalk[][] walks = new SearchWalk[orders.length][samples];
     int tasks = executor == null ? 1 : Math.min(samples, TASKS);
     List<Callable<Void>> work = new ArrayList<>(tasks);
     for (int task = 0; task < tasks; task++) {
@@ -172,8 +176,8 @@ public final class BudgetCalibration {
                   trial.position(order);
                 }
                 // each task writes its own samples' slots
-                trial.truthPositions(SHALLOW_K, shallow[order.ordinal()], s * SHALLOW_K);
-                trial.truthPositions(DEEP_K, deep[order.ordinal()], s * DEEP_K);
+                trial.truthPositions(positions[order.ordinal()], s * K);
+                walks[order.ordinal()][s] = trial.walk.compact();
               }
             }
             return null;
@@ -194,12 +198,17 @@ public final class BudgetCalibration {
     int samplesDone = samples;
     Budgets best = null;
     for (LeafTraversal.Order order : orders) {
-      int for10 = smallestBudget(shallow[order.ordinal()], samplesDone, SHALLOW_K, goal, entries);
-      int for100 =
-          Math.max(
-              for10, smallestBudget(deep[order.ordinal()], samplesDone, DEEP_K, goal, entries));
+      int for10 =
+          smallestBudget(
+              positions[order.ordinal()],
+              walks[order.ordinal()],
+              samplesDone,
+              goal,
+              entries,
+              forest.maxLeafSize());
       if (best == null || for10 < best.for10()) {
-        best = new Budgets(order, for10, for100);
+        // not calibrated for 100 hits: fewer than 10 hits get the budget of 10 (forHits)
+        best = new Budgets(order, for10, for10);
       }
     }
     return best;
@@ -207,43 +216,50 @@ public final class BudgetCalibration {
 
   /**
    * The smallest budget at which the sample's mean recall, less {@value #CONFIDENCE} standard
-   * errors, reaches {@code goal}: the positions are {@code k} per sample query, query after query.
-   * Recall varies from query to query (and a query's neighbours are found together or not), so the
-   * sample's mean alone would miss the target about half the time on a segment where it lands
-   * close; with the standard error, a noisier segment is given a larger budget.
+   * errors, reaches {@code goal}: the positions are {@code k} per sample query, query after query,
+   * and a query's search stops where its walk says ({@link SearchWalk#stop}). Recall varies from
+   * query to query (and a query's neighbours are found together or not), so the sample's mean alone
+   * would miss the target about half the time on a segment where it lands close; with the standard
+   * error, a noisier segment is given a larger budget. Recall grows with the budget (a larger
+   * budget also waits longer before stopping early), so the search is a bisection.
    */
-  private static int smallestBudget(long[] positions, int queries, int k, float goal, int entries) {
-    long[] sorted = positions.clone();
-    Arrays.sort(sorted);
-    // the budgets worth trying are just past each position; recall only changes there
-    int low = 0;
-    int high = sorted.length - 1;
-    if (confidentRecall(positions, queries, k, sorted[high] + 1) < goal) {
+  private static int smallestBudget(
+      long[] positions, SearchWalk[] walks, int queries, float goal, int entries, int maxLeafSize) {
+    if (confidentRecall(positions, walks, queries, entries, entries, maxLeafSize) < goal) {
       return entries;
     }
+    int low = 1;
+    int high = entries;
     while (low < high) {
-      int mid = (low + high) >>> 1;
-      if (confidentRecall(positions, queries, k, sorted[mid] + 1) >= goal) {
+      int mid = (int) (((long) low + high) >>> 1);
+      if (confidentRecall(positions, walks, queries, mid, entries, maxLeafSize) >= goal) {
         high = mid;
       } else {
         low = mid + 1;
       }
     }
-    return (int) Math.min(entries, Math.max(1, sorted[low] + 1));
+    return low;
   }
 
   /** The sample's mean recall at {@code budget} less {@value #CONFIDENCE} standard errors. */
-  private static double confidentRecall(long[] positions, int queries, int k, long budget) {
+  private static double confidentRecall(
+      long[] positions,
+      SearchWalk[] walks,
+      int queries,
+      long budget,
+      int entries,
+      int maxLeafSize) {
     double sum = 0;
     double squares = 0;
     for (int q = 0; q < queries; q++) {
+      long stop = walks[q].stop(budget, entries, maxLeafSize);
       int found = 0;
-      for (int i = q * k; i < (q + 1) * k; i++) {
-        if (positions[i] < budget) {
+      for (int i = q * K; i < (q + 1) * K; i++) {
+        if (positions[i] < stop) {
           found++;
         }
       }
-      double recall = (double) found / k;
+      double recall = (double) found / K;
       sum += recall;
       squares += recall * recall;
     }
@@ -286,9 +302,17 @@ public final class BudgetCalibration {
     private final float[] upper;
     private final float[] leafLower;
     private final float[] leafUpper;
-    private final int[] freshEntries;
-    private final float[] heap = new float[DEEP_K];
     private final boolean[] wanted;
+
+    /** The leaves of the last traversal, with where a search would have added candidates. */
+    final SearchWalk walk = new SearchWalk();
+
+    private final CandidateBar bar = new CandidateBar();
+
+    /** The vectors the current traversal's search has offered: those equal to {@link #visit}. */
+    private final int[] offered;
+
+    private int visit;
     private int[] neighbours = new int[0];
     private int self;
 
@@ -297,7 +321,7 @@ public final class BudgetCalibration {
 
     /** The nearest scored so far, farthest on top. */
     private final PriorityQueue<Neighbour> nearest =
-        new PriorityQueue<>(DEEP_K) {
+        new PriorityQueue<>(K) {
           @Override
           protected boolean lessThan(Neighbour a, Neighbour b) {
             return a.distance > b.distance || (a.distance == b.distance && a.ord > b.ord);
@@ -319,8 +343,8 @@ public final class BudgetCalibration {
       this.upper = new float[size];
       this.leafLower = new float[forest.maxLeafSize()];
       this.leafUpper = new float[forest.maxLeafSize()];
-      this.freshEntries = new int[forest.maxLeafSize()];
       this.wanted = new boolean[size];
+      this.offered = new int[size];
     }
 
     /**
@@ -338,59 +362,38 @@ public final class BudgetCalibration {
       int gathered = 0;
       forest = views.get();
       traversal.start(forest, LeafTraversal.Order.BOUND, code, mapped);
+      startWalk();
       while (traversal.next()) {
         int leaf = traversal.leafNumber();
         int first = traversal.leafFirstEntry();
         int count = traversal.leafSize();
+        int start = gathered;
         forest.readLeafOrdinals(leaf, first, count, block);
-        // a vector is estimated once, from the first tree that reaches it: half the entries of a
-        // two-tree forest are seen again
-        int fresh = 0;
+        forest.readLeafCodes(leaf, first, count, block);
+        boundLeaf(count);
         for (int e = 0; e < count; e++) {
           int ord = block.ords[e];
-          if (position[ord] >= 0) {
-            // searches count entries, a vector once per tree that holds it
-            gathered += ord == self ? 0 : 1;
-          } else {
-            position[ord] = gathered++;
-            freshEntries[fresh++] = e;
+          if (position[ord] < 0) {
+            // a vector's first tree gives the bounds that find the exact neighbours
+            position[ord] = gathered;
+            lower[ord] = leafLower[e];
+            upper[ord] = leafUpper[e];
           }
+          // searches count entries, a vector once per tree that holds it
+          gathered += ord == self ? 0 : 1;
         }
-        if (fresh == 0) {
-          continue;
-        }
-        forest.readLeafCodes(leaf, first, count, block);
-        float leafDistance = traversal.leafDistance();
-        float leafScale = (float) Math.sqrt(leafDistance);
-        if (2 * fresh >= count) {
-          // most are new: all at once, a group of codes per step
-          code.allBounds(
-              block.codes,
-              count,
-              leafDistance,
-              leafScale,
-              ForestSearcher.ERROR_BOUND,
-              leafLower,
-              leafUpper);
-          for (int i = 0; i < fresh; i++) {
-            int e = freshEntries[i];
-            lower[block.ords[e]] = leafLower[e];
-            upper[block.ords[e]] = leafUpper[e];
-          }
-        } else {
-          for (int i = 0; i < fresh; i++) {
-            int e = freshEntries[i];
-            float estimate = code.estimate(block.codes, e, leafDistance);
-            float error = code.error(block.codes, e, leafScale, ForestSearcher.ERROR_BOUND);
-            lower[block.ords[e]] = estimate - error;
-            upper[block.ords[e]] = estimate + error;
-          }
-        }
+        walk.add(start, offerLeaf(count));
       }
-      int k = Math.min(DEEP_K, size - 1);
+      int k = Math.min(K, size - 1);
       // the k-th smallest upper bound, itself left out: no vector whose lower bound exceeds it is
       // among the k nearest
-      float bar = kthSmallest(upper, self, k);
+      bar.reset(k);
+      for (int ord = 0; ord < size; ord++) {
+        if (ord != self) {
+          bar.offer(Float.NEGATIVE_INFINITY, upper[ord]);
+        }
+      }
+      float bar = this.bar.bar();
       int kept = 0;
       for (int ord = 0; ord < size; ord++) {
         if (ord == self || lower[ord] > bar) {
@@ -441,9 +444,11 @@ public final class BudgetCalibration {
       }
       forest = views.get();
       traversal.start(forest, order, code, mapped);
+      startWalk();
       while (missing > 0 && traversal.next()) {
         int leaf = traversal.leafNumber();
         int count = traversal.leafSize();
+        int start = gathered;
         forest.readLeafOrdinals(leaf, traversal.leafFirstEntry(), count, block);
         for (int e = 0; e < count; e++) {
           int ord = block.ords[e];
@@ -456,58 +461,65 @@ public final class BudgetCalibration {
           }
           gathered++;
         }
+        forest.readLeafCodes(leaf, traversal.leafFirstEntry(), count, block);
+        boundLeaf(count);
+        walk.add(start, offerLeaf(count));
       }
       for (int ord : neighbours) {
         wanted[ord] = false;
       }
     }
 
-    /**
-     * The {@code k}-th smallest of {@code values}, leaving out index {@code skip}: a max-heap of
-     * {@code k}.
-     */
-    private float kthSmallest(float[] values, int skip, int k) {
-      int n = 0;
-      for (int i = 0; i < values.length; i++) {
-        if (i == skip) {
-          continue;
-        }
-        float v = values[i];
-        if (n < k) {
-          int j = n++;
-          while (j > 0 && heap[(j - 1) >>> 1] < v) {
-            heap[j] = heap[(j - 1) >>> 1];
-            j = (j - 1) >>> 1;
-          }
-          heap[j] = v;
-        } else if (v < heap[0]) {
-          int j = 0;
-          while (true) {
-            int c = 2 * j + 1;
-            if (c >= k) {
-              break;
-            }
-            if (c + 1 < k && heap[c + 1] > heap[c]) {
-              c++;
-            }
-            if (heap[c] <= v) {
-              break;
-            }
-            heap[j] = heap[c];
-            j = c;
-          }
-          heap[j] = v;
-        }
-      }
-      return heap[0];
+    /** Starts recording a traversal: no leaf read, no vector offered, the bars of new searches. */
+    private void startWalk() {
+      walk.clear();
+      visit++;
+      bar.reset(ForestSearcher.minimumScored(K));
+    }
+
+    /** Bounds the distances of the current leaf's {@code count} codes from the query. */
+    private void boundLeaf(int count) {
+      float leafDistance = traversal.leafDistance();
+      code.allBounds(
+          block.codes,
+          count,
+          leafDistance,
+          (float) Math.sqrt(leafDistance),
+          ForestSearcher.ERROR_BOUND,
+          leafLower,
+          leafUpper);
     }
 
     /**
-     * The search positions of the last query's {@code k} nearest, into {@code out} from {@code
+     * Offers the current leaf's entries to the bar of a search for 10 hits as the search would
+     * ({@link ForestSearcher}: a vector whose lower bound passes the bar is offered, once; one that
+     * fails may pass in another tree); returns the {@link SearchWalk} flags: whether the leaf added
+     * a candidate, and whether the bar was set before it.
+     */
+    private int offerLeaf(int count) {
+      int flags = bar.isFinite() ? SearchWalk.READY : 0;
+      for (int e = 0; e < count; e++) {
+        int ord = block.ords[e];
+        if (ord == self) {
+          continue;
+        }
+        float low = leafLower[e];
+        if (offered[ord] != visit && low <= bar.bar()) {
+          offered[ord] = visit;
+          if (bar.offer(low, leafUpper[e])) {
+            flags |= SearchWalk.GREW;
+          }
+        }
+      }
+      return flags;
+    }
+
+    /**
+     * The search positions of the last query's {@value #K} nearest, into {@code out} from {@code
      * from}.
      */
-    void truthPositions(int k, long[] out, int from) {
-      for (int i = 0; i < k; i++) {
+    void truthPositions(long[] out, int from) {
+      for (int i = 0; i < K; i++) {
         // fewer neighbours than k (a tiny segment): count the missing ones as found at once
         out[from + i] = i < neighbours.length ? position[neighbours[i]] : 0;
       }

@@ -35,12 +35,15 @@ import org.apache.lucene.util.hnsw.RandomVectorScorer;
  * ERROR_BOUND} times the estimator's scale for that vector and query. A whole leaf's codes are
  * bounded at once, first from the high half of the query's bits ({@link QueryCode#bounds}): only
  * the few that may pass the bar below are completed. Gathering stops after {@code budget} accepted
- * leaf entries, or when the trees are exhausted (then every accepted vector was looked at). An
- * entry whose lower bound exceeds the {@code m}-th smallest upper bound so far ({@code m} = {@link
- * #minimumScored}) cannot be among the nearest and is dropped; otherwise its vector becomes a
- * candidate, once, however many trees hold it. The budget counts entries, not distinct vectors,
- * because an entry costs the same whether its vector was seen before or not: so a budget is a fixed
- * amount of work.
+ * leaf entries, or when the trees are exhausted (then every accepted vector was looked at), or
+ * early, before a leaf, when the last {@code budget / }{@value #STALL_DIVISOR} entries added no
+ * candidate: the query's neighbourhood has then been covered, and the rest of the budget would
+ * gather only vectors that are dropped (a budget covering every entry never stops early, nor does a
+ * search before it has met {@code m} candidates). An entry whose lower bound exceeds the {@code
+ * m}-th smallest upper bound so far ({@code m} = {@link #minimumScored}) cannot be among the
+ * nearest and is dropped; otherwise its vector becomes a candidate, once, however many trees hold
+ * it. The budget counts entries, not distinct vectors, because an entry costs the same whether its
+ * vector was seen before or not: so a budget bounds the work.
  *
  * <p><b>Scoring.</b> The rest are scored exactly by the {@link RandomVectorScorer}, in order of
  * their lower bounds, until the next lower bound exceeds the collector's k-th best distance (after
@@ -63,6 +66,7 @@ public final class ForestSearcher {
   private static final int DENSE_SEEN_LIMIT = 1 << 18;
 
   private final LeafTraversal traversal = new LeafTraversal();
+  private final boolean stopsEarly;
   private LeafBlock block;
   private float[] mapped = new float[0];
   private QueryCode code;
@@ -80,16 +84,55 @@ public final class ForestSearcher {
   private float[] poolLower = new float[256];
   private int poolSize;
   private long[] order = new long[0];
-  private float[] upper = new float[0];
-  private int upperSize;
-  private int upperCapacity;
   private long gathered;
 
-  /** The {@code minimum}-th smallest upper bound so far, infinite until there are as many. */
-  private float bar;
+  /** The {@code minimum}-th smallest upper bound so far. */
+  private final CandidateBar bar = new CandidateBar();
 
   private float[] lowers = new float[0];
   private float[] uppers = new float[0];
+
+  /**
+   * A search stops early once {@code 1/}{@value} of its budget has passed without a new candidate
+   * (but not within two full leaves: a window shorter than a leaf would stop at the first leaf that
+   * adds nothing). Measured at equal recall: on text embeddings 7 - 18% fewer entries gathered
+   * (recall 0.95 - 0.99), on Fashion-MNIST 15% fewer from 0.99 up and as many below. Calibration
+   * replays searches with the same rule ({@link BudgetCalibration}), so a default still reaches its
+   * target.
+   */
+  static final int STALL_DIVISOR = 20;
+
+  /**
+   * Entries gathered without a new candidate after which a search of {@code budget} stops, in a
+   * forest of {@code entries} entries and leaves of at most {@code maxLeafSize}: checked before
+   * each leaf, so the search ends at the first leaf that starts further than this past the end of
+   * the last leaf that added a candidate. A budget of every entry never stops early: it promises
+   * that every vector is looked at.
+   */
+  static long stallWindow(long budget, long entries, int maxLeafSize) {
+    if (budget >= entries) {
+      return Long.MAX_VALUE;
+    }
+    return Math.max(2L * maxLeafSize, budget / STALL_DIVISOR);
+  }
+
+  /** A searcher that stops early ({@link #STALL_DIVISOR}). */
+  public ForestSearcher() {
+    this(true);
+  }
+
+  /**
+   * A searcher that stops early ({@link #STALL_DIVISOR}) or not: a budget calibrated without it
+   * (format version 3) is spent in full.
+   */
+  public ForestSearcher(boolean stopsEarly) {
+    this.stopsEarly = stopsEarly;
+  }
+
+  /** Whether searches may stop before their budget. */
+  public boolean stopsEarly() {
+    return stopsEarly;
+  }
 
   /**
    * The fewest vectors a search scores exactly when it gathered as many: {@code k} and a quarter
@@ -134,7 +177,21 @@ public final class ForestSearcher {
     code.set(mapped);
     BitSet seen = this.seen;
     traversal.start(forest, order, code, mapped);
+    long window =
+        stopsEarly
+            ? stallWindow(budget, (long) forest.size() * forest.numTrees(), forest.maxLeafSize())
+            : Long.MAX_VALUE;
+    long lastGrowth = 0;
+    int poolBefore = 0;
     while (gathered < budget && traversal.next()) {
+      if (poolSize > poolBefore) {
+        poolBefore = poolSize;
+        lastGrowth = gathered;
+      } else if (gathered - lastGrowth > window && bar.isFinite()) {
+        // not before the bar is set: a search that has not met m candidates (a selective filter)
+        // looks on
+        break;
+      }
       int leaf = traversal.leafNumber();
       int count = traversal.leafSize();
       forest.readLeaf(leaf, traversal.leafFirstEntry(), count, block);
@@ -154,7 +211,7 @@ public final class ForestSearcher {
               leafDistance,
               (float) Math.sqrt(leafDistance),
               ERROR_BOUND,
-              bar,
+              bar.bar(),
               passing,
               lowers,
               uppers);
@@ -187,12 +244,7 @@ public final class ForestSearcher {
     if (block == null || block.capacity() < forest.maxLeafSize() || block.codes.words != words) {
       block = new LeafBlock(forest.maxLeafSize(), words);
     }
-    if (upper.length < minimum) {
-      upper = new float[minimum];
-    }
-    upperCapacity = minimum;
-    upperSize = 0;
-    bar = Float.POSITIVE_INFINITY;
+    bar.reset(minimum);
     if (lowers.length < forest.maxLeafSize()) {
       lowers = new float[forest.maxLeafSize()];
       uppers = new float[forest.maxLeafSize()];
@@ -236,7 +288,7 @@ public final class ForestSearcher {
       int ord = ords[passing[i]];
       float lower = lowers[i];
       // the bar may have fallen since the leaf was bounded
-      if (lower <= bar
+      if (lower <= bar.bar()
           && (acceptOrds == null || acceptOrds.get(ord))
           && seen.getAndSet(ord) == false) {
         markSeen(ord);
@@ -252,22 +304,10 @@ public final class ForestSearcher {
     seenOrds[seenCount++] = ord;
   }
 
-  /**
-   * Keeps a candidate unless its lower bound exceeds the {@code minimum}-th smallest upper bound
-   * ({@link #upper} is a max-heap of the smallest upper bounds so far).
-   */
+  /** Keeps a candidate unless its lower bound exceeds the bar its upper bound joins. */
   private void offer(int ord, float lower, float upperBound) {
-    int capacity = upperCapacity;
-    if (upperSize < capacity) {
-      pushUpper(upperBound);
-    } else if (upperBound < upper[0]) {
-      replaceTopUpper(upperBound);
-    }
-    if (upperSize == capacity) {
-      bar = upper[0];
-      if (lower > bar) {
-        return;
-      }
+    if (bar.offer(lower, upperBound) == false) {
+      return;
     }
     if (poolSize == poolOrds.length) {
       poolOrds = Arrays.copyOf(poolOrds, poolSize * 2);
@@ -281,7 +321,7 @@ public final class ForestSearcher {
   private void score(
       RandomVectorScorer scorer, ScoreToDistance toDistance, KnnCollector collector, int minimum)
       throws IOException {
-    float bar = upperSize == upperCapacity ? upper[0] : Float.POSITIVE_INFINITY;
+    float bar = this.bar.bar();
     if (order.length < poolSize) {
       order = new long[Math.max(poolSize, order.length * 2)];
     }
@@ -309,39 +349,6 @@ public final class ForestSearcher {
       collector.incVisitedCount(1);
       collector.collect(ord, score);
     }
-  }
-
-  private void pushUpper(float value) {
-    int i = upperSize++;
-    while (i > 0) {
-      int parent = (i - 1) >>> 1;
-      if (upper[parent] >= value) {
-        break;
-      }
-      upper[i] = upper[parent];
-      i = parent;
-    }
-    upper[i] = value;
-  }
-
-  private void replaceTopUpper(float value) {
-    int i = 0;
-    int size = upperSize;
-    while (true) {
-      int child = 2 * i + 1;
-      if (child >= size) {
-        break;
-      }
-      if (child + 1 < size && upper[child + 1] > upper[child]) {
-        child++;
-      }
-      if (upper[child] <= value) {
-        break;
-      }
-      upper[i] = upper[child];
-      i = child;
-    }
-    upper[i] = value;
   }
 
   /**

@@ -50,19 +50,22 @@
  * lower bound on the distance to a node's region; a leaf is measured exactly when it reaches the
  * front), estimates each accepted leaf entry from its code (from the query's high bits first, where
  * bit counts are scalar) until it has gathered its <em>budget</em> of entries (a vector has one per
- * tree), then scores exactly only those whose lower bound (estimate minus {@code 2.5} error scales)
- * can still beat the k-th best exact distance found so far. Exact scores go through Lucene's flat
- * vector scorer, so they use Lucene's own SIMD kernels where the JVM has them.
+ * tree) or a twentieth of the budget has added no candidate ({@link
+ * io.github.luceneannoy.forest.CandidateBar}), then scores exactly only those whose lower bound
+ * (estimate minus {@code 2.5} error scales) can still beat the k-th best exact distance found so
+ * far. Exact scores go through Lucene's flat vector scorer, so they use Lucene's own SIMD kernels
+ * where the JVM has them.
  *
  * <h2>Calibration</h2>
  *
  * <p>The budget is what trades recall for speed. Rather than a constant, each segment measures its
- * own: {@link io.github.luceneannoy.forest.BudgetCalibration} takes 64 of the segment's vectors as
- * queries (each leaving itself out), finds where their true 10 and 100 nearest neighbours appear in
- * the search order, and stores the smallest budgets at which the mean recall, less 1.645 standard
- * errors, reaches the format's target (default 0.95) plus a small margin; it also picks the leaf
- * order that needs fewer candidates. A plain {@code KnnFloatVectorQuery} then reaches the target
- * without any knob; a per-query budget overrides it.
+ * own: {@link io.github.luceneannoy.forest.BudgetCalibration} takes 128 of the segment's vectors as
+ * queries (each leaving itself out), finds where their true 10 nearest neighbours appear in the
+ * search order and where a search would stop early ({@link
+ * io.github.luceneannoy.forest.SearchWalk}), and stores the smallest budget at which the mean
+ * recall, less 1.645 standard errors, reaches the format's target (default 0.95) plus a small
+ * margin; it also picks the leaf order that needs fewer candidates. A plain {@code
+ * KnnFloatVectorQuery} then reaches the target without any knob; a per-query budget overrides it.
  *
  * <h2>Kernels</h2>
  *
