@@ -40,29 +40,7 @@ public class ScaleCommandTest extends LuceneTestCase {
   public void tinyRunReportsBothFormatsFromChildJvms() throws Exception {
     Path work = createTempDir("work");
     Path report = work.resolve("report.md");
-    String[] args = {
-      "scale",
-      "--vectors",
-      "3000",
-      "--dimension",
-      "16",
-      "--clusters",
-      "10",
-      "--queries",
-      "20",
-      "--heap",
-      "128m",
-      "--segment-size",
-      "1000",
-      "--candidates",
-      "5,600",
-      "--fanouts",
-      "10,100",
-      "--work",
-      work.toString(),
-      "--out",
-      report.toString()
-    };
+    String[] args = smallRun(work, report, "--candidates", "5,600", "--fanouts", "10,100");
     Result first = run(args);
     assertEquals(first.printed, Main.OK, first.status);
     assertTrue(
@@ -96,28 +74,7 @@ public class ScaleCommandTest extends LuceneTestCase {
     Path work = createTempDir("work");
     Path report = work.resolve("report.md");
     Result result =
-        run(
-            "scale",
-            "--vectors",
-            "3000",
-            "--dimension",
-            "16",
-            "--clusters",
-            "10",
-            "--queries",
-            "20",
-            "--heap",
-            "128m",
-            "--segment-size",
-            "1000",
-            "--formats",
-            "annoy-default",
-            "--fanouts",
-            "10,100",
-            "--work",
-            work.toString(),
-            "--out",
-            report.toString());
+        run(smallRun(work, report, "--formats", "annoy-default", "--fanouts", "10,100"));
     assertEquals(result.printed, Main.OK, result.status);
     String md = Files.readString(report);
     // calibrated for 0.95 at k = 10; a fan-out of 100 gathers ten times the candidates
@@ -151,6 +108,36 @@ public class ScaleCommandTest extends LuceneTestCase {
             .matcher(markdown);
     assertTrue(markdown, m.find());
     return Double.parseDouble(m.group(1));
+  }
+
+  /**
+   * A run over 3,000 vectors of 16 dimensions in 10 clusters, 20 queries, segments of 1,000, child
+   * heaps of 128m, with {@code more} arguments, its data in {@code work} and its report at {@code
+   * report}.
+   */
+  private static String[] smallRun(Path work, Path report, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "scale",
+                "--vectors",
+                "3000",
+                "--dimension",
+                "16",
+                "--clusters",
+                "10",
+                "--queries",
+                "20",
+                "--heap",
+                "128m",
+                "--segment-size",
+                "1000",
+                "--work",
+                work.toString(),
+                "--out",
+                report.toString()));
+    args.addAll(List.of(more));
+    return args.toArray(new String[0]);
   }
 
   /** Annoy alone over 200 vectors of 4 dimensions and 5 queries, with the heap limits given. */

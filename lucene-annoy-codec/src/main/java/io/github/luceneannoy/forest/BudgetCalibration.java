@@ -109,7 +109,7 @@ public final class BudgetCalibration {
       if (k >= K) {
         budget = (double) for10 * k / K;
       } else {
-        double slope = Math.log((double) for100 / for10) / Math.log(10.0);
+        double slope = Math.log((double) for100 / for10) / Math.log(100.0 / K);
         budget = for10 * Math.pow((double) k / K, slope);
       }
       return (int)
