@@ -323,6 +323,34 @@ public class TestLeafCoder extends LuceneTestCase {
    * |r|²/|r|₁} and {@code additive = |r|² + 2·scale·(s·w)} with {@code w} the rotated offset of the
    * centroid from the segment's centre; the error factor is non-negative.
    */
+  /** The branch-free sign bit agrees with {@code r > 0}, at zero of both signs and the extremes. */
+  public void testIsPositiveIsGreaterThanZero() {
+    float[] edges = {
+      0f,
+      -0f,
+      Float.MIN_VALUE,
+      -Float.MIN_VALUE,
+      Float.MIN_NORMAL,
+      -Float.MIN_NORMAL,
+      Float.MAX_VALUE,
+      -Float.MAX_VALUE,
+      Float.POSITIVE_INFINITY,
+      Float.NEGATIVE_INFINITY,
+      1f,
+      -1f
+    };
+    for (float r : edges) {
+      assertEquals("r = " + r, r > 0 ? 1L : 0L, LeafCoder.isPositive(r));
+    }
+    Random random = random();
+    for (int i = 0; i < atLeast(1000); i++) {
+      float r = Float.intBitsToFloat(random.nextInt());
+      if (Float.isNaN(r) == false) {
+        assertEquals("r = " + r, r > 0 ? 1L : 0L, LeafCoder.isPositive(r));
+      }
+    }
+  }
+
   public void testCodeContents() {
     Random random = random();
     for (int dim : DIMENSIONS) {
