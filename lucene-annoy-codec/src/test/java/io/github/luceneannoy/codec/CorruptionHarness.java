@@ -646,10 +646,26 @@ final class CorruptionHarness implements Closeable {
 
   /** A query near the data, searched with the harness's small per-query budget. */
   static TopDocs search(LeafReader reader, VectorField field, Random random) throws IOException {
+    return search(reader, field, random, CANDIDATES_PER_HIT);
+  }
+
+  /**
+   * A query near the data, with a budget just short of every entry of every tree (which would score
+   * every vector exactly instead): the search reads many leaves, whichever order the segment
+   * calibrated, until it stops early.
+   */
+  static TopDocs searchManyLeaves(LeafReader reader, VectorField field, Random random)
+      throws IOException {
+    return search(reader, field, random, (DOCS_PER_SEGMENT * TREES - 1) / K);
+  }
+
+  private static TopDocs search(
+      LeafReader reader, VectorField field, Random random, int candidatesPerHit)
+      throws IOException {
     float[] query =
         TestData.shapeFor(field.similarity, TestData.clustered(random, 1, DIM, 1, 0.5f))[0];
     TopKnnCollector top = new TopKnnCollector(K, Integer.MAX_VALUE);
-    BudgetedKnnCollector collector = new BudgetedKnnCollector(top, CANDIDATES_PER_HIT);
+    BudgetedKnnCollector collector = new BudgetedKnnCollector(top, candidatesPerHit);
     if (field.bytes) {
       reader.searchNearestVectors(
           field.name, TestData.toBytes(new float[][] {query}, 30)[0], collector, null);
