@@ -42,9 +42,10 @@ import org.apache.lucene.util.IOSupplier;
  * <p>A pilot of {@value #PILOT_QUERIES} queries reads the whole forest in every leaf order: its
  * neighbours are exact, it chooses the order that needs the fewer entries, and its mean recall
  * tells how far the other queries must read, {@value #CAP_FACTOR} times the budget it calls for
- * (further if the full sample calls for more than half that). Those read in the chosen order only,
- * and their neighbours are the nearest they met. Where the budget is a small part of the forest,
- * many more queries fit the same work ({@link #SAMPLE_WORK}), and the standard error shrinks.
+ * (and again, from the full sample, should it call for more than twice that). Those read in the
+ * chosen order only, and their neighbours are the nearest they met. Where the budget is a small
+ * part of the forest, many more queries fit the same work ({@link #SAMPLE_WORK}), and the standard
+ * error shrinks.
  *
  * <p>Measured on forests of 60,000 vectors built with the format's defaults (two seeds), eight
  * samples each, held-out recall@10 at the calibrated budget (target 0.95): text embeddings 0.955 -
@@ -58,7 +59,7 @@ public final class BudgetCalibration {
    * Sample queries that read the whole forest: their neighbours are exact, and the budget they call
    * for tells how far the others must read ({@link #CAP_FACTOR}).
    */
-  static final int PILOT_QUERIES = 32;
+  static final int PILOT_QUERIES = 16;
 
   /**
    * The calibration's work, in reads of the whole forest: the pilot's and the other queries', each
@@ -73,7 +74,7 @@ public final class BudgetCalibration {
   static final int MIN_SAMPLE_QUERIES = 128;
 
   /** Sample queries at most: where the budget is a small part of the forest. */
-  static final int MAX_SAMPLE_QUERIES = 1024;
+  static final int MAX_SAMPLE_QUERIES = 512;
 
   /**
    * How far the queries after the pilot read, in budgets: their neighbours are the nearest among
@@ -96,9 +97,11 @@ public final class BudgetCalibration {
   /**
    * Recall added to the target when calibrating: what the estimate bounds lose in the scoring phase
    * (0.001 - 0.003 at {@link ForestSearcher#ERROR_BOUND}), which the walk does not see (a neighbour
-   * gathered counts as found).
+   * gathered counts as found), and what held-out queries can be harder than the segment's own
+   * vectors. At 0.002 the benchmark's merged segments landed at 0.947 - 0.957 on Fashion-MNIST and
+   * 0.951 - 0.955 on text embeddings (held-out queries); at 0.006, 0.962 and 0.955.
    */
-  static final float MARGIN = 0.002f;
+  static final float MARGIN = 0.008f;
 
   /**
    * Standard errors of the sample's mean recall kept between it and the target: 1.645, a one-sided

@@ -59,13 +59,14 @@
  * <h2>Calibration</h2>
  *
  * <p>The budget is what trades recall for speed. Rather than a constant, each segment measures its
- * own: {@link io.github.luceneannoy.forest.BudgetCalibration} takes 128 of the segment's vectors as
- * queries (each leaving itself out), finds where their true 10 nearest neighbours appear in the
- * search order and where a search would stop early ({@link
- * io.github.luceneannoy.forest.SearchWalk}), and stores the smallest budget at which the mean
- * recall, less 1.645 standard errors, reaches the format's target (default 0.95) plus a small
- * margin; it also picks the leaf order that needs fewer candidates. A plain {@code
- * KnnFloatVectorQuery} then reaches the target without any knob; a per-query budget overrides it.
+ * own: {@link io.github.luceneannoy.forest.BudgetCalibration} takes some of the segment's vectors
+ * as queries (each leaving itself out; 128 to 512, more where the budget is a small part of the
+ * forest), finds where their nearest 10 neighbours appear in the search order and where a search
+ * would stop early ({@link io.github.luceneannoy.forest.SearchWalk}), and stores the smallest
+ * budget at which the mean recall, less 1.645 standard errors, reaches the format's target (default
+ * 0.95) plus a small margin; a pilot of 16 queries that read the whole forest picks the leaf order
+ * that needs fewer candidates and how far the others read. A plain {@code KnnFloatVectorQuery} then
+ * reaches the target without any knob; a per-query budget overrides it.
  *
  * <h2>Kernels</h2>
  *

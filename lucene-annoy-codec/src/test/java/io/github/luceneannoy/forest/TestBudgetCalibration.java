@@ -271,13 +271,15 @@ public class TestBudgetCalibration extends LuceneTestCase {
   public void testSampleCount() {
     int entries = 120_000;
     int pilot = BudgetCalibration.PILOT_QUERIES;
+    // what calibrate() offers: the sample, at most the most queries
+    int most = BudgetCalibration.MAX_SAMPLE_QUERIES;
     assertEquals(
         "queries that read the whole forest: as many as the work",
         BudgetCalibration.SAMPLE_WORK,
-        BudgetCalibration.sampleCount(pilot, entries, entries, 1024));
+        BudgetCalibration.sampleCount(pilot, entries, entries, most));
     int previous = 0;
     for (int cap = entries; cap >= 1000; cap /= 2) {
-      int count = BudgetCalibration.sampleCount(pilot, entries, cap, 1024);
+      int count = BudgetCalibration.sampleCount(pilot, entries, cap, most);
       assertTrue("cap " + cap + ": " + count, count >= previous);
       assertTrue(count >= BudgetCalibration.MIN_SAMPLE_QUERIES);
       assertTrue(count <= BudgetCalibration.MAX_SAMPLE_QUERIES);
@@ -285,15 +287,15 @@ public class TestBudgetCalibration extends LuceneTestCase {
       assertTrue(
           "cap " + cap + ": " + count,
           count == BudgetCalibration.MIN_SAMPLE_QUERIES
-              || count == 1024
+              || count == most
               || (count - pilot) * (long) cap
                   <= (BudgetCalibration.SAMPLE_WORK - pilot) * (long) entries);
       previous = count;
     }
     assertEquals(
         "a small budget: the most queries",
-        1024,
-        BudgetCalibration.sampleCount(pilot, entries, 1000, 1024));
+        most,
+        BudgetCalibration.sampleCount(pilot, entries, 1000, most));
     assertEquals(
         "never more than the segment's vectors",
         300,
