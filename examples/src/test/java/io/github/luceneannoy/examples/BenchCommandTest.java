@@ -140,9 +140,9 @@ public class BenchCommandTest extends LuceneTestCase {
     assertTrue(printed, printed.contains("[annoy-q4] indexed 1,500 vectors into 3 segments"));
     List<String> csv = Files.readAllLines(out.resolve("results.csv"));
     assertEquals("header plus 2 points per format", 7, csv.size());
-    // 50 candidates per hit scores all 1,500 vectors (quantized), then re-scores the best 40
-    // exactly
-    assertEquals(1.0, recallOf(csv, "annoy", 50), 1e-9);
+    // 50 candidates per hit gather 500 of the 3,000 entries of the merged segment's two
+    // trees: nearly every true neighbour; the quantized variants then re-score their best exactly
+    assertTrue(csv.toString(), recallOf(csv, "annoy", 50) >= 0.99);
     assertTrue(csv.toString(), recallOf(csv, "annoy-q7", 50) >= 0.99);
     assertTrue(csv.toString(), recallOf(csv, "annoy-q4", 50) >= 0.95);
     String report = Files.readString(out.resolve("report.md"));
