@@ -43,8 +43,6 @@ final class SampleQuery {
   private final float[] mapped;
   private final float[] candidate;
   private final int[] position;
-  private final float[] lower;
-  private final float[] upper;
   private final float[] leafLower;
   private final float[] leafUpper;
   private final boolean[] wanted;
@@ -60,8 +58,11 @@ final class SampleQuery {
   private int visit;
   private int[] neighbours = new int[0];
 
-  /** The vectors the last {@link #run} offered to the bar, with {@link #lower}, {@link #upper}. */
+  /** The vectors the last {@link #run} offered to the bar, with their bounds then. */
   private int[] offeredOrds = new int[64];
+
+  private float[] offeredLower = new float[64];
+  private float[] offeredUpper = new float[64];
 
   private int offeredCount;
 
@@ -98,8 +99,6 @@ final class SampleQuery {
     this.candidate = new float[forest.dimension()];
     this.position = new int[size];
     Arrays.fill(position, -1);
-    this.lower = new float[size];
-    this.upper = new float[size];
     this.passing = new int[forest.maxLeafSize()];
     this.leafLower = new float[forest.maxLeafSize()];
     this.leafUpper = new float[forest.maxLeafSize()];
@@ -108,10 +107,9 @@ final class SampleQuery {
   }
 
   /**
-   * Estimates the distances from vector {@code self} of the vectors met in the first {@code cap}
-   * entries of a traversal in {@link LeafTraversal.Order#BOUND} order (at least {@value #K} of
-   * them, or all of them when {@code cap} is every entry), and finds the nearest of those, itself
-   * left out.
+   * Reads the forest for vector {@code self} in {@code order} as a search for {@value #K} hits
+   * would, through its first {@code cap} entries (and on until it has met more than {@value #K}
+   * vectors), and finds the exact nearest of the vectors it offered, itself left out.
    */
   void run(int self, int cap, LeafTraversal.Order order) throws IOException {
     this.self = self;
@@ -154,19 +152,20 @@ final class SampleQuery {
     // nearest
     bar.reset(k);
     for (int i = 0; i < offeredCount; i++) {
-      bar.offer(Float.NEGATIVE_INFINITY, upper[offeredOrds[i]]);
+      bar.offer(Float.NEGATIVE_INFINITY, offeredUpper[i]);
     }
     float bar = this.bar.bar();
     int kept = 0;
     for (int i = 0; i < offeredCount; i++) {
       int ord = offeredOrds[i];
-      if (lower[ord] > bar) {
+      float lower = offeredLower[i];
+      if (lower > bar) {
         continue;
       }
       if (kept == byLower.length) {
         byLower = Arrays.copyOf(byLower, kept * 2);
       }
-      byLower[kept++] = ((long) NumericUtils.floatToSortableInt(lower[ord]) << 32) | ord;
+      byLower[kept++] = ((long) NumericUtils.floatToSortableInt(lower) << 32) | ord;
     }
     Arrays.sort(byLower, 0, kept);
     // scored in order of their lower bounds, until the next one's exceeds the k-th exact distance
@@ -298,10 +297,13 @@ final class SampleQuery {
   private void noteOffered(int ord, float low, float up) {
     if (offeredCount == offeredOrds.length) {
       offeredOrds = Arrays.copyOf(offeredOrds, offeredCount * 2);
+      offeredLower = Arrays.copyOf(offeredLower, offeredCount * 2);
+      offeredUpper = Arrays.copyOf(offeredUpper, offeredCount * 2);
     }
-    offeredOrds[offeredCount++] = ord;
-    lower[ord] = low;
-    upper[ord] = up;
+    offeredOrds[offeredCount] = ord;
+    offeredLower[offeredCount] = low;
+    offeredUpper[offeredCount] = up;
+    offeredCount++;
   }
 
   /**
