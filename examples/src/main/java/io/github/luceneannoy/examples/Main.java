@@ -17,8 +17,10 @@ package io.github.luceneannoy.examples;
 
 import io.github.luceneannoy.db.IncompatibleIndexException;
 import io.github.luceneannoy.db.InvalidVectorException;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import org.apache.lucene.index.IndexNotFoundException;
 import org.apache.lucene.queryparser.classic.ParseException;
@@ -83,8 +85,8 @@ public final class Main implements Runnable {
     cli.addSubcommand("bench", new BenchCommand(out));
     cli.addSubcommand("scale", new ScaleCommand(out));
     cli.addSubcommand("bench-summary", new BenchSummaryCommand(out));
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
+    cli.setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true));
+    cli.setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true));
     cli.setParameterExceptionHandler(usageErrors(err));
     cli.setExecutionExceptionHandler(failures(err));
     return cli;

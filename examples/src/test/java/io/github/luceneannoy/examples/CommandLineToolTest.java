@@ -21,6 +21,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.lucene.tests.util.LuceneTestCase;
@@ -107,9 +108,14 @@ public class CommandLineToolTest extends LuceneTestCase {
       String label = i % 2 == 0 ? "even" : "odd";
       lines.append(
           String.format(
+              Locale.ROOT,
               "{\"id\":\"p%d\",\"vector\":[%d,1],\"keywords\":{\"label\":\"%s\"},"
                   + "\"text\":{\"caption\":\"point number %d is %s\"}}%n",
-              i, i, label, i, label));
+              i,
+              i,
+              label,
+              i,
+              label));
     }
     Path jsonl = file("points.jsonl", lines.toString());
     Path index = root.resolve("db");

@@ -28,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import org.junit.Before;
 import org.junit.Rule;
@@ -105,11 +106,19 @@ public class TestWordNetDatasetGenerator {
                 + i
                 + " in "
                 + file;
-        data.append(String.format("%08d 03 n 01 word%d 0 000 | %s  %n", offset++, i, gloss));
+        data.append(
+            String.format(Locale.ROOT, "%08d 03 n 01 word%d 0 000 | %s  %n", offset++, i, gloss));
         if (i % 10 == 0) {
           data.append(
-              String.format("%08d 03 n 01 same%d 0 000 | %s  %n", offset++, i, gloss)); // duplicate
-          data.append(String.format("%08d 03 n 01 short%d 0 000 | too short  %n", offset++, i));
+              String.format(
+                  Locale.ROOT,
+                  "%08d 03 n 01 same%d 0 000 | %s  %n",
+                  offset++,
+                  i,
+                  gloss)); // duplicate
+          data.append(
+              String.format(
+                  Locale.ROOT, "%08d 03 n 01 short%d 0 000 | too short  %n", offset++, i));
         }
       }
       Files.writeString(wordnet.resolve(file), data.toString());

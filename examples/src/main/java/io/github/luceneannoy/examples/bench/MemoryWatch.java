@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.management.NotificationEmitter;
 import javax.management.NotificationListener;
 import javax.management.openmbean.CompositeData;
+import org.apache.lucene.util.SuppressForbidden;
 
 /**
  * Watches this JVM's memory during one phase of a run: the heap in use after each garbage
@@ -74,6 +75,8 @@ final class MemoryWatch implements AutoCloseable {
     sampler.start();
   }
 
+  @SuppressForbidden(
+      reason = "the live heap after each collection is only told by HotSpot's GC notifications")
   private void onGc(Object userData) {
     if (userData instanceof CompositeData == false) {
       return;
@@ -162,6 +165,8 @@ final class MemoryWatch implements AutoCloseable {
   }
 
   /** CPU time of every thread of this JVM so far: over wall time, the cores a phase kept busy. */
+  @SuppressForbidden(
+      reason = "the process's CPU time is only told by HotSpot's operating system bean")
   private static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
