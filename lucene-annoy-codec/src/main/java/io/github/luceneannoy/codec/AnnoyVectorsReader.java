@@ -320,11 +320,26 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
           ScoreDistances.of(
               entry.similarity(), entry.encoding(), entry.dimension(), entry.maxNorm(), queryNorm);
       ForestSearcher searcher = forest.searcher();
+      boolean searched;
       try {
-        searcher.search(
-            forest.view(), entry.order(), query, scorer, toDistance, collector, acceptOrds, budget);
+        searched =
+            searcher.search(
+                forest.view(),
+                entry.order(),
+                query,
+                scorer,
+                toDistance,
+                collector,
+                acceptOrds,
+                (double) accepted / entry.size(),
+                acceptOrds == null ? Long.MAX_VALUE : accepted * ENTRIES_PER_EXACT_SCORE,
+                budget);
       } finally {
         forest.release(searcher);
+      }
+      if (searched == false) {
+        // the filter rejects the query's neighbourhood: gathering would read more than scoring
+        ForestSearcher.scoreAll(scorer, collector, acceptOrds);
       }
     }
     if (rescorer != null) {
@@ -341,26 +356,24 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
   }
 
   /**
-   * How many of the field's vectors {@code acceptDocs} accepts, at most: the filter's cardinality
-   * when Lucene passes a bit set (a filtered query), else all of them (live documents only, or
-   * nothing).
-   */
-  /**
-   * Whether to score every accepted vector exactly instead of gathering {@code budget} accepted
-   * leaf entries: when the budget covers every entry of every tree (a search asked to look at
-   * everything gets the exact answer), or when scoring costs less. Gathering reads about {@code
-   * budget · size / accepted} entries (the filter rejects the rest), at most all of them, and an
-   * exact score costs about as much as {@value #ENTRIES_PER_EXACT_SCORE} entries. So a selective
-   * filter is answered exactly, while a budget of most of the forest without a filter gathers: on
-   * 60,000 text embeddings (Java 17) scoring all of them took 17 ms a query, gathering 77,000 of
-   * the 120,000 entries (fan-out 80) 3 ms; when any budget past the segment's size meant scoring it
-   * all, fan-out 80 had fallen from 700 to 60 queries per second.
+   * Whether to score every accepted vector exactly instead of gathering: when the budget covers
+   * every entry of every tree (a search asked to look at everything gets the exact answer), or when
+   * scoring costs less. Under a filter, gathering reads {@link ForestSearcher#filteredReads}
+   * entries (a random filter's; at most all of them), and an exact score costs about as much as
+   * {@value #ENTRIES_PER_EXACT_SCORE} entries. So a selective filter is answered exactly, while a
+   * budget of most of the forest without a filter gathers: on 60,000 text embeddings (Java 17)
+   * scoring all of them took 17 ms a query, gathering 77,000 of the 120,000 entries (fan-out 80) 3
+   * ms; when any budget past the segment's size meant scoring it all, fan-out 80 had fallen from
+   * 700 to 60 queries per second.
    */
   static boolean scoresExactly(long accepted, long budget, int size, int numTrees) {
     if (accepted <= 0 || budget >= (long) size * numTrees) {
       return true;
     }
-    double toRead = Math.min((double) size * numTrees, (double) budget * size / accepted);
+    double toRead =
+        Math.min(
+            (double) size * numTrees,
+            ForestSearcher.filteredReads(budget, Math.min(1, (double) accepted / size)));
     return (double) accepted * ENTRIES_PER_EXACT_SCORE <= toRead;
   }
 
@@ -372,6 +385,11 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
    */
   static final int ENTRIES_PER_EXACT_SCORE = 8;
 
+  /**
+   * How many of the field's vectors {@code acceptDocs} accepts, at most: the filter's cardinality
+   * when Lucene passes a bit set (a filtered query), else all of them (live documents only, or
+   * nothing).
+   */
   private static long accepted(Bits acceptDocs, int size) {
     return acceptDocs instanceof BitSet
         ? Math.min(size, ((BitSet) acceptDocs).cardinality())

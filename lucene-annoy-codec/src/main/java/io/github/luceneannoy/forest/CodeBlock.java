@@ -53,7 +53,7 @@ public final class CodeBlock {
   /** Codes held, in the interleaved layout (0 while encoding). */
   public int count;
 
-  /** The encoded codes while {@link #interleave} moves them; only blocks that encode need one. */
+  /** Codes one after the other while {@link #interleave} or {@link #keep} lays them out. */
   private long[] scratch;
 
   public CodeBlock(int capacity, int words) {
@@ -90,12 +90,40 @@ public final class CodeBlock {
     return bits[start(e, words) + w * stride(e, count)];
   }
 
+  /**
+   * Keeps only the codes at {@code positions[0 .. n)} (increasing) of the {@link #count} held, in
+   * the interleaved layout of {@code n} codes.
+   */
+  public void keep(int[] positions, int n) {
+    if (scratch == null || scratch.length < n * words) {
+      scratch = new long[bits.length];
+    }
+    for (int i = 0; i < n; i++) {
+      int e = positions[i];
+      additive[i] = additive[e];
+      scale[i] = scale[e];
+      error[i] = error[e];
+      ones[i] = ones[e];
+      int start = start(e, words);
+      int stride = stride(e, count);
+      for (int w = 0; w < words; w++) {
+        scratch[i * words + w] = bits[start + w * stride];
+      }
+    }
+    interleaveScratch(n);
+  }
+
   /** Puts the first {@code count} codes, encoded one after the other, in the interleaved layout. */
   public void interleave(int count) {
     if (scratch == null || scratch.length < count * words) {
       scratch = new long[bits.length];
     }
     System.arraycopy(bits, 0, scratch, 0, count * words);
+    interleaveScratch(count);
+  }
+
+  /** Writes the {@code count} codes held one after the other in {@link #scratch} interleaved. */
+  private void interleaveScratch(int count) {
     for (int e = 0; e < count; e++) {
       int start = start(e, words);
       int stride = stride(e, count);

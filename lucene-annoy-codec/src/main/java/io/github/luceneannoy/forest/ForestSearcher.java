@@ -86,6 +86,12 @@ public final class ForestSearcher {
   private long[] order = new long[0];
   private long gathered;
 
+  /** Leaf entries read by a filtered search, accepted or not. */
+  private long read;
+
+  /** Positions of a leaf's accepted entries ({@link #selectAccepted}). */
+  private int[] selected = new int[0];
+
   /** The {@code minimum}-th smallest upper bound so far. */
   private final CandidateBar bar = new CandidateBar();
 
@@ -101,6 +107,15 @@ public final class ForestSearcher {
    * target.
    */
   static final int STALL_DIVISOR = 20;
+
+  /**
+   * How the entries a filtered search reads grow as the filter narrows: {@code budget·fraction^-}
+   * this ({@link #filteredReads}). Measured on merged 60,000-vector segments at the default budget
+   * (Java 17, 200 queries, random filters): at 0.3, Fashion-MNIST 0.976 / 0.982 / 0.965 recall@10
+   * at 50% / 10% / 2%, text embeddings 0.968 / 0.976 (2% is scored exactly); at 1.0 (gathering
+   * {@code budget} accepted entries) 0.988 - 1.000 at a half to a fifth of the speed.
+   */
+  static final double FILTER_EXPONENT = 0.3;
 
   /**
    * Entries gathered without a new candidate after which a search of {@code budget} stops, in a
@@ -165,6 +180,43 @@ public final class ForestSearcher {
       Bits acceptOrds,
       int budget)
       throws IOException {
+    search(
+        forest, order, query, scorer, toDistance, collector, acceptOrds, 1, Long.MAX_VALUE, budget);
+  }
+
+  /**
+   * Searches {@code forest} under a filter that accepts {@code acceptedFraction} of its vectors,
+   * with the budget of an unfiltered search, or gives up without collecting anything once it has
+   * read {@code giveUpAfter} leaf entries: then scoring the accepted vectors exactly costs less.
+   *
+   * <p>A random filter keeps the same share of every leaf, so gathering {@code budget} accepted
+   * entries, as an unfiltered search does, would read {@code budget/fraction}. But the {@code k}
+   * nearest accepted vectors are then among the {@code k/fraction} nearest of all, which a forest
+   * finds with far fewer entries per hit than the nearest {@code k}: at equal recall, the entries
+   * needed grow with a small power of the hits sought. So the search stops once it has read {@link
+   * #filteredReads} entries and gathered the accepted share of them, provided the leaves read
+   * accepted at least half the filter's share (the filter looked random near the query). A filter
+   * that keeps the query's neighbourhood (a class the query belongs to) gathers {@code budget}
+   * accepted entries first and stops there, as an unfiltered search; one that rejects it (a class
+   * the query is far from) reads on to {@code budget} accepted entries, or gives up.
+   *
+   * @param acceptedFraction the share of the forest's vectors {@code acceptOrds} accepts (1 when it
+   *     is null or unknown)
+   * @param giveUpAfter leaf entries read after which the search gives up
+   * @return false when it gave up
+   */
+  public boolean search(
+      Forest forest,
+      LeafTraversal.Order order,
+      float[] query,
+      RandomVectorScorer scorer,
+      ScoreToDistance toDistance,
+      KnnCollector collector,
+      Bits acceptOrds,
+      double acceptedFraction,
+      long giveUpAfter,
+      int budget)
+      throws IOException {
     int k = collector.k();
     int minimum = minimumScored(k);
     // a vector has one entry per tree: so many entries hold at least the minimum of vectors
@@ -183,7 +235,21 @@ public final class ForestSearcher {
             : Long.MAX_VALUE;
     long lastGrowth = 0;
     int poolBefore = 0;
-    while (gathered < budget && traversal.next()) {
+    boolean filtered = acceptOrds != null && acceptedFraction < 1;
+    long reads = filtered ? filteredReads(budget, acceptedFraction) : Long.MAX_VALUE;
+    // never fewer accepted entries than hold the minimum of vectors, as for the budget above
+    long acceptedShare =
+        filtered
+            ? Math.max(
+                (long) minimum * forest.numTrees(), (long) Math.ceil(reads * acceptedFraction))
+            : budget;
+    read = 0;
+    while (gathered < budget
+        && (read < reads || gathered < acceptedShare || 2 * gathered < read * acceptedFraction)
+        && traversal.next()) {
+      if (read > giveUpAfter) {
+        return false;
+      }
       if (poolSize > poolBefore) {
         poolBefore = poolSize;
         lastGrowth = gathered;
@@ -194,14 +260,22 @@ public final class ForestSearcher {
       }
       int leaf = traversal.leafNumber();
       int count = traversal.leafSize();
-      forest.readLeaf(leaf, traversal.leafFirstEntry(), count, block);
       // stop within the leaf at the budget: calibration counted positions entry by entry
       int take;
       if (acceptOrds == null) {
+        forest.readLeaf(leaf, traversal.leafFirstEntry(), count, block);
         take = (int) Math.min(count, budget - gathered);
         gathered += take;
       } else {
-        take = acceptedPrefix(block.ords, count, acceptOrds, budget);
+        forest.readLeafOrdinals(leaf, traversal.leafFirstEntry(), count, block);
+        take = selectAccepted(block.ords, count, acceptOrds, budget);
+        read += count;
+        if (take == 0) {
+          continue;
+        }
+        // codes of the accepted entries only: a selective filter rejects most of each leaf
+        forest.readLeafCodes(leaf, traversal.leafFirstEntry(), count, block);
+        block.keep(selected, take);
       }
       float leafDistance = traversal.leafDistance();
       int kept =
@@ -215,9 +289,25 @@ public final class ForestSearcher {
               passing,
               lowers,
               uppers);
-      offerLeaf(block.ords, kept, seen, acceptOrds);
+      offerLeaf(block.ords, kept, seen);
     }
     score(scorer, toDistance, collector, minimum);
+    return true;
+  }
+
+  /**
+   * Leaf entries a search under a filter accepting {@code acceptedFraction} of the vectors reads
+   * for an unfiltered {@code budget}: {@code budget·fraction^-}{@value #FILTER_EXPONENT} (see
+   * {@link #search(Forest, LeafTraversal.Order, float[], RandomVectorScorer, ScoreToDistance,
+   * KnnCollector, Bits, double, long, int)}).
+   */
+  public static long filteredReads(long budget, double acceptedFraction) {
+    if (acceptedFraction >= 1) {
+      return budget;
+    }
+    double fraction = Math.max(acceptedFraction, 1e-9);
+    return (long)
+        Math.min(Long.MAX_VALUE / 2, Math.ceil(budget * Math.pow(fraction, -FILTER_EXPONENT)));
   }
 
   /** Leaf entries gathered by the last search. */
@@ -262,35 +352,38 @@ public final class ForestSearcher {
   }
 
   /**
-   * How many of a leaf's {@code count} entries to take so that its accepted ones do not exceed the
-   * budget; counts those accepted in {@link #gathered}.
+   * Puts in {@link #selected} the positions of a leaf's accepted entries, up to the budget, and
+   * counts them in {@link #gathered}; returns how many.
    */
-  private int acceptedPrefix(int[] ords, int count, Bits acceptOrds, int budget) {
-    int e = 0;
-    for (; e < count && gathered < budget; e++) {
+  private int selectAccepted(int[] ords, int count, Bits acceptOrds, int budget) {
+    if (selected.length < count) {
+      selected = new int[Math.max(count, 2 * selected.length)];
+    }
+    int[] selected = this.selected;
+    int n = 0;
+    for (int e = 0; e < count && gathered < budget; e++) {
       if (acceptOrds.get(ords[e])) {
+        selected[n++] = e;
         gathered++;
       }
     }
-    return e;
+    return n;
   }
 
   /**
    * Offers the {@code kept} entries of the leaf just bounded that may be below the bar ({@link
-   * #passing}), those accepted. A vector is marked seen only when it passes the bar: one that fails
-   * it here may pass it in another tree, where its code is relative to another centroid, and it is
-   * then offered once.
+   * #passing}); under a filter the leaf holds only accepted entries by now. A vector is marked seen
+   * only when it passes the bar: one that fails it here may pass it in another tree, where its code
+   * is relative to another centroid, and it is then offered once.
    */
-  private void offerLeaf(int[] ords, int kept, BitSet seen, Bits acceptOrds) {
+  private void offerLeaf(int[] ords, int kept, BitSet seen) {
     int[] passing = this.passing;
     float[] lowers = this.lowers;
     for (int i = 0; i < kept; i++) {
       int ord = ords[passing[i]];
       float lower = lowers[i];
       // the bar may have fallen since the leaf was bounded
-      if (lower <= bar.bar()
-          && (acceptOrds == null || acceptOrds.get(ord))
-          && seen.getAndSet(ord) == false) {
+      if (lower <= bar.bar() && seen.getAndSet(ord) == false) {
         markSeen(ord);
         offer(ord, lower, uppers[i]);
       }

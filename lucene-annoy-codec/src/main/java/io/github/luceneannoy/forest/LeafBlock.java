@@ -43,6 +43,18 @@ public final class LeafBlock {
     return ords.length;
   }
 
+  /**
+   * Keeps only the entries at {@code positions[0 .. n)} (increasing), in that order: a filtered
+   * search bounds the accepted entries alone.
+   */
+  public void keep(int[] positions, int n) {
+    for (int i = 0; i < n; i++) {
+      ords[i] = ords[positions[i]];
+    }
+    codes.keep(positions, n);
+    count = n;
+  }
+
   /** Bytes of a leaf of {@code count} entries on disk. */
   public static long bytes(int count, int dimension, int words) {
     return (long) dimension * Float.BYTES

@@ -50,11 +50,12 @@ public class TestExactFallback extends LuceneTestCase {
     assertTrue(AnnoyVectorsReader.scoresExactly(100, budget, SIZE, TREES));
     assertTrue(AnnoyVectorsReader.scoresExactly(1_000, budget, SIZE, TREES));
     assertTrue(AnnoyVectorsReader.scoresExactly(0, budget, SIZE, TREES));
-    // a tenth of the segment: gathering 10,000 accepted entries reads about 100,000, more than
+    // a hundredth of the segment: gathering reads 10,000·100^0.3, about 40,000 entries, more than
     // 8 per accepted vector
-    assertTrue(AnnoyVectorsReader.scoresExactly(SIZE / 10, budget, SIZE, TREES));
-    // half of it: gathering reads about 20,000 entries, fewer than 30,000 exact scores would cost
-    // (240,000 entries' worth)
+    assertTrue(AnnoyVectorsReader.scoresExactly(SIZE / 100, budget, SIZE, TREES));
+    // a tenth: gathering reads 10,000·10^0.3, about 20,000 entries, fewer than 6,000 exact scores
+    // would cost (48,000 entries' worth)
+    assertFalse(AnnoyVectorsReader.scoresExactly(SIZE / 10, budget, SIZE, TREES));
     assertFalse(AnnoyVectorsReader.scoresExactly(SIZE / 2, budget, SIZE, TREES));
   }
 

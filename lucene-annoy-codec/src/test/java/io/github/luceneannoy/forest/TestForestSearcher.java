@@ -399,6 +399,78 @@ public class TestForestSearcher extends LuceneTestCase {
   }
 
   /**
+   * Under a filter, the search reads {@link ForestSearcher#filteredReads} entries and gathers their
+   * accepted share when the filter looks random near the query; it gathers the whole budget of
+   * accepted entries when the filter keeps the query's neighbourhood; and it gives up, collecting
+   * nothing, once it has read as many entries as it was allowed.
+   */
+  public void testFilteredGatheringFollowsTheFilter() throws IOException {
+    Random random = random();
+    int n = 4000;
+    float[][] vectors = ForestTestUtil.vectors(random, Kind.CLUSTERED, n, 8);
+    Fixture f = new Fixture(vectors, Geometry.EUCLIDEAN, 2, 32, 8);
+    int budget = BUDGET;
+    int k = 10;
+    // without stopping early, so that what is gathered is the rule's
+    ForestSearcher searcher = new ForestSearcher(false);
+    for (int q = 0; q < atLeast(5); q++) {
+      float[] query = query(random, vectors);
+      FixedBitSet randomTenth = randomFilter(random, n, 0.1);
+      double fraction = (double) randomTenth.cardinality() / n;
+      TopKnnCollector collector = new TopKnnCollector(k, Integer.MAX_VALUE);
+      assertTrue(search(searcher, f, query, collector, randomTenth, fraction, Long.MAX_VALUE));
+      long share = (long) Math.ceil(ForestSearcher.filteredReads(budget, fraction) * fraction);
+      assertTrue(
+          "random filter: gathered " + searcher.gathered() + ", share " + share,
+          searcher.gathered() >= share && searcher.gathered() < budget / 2);
+      assertEquals(k, collector.topDocs().scoreDocs.length);
+
+      // the query's 400 nearest vectors, a tenth too: every leaf near the query is all accepted
+      FixedBitSet nearest = new FixedBitSet(n);
+      for (int ord : f.similarity.exactTopK(query, n / 10, null)) {
+        nearest.set(ord);
+      }
+      collector = new TopKnnCollector(k, Integer.MAX_VALUE);
+      assertTrue(search(searcher, f, query, collector, nearest, 0.1, Long.MAX_VALUE));
+      assertEquals("neighbourhood filter", budget, searcher.gathered());
+
+      // the farthest 90%: allowed to read a few entries only, the search gives up untouched
+      FixedBitSet farthest = nearest.clone();
+      farthest.flip(0, n);
+      collector = new TopKnnCollector(k, Integer.MAX_VALUE);
+      assertFalse(
+          search(searcher, f, query, collector, farthest, 0.9, 2L * f.forest.maxLeafSize()));
+      assertEquals(0, collector.visitedCount());
+      assertEquals(0, collector.topDocs().scoreDocs.length);
+    }
+  }
+
+  /** The budget of {@link #testFilteredGatheringFollowsTheFilter}'s searches. */
+  private static final int BUDGET = 400;
+
+  private static boolean search(
+      ForestSearcher searcher,
+      Fixture f,
+      float[] query,
+      TopKnnCollector collector,
+      Bits accept,
+      double fraction,
+      long giveUpAfter)
+      throws IOException {
+    return searcher.search(
+        f.forest,
+        randomOrder(),
+        query,
+        new CountingScorer(f.similarity, query),
+        f.similarity.toDistance(query),
+        collector,
+        accept,
+        fraction,
+        giveUpAfter,
+        BUDGET);
+  }
+
+  /**
    * Recall@10 grows with the budget: the candidates gathered at a budget are the first ones of
    * every larger budget (the traversal does not depend on it). The bounds may lose a neighbour now
    * and then, so the mean may dip by a little; over the whole range it rises, to about 1 at n.

@@ -497,6 +497,55 @@ public class TestLeafCoder extends LuceneTestCase {
   }
 
   /**
+   * Keeping a subset of a leaf's codes (a filtered search bounds its accepted entries alone) leaves
+   * those codes, in order, in the interleaved layout of the smaller count.
+   */
+  public void testKeepSelectsCodesInOrder() {
+    Random random = random();
+    for (int dim : DIMENSIONS) {
+      int count = 1 + random.nextInt(4 * CodeBlock.GROUP + 3);
+      float[][] data = ForestTestUtil.vectors(random, Kind.values()[random.nextInt(3)], count, dim);
+      FastRotation rotation = new FastRotation(dim, random.nextLong());
+      LeafCoder coder = new LeafCoder(rotation, mean(data));
+      coder.centroid(mean(data));
+      LeafBlock block = new LeafBlock(count, coder.words());
+      for (int e = 0; e < count; e++) {
+        coder.encode(data[e], block.codes, e);
+        block.ords[e] = 3 * e + 1;
+      }
+      block.codes.interleave(count);
+      block.count = count;
+      CodeBlock before = new CodeBlock(count, coder.words());
+      for (int e = 0; e < count; e++) {
+        coder.encode(data[e], before, e);
+      }
+      before.interleave(count);
+      int[] positions = new int[count];
+      int n = 0;
+      for (int e = 0; e < count; e++) {
+        if (random.nextInt(3) == 0) {
+          positions[n++] = e;
+        }
+      }
+      block.keep(positions, n);
+      assertEquals(n, block.count);
+      assertEquals(n, block.codes.count);
+      for (int i = 0; i < n; i++) {
+        int e = positions[i];
+        String what = "dim " + dim + ", kept " + i + " (code " + e + " of " + count + ")";
+        assertEquals(what, 3 * e + 1, block.ords[i]);
+        assertEquals(what, before.additive[e], block.codes.additive[i], 0f);
+        assertEquals(what, before.scale[e], block.codes.scale[i], 0f);
+        assertEquals(what, before.error[e], block.codes.error[i], 0f);
+        assertEquals(what, before.ones[e], block.codes.ones[i]);
+        for (int w = 0; w < coder.words(); w++) {
+          assertEquals(what + ", word " + w, before.word(e, w), block.codes.word(i, w));
+        }
+      }
+    }
+  }
+
+  /**
    * With the centroid at the segment's centre, the additive term is exactly the squared residual.
    */
   public void testAdditiveIsSquaredResidualAtTheCentre() {
