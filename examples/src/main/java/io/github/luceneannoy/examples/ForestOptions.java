@@ -50,26 +50,26 @@ final class ForestOptions {
               + " default budget for, in (0, 1] (default: ${DEFAULT-VALUE})")
   float targetRecall = AnnoyVectorsFormat.DEFAULT_TARGET_RECALL;
 
+  @Option(
+      names = "--forest-seed",
+      paramLabel = "S",
+      description =
+          "Annoy: the seed of the trees' random choices; another seed gives another forest of the"
+              + " same quality, to tell a setting's effect from one forest's luck"
+              + " (default: ${DEFAULT-VALUE})")
+  long seed = AnnoyVectorsFormat.DEFAULT_SEED;
+
   /**
    * The Annoy format of these options; an {@link IllegalArgumentException} names a value out of
    * range.
    */
   AnnoyVectorsFormat annoyFormat() {
-    return new AnnoyVectorsFormat(
-        trees, leaf, branching, targetRecall, AnnoyVectorsFormat.DEFAULT_SEED);
+    return new AnnoyVectorsFormat(trees, leaf, branching, targetRecall, seed);
   }
 
   /** The same forest over scalar-quantized vectors. */
   AnnoyScalarQuantizedVectorsFormat quantizedFormat(int bits, boolean compress, int rescore) {
     return new AnnoyScalarQuantizedVectorsFormat(
-        trees,
-        leaf,
-        branching,
-        targetRecall,
-        AnnoyVectorsFormat.DEFAULT_SEED,
-        bits,
-        compress,
-        null,
-        rescore);
+        trees, leaf, branching, targetRecall, seed, bits, compress, null, rescore);
   }
 }

@@ -42,7 +42,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One k=10 query against a forest on the heap (Euclidean, clustered generated data, the format's
- * default shape: 2 trees, leaves of 256, 16 children), at a fixed budget of candidates and at the
+ * default shape: 2 trees, leaves of 256, 32 children), at a fixed budget of candidates and at the
  * budget the build calibrates for a recall of 0.95; and, as the floor a search cannot go below,
  * exact scoring of as many candidates as the fixed budget with no forest at all.
  */
