@@ -64,7 +64,21 @@ public class TestAnnoyFilteredRecall extends LuceneTestCase {
   private static final float SPREAD = 0.6f;
   private static final int K = 10;
   private static final int QUERIES = 200;
+
+  /** Recall@10 a filter uncorrelated with the vectors reaches (seen 0.99 - 1.0). */
   private static final double BAR = 0.95;
+
+  /**
+   * Recall@10 a filter that keeps the query's cluster reaches: such a search gathers as an
+   * unfiltered one does, at the calibrated budget, whose recall lands around the target from
+   * segment to segment (see {@link TestAnnoyRecall}, whose bar per case is 0.89). Four accepted
+   * clusters of forty gave 0.942 - 1.0 over 50 seeds, five below 0.95; gathering the whole budget
+   * of accepted entries, as before filtered searches read less, 0.9245 - 1.0, six below 0.95.
+   */
+  private static final double CORRELATED_BAR = 0.92;
+
+  /** No recall bar: the hits alone are checked. */
+  private static final double NO_BAR = Double.NaN;
 
   private float[][] vectors;
   private int[] cluster;
@@ -89,7 +103,7 @@ public class TestAnnoyFilteredRecall extends LuceneTestCase {
             n -> bucket(n) < limit,
             throughTrees,
             n -> true,
-            true);
+            BAR);
       }
       // correlated: the accepted vectors are whole clusters, the queries near accepted ones
       IntPredicate firstHalf = n -> cluster[n] < CLUSTERS / 2;
@@ -102,7 +116,7 @@ public class TestAnnoyFilteredRecall extends LuceneTestCase {
           firstHalf,
           true,
           firstHalf,
-          true);
+          CORRELATED_BAR);
       IntPredicate firstFour = n -> cluster[n] < 4;
       check(
           searcher,
@@ -113,7 +127,7 @@ public class TestAnnoyFilteredRecall extends LuceneTestCase {
           firstFour,
           true,
           firstFour,
-          true);
+          CORRELATED_BAR);
       // queries near rejected vectors only: a selective filter is scored exactly...
       Query fewOfOne =
           new BooleanQuery.Builder()
@@ -129,7 +143,7 @@ public class TestAnnoyFilteredRecall extends LuceneTestCase {
           n -> cluster[n] == 0 && bucket(n) < 300,
           false,
           n -> cluster[n] != 0,
-          true);
+          BAR);
       // ... a broad one through the trees returns valid hits, but see the test below for its recall
       checkHalfOfTheClusters(searcher, reader, random, false);
     }
@@ -209,14 +223,6 @@ public class TestAnnoyFilteredRecall extends LuceneTestCase {
     return builder.build();
   }
 
-  /**
-   * Runs queries with the filter and checks hits and recall. Queries are indexed vectors that
-   * {@code querySources} accepts, plus noise.
-   *
-   * @param throughTrees whether the filter accepts more vectors than the budget, so that the trees
-   *     are searched
-   * @param checkRecall whether recall must reach the bar (hits are always checked)
-   */
   /** A broad filter, correlated with the vectors: half of the clusters, queried from the other. */
   private void checkHalfOfTheClusters(
       IndexSearcher searcher, IndexReader reader, Random random, boolean checkRecall)
@@ -231,9 +237,18 @@ public class TestAnnoyFilteredRecall extends LuceneTestCase {
         firstHalf,
         true,
         firstHalf.negate(),
-        checkRecall);
+        checkRecall ? BAR : NO_BAR);
   }
 
+  /**
+   * Runs queries with the filter and checks hits and recall. Queries are indexed vectors that
+   * {@code querySources} accepts, plus noise.
+   *
+   * @param throughTrees whether the filter accepts more vectors than the budget, so that the trees
+   *     are searched
+   * @param bar the recall@10 the queries must reach on average, or {@link #NO_BAR} (hits are always
+   *     checked)
+   */
   private void check(
       IndexSearcher searcher,
       IndexReader reader,
@@ -243,7 +258,7 @@ public class TestAnnoyFilteredRecall extends LuceneTestCase {
       IntPredicate filterAccepts,
       boolean throughTrees,
       IntPredicate querySources,
-      boolean checkRecall)
+      double bar)
       throws IOException {
     IntPredicate accepts = n -> deleted[n] == false && filterAccepts.test(n);
     int accepted = 0;
@@ -285,8 +300,8 @@ public class TestAnnoyFilteredRecall extends LuceneTestCase {
     if (VERBOSE) {
       System.out.printf(Locale.ROOT, "%s: %d accepted, recall@10 %.4f%n", name, accepted, recall);
     }
-    if (checkRecall) {
-      assertTrue(name + ": recall@10 " + recall, recall >= BAR);
+    if (Double.isNaN(bar) == false) {
+      assertTrue(name + ": recall@10 " + recall + " < " + bar, recall >= bar);
     }
   }
 

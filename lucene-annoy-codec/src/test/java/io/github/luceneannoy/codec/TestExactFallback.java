@@ -15,6 +15,8 @@
  */
 package io.github.luceneannoy.codec;
 
+import io.github.luceneannoy.forest.BudgetCalibration;
+import io.github.luceneannoy.forest.LeafTraversal;
 import org.apache.lucene.tests.util.LuceneTestCase;
 
 /**
@@ -57,6 +59,29 @@ public class TestExactFallback extends LuceneTestCase {
     // would cost (48,000 entries' worth)
     assertFalse(AnnoyVectorsReader.scoresExactly(SIZE / 10, budget, SIZE, TREES));
     assertFalse(AnnoyVectorsReader.scoresExactly(SIZE / 2, budget, SIZE, TREES));
+  }
+
+  /**
+   * A plain query's budget grows with k but stops short of every entry, so that a large k gathers
+   * instead of scoring the whole segment; a segment calibrated to score everything (a tiny one)
+   * keeps doing so.
+   */
+  public void testPlainBudgetStopsShortOfEveryEntry() {
+    long entries = (long) SIZE * TREES;
+    BudgetCalibration.Budgets calibrated =
+        new BudgetCalibration.Budgets(LeafTraversal.Order.BOUND, 10_000, 10_000);
+    assertEquals(10_000, AnnoyVectorsReader.plainBudget(calibrated, 10, entries));
+    assertEquals(80_000, AnnoyVectorsReader.plainBudget(calibrated, 80, entries));
+    for (int k : new int[] {120, 160, 10_000}) {
+      int budget = AnnoyVectorsReader.plainBudget(calibrated, k, entries);
+      assertEquals(entries - 1, budget);
+      assertFalse(AnnoyVectorsReader.scoresExactly(SIZE, budget, SIZE, TREES));
+    }
+    int tiny = 100;
+    BudgetCalibration.Budgets whole =
+        new BudgetCalibration.Budgets(LeafTraversal.Order.BOUND, 2 * tiny, 2 * tiny);
+    int budget = AnnoyVectorsReader.plainBudget(whole, 10, 2L * tiny);
+    assertTrue(AnnoyVectorsReader.scoresExactly(tiny, budget, tiny, TREES));
   }
 
   /** The choice flips once, where the accepted share makes the two costs equal. */
