@@ -166,9 +166,10 @@ public final class AnnoyVectorsFormat extends KnnVectorsFormat {
 
   /**
    * Default most children of an inner node: with 32 rather than 16, text embeddings (60,000, 384-d)
-   * reached recall@10 0.95 with a third fewer candidates in two forests of three, and as few in the
-   * third (0.95 at 750 candidates per hit against 1,000 - 1,500), and the spread between forests of
-   * different seeds shrank; Fashion-MNIST was unchanged and the build took as long.
+   * reached recall@10 0.95 at about 750 candidates per hit in forests of three seeds (0.950 - 0.955
+   * there), where 16 needed about 1,000, 800 and more than 1,500 (a quarter to over half more in
+   * two of three), so forests of different seeds are more alike; Fashion-MNIST was unchanged and
+   * the build took as long.
    */
   public static final int DEFAULT_BRANCHING = 32;
 
