@@ -34,19 +34,19 @@ import org.apache.lucene.util.hnsw.RandomVectorScorer;
  * distance from its code ({@link LeafCoder}, {@link QueryCode}) and an error bound, {@code
  * ERROR_BOUND} times the estimator's scale for that vector and query. A whole leaf's codes are
  * bounded at once, first from the high half of the query's bits ({@link QueryCode#bounds}): only
- * the few that may pass the bar below are completed (under a filter, only its accepted entries are
- * bounded). Gathering stops after {@code budget} accepted leaf entries (under a filter, often
- * sooner: see {@link #search(Forest, LeafTraversal.Order, float[], RandomVectorScorer,
- * ScoreToDistance, KnnCollector, Bits, double, long, int)}), or when the trees are exhausted (then
- * every accepted vector was looked at), or early, before a leaf, when the last {@code budget /
- * }{@value #STALL_DIVISOR} entries added no candidate: the query's neighbourhood has then been
- * covered, and the rest of the budget would gather only vectors that are dropped (a budget covering
- * every entry never stops early, nor does a search before it has met {@code m} candidates). An
- * entry whose lower bound exceeds the {@code m}-th smallest upper bound so far ({@code m} = {@link
- * #minimumScored}) cannot be among the nearest and is dropped; otherwise its vector becomes a
- * candidate, once, however many trees hold it. The budget counts entries, not distinct vectors,
- * because an entry costs the same whether its vector was seen before or not: so a budget bounds the
- * work.
+ * the few that may pass the bar below are completed (under a filter that rejects most of a leaf,
+ * only its accepted entries are bounded). Gathering stops after {@code budget} accepted leaf
+ * entries (under a filter, often sooner: see {@link #search(Forest, LeafTraversal.Order, float[],
+ * RandomVectorScorer, ScoreToDistance, KnnCollector, Bits, double, long, int)}), or when the trees
+ * are exhausted (then every accepted vector was looked at), or early, before a leaf, when the last
+ * {@code budget / }{@value #STALL_DIVISOR} entries added no candidate: the query's neighbourhood
+ * has then been covered, and the rest of the budget would gather only vectors that are dropped (a
+ * budget covering every entry never stops early, nor does a search before it has met {@code m}
+ * candidates). An entry whose lower bound exceeds the {@code m}-th smallest upper bound so far
+ * ({@code m} = {@link #minimumScored}) cannot be among the nearest and is dropped; otherwise its
+ * vector becomes a candidate, once, however many trees hold it. The budget counts entries, not
+ * distinct vectors, because an entry costs the same whether its vector was seen before or not: so a
+ * budget bounds the work.
  *
  * <p><b>Scoring.</b> The rest are scored exactly by the {@link RandomVectorScorer}, in order of
  * their lower bounds, until the next lower bound exceeds the collector's k-th best distance (after
@@ -89,11 +89,11 @@ public final class ForestSearcher {
   private long[] order = new long[0];
   private long gathered;
 
-  /** Leaf entries read by a filtered search, accepted or not. */
-  private long read;
-
   /** Positions of a leaf's accepted entries ({@link #selectAccepted}). */
   private int[] selected = new int[0];
+
+  /** Entries of the leaf {@link #selectAccepted} looked at, accepted or not. */
+  private int scanned;
 
   /** The {@code minimum}-th smallest upper bound so far. */
   private final CandidateBar bar = new CandidateBar();
@@ -246,7 +246,7 @@ public final class ForestSearcher {
             ? Math.max(
                 (long) minimum * forest.numTrees(), (long) Math.ceil(reads * acceptedFraction))
             : budget;
-    read = 0;
+    long read = 0;
     while (gathered < budget
         && (read < reads
             || gathered < acceptedShare
@@ -267,6 +267,8 @@ public final class ForestSearcher {
       int count = traversal.leafSize();
       // stop within the leaf at the budget: calibration counted positions entry by entry
       int take;
+      // accepted entries still to be checked when offered: those of a leaf bounded whole
+      Bits toCheck = null;
       if (acceptOrds == null) {
         forest.readLeaf(leaf, traversal.leafFirstEntry(), count, block);
         take = (int) Math.min(count, budget - gathered);
@@ -278,9 +280,16 @@ public final class ForestSearcher {
         if (take == 0) {
           continue;
         }
-        // codes of the accepted entries only: a selective filter rejects most of each leaf
         forest.readLeafCodes(leaf, traversal.leafFirstEntry(), count, block);
-        block.keep(selected, take);
+        if (2 * take < scanned) {
+          // codes of the accepted entries only: a selective filter rejects most of each leaf
+          block.keep(selected, take);
+        } else {
+          // most accepted (deletes, a broad filter): moving a code costs about as much as
+          // bounding it, so the few rejected ones are bounded too and dropped when offered
+          toCheck = take == scanned ? null : acceptOrds;
+          take = scanned;
+        }
       }
       float leafDistance = traversal.leafDistance();
       int kept =
@@ -294,7 +303,7 @@ public final class ForestSearcher {
               passing,
               lowers,
               uppers);
-      offerLeaf(block.ords, kept, seen);
+      offerLeaf(block.ords, kept, seen, toCheck);
     }
     score(scorer, toDistance, collector, minimum);
     return true;
@@ -371,7 +380,7 @@ public final class ForestSearcher {
 
   /**
    * Puts in {@link #selected} the positions of a leaf's accepted entries, up to the budget, and
-   * counts them in {@link #gathered}; returns how many.
+   * counts them in {@link #gathered}; returns how many, and sets {@link #scanned}.
    */
   private int selectAccepted(int[] ords, int count, Bits acceptOrds, int budget) {
     if (selected.length < count) {
@@ -379,29 +388,33 @@ public final class ForestSearcher {
     }
     int[] selected = this.selected;
     int n = 0;
-    for (int e = 0; e < count && gathered < budget; e++) {
+    int e = 0;
+    for (; e < count && gathered < budget; e++) {
       if (acceptOrds.get(ords[e])) {
         selected[n++] = e;
         gathered++;
       }
     }
+    scanned = e;
     return n;
   }
 
   /**
    * Offers the {@code kept} entries of the leaf just bounded that may be below the bar ({@link
-   * #passing}); under a filter the leaf holds only accepted entries by now. A vector is marked seen
-   * only when it passes the bar: one that fails it here may pass it in another tree, where its code
-   * is relative to another centroid, and it is then offered once.
+   * #passing}) that {@code toCheck} accepts (null: all of them). A vector is marked seen only when
+   * it passes the bar: one that fails it here may pass it in another tree, where its code is
+   * relative to another centroid, and it is then offered once.
    */
-  private void offerLeaf(int[] ords, int kept, BitSet seen) {
+  private void offerLeaf(int[] ords, int kept, BitSet seen, Bits toCheck) {
     int[] passing = this.passing;
     float[] lowers = this.lowers;
     for (int i = 0; i < kept; i++) {
       int ord = ords[passing[i]];
       float lower = lowers[i];
       // the bar may have fallen since the leaf was bounded
-      if (lower <= bar.bar() && seen.getAndSet(ord) == false) {
+      if (lower <= bar.bar()
+          && (toCheck == null || toCheck.get(ord))
+          && seen.getAndSet(ord) == false) {
         markSeen(ord);
         offer(ord, lower, uppers[i]);
       }
