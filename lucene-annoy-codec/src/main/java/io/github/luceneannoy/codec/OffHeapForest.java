@@ -220,17 +220,20 @@ final class OffHeapForest implements Forest {
    */
   private void checkOrdinals(int leaf, int[] ords, int count) throws CorruptIndexException {
     int last = entry.size() - 1;
-    int violations = 0;
-    int previous = -1;
-    for (int e = 0; e < count; e++) {
+    if (count == 0) {
+      return;
+    }
+    // each step reads its two ordinals, so no value is carried from one step to the next and the
+    // loop compiles to vector instructions (a carried "previous" kept it scalar: 5% of a query)
+    int violations = ords[0] | (last - ords[0]);
+    for (int e = 1; e < count; e++) {
       int ord = ords[e];
-      violations |= ord | (last - ord) | (ord - previous - 1);
-      previous = ord;
+      violations |= ord | (last - ord) | (ord - ords[e - 1] - 1);
     }
     if (violations >= 0) {
       return;
     }
-    previous = -1;
+    int previous = -1;
     for (int e = 0; e < count; e++) {
       int ord = ords[e];
       if (ord < 0 || ord > last) {

@@ -180,9 +180,10 @@ public class TestBudgetCalibration extends LuceneTestCase {
         System.out.println("target " + target + ": " + budgets);
       }
       if (previous != null) {
-        // the least of each order's budget, each non-decreasing in the target
-        assertTrue(previous + " then " + budgets, budgets.for10() >= previous.for10());
+        // each order's budget is non-decreasing in the target (the pilot may choose another
+        // order for another target)
         if (previous.order() == budgets.order()) {
+          assertTrue(previous + " then " + budgets, budgets.for10() >= previous.for10());
           assertTrue(previous + " then " + budgets, budgets.for100() >= previous.for100());
         }
       }
@@ -193,6 +194,61 @@ public class TestBudgetCalibration extends LuceneTestCase {
       }
       previous = budgets;
     }
+  }
+
+  /**
+   * The pilot chooses the leaf order that needs the fewer candidates: over several segments, the
+   * chosen orders' budgets add up to at most a tenth more than those of each segment's better order
+   * calibrated alone on the same sample. (The pilot's few queries may prefer the other order where
+   * the two are close, and now and then where they are not: one segment in about 75 chose an order
+   * needing 1.26 times the budget.)
+   */
+  public void testChoosesTheCheaperOrder() throws IOException {
+    Random random = random();
+    long chosenTotal = 0;
+    long cheapestTotal = 0;
+    long dearestTotal = 0;
+    StringBuilder what = new StringBuilder();
+    for (int round = 0; round < 6; round++) {
+      Kind kind = round % 2 == 0 ? Kind.CLUSTERED : Kind.GAUSSIAN;
+      int n = 2000 + random.nextInt(2000);
+      int dim = 16 + random.nextInt(48);
+      float[][] vectors = ForestTestUtil.vectors(random, kind, n, dim);
+      Geometry geometry = Geometry.values()[random.nextInt(3)];
+      OnHeapForest forest =
+          OnHeapForest.build(
+              new ArrayVectorSource(vectors), geometry, 2, 64, 16, random.nextLong(), null);
+      long seed = random.nextLong();
+      Budgets chosen = calibrate(forest, vectors, 0.95f, seed, null);
+      int cheapest = Integer.MAX_VALUE;
+      int dearest = 0;
+      what.append('\n').append(kind).append(' ').append(geometry).append(" n=").append(n);
+      what.append(" dim=").append(dim).append(": ").append(chosen).append(';');
+      for (LeafTraversal.Order order : LeafTraversal.Order.values()) {
+        Budgets alone =
+            BudgetCalibration.calibrate(
+                () -> forest, new BufferedVectorSource(vectors), 0.95f, seed, null, order);
+        assertEquals(order, alone.order());
+        cheapest = Math.min(cheapest, alone.for10());
+        dearest = Math.max(dearest, alone.for10());
+        what.append(' ').append(alone);
+      }
+      chosenTotal += chosen.for10();
+      cheapestTotal += cheapest;
+      dearestTotal += dearest;
+    }
+    if (VERBOSE) {
+      System.out.println(what);
+    }
+    assertTrue(
+        "chosen "
+            + chosenTotal
+            + ", cheapest "
+            + cheapestTotal
+            + ", dearest "
+            + dearestTotal
+            + what,
+        chosenTotal <= 1.1 * cheapestTotal);
   }
 
   /** Up to 101 vectors, scoring them all is the budget: nothing is calibrated. */
