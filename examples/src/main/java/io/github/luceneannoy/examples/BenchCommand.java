@@ -56,6 +56,7 @@ import picocli.CommandLine.Spec;
       "Writes results.csv, report.md and recall-qps.png to --out."
     })
 final class BenchCommand implements Callable<Integer> {
+  // options kept apart from ScaleCommand's: alike in form, most differ in default or help text
 
   @Option(
       names = "--fashion-mnist",

@@ -45,6 +45,7 @@ import picocli.CommandLine.Spec;
       "Data and exact neighbours are cached in --work and reused by later runs with the same parameters."
     })
 final class ScaleCommand implements Callable<Integer> {
+  // options kept apart from BenchCommand's: alike in form, most differ in default or help text
 
   @Option(
       names = "--vectors",

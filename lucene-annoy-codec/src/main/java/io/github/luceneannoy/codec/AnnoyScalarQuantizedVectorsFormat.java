@@ -16,12 +16,9 @@
 package io.github.luceneannoy.codec;
 
 import java.io.IOException;
-import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.KnnVectorsReader;
 import org.apache.lucene.codecs.KnnVectorsWriter;
 import org.apache.lucene.codecs.hnsw.DefaultFlatVectorScorer;
-import org.apache.lucene.codecs.hnsw.FlatVectorScorerUtil;
-import org.apache.lucene.codecs.hnsw.FlatVectorsFormat;
 import org.apache.lucene.codecs.hnsw.FlatVectorsReader;
 import org.apache.lucene.codecs.hnsw.FlatVectorsScorer;
 import org.apache.lucene.codecs.lucene99.Lucene99FlatVectorsFormat;
@@ -76,7 +73,7 @@ import org.apache.lucene.util.IOUtils;
  *
  * @lucene.experimental
  */
-public final class AnnoyScalarQuantizedVectorsFormat extends KnnVectorsFormat {
+public final class AnnoyScalarQuantizedVectorsFormat extends ForestVectorsFormat {
 
   /** The SPI name, written into every segment that uses this format. */
   public static final String NAME = "AnnoyScalarQuantizedVectorsFormat";
@@ -100,7 +97,6 @@ public final class AnnoyScalarQuantizedVectorsFormat extends KnnVectorsFormat {
    */
   public static final int MAXIMUM_RESCORE_FACTOR = 1024;
 
-  private final ForestParameters forest;
   private final int bits;
   private final boolean compress;
   private final Float confidenceInterval;
@@ -176,8 +172,7 @@ public final class AnnoyScalarQuantizedVectorsFormat extends KnnVectorsFormat {
       boolean compress,
       Float confidenceInterval,
       int rescoreFactor) {
-    super(NAME);
-    this.forest = new ForestParameters(numTrees, maxLeafSize, branching, targetRecall, seed);
+    super(NAME, new ForestParameters(numTrees, maxLeafSize, branching, targetRecall, seed));
     this.bits = checkBits(bits, compress);
     this.compress = compress;
     this.confidenceInterval = checkConfidenceInterval(confidenceInterval);
@@ -211,12 +206,6 @@ public final class AnnoyScalarQuantizedVectorsFormat extends KnnVectorsFormat {
     return confidenceInterval;
   }
 
-  /** The raw flat format beneath the quantized one; its scorer exposes merged vectors. */
-  private static FlatVectorsFormat rawFormat() {
-    return new Lucene99FlatVectorsFormat(
-        new RawVectorsExposingScorer(FlatVectorScorerUtil.getLucene99FlatVectorsScorer()));
-  }
-
   /** Lucene's scorer of quantized vectors, as its own quantized format builds it. */
   private static FlatVectorsScorer quantizedScorer() {
     return new Lucene99ScalarQuantizedVectorScorer(DefaultFlatVectorScorer.INSTANCE);
@@ -227,7 +216,7 @@ public final class AnnoyScalarQuantizedVectorsFormat extends KnnVectorsFormat {
     QuantizedFlatVectorsWriter flat =
         new QuantizedFlatVectorsWriter(
             state,
-            rawFormat().fieldsWriter(state),
+            rawVectorsFormat().fieldsWriter(state),
             quantizedScorer(),
             confidenceInterval,
             bits,
@@ -247,7 +236,7 @@ public final class AnnoyScalarQuantizedVectorsFormat extends KnnVectorsFormat {
 
   @Override
   public KnnVectorsReader fieldsReader(SegmentReadState state) throws IOException {
-    FlatVectorsReader raw = rawFormat().fieldsReader(state);
+    FlatVectorsReader raw = rawVectorsFormat().fieldsReader(state);
     FlatVectorsReader quantized = null;
     boolean success = false;
     try {
@@ -262,31 +251,6 @@ public final class AnnoyScalarQuantizedVectorsFormat extends KnnVectorsFormat {
         IOUtils.closeWhileHandlingException(quantized == null ? raw : quantized);
       }
     }
-  }
-
-  @Override
-  public int getMaxDimensions(String fieldName) {
-    return AnnoyVectorsFormat.MAXIMUM_DIMENSIONS;
-  }
-
-  public int numTrees() {
-    return forest.numTrees;
-  }
-
-  public int maxLeafSize() {
-    return forest.maxLeafSize;
-  }
-
-  public int branching() {
-    return forest.branching;
-  }
-
-  public float targetRecall() {
-    return forest.targetRecall;
-  }
-
-  public long seed() {
-    return forest.seed;
   }
 
   public int bits() {

@@ -19,7 +19,6 @@ import java.io.IOException;
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.KnnVectorsReader;
 import org.apache.lucene.codecs.KnnVectorsWriter;
-import org.apache.lucene.codecs.hnsw.FlatVectorScorerUtil;
 import org.apache.lucene.codecs.hnsw.FlatVectorsFormat;
 import org.apache.lucene.codecs.lucene99.Lucene99FlatVectorsFormat;
 import org.apache.lucene.index.SegmentReadState;
@@ -135,7 +134,7 @@ import org.apache.lucene.index.SegmentWriteState;
  *
  * @lucene.experimental
  */
-public final class AnnoyVectorsFormat extends KnnVectorsFormat {
+public final class AnnoyVectorsFormat extends ForestVectorsFormat {
 
   /** The SPI name, written into every segment that uses this format. */
   public static final String NAME = "AnnoyVectorsFormat";
@@ -197,8 +196,7 @@ public final class AnnoyVectorsFormat extends KnnVectorsFormat {
   /** Largest vector dimension accepted: today's embedding models go past Lucene's 1024. */
   public static final int MAXIMUM_DIMENSIONS = 4096;
 
-  private final ForestParameters forest;
-  private final FlatVectorsFormat flatVectorsFormat;
+  private final FlatVectorsFormat flatVectorsFormat = rawVectorsFormat();
 
   /** A format with the default parameters. */
   public AnnoyVectorsFormat() {
@@ -231,11 +229,7 @@ public final class AnnoyVectorsFormat extends KnnVectorsFormat {
    */
   public AnnoyVectorsFormat(
       int numTrees, int maxLeafSize, int branching, float targetRecall, long seed) {
-    super(NAME);
-    this.forest = new ForestParameters(numTrees, maxLeafSize, branching, targetRecall, seed);
-    this.flatVectorsFormat =
-        new Lucene99FlatVectorsFormat(
-            new RawVectorsExposingScorer(FlatVectorScorerUtil.getLucene99FlatVectorsScorer()));
+    super(NAME, new ForestParameters(numTrees, maxLeafSize, branching, targetRecall, seed));
   }
 
   @Override
@@ -246,31 +240,6 @@ public final class AnnoyVectorsFormat extends KnnVectorsFormat {
   @Override
   public KnnVectorsReader fieldsReader(SegmentReadState state) throws IOException {
     return new AnnoyVectorsReader(state, flatVectorsFormat.fieldsReader(state));
-  }
-
-  @Override
-  public int getMaxDimensions(String fieldName) {
-    return MAXIMUM_DIMENSIONS;
-  }
-
-  public int numTrees() {
-    return forest.numTrees;
-  }
-
-  public int maxLeafSize() {
-    return forest.maxLeafSize;
-  }
-
-  public int branching() {
-    return forest.branching;
-  }
-
-  public float targetRecall() {
-    return forest.targetRecall;
-  }
-
-  public long seed() {
-    return forest.seed;
   }
 
   @Override

@@ -34,6 +34,7 @@ import org.apache.lucene.util.Bits;
  * searcher.search(new AnnoyKnnByteVectorQuery("embedding", target, 10, filter, 400), 10);
  * </pre>
  */
+// Mirrors AnnoyKnnFloatVectorQuery on purpose: Lucene's AbstractKnnVectorQuery is package-private
 public class AnnoyKnnByteVectorQuery extends KnnByteVectorQuery {
   private final int candidatesPerHit;
 

@@ -34,6 +34,7 @@ import org.apache.lucene.util.Bits;
  * searcher.search(new AnnoyKnnFloatVectorQuery("embedding", target, 10, filter, 400), 10);
  * </pre>
  */
+// Mirrors AnnoyKnnByteVectorQuery on purpose: Lucene's AbstractKnnVectorQuery is package-private
 public class AnnoyKnnFloatVectorQuery extends KnnFloatVectorQuery {
   private final int candidatesPerHit;
 

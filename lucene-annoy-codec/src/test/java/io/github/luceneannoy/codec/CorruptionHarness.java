@@ -441,6 +441,7 @@ final class CorruptionHarness implements Closeable {
 
     /** Writes {@link #numTrees} as the count but all of {@link #roots}: they may disagree. */
     void write(DataOutput out) throws IOException {
+      // not FieldEntry.write: any value is written, and FieldEntry's output is checked against this
       out.writeInt(number);
       out.writeInt(encoding);
       out.writeInt(similarity);
