@@ -40,6 +40,10 @@ final class PanamaForestKernels extends ForestKernels {
   private static final VectorSpecies<Integer> INTS =
       VectorSpecies.of(int.class, VectorShape.forBitSize(LONGS.length() * Integer.SIZE));
 
+  /** As many int lanes as {@link #FLOATS} has float lanes: the codes' counts, as floats. */
+  private static final VectorSpecies<Integer> FLOAT_INTS =
+      VectorSpecies.of(int.class, FLOATS.vectorShape());
+
   /** {@code VectorOperators.BIT_COUNT}, or null where the JDK lacks it (Java 17 and 18). */
   private static final VectorOperators.Unary BIT_COUNT = bitCount();
 
@@ -99,6 +103,70 @@ final class PanamaForestKernels extends ForestKernels {
       LongVector sum = b2.add(b3.lanewise(VectorOperators.LSHL, 1));
       ((IntVector) sum.convertShape(VectorOperators.L2I, INTS, 0)).intoArray(out, at + first);
     }
+  }
+
+  /**
+   * As the scalar loop, a vector of codes at a time: the same operations in the same order (no
+   * fused multiply-add), so the same codes are kept with the same bounds. Few codes pass a search's
+   * bar, so most vectors are dropped by one test.
+   */
+  @Override
+  public int keepBelowBar(
+      CodeBlock codes,
+      int[] high,
+      int[] low,
+      int count,
+      float[] terms,
+      int[] passing,
+      float[] lower,
+      float[] upper) {
+    float twiceLow = terms[TERM_TWICE_LOW];
+    float twiceStep = terms[TERM_TWICE_STEP];
+    float sum = terms[TERM_SUM];
+    float centroidDistance = terms[TERM_CENTROID_DISTANCE];
+    float centroidScale = terms[TERM_CENTROID_SCALE];
+    float rounding = terms[TERM_ROUNDING];
+    float squaredBound = terms[TERM_SQUARED_BOUND];
+    float bar = terms[TERM_BAR];
+    float[] additive = codes.additive;
+    float[] scale = codes.scale;
+    float[] error = codes.error;
+    int[] ones = codes.ones;
+    int kept = 0;
+    int e = 0;
+    // the tail goes through the scalar loop
+    for (int bound = FLOATS.loopBound(count); e < bound; e += FLOATS.length()) {
+      FloatVector onesF =
+          (FloatVector) IntVector.fromArray(FLOAT_INTS, ones, e).convert(VectorOperators.I2F, 0);
+      IntVector dot =
+          IntVector.fromArray(FLOAT_INTS, high, e)
+              .mul(4)
+              .add(IntVector.fromArray(FLOAT_INTS, low, e));
+      FloatVector dotF = (FloatVector) dot.convert(VectorOperators.I2F, 0);
+      FloatVector signDot = onesF.mul(twiceLow).add(dotF.mul(twiceStep)).sub(sum);
+      FloatVector s = FloatVector.fromArray(FLOATS, scale, e);
+      FloatVector estimate =
+          FloatVector.fromArray(FLOATS, additive, e)
+              .add(centroidDistance)
+              .sub(s.mul(2).mul(signDot));
+      FloatVector codeError = FloatVector.fromArray(FLOATS, error, e).mul(centroidScale);
+      FloatVector queryError = s.mul(rounding);
+      FloatVector squaredMargin =
+          codeError.mul(codeError).add(queryError.mul(queryError)).mul(squaredBound);
+      FloatVector over = estimate.sub(bar);
+      long dropped =
+          over.compare(VectorOperators.GT, 0)
+              .and(over.mul(over).compare(VectorOperators.GT, squaredMargin))
+              .toLong();
+      long keptLanes = ~dropped & ((1L << FLOATS.length()) - 1);
+      while (keptLanes != 0) {
+        int lane = Long.numberOfTrailingZeros(keptLanes);
+        keptLanes &= keptLanes - 1;
+        keep(
+            e + lane, estimate.lane(lane), squaredMargin.lane(lane), kept++, passing, lower, upper);
+      }
+    }
+    return keepRange(codes, high, low, e, count, terms, kept, passing, lower, upper);
   }
 
   @Override

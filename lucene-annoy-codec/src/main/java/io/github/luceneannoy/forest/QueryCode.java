@@ -62,6 +62,9 @@ public final class QueryCode {
   private int[] dots = new int[0];
   private int[] lowDots = new int[0];
 
+  /** The query's and the leaf's terms of {@link ForestKernels#keepBelowBar}. */
+  private final float[] terms = new float[ForestKernels.TERMS];
+
   /** Per code of a leaf bounded from its high half: below zero where it may pass the bar. */
   private float[] slack = new float[0];
 
@@ -327,32 +330,16 @@ public final class QueryCode {
       float[] lower,
       float[] upper) {
     fullDots(codes, count);
-    float[] additive = codes.additive;
-    float[] scale = codes.scale;
-    float[] error = codes.error;
-    int[] ones = codes.ones;
-    int[] dots = this.dots;
-    int[] lowDots = this.lowDots;
-    float rounding = 2 * roundingError;
-    float squaredBound = bound * bound;
-    int kept = 0;
-    for (int e = 0; e < count; e++) {
-      float signDot = twiceLow * ones[e] + twiceStep * (4 * dots[e] + lowDots[e]) - sum;
-      float estimate = additive[e] + centroidDistance - 2 * scale[e] * signDot;
-      float codeError = error[e] * centroidScale;
-      float queryError = scale[e] * rounding;
-      float squaredMargin = squaredBound * (codeError * codeError + queryError * queryError);
-      float over = estimate - bar;
-      if (over > 0 && over * over > squaredMargin) {
-        continue;
-      }
-      float margin = (float) Math.sqrt(squaredMargin);
-      passing[kept] = e;
-      lower[kept] = estimate - margin;
-      upper[kept] = estimate + margin;
-      kept++;
-    }
-    return kept;
+    float[] terms = this.terms;
+    terms[ForestKernels.TERM_TWICE_LOW] = twiceLow;
+    terms[ForestKernels.TERM_TWICE_STEP] = twiceStep;
+    terms[ForestKernels.TERM_SUM] = sum;
+    terms[ForestKernels.TERM_CENTROID_DISTANCE] = centroidDistance;
+    terms[ForestKernels.TERM_CENTROID_SCALE] = centroidScale;
+    terms[ForestKernels.TERM_ROUNDING] = 2 * roundingError;
+    terms[ForestKernels.TERM_SQUARED_BOUND] = bound * bound;
+    terms[ForestKernels.TERM_BAR] = bar;
+    return KERNELS.keepBelowBar(codes, dots, lowDots, count, terms, passing, lower, upper);
   }
 
   /**

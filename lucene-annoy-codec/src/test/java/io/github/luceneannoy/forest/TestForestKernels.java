@@ -118,6 +118,93 @@ public class TestForestKernels extends LuceneTestCase {
   }
 
   /**
+   * {@link ForestKernels#keepBelowBar} keeps exactly the codes whose estimate exceeds the bar by no
+   * more than their margin, with the bounds the formula gives, in order; and the vector
+   * implementation keeps the same codes with bit-identical bounds (searches must not depend on the
+   * JVM's flags), at bars that keep none, some and all, at every count (the tail past whole
+   * vectors).
+   */
+  public void testKeepBelowBar() {
+    Random random = random();
+    for (int iter = 0; iter < atLeast(100); iter++) {
+      int count = 1 + random.nextInt(300);
+      CodeBlock codes = new CodeBlock(count, 1);
+      int[] high = new int[count];
+      int[] low = new int[count];
+      for (int e = 0; e < count; e++) {
+        codes.additive[e] = (float) random.nextGaussian() * 10 + 50;
+        codes.scale[e] = random.nextFloat() * 0.1f;
+        codes.error[e] = random.nextFloat() * 0.5f;
+        codes.ones[e] = random.nextInt(385);
+        high[e] = random.nextInt(1000);
+        low[e] = random.nextInt(1000);
+      }
+      float[] terms = new float[ForestKernels.TERMS];
+      terms[ForestKernels.TERM_TWICE_LOW] = (float) random.nextGaussian();
+      terms[ForestKernels.TERM_TWICE_STEP] = random.nextFloat() * 0.2f;
+      terms[ForestKernels.TERM_SUM] = (float) random.nextGaussian() * 20;
+      terms[ForestKernels.TERM_CENTROID_DISTANCE] = random.nextFloat() * 30;
+      terms[ForestKernels.TERM_CENTROID_SCALE] = random.nextFloat() * 5;
+      terms[ForestKernels.TERM_ROUNDING] = random.nextFloat() * 0.05f;
+      terms[ForestKernels.TERM_SQUARED_BOUND] = 6.25f;
+      float[] bars = {Float.NEGATIVE_INFINITY, 40, 60, 80, Float.POSITIVE_INFINITY};
+      terms[ForestKernels.TERM_BAR] = bars[random.nextInt(bars.length)];
+      int[][] passing = new int[2][count];
+      float[][] lower = new float[2][count];
+      float[][] upper = new float[2][count];
+      int[] kept = new int[2];
+      List<ForestKernels> all = implementations();
+      for (int k = 0; k < all.size(); k++) {
+        kept[k] =
+            all.get(k).keepBelowBar(codes, high, low, count, terms, passing[k], lower[k], upper[k]);
+      }
+      // the scalar implementation against the formula, in double precision but for the cut
+      int expected = 0;
+      for (int e = 0; e < count; e++) {
+        double signDot =
+            terms[ForestKernels.TERM_TWICE_LOW] * codes.ones[e]
+                + terms[ForestKernels.TERM_TWICE_STEP] * (4.0 * high[e] + low[e])
+                - terms[ForestKernels.TERM_SUM];
+        double estimate =
+            codes.additive[e]
+                + terms[ForestKernels.TERM_CENTROID_DISTANCE]
+                - 2.0 * codes.scale[e] * signDot;
+        double codeError = codes.error[e] * terms[ForestKernels.TERM_CENTROID_SCALE];
+        double queryError = codes.scale[e] * terms[ForestKernels.TERM_ROUNDING];
+        double margin =
+            Math.sqrt(
+                terms[ForestKernels.TERM_SQUARED_BOUND]
+                    * (codeError * codeError + queryError * queryError));
+        double over = estimate - terms[ForestKernels.TERM_BAR];
+        if (over > margin * (1 + 1e-4) + 1e-3) {
+          continue;
+        }
+        if (over < margin * (1 - 1e-4) - 1e-3) {
+          assertTrue("code " + e + " dropped", expected < kept[0]);
+          assertEquals(e, passing[0][expected]);
+          assertEquals(estimate - margin, lower[0][expected], 1e-3 * (1 + Math.abs(estimate)));
+          assertEquals(estimate + margin, upper[0][expected], 1e-3 * (1 + Math.abs(estimate)));
+          expected++;
+        } else {
+          // at the cut float rounding decides: follow the implementation
+          if (expected < kept[0] && passing[0][expected] == e) {
+            expected++;
+          }
+        }
+      }
+      assertEquals(expected, kept[0]);
+      if (all.size() == 2) {
+        assertEquals(kept[0], kept[1]);
+        for (int i = 0; i < kept[0]; i++) {
+          assertEquals(passing[0][i], passing[1][i]);
+          assertEquals(Float.floatToIntBits(lower[0][i]), Float.floatToIntBits(lower[1][i]));
+          assertEquals(Float.floatToIntBits(upper[0][i]), Float.floatToIntBits(upper[1][i]));
+        }
+      }
+    }
+  }
+
+  /**
    * {@link ForestKernels#codeDots}: {@code Σ_bit 2^bit · popcount(code & plane_bit)}, that is the
    * sum over coordinates with a one bit in the code of the query's 4-bit level there, at any offset
    * into the codes.
