@@ -18,6 +18,7 @@ package io.github.luceneannoy.codec;
 import io.github.luceneannoy.forest.CodeBlock;
 import io.github.luceneannoy.forest.FastRotation;
 import io.github.luceneannoy.forest.Forest;
+import io.github.luceneannoy.forest.ForestKernels;
 import io.github.luceneannoy.forest.Geometry;
 import io.github.luceneannoy.forest.LeafBlock;
 import io.github.luceneannoy.forest.NodeRecord;
@@ -39,6 +40,8 @@ import org.apache.lucene.store.IndexInput;
  * reported as corruption too. Ordinals must increase within a leaf, as written.
  */
 final class OffHeapForest implements Forest {
+  private static final ForestKernels KERNELS = ForestKernels.get();
+
   private final FieldEntry entry;
   private final float[] centre;
   private final FastRotation rotation;
@@ -215,22 +218,12 @@ final class OffHeapForest implements Forest {
 
   /**
    * Ordinals lie in {@code [0, size)} and increase within a leaf: a repeated or misplaced one is
-   * damage. Checked on every read, so in a loop without branches (a sign bit collects any
-   * violation) and only on failure again to say which.
+   * damage. Checked on every read, so without branches ({@link ForestKernels#ordinalViolations})
+   * and only on failure again to say which.
    */
   private void checkOrdinals(int leaf, int[] ords, int count) throws CorruptIndexException {
     int last = entry.size() - 1;
-    if (count == 0) {
-      return;
-    }
-    // each step reads its two ordinals, so no value is carried from one step to the next and the
-    // loop compiles to vector instructions (a carried "previous" kept it scalar: 5% of a query)
-    int violations = ords[0] | (last - ords[0]);
-    for (int e = 1; e < count; e++) {
-      int ord = ords[e];
-      violations |= ord | (last - ord) | (ord - ords[e - 1] - 1);
-    }
-    if (violations >= 0) {
+    if (KERNELS.ordinalViolations(ords, count, last) >= 0) {
       return;
     }
     int previous = -1;

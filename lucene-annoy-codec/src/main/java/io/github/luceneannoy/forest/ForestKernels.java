@@ -257,6 +257,30 @@ public abstract class ForestKernels {
     return kept;
   }
 
+  /**
+   * Whether the first {@code count} of {@code ords} lie in {@code [0, last]} and strictly increase,
+   * as a leaf's ordinals must: a negative number if any does not (any other result if all do). A
+   * reader checks every leaf it reads, so one vector of ordinals at a time where it can.
+   */
+  public int ordinalViolations(int[] ords, int count, int last) {
+    return ordinalViolations(ords, 0, count, last);
+  }
+
+  /** {@link #ordinalViolations(int[], int, int)} of {@code ords[from .. to)}. */
+  static int ordinalViolations(int[] ords, int from, int to, int last) {
+    if (from >= to) {
+      return 0;
+    }
+    int previous = from == 0 ? -1 : ords[from - 1];
+    int violations = 0;
+    for (int e = from; e < to; e++) {
+      int ord = ords[e];
+      violations |= ord | (last - ord) | (ord - previous - 1);
+      previous = ord;
+    }
+    return violations;
+  }
+
   /** Records code {@code e} as the {@code at}-th kept by {@link #keepBelowBar}. */
   static void keep(
       int e,

@@ -455,12 +455,19 @@ public final class ForestSearcher {
         order[kept++] = ((long) NumericUtils.floatToSortableInt(poolLower[i]) << 32) | i;
       }
     }
-    Arrays.sort(order, 0, kept);
+    // a heap, not a sort: scoring stops after a few dozen of the hundreds kept
+    for (int parent = kept / 2 - 1; parent >= 0; parent--) {
+      siftDown(order, parent, order[parent], kept);
+    }
     for (int rank = 0; rank < kept; rank++) {
       if (collector.earlyTerminated()) {
         return;
       }
-      int i = (int) order[rank];
+      int i = (int) order[0];
+      int left = kept - 1 - rank;
+      if (left > 0) {
+        siftDown(order, 0, order[left], left);
+      }
       if (rank >= minimum) {
         float competitive = collector.minCompetitiveSimilarity();
         if (competitive != Float.NEGATIVE_INFINITY
@@ -473,6 +480,25 @@ public final class ForestSearcher {
       collector.incVisitedCount(1);
       collector.collect(ord, score);
     }
+  }
+
+  /** Puts {@code value} at {@code i} of the min-heap {@code heap[0 .. size)}, moved down. */
+  private static void siftDown(long[] heap, int i, long value, int size) {
+    while (true) {
+      int child = 2 * i + 1;
+      if (child >= size) {
+        break;
+      }
+      if (child + 1 < size && heap[child + 1] < heap[child]) {
+        child++;
+      }
+      if (heap[child] >= value) {
+        break;
+      }
+      heap[i] = heap[child];
+      i = child;
+    }
+    heap[i] = value;
   }
 
   /**

@@ -170,6 +170,26 @@ final class PanamaForestKernels extends ForestKernels {
   }
 
   @Override
+  public int ordinalViolations(int[] ords, int count, int last) {
+    int lanes = FLOAT_INTS.length();
+    if (count <= lanes) {
+      return ordinalViolations(ords, 0, count, last);
+    }
+    // the first ordinal on its own, then each vector with the one before it, shifted by one
+    int violations = ordinalViolations(ords, 0, 1, last);
+    IntVector limit = IntVector.broadcast(FLOAT_INTS, last);
+    IntVector any = IntVector.zero(FLOAT_INTS);
+    int e = 1;
+    for (; e + lanes <= count; e += lanes) {
+      IntVector ord = IntVector.fromArray(FLOAT_INTS, ords, e);
+      IntVector previous = IntVector.fromArray(FLOAT_INTS, ords, e - 1);
+      any = any.or(ord).or(limit.sub(ord)).or(ord.sub(previous).sub(1));
+    }
+    violations |= any.reduceLanes(VectorOperators.OR);
+    return violations | ordinalViolations(ords, e, count, last);
+  }
+
+  @Override
   public float dot(float[] a, float[] b) {
     int length = a.length;
     int lanes = FLOATS.length();

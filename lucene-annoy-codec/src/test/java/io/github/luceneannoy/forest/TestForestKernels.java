@@ -17,6 +17,7 @@ package io.github.luceneannoy.forest;
 
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.apache.lucene.tests.util.LuceneTestCase;
@@ -114,6 +115,57 @@ public class TestForestKernels extends LuceneTestCase {
       assertEquals(scalar.dot(a, b), vector.dot(a, b), 1e-5 * magnitude + 1e-6);
       assertEquals(
           scalar.squareDistance(a, b), vector.squareDistance(a, b), 1e-5 * magnitude + 1e-6);
+    }
+  }
+
+  /**
+   * {@link ForestKernels#ordinalViolations} is negative exactly when an ordinal lies outside {@code
+   * [0, last]} or does not exceed the one before it, wherever in the leaf (the first, inside a
+   * vector, at a vector's first lane, in the tail), in every implementation.
+   */
+  public void testOrdinalViolations() {
+    Random random = random();
+    for (int iter = 0; iter < atLeast(300); iter++) {
+      int count = 1 + random.nextInt(100);
+      int last = count + random.nextInt(1000);
+      int[] ords = new int[count];
+      int next = random.nextInt(last - count + 2);
+      for (int e = 0; e < count; e++) {
+        ords[e] = next;
+        next += 1 + random.nextInt(Math.max(1, (last - next) / Math.max(1, count - e)));
+        next = Math.min(next, last - (count - e - 2));
+      }
+      boolean damaged = random.nextBoolean();
+      if (damaged) {
+        int e = random.nextInt(count);
+        switch (random.nextInt(4)) {
+          case 0:
+            ords[e] = -1 - random.nextInt(Integer.MAX_VALUE);
+            break;
+          case 1:
+            ords[e] = last + 1 + random.nextInt(Integer.MAX_VALUE - last);
+            break;
+          default:
+            if (count == 1) {
+              ords[e] = -1;
+            } else {
+              // repeated or out of order
+              int other = e == 0 ? 1 : e - 1;
+              ords[Math.max(e, other)] = ords[Math.min(e, other)] - random.nextInt(2);
+            }
+        }
+      }
+      boolean valid = true;
+      for (int e = 0; e < count; e++) {
+        valid &= ords[e] >= 0 && ords[e] <= last && (e == 0 || ords[e] > ords[e - 1]);
+      }
+      assertTrue("an undamaged leaf is valid", damaged || valid);
+      for (ForestKernels kernels : implementations()) {
+        assertEquals(
+            kernels + " " + Arrays.toString(ords),
+            valid,
+            kernels.ordinalViolations(ords, count, last) >= 0);
+      }
     }
   }
 
