@@ -47,14 +47,8 @@ import org.apache.lucene.util.IOSupplier;
  * part of the forest, many more queries fit the same work ({@link #SAMPLE_WORK}), and the standard
  * error shrinks.
  *
- * <p>Measured on on-heap forests of 60,000 vectors built with the format's defaults (two seeds),
- * eight samples each, held-out recall@10 at the calibrated budget (target 0.95), with a pilot of
- * 32, at most 1,024 queries and margin 0.002: text embeddings 0.955 - 0.977 (means 0.962 and 0.967;
- * 128 queries that read the whole forest, margin 0.01: 0.963 - 0.973, mean 0.969), Fashion-MNIST
- * 0.952 - 0.964 (means 0.956 and 0.959; before, 0.961 - 0.978). The benchmark's segments, built
- * through the codec, landed lower ({@link #MARGIN}). Calibration took 0.45 - 0.65 s on Java 25, 0.6
- * - 0.9 s on Java 17 (before, 0.3 - 0.4 s and 0.55 - 0.9 s), against 2 - 2.3 s to build the trees;
- * the smaller pilot and sample since cut Fashion-MNIST's to about 0.3 s on Java 25.
+ * <p>How well the default meets its target on held-out queries, and what calibration costs, is in
+ * {@code docs/how-it-works.md} ("Calibration").
  */
 public final class BudgetCalibration {
   /**
@@ -108,11 +102,9 @@ public final class BudgetCalibration {
    * Recall added to the target when calibrating: what the estimate bounds lose in the scoring phase
    * (0.001 - 0.003 at {@link ForestSearcher#ERROR_BOUND}), which the walk does not see (a neighbour
    * gathered counts as found), and what held-out queries can be harder than the segment's own
-   * vectors. Measured on on-heap forests of 60,000 vectors with the format's defaults, held-out
-   * recall@10 of 1,000 queries at the calibrated budget (target 0.95), six forests each: at 0.004,
-   * Fashion-MNIST 0.9535 - 0.966, text embeddings 0.962 - 0.969 (their own vectors are harder
-   * queries than held-out ones there); with no margin and no confidence term, Fashion-MNIST 0.943 -
-   * 0.953 and text 0.942 - 0.956. At 0.008 the benchmark's merged segments landed at 0.959 - 0.966.
+   * vectors. Held-out recall@10 of 1,000 queries at the calibrated budget (target 0.95) on six
+   * on-heap forests of 60,000 vectors per data set: Fashion-MNIST 0.9535 - 0.966, text embeddings
+   * 0.962 - 0.969 at 0.004; with no margin and no confidence term, 0.943 - 0.953 and 0.942 - 0.956.
    */
   static final float MARGIN = 0.004f;
 

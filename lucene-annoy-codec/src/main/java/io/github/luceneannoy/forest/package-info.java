@@ -26,7 +26,7 @@
  * ranking by distance to a query (extra coordinate 0) is ranking by inner product. A forest is
  * {@code T} (default 2) trees over the same vectors ({@link
  * io.github.luceneannoy.forest.TreeBuilder}): each node is split by k-means into up to {@code B}
- * (16) children until leaves hold at most {@code L} (256) vectors. Every vector is in one leaf of
+ * (32) children until leaves hold at most {@code L} (256) vectors. Every vector is in one leaf of
  * every tree; the trees differ by their seeds.
  *
  * <h2>Codes</h2>
@@ -64,7 +64,7 @@
  * forest), finds where their nearest 10 neighbours appear in the search order and where a search
  * would stop early ({@link io.github.luceneannoy.forest.SearchWalk}), and stores the smallest
  * budget at which the mean recall, less 1.645 standard errors, reaches the format's target (default
- * 0.95) plus a small margin; a pilot of 16 queries that read the whole forest picks the leaf order
+ * 0.95) plus a small margin; a pilot of 32 queries that read the whole forest picks the leaf order
  * that needs fewer candidates and how far the others read. A plain {@code KnnFloatVectorQuery} then
  * reaches the target without any knob; a per-query budget overrides it.
  *

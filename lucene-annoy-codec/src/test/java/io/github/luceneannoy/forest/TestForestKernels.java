@@ -174,16 +174,18 @@ public class TestForestKernels extends LuceneTestCase {
    * more than their margin, with the bounds the formula gives, in order; and the vector
    * implementation keeps the same codes with bit-identical bounds (searches must not depend on the
    * JVM's flags), at bars that keep none, some and all, at every count (the tail past whole
-   * vectors).
+   * vectors), whatever lies in the arrays past the codes.
    */
   public void testKeepBelowBar() {
     Random random = random();
     for (int iter = 0; iter < atLeast(100); iter++) {
       int count = 1 + random.nextInt(300);
-      CodeBlock codes = new CodeBlock(count, 1);
-      int[] high = new int[count];
-      int[] low = new int[count];
-      for (int e = 0; e < count; e++) {
+      // arrays with room past the codes, as a leaf's (the vector loop may read into it), or not
+      int capacity = count + (random.nextBoolean() ? 0 : random.nextInt(40));
+      CodeBlock codes = new CodeBlock(capacity, 1);
+      int[] high = new int[capacity];
+      int[] low = new int[capacity];
+      for (int e = 0; e < capacity; e++) {
         codes.additive[e] = (float) random.nextGaussian() * 10 + 50;
         codes.scale[e] = random.nextFloat() * 0.1f;
         codes.error[e] = random.nextFloat() * 0.5f;

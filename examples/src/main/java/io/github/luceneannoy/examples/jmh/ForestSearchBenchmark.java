@@ -15,6 +15,7 @@
  */
 package io.github.luceneannoy.examples.jmh;
 
+import io.github.luceneannoy.codec.AnnoyVectorsFormat;
 import io.github.luceneannoy.forest.ArrayVectorSource;
 import io.github.luceneannoy.forest.BudgetCalibration;
 import io.github.luceneannoy.forest.ForestSearcher;
@@ -42,9 +43,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One k=10 query against a forest on the heap (Euclidean, clustered generated data, the format's
- * default shape: 2 trees, leaves of 256, 32 children), at a fixed budget of candidates and at the
- * budget the build calibrates for a recall of 0.95; and, as the floor a search cannot go below,
- * exact scoring of as many candidates as the fixed budget with no forest at all.
+ * default shape: its trees, leaves and children), at a fixed budget of candidates and at the budget
+ * the build calibrates for a recall of 0.95; and, as the floor a search cannot go below, exact
+ * scoring of as many candidates as the fixed budget with no forest at all.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -88,7 +89,14 @@ public class ForestSearchBenchmark {
     vectors = clustered(random, centres, size);
     queries = clustered(random, centres, 100);
     forest =
-        OnHeapForest.build(new ArrayVectorSource(vectors), Geometry.EUCLIDEAN, 2, 256, 16, 1, null);
+        OnHeapForest.build(
+            new ArrayVectorSource(vectors),
+            Geometry.EUCLIDEAN,
+            AnnoyVectorsFormat.DEFAULT_NUM_TREES,
+            AnnoyVectorsFormat.DEFAULT_MAX_LEAF_SIZE,
+            AnnoyVectorsFormat.DEFAULT_BRANCHING,
+            1,
+            null);
     budgets = BudgetCalibration.calibrate(() -> forest, new ArrayVectorSource(vectors), 0.95f, 1);
   }
 
