@@ -139,6 +139,16 @@ public abstract class ForestKernels {
   }
 
   /**
+   * The full dot products ({@link #codeDots}) of a whole group of {@link CodeBlock#GROUP}
+   * interleaved codes from {@code offset}, into {@code out[at ..]}.
+   */
+  public void groupFullDots(long[] codes, int offset, int words, long[] planes, int[] out, int at) {
+    for (int j = 0; j < CodeBlock.GROUP; j++) {
+      out[at + j] = codeDots(codes, offset + j, CodeBlock.GROUP, words, planes);
+    }
+  }
+
+  /**
    * Half of the {@link #codeDots} of a whole group of {@value CodeBlock#GROUP} interleaved codes
    * ({@link CodeBlock}) starting at {@code codes[offset]}, into {@code out[at .. at + GROUP)}: the
    * high half ({@link #highDots}) for {@code plane} 2, the low half ({@link #lowDots}) for 0.
@@ -195,24 +205,23 @@ public abstract class ForestKernels {
    * {@code bar}, from their dot products with the query's bit planes: for each code, in increasing
    * order, its index in {@code passing} and its estimate less and plus its margin in {@code lower}
    * and {@code upper}, all from position 0; returns how many were kept. The estimate is {@code
-   * additive + centroidDistance - 2·scale·(twiceLow·ones + twiceStep·(4·high + low) - sum)}, the
-   * margin {@code sqrt(squaredBound·((error·centroidScale)² + (scale·rounding)²))}, and a code is
-   * dropped when its estimate exceeds {@code bar} by more than its margin ({@link
-   * QueryCode#bounds}).
+   * additive + centroidDistance - 2·scale·(twiceLow·ones + twiceStep·dot - sum)} ({@code dot} the
+   * code's full dot product with the query's bit planes, {@link #groupFullDots}), the margin {@code
+   * sqrt(squaredBound·((error·centroidScale)² + (scale·rounding)²))}, and a code is dropped when
+   * its estimate exceeds {@code bar} by more than its margin ({@link QueryCode#bounds}).
    *
    * <p>Implementations must keep exactly the codes this one keeps, with the same bounds: searches
    * give the same results whichever kernels run them.
    */
   public int keepBelowBar(
       CodeBlock codes,
-      int[] high,
-      int[] low,
+      int[] dots,
       int count,
       float[] terms,
       int[] passing,
       float[] lower,
       float[] upper) {
-    return keepRange(codes, high, low, 0, count, terms, 0, passing, lower, upper);
+    return keepRange(codes, dots, 0, count, terms, 0, passing, lower, upper);
   }
 
   /**
@@ -221,8 +230,7 @@ public abstract class ForestKernels {
    */
   static int keepRange(
       CodeBlock codes,
-      int[] high,
-      int[] low,
+      int[] dots,
       int from,
       int to,
       float[] terms,
@@ -243,7 +251,7 @@ public abstract class ForestKernels {
     float[] error = codes.error;
     int[] ones = codes.ones;
     for (int e = from; e < to; e++) {
-      float signDot = twiceLow * ones[e] + twiceStep * (4 * high[e] + low[e]) - sum;
+      float signDot = twiceLow * ones[e] + twiceStep * dots[e] - sum;
       float estimate = additive[e] + centroidDistance - 2 * scale[e] * signDot;
       float codeError = error[e] * centroidScale;
       float queryError = scale[e] * rounding;
@@ -412,6 +420,8 @@ public abstract class ForestKernels {
         return false;
       }
     }
-    return true;
+    a.groupFullDots(codes, 0, words, planes, x, 0);
+    b.groupFullDots(codes, 0, words, planes, y, 0);
+    return java.util.Arrays.equals(x, y);
   }
 }

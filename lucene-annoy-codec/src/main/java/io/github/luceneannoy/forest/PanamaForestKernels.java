@@ -105,6 +105,35 @@ final class PanamaForestKernels extends ForestKernels {
     }
   }
 
+  @Override
+  public void groupFullDots(long[] codes, int offset, int words, long[] planes, int[] out, int at) {
+    if (vectorCodeLoop() == false) {
+      super.groupFullDots(codes, offset, words, planes, out, at);
+      return;
+    }
+    int group = CodeBlock.GROUP;
+    int lanes = LONGS.length();
+    for (int first = 0; first < group; first += lanes) {
+      LongVector b0 = LongVector.zero(LONGS);
+      LongVector b1 = LongVector.zero(LONGS);
+      LongVector b2 = LongVector.zero(LONGS);
+      LongVector b3 = LongVector.zero(LONGS);
+      for (int w = 0; w < words; w++) {
+        LongVector code = LongVector.fromArray(LONGS, codes, offset + w * group + first);
+        int p = w << 2;
+        b0 = b0.add(code.and(planes[p]).lanewise(BIT_COUNT));
+        b1 = b1.add(code.and(planes[p + 1]).lanewise(BIT_COUNT));
+        b2 = b2.add(code.and(planes[p + 2]).lanewise(BIT_COUNT));
+        b3 = b3.add(code.and(planes[p + 3]).lanewise(BIT_COUNT));
+      }
+      LongVector sum =
+          b0.add(b1.lanewise(VectorOperators.LSHL, 1))
+              .add(b2.lanewise(VectorOperators.LSHL, 2))
+              .add(b3.lanewise(VectorOperators.LSHL, 3));
+      ((IntVector) sum.convertShape(VectorOperators.L2I, INTS, 0)).intoArray(out, at + first);
+    }
+  }
+
   /**
    * As the scalar loop, a vector of codes at a time: the same operations in the same order (no
    * fused multiply-add), so the same codes are kept with the same bounds. Few codes pass a search's
@@ -113,8 +142,7 @@ final class PanamaForestKernels extends ForestKernels {
   @Override
   public int keepBelowBar(
       CodeBlock codes,
-      int[] high,
-      int[] low,
+      int[] dots,
       int count,
       float[] terms,
       int[] passing,
@@ -141,17 +169,14 @@ final class PanamaForestKernels extends ForestKernels {
     // masked loads were four times slower still
     int room =
         Math.min(
-            Math.min(Math.min(ones.length, high.length), Math.min(low.length, additive.length)),
+            Math.min(Math.min(ones.length, dots.length), additive.length),
             Math.min(scale.length, error.length));
     int end = Math.min(room - room % lanes, count + lanes - 1 - (count + lanes - 1) % lanes);
     for (; e < end; e += lanes) {
       FloatVector onesF =
           (FloatVector) IntVector.fromArray(FLOAT_INTS, ones, e).convert(VectorOperators.I2F, 0);
-      IntVector dot =
-          IntVector.fromArray(FLOAT_INTS, high, e)
-              .mul(4)
-              .add(IntVector.fromArray(FLOAT_INTS, low, e));
-      FloatVector dotF = (FloatVector) dot.convert(VectorOperators.I2F, 0);
+      FloatVector dotF =
+          (FloatVector) IntVector.fromArray(FLOAT_INTS, dots, e).convert(VectorOperators.I2F, 0);
       FloatVector signDot = onesF.mul(twiceLow).add(dotF.mul(twiceStep)).sub(sum);
       FloatVector s = FloatVector.fromArray(FLOATS, scale, e);
       FloatVector estimate =
@@ -175,7 +200,7 @@ final class PanamaForestKernels extends ForestKernels {
             e + lane, estimate.lane(lane), squaredMargin.lane(lane), kept++, passing, lower, upper);
       }
     }
-    return keepRange(codes, high, low, e, count, terms, kept, passing, lower, upper);
+    return keepRange(codes, dots, e, count, terms, kept, passing, lower, upper);
   }
 
   @Override

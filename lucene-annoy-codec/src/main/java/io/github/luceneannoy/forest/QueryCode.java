@@ -60,7 +60,6 @@ public final class QueryCode {
   private final float[] rotated;
   private final float[] scratch;
   private int[] dots = new int[0];
-  private int[] lowDots = new int[0];
 
   /** The query's and the leaf's terms of {@link ForestKernels#keepBelowBar}. */
   private final float[] terms = new float[ForestKernels.TERMS];
@@ -339,30 +338,26 @@ public final class QueryCode {
     terms[ForestKernels.TERM_ROUNDING] = 2 * roundingError;
     terms[ForestKernels.TERM_SQUARED_BOUND] = bound * bound;
     terms[ForestKernels.TERM_BAR] = bar;
-    return KERNELS.keepBelowBar(codes, dots, lowDots, count, terms, passing, lower, upper);
+    return KERNELS.keepBelowBar(codes, dots, count, terms, passing, lower, upper);
   }
 
   /**
-   * Both halves of the first {@code count} codes' dot products, into {@link #dots} and {@link
-   * #lowDots}.
+   * The full dot products of the first {@code count} codes with the query's four bit planes, into
+   * {@link #dots}: a group's at once where whole.
    */
   private void fullDots(CodeBlock codes, int count) {
     if (dots.length < count) {
       dots = new int[codes.capacity()];
     }
-    if (lowDots.length < count) {
-      lowDots = new int[codes.capacity()];
-    }
-    highDots(codes, count);
     long[] bits = codes.bits;
     int group = CodeBlock.GROUP;
     for (int g = 0; g < count; g += group) {
       int n = Math.min(group, count - g);
       if (n == group) {
-        KERNELS.groupDots(bits, g * words, words, planes, 0, lowDots, g);
+        KERNELS.groupFullDots(bits, g * words, words, planes, dots, g);
       } else {
         for (int j = 0; j < n; j++) {
-          lowDots[g + j] = KERNELS.lowDots(bits, g * words + j, n, words, planes);
+          dots[g + j] = KERNELS.codeDots(bits, g * words + j, n, words, planes);
         }
       }
     }

@@ -185,6 +185,7 @@ public class TestForestKernels extends LuceneTestCase {
       CodeBlock codes = new CodeBlock(capacity, 1);
       int[] high = new int[capacity];
       int[] low = new int[capacity];
+      int[] dots = new int[capacity];
       for (int e = 0; e < capacity; e++) {
         codes.additive[e] = (float) random.nextGaussian() * 10 + 50;
         codes.scale[e] = random.nextFloat() * 0.1f;
@@ -192,6 +193,7 @@ public class TestForestKernels extends LuceneTestCase {
         codes.ones[e] = random.nextInt(385);
         high[e] = random.nextInt(1000);
         low[e] = random.nextInt(1000);
+        dots[e] = 4 * high[e] + low[e];
       }
       float[] terms = new float[ForestKernels.TERMS];
       terms[ForestKernels.TERM_TWICE_LOW] = (float) random.nextGaussian();
@@ -210,7 +212,7 @@ public class TestForestKernels extends LuceneTestCase {
       List<ForestKernels> all = implementations();
       for (int k = 0; k < all.size(); k++) {
         kept[k] =
-            all.get(k).keepBelowBar(codes, high, low, count, terms, passing[k], lower[k], upper[k]);
+            all.get(k).keepBelowBar(codes, dots, count, terms, passing[k], lower[k], upper[k]);
       }
       // the scalar implementation against the formula, in double precision but for the cut
       int expected = 0;
@@ -333,6 +335,8 @@ public class TestForestKernels extends LuceneTestCase {
         kernels.groupDots(codes, offset, words, planes, 2, dots, at);
         int[] lows = new int[dots.length];
         kernels.groupDots(codes, offset, words, planes, 0, lows, at);
+        int[] full = new int[dots.length];
+        kernels.groupFullDots(codes, offset, words, planes, full, at);
         for (int j = 0; j < group; j++) {
           long[] code = new long[words];
           for (int w = 0; w < words; w++) {
@@ -346,6 +350,7 @@ public class TestForestKernels extends LuceneTestCase {
           assertEquals(what, kernels.codeDots(code, 0, words, planes), 4 * high + low);
           assertEquals(what, low, kernels.lowDots(code, 0, 1, words, planes));
           assertEquals(what, low, lows[at + j]);
+          assertEquals(what, 4 * high + low, full[at + j]);
         }
       }
     }
