@@ -25,8 +25,8 @@ package io.github.luceneannoy.forest;
  * and searches read: groups of {@value #GROUP} codes, the last group possibly smaller; a group of
  * {@code n} codes starting at code {@code g} holds word {@code w} of its code {@code g + j} at
  * {@code bits[g·words + w·n + j]}. So word {@code w} of a whole group is {@value #GROUP}
- * consecutive longs, which a vector unit loads at once ({@link ForestKernels#groupDots}); the codes
- * take {@code count·words} longs either way.
+ * consecutive longs, which a vector unit loads at once ({@link ForestKernels#groupFullDots}); the
+ * codes take {@code count·words} longs either way.
  */
 public final class CodeBlock {
   /** Codes per group of the interleaved layout. */

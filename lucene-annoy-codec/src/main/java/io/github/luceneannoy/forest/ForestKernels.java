@@ -61,8 +61,8 @@ public abstract class ForestKernels {
   }
 
   /**
-   * Whether {@link #groupDots} counts a whole group's bits per instruction: then a code's full dot
-   * product costs little more than its high half, and a search bounds codes in one pass.
+   * Whether {@link #groupFullDots} counts a whole group's bits per instruction: then a code's full
+   * dot product costs little more than its high half, and a search bounds codes in one pass.
    */
   public boolean countsGroupsAtOnce() {
     return false;
@@ -413,13 +413,6 @@ public abstract class ForestKernels {
     }
     int[] x = new int[CodeBlock.GROUP];
     int[] y = new int[CodeBlock.GROUP];
-    for (int plane = 0; plane < 4; plane += 2) {
-      a.groupDots(codes, 0, words, planes, plane, x, 0);
-      b.groupDots(codes, 0, words, planes, plane, y, 0);
-      if (java.util.Arrays.equals(x, y) == false) {
-        return false;
-      }
-    }
     a.groupFullDots(codes, 0, words, planes, x, 0);
     b.groupFullDots(codes, 0, words, planes, y, 0);
     return java.util.Arrays.equals(x, y);

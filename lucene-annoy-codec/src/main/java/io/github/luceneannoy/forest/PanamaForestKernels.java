@@ -27,10 +27,10 @@ import jdk.incubator.vector.VectorSpecies;
  * preferred vector has float lanes, in two accumulators. Loaded only by {@link ForestKernels} when
  * {@code jdk.incubator.vector} is readable; any tail shorter than a vector is done in scalar code.
  *
- * <p>The code loop ({@link #groupDots}) counts the bits of a whole group of interleaved codes (one
- * long per code) per instruction with the lane-wise bit count, which the vector API has from Java
- * 19 on: looked up by name, since this class compiles against Java 17's API; on Java 17 the code
- * loop stays scalar.
+ * <p>The code loop ({@link #groupFullDots}) counts the bits of a whole group of interleaved codes
+ * (one long per code) per instruction with the lane-wise bit count, which the vector API has from
+ * Java 19 on: looked up by name, since this class compiles against Java 17's API; on Java 17 the
+ * code loop stays scalar.
  */
 final class PanamaForestKernels extends ForestKernels {
   private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
@@ -60,7 +60,8 @@ final class PanamaForestKernels extends ForestKernels {
   }
 
   /**
-   * Whether {@link #groupDots} uses vector instructions: a bit count, and whole groups per vector.
+   * Whether {@link #groupFullDots} uses vector instructions: a bit count, and whole groups per
+   * vector.
    */
   static boolean vectorCodeLoop() {
     return BIT_COUNT != null
@@ -80,29 +81,6 @@ final class PanamaForestKernels extends ForestKernels {
         + FLOATS.vectorBitSize()
         + "-bit"
         + (vectorCodeLoop() ? ", vector bit counts" : ", scalar bit counts");
-  }
-
-  @Override
-  public void groupDots(
-      long[] codes, int offset, int words, long[] planes, int plane, int[] out, int at) {
-    if (vectorCodeLoop() == false) {
-      super.groupDots(codes, offset, words, planes, plane, out, at);
-      return;
-    }
-    int group = CodeBlock.GROUP;
-    int lanes = LONGS.length();
-    for (int first = 0; first < group; first += lanes) {
-      LongVector b2 = LongVector.zero(LONGS);
-      LongVector b3 = LongVector.zero(LONGS);
-      for (int w = 0; w < words; w++) {
-        LongVector code = LongVector.fromArray(LONGS, codes, offset + w * group + first);
-        int p = w << 2;
-        b2 = b2.add(code.and(planes[p + plane]).lanewise(BIT_COUNT));
-        b3 = b3.add(code.and(planes[p + plane + 1]).lanewise(BIT_COUNT));
-      }
-      LongVector sum = b2.add(b3.lanewise(VectorOperators.LSHL, 1));
-      ((IntVector) sum.convertShape(VectorOperators.L2I, INTS, 0)).intoArray(out, at + first);
-    }
   }
 
   @Override
