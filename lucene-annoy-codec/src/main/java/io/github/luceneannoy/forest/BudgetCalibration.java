@@ -54,8 +54,8 @@ public final class BudgetCalibration {
   /**
    * Sample queries that read the whole forest: their neighbours are exact, they choose the leaf
    * order, and the budget they call for tells how far the others must read ({@link #CAP_FACTOR}).
-   * With 16, text embeddings chose the worse order for one forest of four (1.7 times the entries
-   * for the same held-out recall); with 32, none of 24 forests (12 of each data set) did.
+   * With 16, text embeddings chose the worse order for one forest of four (1.7 times the entries,
+   * for a lower held-out recall); with 32, none of 24 forests (12 of each data set) did.
    */
   static final int PILOT_QUERIES = 32;
 
@@ -363,8 +363,7 @@ public final class BudgetCalibration {
      * pilot), with its budget for {@code goal}. Orders are compared over three goals about {@code
      * goal}, by the product of their budgets: recall@10 over a few queries moves in steps, and at
      * one goal alone a step could make the worse order look better (text embeddings, one forest of
-     * four: the order needing 1.7 times the entries of the other for held-out queries' 0.95 was
-     * chosen).
+     * four: the order needing 1.7 times the entries of the other was chosen).
      */
     Budgets best(int count, float goal) {
       Budgets best = null;

@@ -197,10 +197,6 @@ public abstract class ForestKernels {
   }
 
   /**
-   * The vector implementation if {@code allowed} and usable here, else the scalar one; logs the
-   * choice at level FINE.
-   */
-  /**
    * Keeps the first {@code count} codes of {@code codes} whose distance from a query may be below
    * {@code bar}, from their dot products with the query's bit planes: for each code, in increasing
    * order, its index in {@code passing} and its estimate less and plus its margin in {@code lower}
@@ -319,6 +315,10 @@ public abstract class ForestKernels {
   /** How many {@code terms} {@link #keepBelowBar} takes. */
   static final int TERMS = 8;
 
+  /**
+   * The vector implementation if {@code allowed} and usable here, else the scalar one; logs the
+   * choice at level FINE.
+   */
   static ForestKernels choose(boolean allowed) {
     ForestKernels scalar = new ScalarForestKernels();
     String reason = allowed ? vectorUnavailableReason() : "annoy.vectorization=false";

@@ -25,7 +25,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The forest's float loop with the JDK's vector API: as many multiply-adds per instruction as the
  * preferred vector has float lanes, in two accumulators. Loaded only by {@link ForestKernels} when
- * {@code jdk.incubator.vector} is readable; any tail shorter than a vector is done in scalar code.
+ * {@code jdk.incubator.vector} is readable; a float loop's tail shorter than a vector is done in
+ * scalar code.
  *
  * <p>The code loop ({@link #groupFullDots}) counts the bits of a whole group of interleaved codes
  * (one long per code) per instruction with the lane-wise bit count, which the vector API has from
@@ -143,8 +144,8 @@ final class PanamaForestKernels extends ForestKernels {
     int lanes = FLOATS.length();
     // the last vector reads past the leaf's end where the arrays have room (a leaf's arrays hold
     // the largest leaf), its extra lanes ignored; where they have not, the scalar loop takes the
-    // rest. A scalar tail took 6% of a text query with one tree, whose leaves are of any size;
-    // masked loads were four times slower still
+    // rest. Leaves are of any size, and a scalar tail took 6% of a text query; masked loads were
+    // four times slower still
     int room =
         Math.min(
             Math.min(Math.min(ones.length, dots.length), additive.length),
