@@ -26,10 +26,14 @@ import org.apache.lucene.search.TotalHits;
 
 /** Accumulates fused scores per doc id and ranks them, for the {@link Fusion} implementations. */
 final class FusedScores {
-  private static final Comparator<ScoreDoc> BEST_FIRST =
-      Comparator.<ScoreDoc>comparingDouble(sd -> sd.score)
+  /**
+   * Best first by the double sum, not by its float: two sums a float cannot tell apart keep their
+   * order.
+   */
+  private static final Comparator<Map.Entry<Integer, double[]>> BEST_FIRST =
+      Comparator.<Map.Entry<Integer, double[]>>comparingDouble(e -> e.getValue()[0])
           .reversed()
-          .thenComparingInt(sd -> sd.doc);
+          .thenComparingInt(Map.Entry::getKey);
 
   // doubles, so that sums of many small terms (1 / (60 + rank)) do not lose their order
   private final Map<Integer, double[]> scores = new HashMap<>();
@@ -42,12 +46,12 @@ final class FusedScores {
     if (topN < 1) {
       throw new IllegalArgumentException("topN must be >= 1, got " + topN);
     }
-    List<ScoreDoc> all = new ArrayList<>(scores.size());
-    scores.forEach((doc, score) -> all.add(new ScoreDoc(doc, (float) score[0])));
+    List<Map.Entry<Integer, double[]>> all = new ArrayList<>(scores.entrySet());
     all.sort(BEST_FIRST);
-    List<ScoreDoc> top = all.subList(0, Math.min(topN, all.size()));
-    return new TopDocs(
-        new TotalHits(all.size(), TotalHits.Relation.GREATER_THAN_OR_EQUAL_TO),
-        top.toArray(new ScoreDoc[0]));
+    ScoreDoc[] top = new ScoreDoc[Math.min(topN, all.size())];
+    for (int i = 0; i < top.length; i++) {
+      top[i] = new ScoreDoc(all.get(i).getKey(), (float) all.get(i).getValue()[0]);
+    }
+    return new TopDocs(new TotalHits(all.size(), TotalHits.Relation.GREATER_THAN_OR_EQUAL_TO), top);
   }
 }
