@@ -198,22 +198,23 @@ public abstract class ForestKernels {
 
   /**
    * Keeps the first {@code count} codes of {@code codes} whose distance from a query may be below
-   * {@code bar}, from their dot products with the query's bit planes: for each code, in increasing
-   * order, its index in {@code passing} and its estimate less and plus its margin in {@code lower}
-   * and {@code upper}, all from position 0; returns how many were kept. The estimate is {@code
-   * additive + centroidDistance - 2·scale·(twiceLow·ones + twiceStep·dot - sum)} ({@code dot} the
-   * code's full dot product with the query's bit planes, {@link #groupFullDots}), the margin {@code
-   * sqrt(squaredBound·((error·centroidScale)² + (scale·rounding)²))}, and a code is dropped when
-   * its estimate exceeds {@code bar} by more than its margin ({@link QueryCode#bounds}).
+   * the {@link BoundTerms#bar bar}, from their dot products with the query's bit planes: for each
+   * code, in increasing order, its index in {@code passing} and its estimate less and plus its
+   * margin in {@code lower} and {@code upper}, all from position 0; returns how many were kept. The
+   * estimate is {@code additive + centroidDistance - 2·scale·(twiceLow·ones + twiceStep·dot - sum)}
+   * ({@code dot} the code's full dot product with the query's bit planes, {@link #groupFullDots}),
+   * the margin {@code sqrt(squaredBound·((error·centroidScale)² + (scale·rounding)²))}, and a code
+   * is dropped when its estimate exceeds {@code bar} by more than its margin ({@link
+   * QueryCode#bounds}).
    *
    * <p>Implementations must keep exactly the codes this one keeps, with the same bounds: searches
    * give the same results whichever kernels run them.
    */
-  public int keepBelowBar(
+  int keepBelowBar(
       CodeBlock codes,
       int[] dots,
       int count,
-      float[] terms,
+      BoundTerms terms,
       int[] passing,
       float[] lower,
       float[] upper) {
@@ -229,30 +230,19 @@ public abstract class ForestKernels {
       int[] dots,
       int from,
       int to,
-      float[] terms,
+      BoundTerms terms,
       int kept,
       int[] passing,
       float[] lower,
       float[] upper) {
-    float twiceLow = terms[TERM_TWICE_LOW];
-    float twiceStep = terms[TERM_TWICE_STEP];
-    float sum = terms[TERM_SUM];
-    float centroidDistance = terms[TERM_CENTROID_DISTANCE];
-    float centroidScale = terms[TERM_CENTROID_SCALE];
-    float rounding = terms[TERM_ROUNDING];
-    float squaredBound = terms[TERM_SQUARED_BOUND];
-    float bar = terms[TERM_BAR];
-    float[] additive = codes.additive;
-    float[] scale = codes.scale;
-    float[] error = codes.error;
-    int[] ones = codes.ones;
+    BoundTerms t = terms;
     for (int e = from; e < to; e++) {
-      float signDot = twiceLow * ones[e] + twiceStep * dots[e] - sum;
-      float estimate = additive[e] + centroidDistance - 2 * scale[e] * signDot;
-      float codeError = error[e] * centroidScale;
-      float queryError = scale[e] * rounding;
-      float squaredMargin = squaredBound * (codeError * codeError + queryError * queryError);
-      float over = estimate - bar;
+      float signDot = t.twiceLow * codes.ones[e] + t.twiceStep * dots[e] - t.sum;
+      float estimate = codes.additive[e] + t.centroidDistance - 2 * codes.scale[e] * signDot;
+      float codeError = codes.error[e] * t.centroidScale;
+      float queryError = codes.scale[e] * t.rounding;
+      float squaredMargin = t.squaredBound * (codeError * codeError + queryError * queryError);
+      float over = estimate - t.bar;
       if (over > 0 && over * over > squaredMargin) {
         continue;
       }
@@ -300,20 +290,6 @@ public abstract class ForestKernels {
     lower[at] = estimate - margin;
     upper[at] = estimate + margin;
   }
-
-  /** Positions in the {@code terms} of {@link #keepBelowBar}. */
-  static final int TERM_TWICE_LOW = 0;
-
-  static final int TERM_TWICE_STEP = 1;
-  static final int TERM_SUM = 2;
-  static final int TERM_CENTROID_DISTANCE = 3;
-  static final int TERM_CENTROID_SCALE = 4;
-  static final int TERM_ROUNDING = 5;
-  static final int TERM_SQUARED_BOUND = 6;
-  static final int TERM_BAR = 7;
-
-  /** How many {@code terms} {@link #keepBelowBar} takes. */
-  static final int TERMS = 8;
 
   /**
    * The vector implementation if {@code allowed} and usable here, else the scalar one; logs the

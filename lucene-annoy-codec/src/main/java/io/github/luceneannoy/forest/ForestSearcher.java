@@ -22,6 +22,7 @@ import org.apache.lucene.search.KnnCollector;
 import org.apache.lucene.util.BitSet;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.FixedBitSet;
+import org.apache.lucene.util.LongHeap;
 import org.apache.lucene.util.NumericUtils;
 import org.apache.lucene.util.SparseFixedBitSet;
 import org.apache.lucene.util.hnsw.RandomVectorScorer;
@@ -86,7 +87,7 @@ public final class ForestSearcher {
   private int[] poolOrds = new int[256];
   private float[] poolLower = new float[256];
   private int poolSize;
-  private long[] order = new long[0];
+  private final LongHeap order = new LongHeap(64);
   private long gathered;
 
   /** Positions of a leaf's accepted entries ({@link #selectAccepted}). */
@@ -446,28 +447,19 @@ public final class ForestSearcher {
       RandomVectorScorer scorer, ScoreToDistance toDistance, KnnCollector collector, int minimum)
       throws IOException {
     float bar = this.bar.bar();
-    if (order.length < poolSize) {
-      order = new long[Math.max(poolSize, order.length * 2)];
-    }
-    int kept = 0;
+    // a heap, not a sort: scoring stops after a few dozen of the hundreds kept
+    LongHeap order = this.order;
+    order.clear();
     for (int i = 0; i < poolSize; i++) {
       if (poolLower[i] <= bar) {
-        order[kept++] = ((long) NumericUtils.floatToSortableInt(poolLower[i]) << 32) | i;
+        order.push(((long) NumericUtils.floatToSortableInt(poolLower[i]) << 32) | i);
       }
     }
-    // a heap, not a sort: scoring stops after a few dozen of the hundreds kept
-    for (int parent = kept / 2 - 1; parent >= 0; parent--) {
-      siftDown(order, parent, order[parent], kept);
-    }
-    for (int rank = 0; rank < kept; rank++) {
+    for (int rank = 0; order.size() > 0; rank++) {
       if (collector.earlyTerminated()) {
         return;
       }
-      int i = (int) order[0];
-      int left = kept - 1 - rank;
-      if (left > 0) {
-        siftDown(order, 0, order[left], left);
-      }
+      int i = (int) order.pop();
       if (rank >= minimum) {
         float competitive = collector.minCompetitiveSimilarity();
         if (competitive != Float.NEGATIVE_INFINITY
@@ -480,25 +472,6 @@ public final class ForestSearcher {
       collector.incVisitedCount(1);
       collector.collect(ord, score);
     }
-  }
-
-  /** Puts {@code value} at {@code i} of the min-heap {@code heap[0 .. size)}, moved down. */
-  private static void siftDown(long[] heap, int i, long value, int size) {
-    while (true) {
-      int child = 2 * i + 1;
-      if (child >= size) {
-        break;
-      }
-      if (child + 1 < size && heap[child + 1] < heap[child]) {
-        child++;
-      }
-      if (heap[child] >= value) {
-        break;
-      }
-      heap[i] = heap[child];
-      i = child;
-    }
-    heap[i] = value;
   }
 
   /**

@@ -119,22 +119,23 @@ final class PanamaForestKernels extends ForestKernels {
    * bar, so most vectors are dropped by one test.
    */
   @Override
-  public int keepBelowBar(
+  int keepBelowBar(
       CodeBlock codes,
       int[] dots,
       int count,
-      float[] terms,
+      BoundTerms terms,
       int[] passing,
       float[] lower,
       float[] upper) {
-    float twiceLow = terms[TERM_TWICE_LOW];
-    float twiceStep = terms[TERM_TWICE_STEP];
-    float sum = terms[TERM_SUM];
-    float centroidDistance = terms[TERM_CENTROID_DISTANCE];
-    float centroidScale = terms[TERM_CENTROID_SCALE];
-    float rounding = terms[TERM_ROUNDING];
-    float squaredBound = terms[TERM_SQUARED_BOUND];
-    float bar = terms[TERM_BAR];
+    // the terms as locals: broadcast once per vector, never reloaded from the object
+    float twiceLow = terms.twiceLow;
+    float twiceStep = terms.twiceStep;
+    float sum = terms.sum;
+    float centroidDistance = terms.centroidDistance;
+    float centroidScale = terms.centroidScale;
+    float rounding = terms.rounding;
+    float squaredBound = terms.squaredBound;
+    float bar = terms.bar;
     float[] additive = codes.additive;
     float[] scale = codes.scale;
     float[] error = codes.error;

@@ -62,7 +62,7 @@ public final class QueryCode {
   private int[] dots = new int[0];
 
   /** The query's and the leaf's terms of {@link ForestKernels#keepBelowBar}. */
-  private final float[] terms = new float[ForestKernels.TERMS];
+  private final BoundTerms terms = new BoundTerms();
 
   /** Per code of a leaf bounded from its high half: below zero where it may pass the bar. */
   private float[] slack = new float[0];
@@ -329,15 +329,15 @@ public final class QueryCode {
       float[] lower,
       float[] upper) {
     fullDots(codes, count);
-    float[] terms = this.terms;
-    terms[ForestKernels.TERM_TWICE_LOW] = twiceLow;
-    terms[ForestKernels.TERM_TWICE_STEP] = twiceStep;
-    terms[ForestKernels.TERM_SUM] = sum;
-    terms[ForestKernels.TERM_CENTROID_DISTANCE] = centroidDistance;
-    terms[ForestKernels.TERM_CENTROID_SCALE] = centroidScale;
-    terms[ForestKernels.TERM_ROUNDING] = 2 * roundingError;
-    terms[ForestKernels.TERM_SQUARED_BOUND] = bound * bound;
-    terms[ForestKernels.TERM_BAR] = bar;
+    BoundTerms terms = this.terms;
+    terms.twiceLow = twiceLow;
+    terms.twiceStep = twiceStep;
+    terms.sum = sum;
+    terms.centroidDistance = centroidDistance;
+    terms.centroidScale = centroidScale;
+    terms.rounding = 2 * roundingError;
+    terms.squaredBound = bound * bound;
+    terms.bar = bar;
     return KERNELS.keepBelowBar(codes, dots, count, terms, passing, lower, upper);
   }
 

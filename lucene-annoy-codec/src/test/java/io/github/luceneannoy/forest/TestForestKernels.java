@@ -195,16 +195,16 @@ public class TestForestKernels extends LuceneTestCase {
         low[e] = random.nextInt(1000);
         dots[e] = 4 * high[e] + low[e];
       }
-      float[] terms = new float[ForestKernels.TERMS];
-      terms[ForestKernels.TERM_TWICE_LOW] = (float) random.nextGaussian();
-      terms[ForestKernels.TERM_TWICE_STEP] = random.nextFloat() * 0.2f;
-      terms[ForestKernels.TERM_SUM] = (float) random.nextGaussian() * 20;
-      terms[ForestKernels.TERM_CENTROID_DISTANCE] = random.nextFloat() * 30;
-      terms[ForestKernels.TERM_CENTROID_SCALE] = random.nextFloat() * 5;
-      terms[ForestKernels.TERM_ROUNDING] = random.nextFloat() * 0.05f;
-      terms[ForestKernels.TERM_SQUARED_BOUND] = 6.25f;
+      BoundTerms terms = new BoundTerms();
+      terms.twiceLow = (float) random.nextGaussian();
+      terms.twiceStep = random.nextFloat() * 0.2f;
+      terms.sum = (float) random.nextGaussian() * 20;
+      terms.centroidDistance = random.nextFloat() * 30;
+      terms.centroidScale = random.nextFloat() * 5;
+      terms.rounding = random.nextFloat() * 0.05f;
+      terms.squaredBound = 6.25f;
       float[] bars = {Float.NEGATIVE_INFINITY, 40, 60, 80, Float.POSITIVE_INFINITY};
-      terms[ForestKernels.TERM_BAR] = bars[random.nextInt(bars.length)];
+      terms.bar = bars[random.nextInt(bars.length)];
       int[][] passing = new int[2][count];
       float[][] lower = new float[2][count];
       float[][] upper = new float[2][count];
@@ -218,20 +218,14 @@ public class TestForestKernels extends LuceneTestCase {
       int expected = 0;
       for (int e = 0; e < count; e++) {
         double signDot =
-            terms[ForestKernels.TERM_TWICE_LOW] * codes.ones[e]
-                + terms[ForestKernels.TERM_TWICE_STEP] * (4.0 * high[e] + low[e])
-                - terms[ForestKernels.TERM_SUM];
+            terms.twiceLow * codes.ones[e] + terms.twiceStep * (4.0 * high[e] + low[e]) - terms.sum;
         double estimate =
-            codes.additive[e]
-                + terms[ForestKernels.TERM_CENTROID_DISTANCE]
-                - 2.0 * codes.scale[e] * signDot;
-        double codeError = codes.error[e] * terms[ForestKernels.TERM_CENTROID_SCALE];
-        double queryError = codes.scale[e] * terms[ForestKernels.TERM_ROUNDING];
+            codes.additive[e] + terms.centroidDistance - 2.0 * codes.scale[e] * signDot;
+        double codeError = codes.error[e] * terms.centroidScale;
+        double queryError = codes.scale[e] * terms.rounding;
         double margin =
-            Math.sqrt(
-                terms[ForestKernels.TERM_SQUARED_BOUND]
-                    * (codeError * codeError + queryError * queryError));
-        double over = estimate - terms[ForestKernels.TERM_BAR];
+            Math.sqrt(terms.squaredBound * (codeError * codeError + queryError * queryError));
+        double over = estimate - terms.bar;
         if (over > margin * (1 + 1e-4) + 1e-3) {
           continue;
         }
