@@ -17,6 +17,7 @@ package io.github.luceneannoy.forest;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
@@ -28,45 +29,33 @@ import org.apache.lucene.util.IOSupplier;
  * gather for its recall to reach a target, measured at build time on a sample of the segment's
  * vectors used as queries (each leaving itself out of its answers).
  *
- * <p>Each sample query reads the forest in a leaf order as a search for {@value #K} hits does
- * ({@link QueryCode#bounds}, the same bar), recording where each vector is first gathered and which
- * leaves add candidates ({@link SearchWalk}). Its nearest {@value #K} are found among the vectors
- * it offered to the bar (one that never passed it cannot be among them), scored exactly in order of
- * their lower bounds until the next exceeds the {@value #K}-th exact distance. Recall at budget
- * {@code B} is the share of those neighbours gathered before the search stops (at {@code B} or
+ * <p>Each sample query's {@value #K} nearest are found exactly ({@link SampleNeighbours}: one
+ * tree's codes bounded against it, the few that may be near scored exactly). The query then reads
+ * the forest in a leaf order as a search for {@value #K} hits does ({@link QueryCode#bounds}, the
+ * same bar), recording where each neighbour is gathered and which leaves add candidates ({@link
+ * SearchWalk}), until it has gathered them all or read as far as any budget in question. Recall at
+ * budget {@code B} is the share of the neighbours gathered before the search stops (at {@code B} or
  * earlier, {@link ForestSearcher#stallWindow}), and the budget is the smallest {@code B} at which
  * the sample's mean recall@10, less its standard error times {@value #CONFIDENCE}, reaches the
  * target plus {@value #MARGIN}. Searches for other {@code k} derive their budget from it ({@link
  * Budgets#forHits}).
  *
- * <p>A pilot of {@value #PILOT_QUERIES} queries reads the whole forest in every leaf order: its
- * neighbours are exact, it chooses the order that needs the fewer entries, and its mean recall
- * tells how far the other queries must read, {@value #CAP_FACTOR} times the budget it calls for
- * (and again, from the full sample, should it call for more than twice that). Those read in the
- * chosen order only, and their neighbours are the nearest they met. Where the budget is a small
- * part of the forest, many more queries fit the same work ({@link #SAMPLE_WORK}), and the standard
- * error shrinks.
+ * <p>A pilot of {@value #PILOT_QUERIES} queries reads in every leaf order until it has gathered its
+ * neighbours: it chooses the order that needs the fewer entries, and its mean recall tells how far
+ * the other queries need read, {@value #CAP_FACTOR} times the budget it calls for (and on, should
+ * the whole sample call for more). Those read in the chosen order only.
  *
  * <p>How well the default meets its target on held-out queries, and what calibration costs, is in
  * {@code docs/how-it-works.md} ("Calibration").
  */
 public final class BudgetCalibration {
   /**
-   * Sample queries that read the whole forest: their neighbours are exact, they choose the leaf
-   * order, and the budget they call for tells how far the others must read ({@link #CAP_FACTOR}).
-   * With 16, text embeddings chose the worse order for one forest of four (1.7 times the entries,
-   * for a lower held-out recall); with 32, none of 24 forests (12 of each data set) did.
+   * Sample queries that read in every leaf order: they choose the order, and the budget they call
+   * for tells how far the others read ({@link #CAP_FACTOR}). With 16, text embeddings chose the
+   * worse order for one forest of four (1.7 times the entries, for a lower held-out recall); with
+   * 32, none of 24 forests (12 of each data set) did.
    */
   static final int PILOT_QUERIES = 32;
-
-  /**
-   * The calibration's work, in reads of the whole forest: the pilot's and the other queries', each
-   * costing the share of the forest it reads. Queries after the pilot read only a few times the
-   * budget, so more of them fit where the budget is a small part of the forest: about 250 for text
-   * embeddings (the budget is a tenth of the forest), the most ({@value #MAX_SAMPLE_QUERIES}) for
-   * Fashion-MNIST (a hundredth).
-   */
-  static final int SAMPLE_WORK = 192;
 
   /**
    * How far below the goal the lowest of the pilot's three goals lies ({@link Samples#best}): the
@@ -74,20 +63,20 @@ public final class BudgetCalibration {
    */
   static final float PILOT_SPREAD = 0.05f;
 
-  /** Sample queries at least, however far they read. */
-  static final int MIN_SAMPLE_QUERIES = 128;
-
-  /** Sample queries at most: where the budget is a small part of the forest. */
-  static final int MAX_SAMPLE_QUERIES = 512;
+  /**
+   * Sample queries, the pilot's among them (or every vector of a smaller segment). Their mean
+   * recall's standard error sets the budget's safety ({@link #CONFIDENCE}). Held-out recall at the
+   * default (target 0.95) on forests of 60,000 vectors, 20 per data set: text embeddings 0.959 -
+   * 0.974, Fashion-MNIST 0.954 - 0.978. On 10,000 vectors (a flush), 16 each: 0.951 - 0.970 and
+   * 0.949 - 0.977; with 100 or 133 queries, 5 and 3 of those 32 below 0.95, the lowest 0.944.
+   */
+  static final int SAMPLE_QUERIES = 192;
 
   /**
-   * How far the queries after the pilot read, in budgets: their neighbours are the nearest among
-   * the vectors met so far, and a true neighbour met later makes a query's recall look higher than
-   * it is. With no margin, held-out recall at the calibrated budget was 0.950 on Fashion-MNIST and
-   * 0.952 on text embeddings at 4 (text, where recall climbs slowly, reaches only 0.994 at four
-   * times the budget for 0.95), 0.953 and 0.959 at 8 (means of eight samples, on-heap forests).
+   * How far the queries after the pilot read, in the budgets the pilot calls for: recall at budgets
+   * up to that is exact, and should the sample call for more, those cut short read on.
    */
-  static final int CAP_FACTOR = 8;
+  static final int CAP_FACTOR = 4;
 
   /** The calibrated hit count: what a plain {@code KnnFloatVectorQuery} asks for most often. */
   static final int K = 10;
@@ -102,9 +91,7 @@ public final class BudgetCalibration {
    * Recall added to the target when calibrating: what the estimate bounds lose in the scoring phase
    * (0.001 - 0.003 at {@link ForestSearcher#ERROR_BOUND}), which the walk does not see (a neighbour
    * gathered counts as found), and what held-out queries can be harder than the segment's own
-   * vectors. Held-out recall@10 of 1,000 queries at the calibrated budget (target 0.95) on six
-   * on-heap forests of 60,000 vectors per data set: Fashion-MNIST 0.9535 - 0.966, text embeddings
-   * 0.962 - 0.969 at 0.004; with no margin and no confidence term, 0.943 - 0.953 and 0.942 - 0.956.
+   * vectors.
    */
   static final float MARGIN = 0.004f;
 
@@ -203,29 +190,24 @@ public final class BudgetCalibration {
       return new Budgets(LeafTraversal.Order.BOUND, entries, entries);
     }
     float goal = Math.min(1, targetRecall + MARGIN);
-    int[] sample = sample(size, Math.min(MAX_SAMPLE_QUERIES, size), seed);
+    int[] sample = sample(size, Math.min(SAMPLE_QUERIES, size), seed);
     Samples samples = new Samples(views, forest, vectors, sample, executor, orders);
-    // the pilot reads the whole forest for each query: its neighbours are exact, and it tells how
-    // far the other queries must read for theirs
+    samples.findNeighbours();
+    // the pilot reads until it gathered every neighbour, in every order, and chooses the order
     int pilot = Math.min(PILOT_QUERIES, sample.length);
-    samples.run(0, pilot, entries);
-    // the pilot chooses the order; the others read only in it, as far as its mean recall over the
-    // pilot calls for (a reach, not a default: no confidence term)
+    samples.walk(0, pilot, entries, orders, false);
     Budgets lead = samples.best(pilot, goal);
-    samples.lead = lead.order();
+    LeafTraversal.Order[] chosen = {lead.order()};
+    // the others read in the chosen order only, as far as the pilot foresees a need for (a reach,
+    // not a default: no confidence term); recall at budgets up to that is exact
     int cap = readLimit(lead.for10(), entries);
-    int count = sampleCount(pilot, entries, cap, sample.length);
-    samples.run(pilot, count, cap);
-    Budgets best = samples.lead(count, goal);
-    // where the sample calls for more than the pilot foresaw, its queries read too little for
-    // their neighbours: read further, until they read at least half the reach the budget asks
-    int reach;
-    while (cap < entries
-        && (long) (reach = samples.budget(samples.lead, count, goal, CONFIDENCE)) * CAP_FACTOR
-            > 2L * cap) {
-      cap = readLimit(reach, entries);
-      samples.run(pilot, count, cap);
-      best = samples.lead(count, goal);
+    samples.walk(pilot, sample.length, cap, chosen, false);
+    Budgets best = samples.budgets(lead.order(), sample.length, goal);
+    while (best.for10() > cap && cap < entries) {
+      // beyond the reach, recall was counted low: read further where a query stopped short
+      cap = readLimit(Math.max(best.for10(), cap), entries);
+      samples.walk(pilot, sample.length, cap, chosen, true);
+      best = samples.budgets(lead.order(), sample.length, goal);
     }
     return best;
   }
@@ -235,34 +217,20 @@ public final class BudgetCalibration {
     return (int) Math.min(entries, (long) budget * CAP_FACTOR);
   }
 
-  /**
-   * How many sample queries to run: as many as cost {@value #SAMPLE_WORK} reads of the whole
-   * forest, each query after the pilot reading {@code cap} entries; at least {@value
-   * #MIN_SAMPLE_QUERIES}, at most {@code available}.
-   */
-  static int sampleCount(int pilot, int entries, int cap, int available) {
-    long rest = (long) (SAMPLE_WORK - pilot) * entries / Math.max(1, cap);
-    long count = Math.max(MIN_SAMPLE_QUERIES, pilot + rest);
-    return (int) Math.min(available, count);
-  }
-
-  /** The sample queries' positions and walks, per leaf order, as they are run. */
+  /** The sample queries' neighbours, positions and walks, per leaf order, as they are run. */
   private static final class Samples {
     private final IOSupplier<Forest> views;
     private final Forest forest;
     private final VectorSource vectors;
     private final int[] sample;
     private final TaskExecutor executor;
-    private final LeafTraversal.Order[] orders;
     private final long[][] positions;
     private final SearchWalk[][] walks;
     private final int entries;
+    private final int[][] neighbours;
 
-    /**
-     * The order in which queries read the forest for their neighbours; until it is chosen (the
-     * pilot), every order is measured.
-     */
-    LeafTraversal.Order lead;
+    /** Whether sample {@code s}'s walk stopped at its cap with a neighbour missing. */
+    private final boolean[] cut;
 
     Samples(
         IOSupplier<Forest> views,
@@ -272,7 +240,6 @@ public final class BudgetCalibration {
         TaskExecutor executor,
         LeafTraversal.Order[] orders) {
       this.views = views;
-      this.orders = orders;
       this.forest = forest;
       this.vectors = vectors;
       this.sample = sample;
@@ -286,54 +253,81 @@ public final class BudgetCalibration {
         walks[order.ordinal()] = new SearchWalk[sample.length];
       }
       this.entries = (int) Math.min(Integer.MAX_VALUE, (long) forest.size() * forest.numTrees());
+      this.neighbours = new int[sample.length][];
+      this.cut = new boolean[sample.length];
     }
 
-    /** Runs sample queries {@code from} to {@code to}, reading at most {@code cap} entries. */
-    void run(int from, int to, int cap) throws IOException {
+    /** Finds every sample query's exact neighbours, each task for its share of the queries. */
+    void findNeighbours() throws IOException {
+      inTasks(
+          0,
+          sample.length,
+          (first, last) -> {
+            int[][] found =
+                SampleNeighbours.find(
+                    views.get(), vectors.copy(), Arrays.copyOfRange(sample, first, last), K);
+            // each task writes its own samples' slots
+            System.arraycopy(found, 0, neighbours, first, found.length);
+          });
+    }
+
+    /**
+     * Walks sample queries {@code from} to {@code to} in each of {@code orders}, reading at most
+     * {@code cap} entries; if {@code again}, only those an earlier walk cut short.
+     */
+    void walk(int from, int to, int cap, LeafTraversal.Order[] orders, boolean again)
+        throws IOException {
+      inTasks(
+          from,
+          to,
+          (first, last) -> {
+            SampleQuery query = new SampleQuery(views, forest, vectors.copy());
+            for (int s = first; s < last; s++) {
+              if (again && cut[s] == false) {
+                continue;
+              }
+              cut[s] = false;
+              query.set(sample[s], neighbours[s], forest.geometry());
+              for (LeafTraversal.Order order : orders) {
+                query.position(order, cap);
+                // each task writes its own samples' slots
+                query.truthPositions(positions[order.ordinal()], s * K);
+                walks[order.ordinal()][s] = query.walk.compact();
+                cut[s] |= query.missedAny();
+              }
+            }
+          });
+    }
+
+    /** Work on samples {@code [first, last)}. */
+    private interface Share {
+      void run(int first, int last) throws IOException;
+    }
+
+    /**
+     * Runs {@code share} over samples {@code from} to {@code to}: in {@value #TASKS} tasks on the
+     * executor, or whole on this thread without one.
+     */
+    private void inTasks(int from, int to, Share share) throws IOException {
       if (from >= to) {
         return;
       }
-      int tasks = executor == null ? 1 : Math.min(to - from, TASKS);
+      if (executor == null) {
+        share.run(from, to);
+        return;
+      }
+      int tasks = Math.min(to - from, TASKS);
       List<Callable<Void>> work = new ArrayList<>(tasks);
       for (int task = 0; task < tasks; task++) {
         int first = from + (to - from) * task / tasks;
         int last = from + (to - from) * (task + 1) / tasks;
         work.add(
             () -> {
-              SampleQuery query = new SampleQuery(views, forest, vectors.copy());
-              for (int s = first; s < last; s++) {
-                LeafTraversal.Order reading = lead == null ? orders[0] : lead;
-                query.run(sample[s], cap, reading);
-                // each task writes its own samples' slots
-                keep(query, reading, s);
-                for (LeafTraversal.Order order : orders) {
-                  if (lead == null && order != reading) {
-                    // replaces the first order's positions and walk, kept already
-                    query.position(order, cap);
-                    keep(query, order, s);
-                  }
-                }
-              }
+              share.run(first, last);
               return null;
             });
       }
-      if (executor == null) {
-        try {
-          work.get(0).call();
-        } catch (IOException | RuntimeException e) {
-          throw e;
-        } catch (Exception e) {
-          throw new AssertionError(e);
-        }
-      } else {
-        executor.invokeAll(work);
-      }
-    }
-
-    /** Keeps the positions and walk of {@code query}'s last traversal as sample {@code s}'s. */
-    private void keep(SampleQuery query, LeafTraversal.Order order, int s) {
-      query.truthPositions(positions[order.ordinal()], s * K);
-      walks[order.ordinal()][s] = query.walk.compact();
+      executor.invokeAll(work);
     }
 
     /**
@@ -351,11 +345,11 @@ public final class BudgetCalibration {
           forest.maxLeafSize());
     }
 
-    /** The budgets in the {@link #lead} order over the first {@code count} sample queries. */
-    Budgets lead(int count, float goal) {
-      int for10 = budget(lead, count, goal, CONFIDENCE);
+    /** The budgets in {@code order} over the first {@code count} sample queries. */
+    Budgets budgets(LeafTraversal.Order order, int count, float goal) {
+      int for10 = budget(order, count, goal, CONFIDENCE);
       // not calibrated for 100 hits: fewer than 10 hits get the budget of 10 (forHits)
-      return new Budgets(lead, for10, for10);
+      return new Budgets(order, for10, for10);
     }
 
     /**
@@ -368,7 +362,10 @@ public final class BudgetCalibration {
     Budgets best(int count, float goal) {
       Budgets best = null;
       double bestCost = Double.POSITIVE_INFINITY;
-      for (LeafTraversal.Order order : orders) {
+      for (LeafTraversal.Order order : LeafTraversal.Order.values()) {
+        if (walks[order.ordinal()] == null) {
+          continue;
+        }
         int for10 = budget(order, count, goal, 0);
         double cost =
             Math.log(budget(order, count, goal - PILOT_SPREAD, 0))

@@ -123,6 +123,19 @@ public abstract class ForestKernels {
   }
 
   /**
+   * One bit plane's part of {@link #codeDots}, unweighted: {@code popcount(code & plane_p)} for a
+   * code whose words lie {@code stride} apart.
+   */
+  public final int planeDots(
+      long[] codes, int offset, int stride, int words, long[] planes, int plane) {
+    int dot = 0;
+    for (int w = 0; w < words; w++) {
+      dot += Long.bitCount(codes[offset + w * stride] & planes[(w << 2) + plane]);
+    }
+    return dot;
+  }
+
+  /**
    * The low half of {@link #codeDots}: {@code popcount(code & plane_0) + 2·popcount(code &
    * plane_1)}.
    */
@@ -185,6 +198,43 @@ public abstract class ForestKernels {
       d5 += Long.bitCount(x5 & p2) + (Long.bitCount(x5 & p3) << 1);
       d6 += Long.bitCount(x6 & p2) + (Long.bitCount(x6 & p3) << 1);
       d7 += Long.bitCount(x7 & p2) + (Long.bitCount(x7 & p3) << 1);
+    }
+    out[at] = d0;
+    out[at + 1] = d1;
+    out[at + 2] = d2;
+    out[at + 3] = d3;
+    out[at + 4] = d4;
+    out[at + 5] = d5;
+    out[at + 6] = d6;
+    out[at + 7] = d7;
+  }
+
+  /**
+   * {@link #planeDots} of a whole group of {@value CodeBlock#GROUP} interleaved codes ({@link
+   * CodeBlock}) starting at {@code codes[offset]}, into {@code out[at .. at + GROUP)}.
+   */
+  public void groupPlaneDots(
+      long[] codes, int offset, int words, long[] planes, int plane, int[] out, int at) {
+    // as groupDots: eight sums in registers over consecutive loads
+    int d0 = 0;
+    int d1 = 0;
+    int d2 = 0;
+    int d3 = 0;
+    int d4 = 0;
+    int d5 = 0;
+    int d6 = 0;
+    int d7 = 0;
+    for (int w = 0; w < words; w++) {
+      long p = planes[(w << 2) + plane];
+      int b = offset + w * CodeBlock.GROUP;
+      d0 += Long.bitCount(codes[b] & p);
+      d1 += Long.bitCount(codes[b + 1] & p);
+      d2 += Long.bitCount(codes[b + 2] & p);
+      d3 += Long.bitCount(codes[b + 3] & p);
+      d4 += Long.bitCount(codes[b + 4] & p);
+      d5 += Long.bitCount(codes[b + 5] & p);
+      d6 += Long.bitCount(codes[b + 6] & p);
+      d7 += Long.bitCount(codes[b + 7] & p);
     }
     out[at] = d0;
     out[at + 1] = d1;

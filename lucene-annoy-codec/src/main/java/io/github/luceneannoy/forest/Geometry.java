@@ -109,6 +109,36 @@ public enum Geometry {
     }
   }
 
+  /**
+   * {@code |q - m|²} for a query {@code q} mapped by {@link #mapQuery}, whose squared norm is
+   * {@code squaredQuery}, and the mapping {@code m} of a stored vector ({@link #mapVector}),
+   * without mapping it: one or two dot products in float, where mapping takes a copy and a norm in
+   * double. For ranking many vectors against one query.
+   */
+  public float mappedDistance(
+      float[] mappedQuery, float squaredQuery, float[] vector, float maxNorm) {
+    ForestKernels kernels = ForestKernels.get();
+    switch (this) {
+      case EUCLIDEAN:
+        return kernels.squareDistance(vector, mappedQuery);
+      case ANGULAR:
+        {
+          float squared = kernels.dot(vector, vector);
+          if (squared == 0) {
+            // the vector maps to zero
+            return squaredQuery;
+          }
+          float cosine = kernels.dot(vector, mappedQuery) / (float) Math.sqrt(squared);
+          return Math.max(0, squaredQuery + 1 - 2 * cosine);
+        }
+      case INNER_PRODUCT:
+        // the mapped vector's norm is maxNorm, the query's last coordinate 0
+        return Math.max(0, squaredQuery + maxNorm * maxNorm - 2 * kernels.dot(vector, mappedQuery));
+      default:
+        throw new AssertionError(this);
+    }
+  }
+
   private static void scaleToUnit(float[] vector, float[] out) {
     double norm = Math.sqrt(squaredNorm(vector));
     // an all-zero vector stays zero: the codec refuses it for cosine fields, and zero is a

@@ -18,30 +18,22 @@ package io.github.luceneannoy.forest;
 import java.io.IOException;
 import java.util.Arrays;
 import org.apache.lucene.util.IOSupplier;
-import org.apache.lucene.util.NumericUtils;
-import org.apache.lucene.util.PriorityQueue;
 
 /**
  * One calibration query after another ({@link BudgetCalibration}): a vector of the segment read as
- * a query, its traversal of the forest as a search for {@value BudgetCalibration#K} hits would run
- * it, and its exact neighbours among the vectors it offered. Reusable across queries; not
- * thread-safe.
+ * a query, with its exact neighbours ({@link SampleNeighbours}), and where a search for {@value
+ * BudgetCalibration#K} hits in a given leaf order gathers each of them ({@link #position}).
+ * Reusable across queries; not thread-safe.
  */
 final class SampleQuery {
   private static final int K = BudgetCalibration.K;
 
-  private static final ForestKernels KERNELS = ForestKernels.get();
-
-  private record Neighbour(int ord, float distance) {}
-
   private final IOSupplier<Forest> views;
-  private Forest forest;
   private final VectorSource vectors;
   private final LeafTraversal traversal = new LeafTraversal();
   private final QueryCode code;
   private final LeafBlock block;
   private final float[] mapped;
-  private final float[] candidate;
   private final int[] position;
   private final float[] leafLower;
   private final float[] leafUpper;
@@ -56,47 +48,20 @@ final class SampleQuery {
   private final int[] offered;
 
   private int visit;
+  private int self;
   private int[] neighbours = new int[0];
-
-  /** The vectors the last {@link #run} offered to the bar, with their bounds then. */
-  private int[] offeredOrds = new int[64];
-
-  private float[] offeredLower = new float[64];
-  private float[] offeredUpper = new float[64];
-
-  private int offeredCount;
 
   /** Where {@link #boundLeaf} puts the indices of the codes that may pass the bar. */
   private final int[] passing;
 
-  /** The vectors the last {@link #run} met, itself first, whose positions it set. */
-  private int[] met = new int[64];
-
-  private int metCount;
-  private int self;
-
-  /** Vectors below the bar, as (sortable lower bound, ordinal). */
-  private long[] byLower = new long[64];
-
-  /** The nearest scored so far, farthest on top. */
-  private final PriorityQueue<Neighbour> nearest =
-      new PriorityQueue<>(K) {
-        @Override
-        protected boolean lessThan(Neighbour a, Neighbour b) {
-          return a.distance > b.distance || (a.distance == b.distance && a.ord > b.ord);
-        }
-      };
-
   SampleQuery(IOSupplier<Forest> views, Forest forest, VectorSource vectors) {
     this.views = views;
-    this.forest = forest;
     this.vectors = vectors;
     int size = forest.size();
     this.code = new QueryCode(forest.centre(), forest.rotation());
     this.block =
         new LeafBlock(forest.maxLeafSize(), forest.rotation().paddedDimension() / Long.SIZE);
     this.mapped = new float[forest.dimension()];
-    this.candidate = new float[forest.dimension()];
     this.position = new int[size];
     Arrays.fill(position, -1);
     this.passing = new int[forest.maxLeafSize()];
@@ -107,102 +72,19 @@ final class SampleQuery {
   }
 
   /**
-   * Reads the forest for vector {@code self} in {@code order} as a search for {@value #K} hits
-   * would, through its first {@code cap} entries (and on until it has met more than {@value #K}
-   * vectors), and finds the exact nearest of the vectors it offered, itself left out.
+   * Makes vector {@code self} the query, whose nearest (itself left out) are {@code neighbours}.
    */
-  void run(int self, int cap, LeafTraversal.Order order) throws IOException {
+  void set(int self, int[] neighbours, Geometry geometry) throws IOException {
     this.self = self;
-    float[] query = vectors.vector(self).clone();
-    forest.geometry().mapQuery(query, mapped);
+    this.neighbours = neighbours;
+    geometry.mapQuery(vectors.vector(self).clone(), mapped);
     code.set(mapped);
-    // the last query's marks, cleared one by one: a query that reads little costs little
-    for (int i = 0; i < metCount; i++) {
-      position[met[i]] = -1;
-    }
-    metCount = 0;
-    position[self] = Integer.MAX_VALUE;
-    met(self);
-    int gathered = 0;
-    forest = views.get();
-    traversal.start(forest, order, code, mapped);
-    startWalk();
-    while ((gathered < cap || metCount <= K) && traversal.next()) {
-      int leaf = traversal.leafNumber();
-      int first = traversal.leafFirstEntry();
-      int count = traversal.leafSize();
-      int start = gathered;
-      forest.readLeafOrdinals(leaf, first, count, block);
-      forest.readLeafCodes(leaf, first, count, block);
-      for (int e = 0; e < count; e++) {
-        int ord = block.ords[e];
-        if (position[ord] < 0) {
-          position[ord] = gathered;
-          met(ord);
-        }
-        // searches count entries, a vector once per tree that holds it
-        gathered += ord == self ? 0 : 1;
-      }
-      walk.add(start, offerLeaf(boundLeaf(count), true));
-    }
-    // the nearest met are among the vectors offered: one that never passed the search's bar (the
-    // 14th smallest upper bound so far, at least the 10th smallest of all) is not among them
-    int k = Math.min(K, offeredCount);
-    // the k-th smallest upper bound: no vector whose lower bound exceeds it is among the k
-    // nearest
-    bar.reset(k);
-    for (int i = 0; i < offeredCount; i++) {
-      bar.offer(Float.NEGATIVE_INFINITY, offeredUpper[i]);
-    }
-    float bar = this.bar.bar();
-    int kept = 0;
-    for (int i = 0; i < offeredCount; i++) {
-      int ord = offeredOrds[i];
-      float lower = offeredLower[i];
-      if (lower > bar) {
-        continue;
-      }
-      if (kept == byLower.length) {
-        byLower = Arrays.copyOf(byLower, kept * 2);
-      }
-      byLower[kept++] = ((long) NumericUtils.floatToSortableInt(lower) << 32) | ord;
-    }
-    Arrays.sort(byLower, 0, kept);
-    // scored in order of their lower bounds, until the next one's exceeds the k-th exact distance
-    // so far: as a search scores, and a few hundred instead of every vector below the bar
-    nearest.clear();
-    for (int i = 0; i < kept; i++) {
-      float bound = NumericUtils.sortableIntToFloat((int) (byLower[i] >>> 32));
-      if (nearest.size() == k && bound > nearest.top().distance) {
-        break;
-      }
-      int ord = (int) byLower[i];
-      forest.geometry().mapVector(vectors.vector(ord), candidate, forest.maxNorm());
-      float distance = Math.max(0, KERNELS.squareDistance(mapped, candidate));
-      if (nearest.size() < k) {
-        nearest.add(new Neighbour(ord, distance));
-      } else if (distance < nearest.top().distance
-          || (distance == nearest.top().distance && ord < nearest.top().ord)) {
-        nearest.updateTop(new Neighbour(ord, distance));
-      }
-    }
-    neighbours = new int[nearest.size()];
-    for (int i = neighbours.length - 1; i >= 0; i--) {
-      neighbours[i] = nearest.pop().ord;
-    }
-  }
-
-  private void met(int ord) {
-    if (metCount == met.length) {
-      met = Arrays.copyOf(met, metCount * 2);
-    }
-    met[metCount++] = ord;
   }
 
   /**
-   * Finds at which position a search in {@code order} gathers each of the last query's neighbours,
+   * Finds at which position a search in {@code order} gathers each of the query's neighbours,
    * reading leaves until it has seen them all or read {@code cap} entries (those not seen then are
-   * never found).
+   * never found), and records its {@link #walk}.
    */
   void position(LeafTraversal.Order order, int cap) throws IOException {
     for (int ord : neighbours) {
@@ -213,9 +95,11 @@ final class SampleQuery {
     for (int ord : neighbours) {
       wanted[ord] = true;
     }
-    forest = views.get();
+    Forest forest = views.get();
     traversal.start(forest, order, code, mapped);
-    startWalk();
+    walk.clear();
+    visit++;
+    bar.reset(ForestSearcher.minimumScored(K));
     while (missing > 0 && gathered < cap && traversal.next()) {
       int leaf = traversal.leafNumber();
       int count = traversal.leafSize();
@@ -233,19 +117,21 @@ final class SampleQuery {
         gathered++;
       }
       forest.readLeafCodes(leaf, traversal.leafFirstEntry(), count, block);
-      walk.add(start, offerLeaf(boundLeaf(count), false));
+      walk.add(start, offerLeaf(boundLeaf(count)));
     }
     for (int ord : neighbours) {
       wanted[ord] = false;
     }
   }
 
-  /** Starts recording a traversal: no leaf read, no vector offered, the bars of new searches. */
-  private void startWalk() {
-    walk.clear();
-    visit++;
-    offeredCount = 0;
-    bar.reset(ForestSearcher.minimumScored(K));
+  /** Whether the last {@link #position} stopped at its cap with a neighbour still missing. */
+  boolean missedAny() {
+    for (int ord : neighbours) {
+      if (position[ord] < 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -269,11 +155,10 @@ final class SampleQuery {
   /**
    * Offers the current leaf's {@code kept} bounded entries to the bar of a search for 10 hits as
    * the search would ({@link ForestSearcher}: a vector whose lower bound passes the bar is offered,
-   * once; one that fails may pass in another tree), noting the bounds of those offered when {@code
-   * note} (the exact neighbours are found among them); returns the {@link SearchWalk} flags:
-   * whether the leaf added a candidate, and whether the bar was set before it.
+   * once; one that fails may pass in another tree); returns the {@link SearchWalk} flags: whether
+   * the leaf added a candidate, and whether the bar was set before it.
    */
-  private int offerLeaf(int kept, boolean note) {
+  private int offerLeaf(int kept) {
     int flags = bar.isFinite() ? SearchWalk.READY : 0;
     for (int i = 0; i < kept; i++) {
       int ord = block.ords[passing[i]];
@@ -283,9 +168,6 @@ final class SampleQuery {
       float low = leafLower[i];
       if (offered[ord] != visit && low <= bar.bar()) {
         offered[ord] = visit;
-        if (note) {
-          noteOffered(ord, low, leafUpper[i]);
-        }
         if (bar.offer(low, leafUpper[i])) {
           flags |= SearchWalk.GREW;
         }
@@ -294,21 +176,8 @@ final class SampleQuery {
     return flags;
   }
 
-  private void noteOffered(int ord, float low, float up) {
-    if (offeredCount == offeredOrds.length) {
-      offeredOrds = Arrays.copyOf(offeredOrds, offeredCount * 2);
-      offeredLower = Arrays.copyOf(offeredLower, offeredCount * 2);
-      offeredUpper = Arrays.copyOf(offeredUpper, offeredCount * 2);
-    }
-    offeredOrds[offeredCount] = ord;
-    offeredLower[offeredCount] = low;
-    offeredUpper[offeredCount] = up;
-    offeredCount++;
-  }
-
   /**
-   * The search positions of the last query's {@value #K} nearest, into {@code out} from {@code
-   * from}.
+   * The search positions of the query's {@value #K} nearest, into {@code out} from {@code from}.
    */
   void truthPositions(long[] out, int from) {
     for (int i = 0; i < K; i++) {

@@ -60,11 +60,12 @@
  *
  * <p>The budget is what trades recall for speed. Rather than a constant, each segment measures its
  * own: {@link io.github.luceneannoy.forest.BudgetCalibration} takes some of the segment's vectors
- * as queries (each leaving itself out; 128 to 512, more where the budget is a small part of the
- * forest), finds where their nearest 10 neighbours appear in the search order and where a search
- * would stop early ({@link io.github.luceneannoy.forest.SearchWalk}), and stores the smallest
- * budget at which the mean recall, less 1.645 standard errors, reaches the format's target (default
- * 0.95) plus a small margin; a pilot of 32 queries that read the whole forest picks the leaf order
+ * as queries (each leaving itself out; one per 100 vectors, 96 to 192), finds their exact nearest
+ * 10 neighbours ({@link io.github.luceneannoy.forest.SampleNeighbours}: one tree's codes bounded
+ * against each query's bar, the few below it scored), where those appear in the search order and
+ * where a search would stop early ({@link io.github.luceneannoy.forest.SearchWalk}), and stores the
+ * smallest budget at which the mean recall, less 1.645 standard errors, reaches the format's target
+ * (default 0.95) plus a small margin; a pilot of 32 queries read in both leaf orders picks the one
  * that needs fewer candidates and how far the others read. A plain {@code KnnFloatVectorQuery} then
  * reaches the target without any knob; a per-query budget overrides it.
  *

@@ -78,12 +78,12 @@ public class TestBudgetCalibration extends LuceneTestCase {
   }
 
   /**
-   * The standard error of the difference between the calibration's sample mean recall (at least
-   * {@value BudgetCalibration#MIN_SAMPLE_QUERIES} queries) and a held-out one ({@code queries}),
-   * from the spread of one query's recall.
+   * The standard error of the difference between the calibration's sample mean recall ({@value
+   * BudgetCalibration#SAMPLE_QUERIES} queries) and a held-out one ({@code queries}), from the
+   * spread of one query's recall.
    */
   private static double standardError(double spread, int queries) {
-    return spread * Math.sqrt(1.0 / BudgetCalibration.MIN_SAMPLE_QUERIES + 1.0 / queries);
+    return spread * Math.sqrt(1.0 / BudgetCalibration.SAMPLE_QUERIES + 1.0 / queries);
   }
 
   /**
@@ -320,44 +320,6 @@ public class TestBudgetCalibration extends LuceneTestCase {
    * {@code for10} at 10, growing linearly above 10 and on the calibrated line below, without
    * overflowing.
    */
-  /**
-   * The sample is as large as the work allows: at least the minimum, never more queries than the
-   * segment has or the most, and more of them the less each reads.
-   */
-  public void testSampleCount() {
-    int entries = 120_000;
-    int pilot = BudgetCalibration.PILOT_QUERIES;
-    // what calibrate() offers: the sample, at most the most queries
-    int most = BudgetCalibration.MAX_SAMPLE_QUERIES;
-    assertEquals(
-        "queries that read the whole forest: as many as the work",
-        BudgetCalibration.SAMPLE_WORK,
-        BudgetCalibration.sampleCount(pilot, entries, entries, most));
-    int previous = 0;
-    for (int cap = entries; cap >= 1000; cap /= 2) {
-      int count = BudgetCalibration.sampleCount(pilot, entries, cap, most);
-      assertTrue("cap " + cap + ": " + count, count >= previous);
-      assertTrue(count >= BudgetCalibration.MIN_SAMPLE_QUERIES);
-      assertTrue(count <= BudgetCalibration.MAX_SAMPLE_QUERIES);
-      // the work: the pilot's, and the others' share of the forest each
-      assertTrue(
-          "cap " + cap + ": " + count,
-          count == BudgetCalibration.MIN_SAMPLE_QUERIES
-              || count == most
-              || (count - pilot) * (long) cap
-                  <= (BudgetCalibration.SAMPLE_WORK - pilot) * (long) entries);
-      previous = count;
-    }
-    assertEquals(
-        "a small budget: the most queries",
-        most,
-        BudgetCalibration.sampleCount(pilot, entries, 1000, most));
-    assertEquals(
-        "never more than the segment's vectors",
-        300,
-        BudgetCalibration.sampleCount(pilot, entries, 1000, 300));
-  }
-
   public void testForHits() {
     Random random = random();
     for (int iter = 0; iter < atLeast(100); iter++) {

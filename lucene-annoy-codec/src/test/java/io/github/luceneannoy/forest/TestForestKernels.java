@@ -305,7 +305,9 @@ public class TestForestKernels extends LuceneTestCase {
   /**
    * {@link ForestKernels#groupDots} over a group of interleaved codes gives each code's {@link
    * ForestKernels#highDots} read at its stride, at any offset and output position, in every
-   * implementation; and the high and low halves make {@link ForestKernels#codeDots}.
+   * implementation; and the high and low halves make {@link ForestKernels#codeDots}, as the four
+   * planes' {@link ForestKernels#planeDots} (and {@link ForestKernels#groupPlaneDots}) weighted by
+   * their bits do.
    */
   public void testGroupDotsMatchStridedCodeDots() {
     Random random = random();
@@ -331,6 +333,10 @@ public class TestForestKernels extends LuceneTestCase {
         kernels.groupDots(codes, offset, words, planes, 0, lows, at);
         int[] full = new int[dots.length];
         kernels.groupFullDots(codes, offset, words, planes, full, at);
+        int[][] single = new int[4][dots.length];
+        for (int plane = 0; plane < 4; plane++) {
+          kernels.groupPlaneDots(codes, offset, words, planes, plane, single[plane], at);
+        }
         for (int j = 0; j < group; j++) {
           long[] code = new long[words];
           for (int w = 0; w < words; w++) {
@@ -345,6 +351,18 @@ public class TestForestKernels extends LuceneTestCase {
           assertEquals(what, low, kernels.lowDots(code, 0, 1, words, planes));
           assertEquals(what, low, lows[at + j]);
           assertEquals(what, 4 * high + low, full[at + j]);
+          int weighted = 0;
+          for (int plane = 0; plane < 4; plane++) {
+            int alone = kernels.planeDots(codes, offset + j, group, words, planes, plane);
+            assertEquals(what + ", plane " + plane, alone, single[plane][at + j]);
+            assertEquals(
+                what + ", plane " + plane,
+                alone,
+                kernels.planeDots(code, 0, 1, words, planes, plane));
+            weighted += alone << plane;
+          }
+          assertEquals(what, 4 * high + low, weighted);
+          assertEquals(what, high, 2 * single[3][at + j] + single[2][at + j]);
         }
       }
     }

@@ -190,6 +190,19 @@ public class TestLeafCoder extends LuceneTestCase {
    * the truth. The codes kept carry the full estimate's bounds, in order.
    */
   public void testBarDropsOnlyCodesBeyondIt() {
+    barDropsOnlyCodesBeyondIt(false);
+  }
+
+  /**
+   * As {@link #testBarDropsOnlyCodesBeyondIt} for {@link QueryCode#boundsBelowTightBar}, which
+   * first bounds every code from the query's top bit plane alone (the error of the three low ones
+   * added), then the codes that pass from the top two.
+   */
+  public void testTightBarDropsOnlyCodesBeyondIt() {
+    barDropsOnlyCodesBeyondIt(true);
+  }
+
+  private void barDropsOnlyCodesBeyondIt(boolean tight) {
     Random random = random();
     int rotations = 16;
     int queries = 8;
@@ -222,16 +235,27 @@ public class TestLeafCoder extends LuceneTestCase {
             Arrays.sort(sorted);
             float bar = (float) sorted[random.nextInt(leafSize / 4)];
             int kept =
-                code.bounds(
-                    codes,
-                    leafSize,
-                    centroidDistance,
-                    centroidScale,
-                    ForestSearcher.ERROR_BOUND,
-                    bar,
-                    passing,
-                    lower,
-                    upper);
+                tight
+                    ? code.boundsBelowTightBar(
+                        codes,
+                        leafSize,
+                        centroidDistance,
+                        centroidScale,
+                        ForestSearcher.ERROR_BOUND,
+                        bar,
+                        passing,
+                        lower,
+                        upper)
+                    : code.bounds(
+                        codes,
+                        leafSize,
+                        centroidDistance,
+                        centroidScale,
+                        ForestSearcher.ERROR_BOUND,
+                        bar,
+                        passing,
+                        lower,
+                        upper);
             boolean[] isKept = new boolean[leafSize];
             for (int i = 0; i < kept; i++) {
               int e = passing[i];
