@@ -129,16 +129,24 @@ final class SampleNeighbours {
 
   /** Where in {@code leaves} the triple of the leaf that holds each query starts. */
   private int[] ownLeaves(int[] leaves) throws IOException {
-    int[] leafOf = new int[forest.size()];
+    // the queries' ordinals, sorted, to look each leaf's up in: nothing as large as the segment
+    long[] byOrd = new long[selves.length];
+    for (int q = 0; q < selves.length; q++) {
+      byOrd[q] = ((long) selves[q] << 32) | q;
+    }
+    Arrays.sort(byOrd);
+    int[] own = new int[selves.length];
     for (int i = 0; i < leaves.length; i += 3) {
       forest.readLeafOrdinals(leaves[i], leaves[i + 1], leaves[i + 2], block);
       for (int e = 0; e < leaves[i + 2]; e++) {
-        leafOf[block.ords[e]] = i;
+        long key = (long) block.ords[e] << 32;
+        // the first query of this ordinal, and any more (a query may repeat)
+        for (int at = -Arrays.binarySearch(byOrd, key - 1) - 1;
+            at < byOrd.length && (byOrd[at] >>> 32) == block.ords[e];
+            at++) {
+          own[(int) byOrd[at]] = i;
+        }
       }
-    }
-    int[] own = new int[selves.length];
-    for (int q = 0; q < selves.length; q++) {
-      own[q] = leafOf[selves[q]];
     }
     return own;
   }
