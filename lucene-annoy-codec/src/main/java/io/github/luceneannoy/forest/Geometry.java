@@ -38,6 +38,8 @@ public enum Geometry {
   ANGULAR(1),
   INNER_PRODUCT(2);
 
+  private static final ForestKernels KERNELS = ForestKernels.get();
+
   private final int id;
 
   Geometry(int id) {
@@ -117,23 +119,22 @@ public enum Geometry {
    */
   public float mappedDistance(
       float[] mappedQuery, float squaredQuery, float[] vector, float maxNorm) {
-    ForestKernels kernels = ForestKernels.get();
     switch (this) {
       case EUCLIDEAN:
-        return kernels.squareDistance(vector, mappedQuery);
+        return KERNELS.squareDistance(vector, mappedQuery);
       case ANGULAR:
         {
-          float squared = kernels.dot(vector, vector);
+          float squared = KERNELS.dot(vector, vector);
           if (squared == 0) {
             // the vector maps to zero
             return squaredQuery;
           }
-          float cosine = kernels.dot(vector, mappedQuery) / (float) Math.sqrt(squared);
+          float cosine = KERNELS.dot(vector, mappedQuery) / (float) Math.sqrt(squared);
           return Math.max(0, squaredQuery + 1 - 2 * cosine);
         }
       case INNER_PRODUCT:
         // the mapped vector's norm is maxNorm, the query's last coordinate 0
-        return Math.max(0, squaredQuery + maxNorm * maxNorm - 2 * kernels.dot(vector, mappedQuery));
+        return Math.max(0, squaredQuery + maxNorm * maxNorm - 2 * KERNELS.dot(vector, mappedQuery));
       default:
         throw new AssertionError(this);
     }

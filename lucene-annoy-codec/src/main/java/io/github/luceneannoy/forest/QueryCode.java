@@ -306,10 +306,11 @@ public final class QueryCode {
   /**
    * As {@link #bounds}, for a bar few codes pass: calibration's scan of a whole tree against each
    * query's nearest so far ({@link SampleNeighbours}), where 6% of text embeddings' codes pass on
-   * the query's top bit plane alone and 2% on the top two. Where bits are counted a word at a time,
-   * the top plane is counted for every code, the next for those that pass, and the low two for
-   * those that pass again: half the bit counts of {@link #bounds}' first pass. A search's bar, set
-   * from fewer vectors, lets many more codes past the top plane.
+   * the query's top bit plane alone. Where bits are counted a word at a time, the top plane is
+   * counted for every code and the other three for those that pass: half the bit counts of {@link
+   * #bounds}' first pass. The codes kept are those whose top-plane bound passes {@code bar}, a few
+   * more than {@link #bounds} keeps. A search's bar, set from fewer vectors, lets many more codes
+   * past the top plane.
    */
   public int boundsBelowTightBar(
       CodeBlock codes,
@@ -350,25 +351,15 @@ public final class QueryCode {
             8 * twiceStep,
             topRoundingError,
             passing);
-    // the next plane for the codes that passed: their high halves, as bounds() has them
+    // the next plane for the codes that passed, their high halves as bounds() has them, and the
+    // low two: a few codes in a hundred, not worth a test of their own (callers compare the lower
+    // bounds with their bar, as they do those of bounds())
     for (int i = 0; i < kept; i++) {
       int e = passing[i];
       int g = e - e % CodeBlock.GROUP;
       int n = Math.min(CodeBlock.GROUP, count - g);
       dots[e] = 2 * dots[e] + KERNELS.planeDots(bits, g * words + e - g, n, words, planes, 2);
     }
-    kept =
-        keepAgain(
-            codes,
-            kept,
-            centroidDistance,
-            centroidScale,
-            bound,
-            bar,
-            twiceHighLow,
-            4 * twiceStep,
-            highRoundingError,
-            passing);
     return complete(
         codes, count, kept, centroidDistance, centroidScale, bound, passing, lower, upper);
   }
@@ -434,49 +425,6 @@ public final class QueryCode {
     for (int e = 0; e < count; e++) {
       passing[kept] = e;
       kept += slack[e] <= 0 ? 1 : 0;
-    }
-    return kept;
-  }
-
-  /**
-   * As {@link #keep}, over the {@code count} codes {@code passing} holds, kept in place. The same
-   * test as {@link #keep}'s on purpose apart: that one runs over every code of a leaf, by index and
-   * without branches, where an indirection would cost it (Java 17 text queries spend 15% there).
-   */
-  private int keepAgain(
-      CodeBlock codes,
-      int count,
-      float centroidDistance,
-      float centroidScale,
-      float bound,
-      float bar,
-      float twicePartialLow,
-      float planeStep,
-      float partialRounding,
-      int[] passing) {
-    float squaredBound = bound * bound;
-    float squaredScale = centroidScale * centroidScale;
-    float rounding = 2 * partialRounding;
-    float squaredRounding = rounding * rounding;
-    float twiceSum = 2 * sum;
-    float partialOnes = 2 * twicePartialLow;
-    float twicePlaneStep = 2 * planeStep;
-    int kept = 0;
-    for (int i = 0; i < count; i++) {
-      int e = passing[i];
-      float s = codes.scale[e];
-      float over =
-          Math.max(
-              0,
-              codes.additive[e]
-                  + centroidDistance
-                  - s * (partialOnes * codes.ones[e] + twicePlaneStep * dots[e] - twiceSum)
-                  - bar);
-      float err = codes.error[e];
-      float slack =
-          over * over - squaredBound * (err * err * squaredScale + s * s * squaredRounding);
-      passing[kept] = e;
-      kept += slack <= 0 ? 1 : 0;
     }
     return kept;
   }
