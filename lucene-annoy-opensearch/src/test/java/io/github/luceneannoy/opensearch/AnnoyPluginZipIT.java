@@ -122,7 +122,9 @@ public class AnnoyPluginZipIT extends OpenSearchTestCase {
     Path pluginDir = home.resolve("plugins").resolve("lucene-annoy");
     unzip(zip, pluginDir);
 
-    // what the zip holds: the descriptor, the plugin's jar and the codec's, nothing of OpenSearch
+    // what the zip holds: the descriptor, the plugin's jar, the codec's and the forest's, nothing
+    // of
+    // OpenSearch or Lucene
     List<String> files = new ArrayList<>();
     try (var listing = Files.list(pluginDir)) {
       listing.forEach(
@@ -133,7 +135,8 @@ public class AnnoyPluginZipIT extends OpenSearchTestCase {
         containsInAnyOrder(
             "plugin-descriptor.properties",
             "lucene-annoy-opensearch.jar",
-            "lucene-annoy-codec.jar"));
+            "lucene-annoy-codec.jar",
+            "lucene-annoy-forest.jar"));
     PluginInfo info = PluginInfo.readFromProperties(pluginDir);
     assertEquals("lucene-annoy", info.getName());
     assertEquals("io.github.luceneannoy.opensearch.AnnoyPlugin", info.getClassname());

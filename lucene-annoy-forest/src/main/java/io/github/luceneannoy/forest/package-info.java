@@ -16,7 +16,8 @@
 
 /**
  * The forest algorithm: build, codes, search and budget calibration, free of Lucene's index, codec
- * and store APIs (the codec package reads and writes the files; a test checks the imports).
+ * and store APIs, so that one jar serves the codecs of Lucene 9.12 and 10.x (they read and write
+ * the files; a test checks that only Lucene types linked alike on both lines are named).
  *
  * <h2>Build</h2>
  *
@@ -60,7 +61,7 @@
  *
  * <p>The budget is what trades recall for speed. Rather than a constant, each segment measures its
  * own: {@link io.github.luceneannoy.forest.BudgetCalibration} takes some of the segment's vectors
- * as queries (each leaving itself out; one per 100 vectors, 96 to 192), finds their exact nearest
+ * as queries (each leaving itself out; 192, or all of a smaller segment), finds their exact nearest
  * 10 neighbours ({@link io.github.luceneannoy.forest.SampleNeighbours}: one tree's codes bounded
  * against each query's bar, the few below it scored), where those appear in the search order and
  * where a search would stop early ({@link io.github.luceneannoy.forest.SearchWalk}), and stores the
