@@ -79,7 +79,7 @@ public class BenchCommandTest extends LuceneTestCase {
     assertTrue(
         report, report.contains("the forest's kernels: " + ForestKernels.get().description()));
     if (Runtime.version().feature() < 20) {
-      assertTrue(report, report.contains("Lucene's distance kernels: scalar"));
+      assertTrue(report, report.contains("Lucene 9.12.3's distance kernels: scalar"));
     }
     assertNotNull(
         "recall-qps.png is an image", ImageIO.read(out.resolve("recall-qps.png").toFile()));

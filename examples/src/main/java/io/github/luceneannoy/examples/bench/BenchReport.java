@@ -26,6 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.lucene.util.Version;
 
 /** The benchmark's outputs: a terminal table, a CSV, a Markdown report and a PNG plot. */
 public final class BenchReport {
@@ -79,16 +80,19 @@ public final class BenchReport {
   }
 
   /**
-   * Each format against HNSW (when the run has it), then the forest's size against the raw vectors.
+   * Each Annoy format against each HNSW format of the run ({@code hnsw}, and on Lucene 10 {@code
+   * hnsw-sq}, its quantized HNSW), then the forest's size against the raw vectors.
    */
   static List<String> comparisons(List<Benchmark.FormatResult> results) {
     java.util.ArrayList<String> lines = new java.util.ArrayList<>();
-    Benchmark.FormatResult hnsw =
-        results.stream().filter(r -> r.format().label().equals("hnsw")).findFirst().orElse(null);
+    List<Benchmark.FormatResult> graphs =
+        results.stream().filter(r -> r.format().label().startsWith("hnsw")).toList();
     for (Benchmark.FormatResult r : results) {
-      if (hnsw != null && r != hnsw) {
-        lines.add("");
-        lines.addAll(ratioLines(r, hnsw));
+      if (graphs.contains(r) == false) {
+        for (Benchmark.FormatResult graph : graphs) {
+          lines.add("");
+          lines.addAll(ratioLines(r, graph));
+        }
       }
     }
     for (Benchmark.FormatResult r : results) {
@@ -298,7 +302,10 @@ public final class BenchReport {
   }
 
   /** The newest Java version whose vector API Lucene 9.12 uses without being told to. */
-  private static final int LUCENE_NEWEST_JAVA = 23;
+  private static final int LUCENE9_NEWEST_JAVA = 23;
+
+  /** The same for Lucene 10.6 (the Lucene 10 benchmark compiles this class against it). */
+  private static final int LUCENE10_NEWEST_JAVA = 27;
 
   /**
    * Whether the distance kernels use SIMD: Lucene's (which need the incubating vector module, Java
@@ -308,22 +315,25 @@ public final class BenchReport {
   public static String vectorization() {
     boolean module = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
     String upper = System.getProperty("org.apache.lucene.vectorization.upperJavaFeatureVersion");
-    // Lucene 9.12's rule (its provider may not be asked from outside Lucene): Java 20 up to 23, or
-    // up to the property's version
+    // Lucene's rule (its provider may not be asked from outside Lucene): on 9.12 Java 20 up to 23,
+    // on 10.6 Java 21 up to 27, or up to the property's version
+    boolean lucene10 = Version.LATEST.major >= 10;
     int feature = Runtime.version().feature();
-    int newest = LUCENE_NEWEST_JAVA;
+    int newest = lucene10 ? LUCENE10_NEWEST_JAVA : LUCENE9_NEWEST_JAVA;
     try {
       newest = upper == null ? newest : Math.max(newest, Integer.parseInt(upper));
     } catch (NumberFormatException e) {
       // a value Lucene cannot read either: it keeps its own bound
     }
-    boolean luceneSimd = module && feature >= 20 && feature <= newest;
+    boolean luceneSimd = module && feature >= (lucene10 ? 21 : 20) && feature <= newest;
     return "Module `jdk.incubator.vector` "
         + (module ? "loaded" : "not loaded")
         + (upper == null
             ? ""
             : ", `org.apache.lucene.vectorization.upperJavaFeatureVersion=" + upper + "`")
-        + ". Lucene's distance kernels: "
+        + ". Lucene "
+        + Version.LATEST
+        + "'s distance kernels: "
         + (luceneSimd ? "SIMD" : "scalar")
         + "; the forest's kernels: "
         + ForestKernels.get().description()
