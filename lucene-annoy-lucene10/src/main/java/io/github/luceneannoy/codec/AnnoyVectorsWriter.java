@@ -80,6 +80,9 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
   private IndexOutput data;
   private boolean finished;
 
+  /** Whether a merge's deferred work has finished and closed the flat writer. */
+  private boolean flatWriterClosed;
+
   /** The merged segment's flat vectors, once a merge has finished writing them; else null. */
   private FlatVectorsReader mergedVectors;
 
@@ -176,9 +179,12 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
 
   /** Finishes the flat writer, once, and reads what it wrote. */
   private FlatVectorsReader mergedVectors() throws IOException {
-    if (mergedVectors == null) {
+    if (flatWriterClosed == false) {
       flatWriter.finish();
       flatWriter.close();
+      flatWriterClosed = true;
+    }
+    if (mergedVectors == null) {
       mergedVectors =
           flatFormat.fieldsReader(
               new SegmentReadState(
@@ -340,7 +346,7 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
       throw new IllegalStateException("already finished");
     }
     finished = true;
-    if (mergedVectors == null) {
+    if (flatWriterClosed == false) {
       flatWriter.finish();
     }
     meta.writeInt(-1);
@@ -350,7 +356,7 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
 
   @Override
   public long ramBytesUsed() {
-    long total = SHALLOW_SIZE + (mergedVectors == null ? flatWriter.ramBytesUsed() : 0);
+    long total = SHALLOW_SIZE + (flatWriterClosed ? 0 : flatWriter.ramBytesUsed());
     for (FieldWriter<?> field : fields) {
       total += field.forestBytes();
     }
@@ -396,8 +402,8 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
 
   @Override
   public void close() throws IOException {
-    // closing the flat writer twice is harmless: its outputs ignore a second close
-    IOUtils.close(meta, data, flatWriter, mergedVectors);
+    // after a merge's deferred work the flat writer is closed already, and a reader open
+    IOUtils.close(meta, data, flatWriterClosed ? null : flatWriter, mergedVectors);
   }
 
   /** Buffers a field's vectors in the flat writer; the forest is built when they are final. */
