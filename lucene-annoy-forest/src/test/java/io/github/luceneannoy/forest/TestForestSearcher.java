@@ -256,9 +256,10 @@ public class TestForestSearcher extends LuceneTestCase {
    * With a budget of every entry ({@code n} per tree) the whole forest is gathered, and only the
    * bounds decide what is scored: the result is the exact one unless an estimate errs beyond its
    * bound for a true neighbour (by TestLeafCoder a share of well under 1% of pairs, on the lower
-   * side). So the recall is at least 0.99 over all queries, and at least 90% of the queries are
+   * side). So the recall is at least 0.99 over all queries, and at least 80% of the queries are
    * answered exactly (hits whose float scores tie count as equally right: in two dimensions many
-   * cosines round to 1).
+   * cosines round to 1). Measured over 899 forests: 0.72% of queries not exact, the fewest exact in
+   * one forest 84% (21 of 25; the misses cluster in harder data); at 90%, 2 of 899 failed.
    */
   public void testFullBudgetIsExactSearch() throws IOException {
     Random random = random();
@@ -301,7 +302,7 @@ public class TestForestSearcher extends LuceneTestCase {
           geometry + ": mean recall " + meanRecall + " at a budget of n", meanRecall >= 0.99);
       assertTrue(
           geometry + ": only " + exact + " of " + queries + " queries exact",
-          exact >= 0.9 * queries);
+          exact >= 0.8 * queries);
     }
   }
 

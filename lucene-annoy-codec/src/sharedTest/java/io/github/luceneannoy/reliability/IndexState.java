@@ -22,6 +22,7 @@ import static org.junit.Assert.assertTrue;
 
 import io.github.luceneannoy.codec.AnnoyVectorsFormat;
 import io.github.luceneannoy.codec.ForestStatistics;
+import io.github.luceneannoy.codec.LuceneLine;
 import io.github.luceneannoy.search.AnnoyKnnFloatVectorQuery;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -84,7 +85,7 @@ final class IndexState {
     // no write lock: a writer may hold it, idle; CheckIndex only reads the last commit
     try (CheckIndex checker =
         new CheckIndex(dir, NoLockFactory.INSTANCE.obtainLock(dir, IndexWriter.WRITE_LOCK_NAME))) {
-      checker.setDoSlowChecks(true);
+      LuceneLine.slowChecks(checker);
       CheckIndex.Status status = checker.checkIndex();
       assertTrue("CheckIndex found the index not clean", status.clean);
     }
@@ -100,7 +101,7 @@ final class IndexState {
       }
       for (String id : mustHave) {
         TopDocs found = searcher.search(new TermQuery(Corpus.idTerm(id)), 2);
-        assertEquals("committed doc " + id, 1, found.totalHits.value);
+        assertEquals("committed doc " + id, 1, LuceneLine.count(found.totalHits));
         int doc = found.scoreDocs[0].doc;
         assertEquals(Corpus.colour(id), searcher.storedFields().document(doc).get(Corpus.COLOUR));
         assertArrayEquals("vector of " + id, Corpus.vector(id), vectorOf(reader, doc), 0f);
@@ -223,8 +224,9 @@ final class IndexState {
     FloatVectorValues values = leaf.reader().getFloatVectorValues(Corpus.VECTOR);
     assertNotNull("no vectors in the segment of doc " + doc, values);
     int local = doc - leaf.docBase;
-    assertEquals("doc " + doc + " has no vector", local, values.advance(local));
-    return values.vectorValue().clone();
+    float[] vector = LuceneLine.vectorOf(values, local);
+    assertNotNull("doc " + doc + " has no vector", vector);
+    return vector.clone();
   }
 
   /** The ids of the live documents, in doc id order (an id twice if it is live twice). */

@@ -43,7 +43,8 @@ public class TestAnnoyCodec extends LuceneTestCase {
     Codec codec = Codec.forName(AnnoyCodec.NAME);
     assertTrue(codec instanceof AnnoyCodec);
     assertEquals(
-        Codec.forName("Lucene104").postingsFormat().getName(), codec.postingsFormat().getName());
+        Codec.forName(LuceneLine.DEFAULT_CODEC).postingsFormat().getName(),
+        codec.postingsFormat().getName());
     assertTrue(
         ((AnnoyCodec) codec).getKnnVectorsFormatForField("any") instanceof AnnoyVectorsFormat);
   }

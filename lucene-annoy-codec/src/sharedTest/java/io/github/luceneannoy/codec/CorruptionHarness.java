@@ -668,10 +668,10 @@ final class CorruptionHarness implements Closeable {
     TopKnnCollector top = new TopKnnCollector(K, Integer.MAX_VALUE);
     BudgetedKnnCollector collector = new BudgetedKnnCollector(top, candidatesPerHit);
     if (field.bytes) {
-      reader.searchNearestVectors(
-          field.name, TestData.toBytes(new float[][] {query}, 30)[0], collector, null);
+      LuceneLine.searchNearest(
+          reader, field.name, TestData.toBytes(new float[][] {query}, 30)[0], collector);
     } else {
-      reader.searchNearestVectors(field.name, query, collector, null);
+      LuceneLine.searchNearest(reader, field.name, query, collector);
     }
     return top.topDocs();
   }

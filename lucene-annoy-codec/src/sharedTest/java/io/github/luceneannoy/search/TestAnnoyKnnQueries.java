@@ -18,6 +18,7 @@ package io.github.luceneannoy.search;
 import io.github.luceneannoy.codec.AnnoyCodec;
 import io.github.luceneannoy.codec.AnnoyVectorsFormat;
 import io.github.luceneannoy.codec.ForestStatistics;
+import io.github.luceneannoy.codec.LuceneLine;
 import io.github.luceneannoy.forest.BudgetCalibration;
 import io.github.luceneannoy.forest.ForestSearcher;
 import io.github.luceneannoy.forest.LeafTraversal;
@@ -32,7 +33,6 @@ import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.VectorSimilarityFunction;
-import org.apache.lucene.search.AcceptDocs;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnByteVectorQuery;
 import org.apache.lucene.search.KnnFloatVectorQuery;
@@ -147,11 +147,10 @@ public class TestAnnoyKnnQueries extends LuceneTestCase {
   private void search(
       LeafReader leaf, String field, org.apache.lucene.search.KnnCollector collector)
       throws IOException {
-    AcceptDocs live = AcceptDocs.fromLiveDocs(leaf.getLiveDocs(), leaf.maxDoc());
     if (field.equals("f")) {
-      leaf.searchNearestVectors(field, randomVector(DIM), collector, live);
+      LuceneLine.searchNearest(leaf, field, randomVector(DIM), collector);
     } else {
-      leaf.searchNearestVectors(field, randomBytes(), collector, live);
+      LuceneLine.searchNearest(leaf, field, randomBytes(), collector);
     }
   }
 

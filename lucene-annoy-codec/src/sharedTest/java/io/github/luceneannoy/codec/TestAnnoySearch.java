@@ -154,8 +154,7 @@ public class TestAnnoySearch extends LuceneTestCase {
         IntPredicate accept =
             id -> corpus.live(id) && (filtered == false || corpus.colour[id].equals("red"));
         TopDocs hits =
-            searcher.search(
-                new FallbackCountingKnnFloatVectorQuery("v", target, K, filter, fallbacks), K);
+            searcher.search(LuceneLine.countingKnn("v", target, K, filter, fallbacks), K);
         int[] ids = TestData.ids(reader, hits);
         for (int id : ids) {
           assertTrue(
@@ -312,7 +311,7 @@ public class TestAnnoySearch extends LuceneTestCase {
       IndexWriterConfig mergeConfig =
           new IndexWriterConfig().setCodec(new AnnoyCodec(smallFormat()));
       try (IndexWriter writer = new IndexWriter(dir, mergeConfig)) {
-        writer.deleteDocuments(org.apache.lucene.search.MatchAllDocsQuery.INSTANCE);
+        writer.deleteDocuments(LuceneLine.matchAll());
         writer.addDocument(new Document());
         writer.forceMerge(1);
       }
