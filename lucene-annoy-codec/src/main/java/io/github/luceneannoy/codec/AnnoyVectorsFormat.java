@@ -33,7 +33,8 @@ import org.apache.lucene.index.SegmentWriteState;
  * <p>Raw vectors are stored by {@link Lucene99FlatVectorsFormat} (files {@code .vec} and {@code
  * .vemf}), which also supplies vector values, exact scoring and ord-to-doc mapping. This format
  * adds two files. {@link AnnoyScalarQuantizedVectorsFormat} writes the same two files over Lucene's
- * scalar-quantized flat format instead.
+ * scalar-quantized flat format instead. The Lucene 10 codec ({@code lucene-annoy-lucene10}) writes
+ * and reads the same files, with the same names and versions: what follows specifies both.
  *
  * <h2>Conventions</h2>
  *
