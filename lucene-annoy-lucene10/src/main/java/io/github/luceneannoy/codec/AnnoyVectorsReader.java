@@ -46,7 +46,6 @@ import org.apache.lucene.store.DataAccessHint;
 import org.apache.lucene.store.FileDataHint;
 import org.apache.lucene.store.FileTypeHint;
 import org.apache.lucene.store.IndexInput;
-import org.apache.lucene.util.BitSet;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.IOUtils;
 import org.apache.lucene.util.RamUsageEstimator;
@@ -288,7 +287,7 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
     }
     budget = Math.max(budget, ForestSearcher.minimumScored(k));
     FieldEntry entry = forest.entry;
-    long accepted = accepted(acceptDocs, entry.size());
+    long accepted = accepted(accept, entry.size());
     if (scoresExactly(accepted, budget, entry.size(), entry.numTrees())) {
       ForestSearcher.scoreAll(scorer, collector, acceptOrds);
     } else {
@@ -376,14 +375,12 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
   static final int ENTRIES_PER_EXACT_SCORE = 8;
 
   /**
-   * How many of the field's vectors {@code acceptDocs} accepts, at most: the filter's cardinality
-   * when Lucene passes a bit set (a filtered query), else all of them (live documents only, or
-   * nothing).
+   * How many of the field's vectors {@code accept} accepts, at most: the documents Lucene counted
+   * when it built their bit set (a filter with the live documents, or live documents in a bit set),
+   * else all of them. Counting the bits again would cost a pass over them per query.
    */
-  private static long accepted(Bits acceptDocs, int size) {
-    return acceptDocs instanceof BitSet
-        ? Math.min(size, ((BitSet) acceptDocs).cardinality())
-        : size;
+  private static long accepted(AcceptDocs accept, int size) throws IOException {
+    return accept == null ? size : Math.min(size, accept.cost());
   }
 
   /**

@@ -25,13 +25,15 @@ import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LogDocMergePolicy;
 import org.apache.lucene.index.MergePolicy;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.Version;
 
 /**
  * The child process of {@link TestAnnoyCrash}: adds batches of {@link Corpus} documents with the
  * Annoy codec forever, committing after each and printing {@code COMMITTED <batch>} once the commit
  * has returned, and {@code MERGE START}/{@code MERGE END} around every merge (each builds and
  * calibrates a forest), until the parent kills it. Its standard output is the protocol, so it
- * prints nothing else there.
+ * prints nothing else there. Its first line, {@link #startLine()}, tells the parent which JDK,
+ * Lucene and codec classes it runs on, which must be the parent's own.
  */
 public final class CrashingIndexer {
   static final int BATCH = 150;
@@ -43,6 +45,22 @@ public final class CrashingIndexer {
 
   static String id(int round, int batch, int j) {
     return "r" + round + "-b" + batch + "-" + j;
+  }
+
+  /**
+   * The JDK, the Lucene version and where the codec's classes come from, as this JVM sees them: the
+   * child prints it first, and the parent checks that it says what the parent's own says (the same
+   * JDK, and the Lucene line and codec classes of the module under test, not another's).
+   */
+  static String startLine() {
+    return "STARTED java.home="
+        + System.getProperty("java.home")
+        + " java.version="
+        + Runtime.version()
+        + " lucene="
+        + Version.LATEST
+        + " codec="
+        + AnnoyCodec.class.getProtectionDomain().getCodeSource().getLocation();
   }
 
   /** Prints a marker before and after each merge; println is synchronized, lines never mix. */
@@ -92,6 +110,7 @@ public final class CrashingIndexer {
             .setRAMBufferSizeMB(IndexWriterConfig.DISABLE_AUTO_FLUSH)
             .setMergePolicy(mergePolicy)
             .setMergeScheduler(new AnnouncingMergeScheduler());
+    System.out.println(startLine());
     // never closed: the parent kills the process, which is the point
     IndexWriter writer = new IndexWriter(FSDirectory.open(path), config);
     for (int batch = 0; ; batch++) {

@@ -149,8 +149,8 @@ public class TestAnnoyCrash extends LuceneTestCase {
       Path path, int round, AnnoyVectorsFormat format, boolean atMerge, Random random)
       throws Exception {
     Path errors = path.resolveSibling("child-" + round + ".err");
-    // the JDK this test runs on and its class path (surefire's test class path: Lucene 10.6 and
-    // this module's classes); the child's first line confirms both
+    // the JDK this test runs on and its class path (surefire's test class path: this module's
+    // Lucene and classes); the child's first line confirms both
     List<String> command =
         new ArrayList<>(
             List.of(
