@@ -99,10 +99,13 @@ import org.apache.lucene.index.SegmentWriteState;
  *       reference {@code r ≥ 0} is the position of an inner node's record in this section, always
  *       greater than its parent's; {@code r < 0} is leaf number {@code -1 - r}.
  *   <li><b>Leaf section</b>: the leaves in the order of their numbers (pre-order, tree after tree).
- *       A leaf of {@code c} entries ({@code 1 ≤ c ≤ L}) is {@code D} floats, its centroid (the mean
- *       of its vectors), {@code c} ints, the ordinals of its vectors (increasing), then their codes
- *       relative to the centroid. Leaf {@code j} whose first entry is {@code e} starts at {@code
- *       4·D·j + (20 + 8·W)·e}. Every ordinal is in exactly one leaf of every tree.
+ *       A leaf of {@code c} entries ({@code 1 ≤ c ≤ L}) is {@code D} floats, its centroid, {@code
+ *       c} ints, the ordinals of its vectors (increasing), then their codes relative to the
+ *       centroid. Leaf {@code j} whose first entry is {@code e} starts at {@code 4·D·j + (20 +
+ *       8·W)·e}. Every ordinal is in exactly one leaf of every tree. In tree 0 a node's centroid is
+ *       the mean of the vectors under it; the later trees have tree 0's nodes and centroids, with
+ *       every vector in another leaf (spilled; nodes left empty are left out), so there a centroid
+ *       is the one of the tree-0 node it repeats. A reader needs neither.
  *   <li><b>Codes</b> of {@code c} vectors relative to a centroid {@code c₀}: {@code c} floats
  *       {@code a}, {@code c} floats {@code s}, {@code c} floats {@code ε}, {@code c} ints, the
  *       number of one bits of each code, then {@code c·W} longs, the bits of the codes (bit {@code
@@ -130,7 +133,9 @@ import org.apache.lucene.index.SegmentWriteState;
  *   <li>3: the same with the codes' longs interleaved in groups of 8, and budgets counted in leaf
  *       entries. Still read: a search gathers its whole budget, as the budgets were calibrated.
  *   <li>4: the same files; the budgets are calibrated for searches that stop early once a twentieth
- *       of the budget (at least two full leaves) has added no candidate.
+ *       of the budget (at least two full leaves) has added no candidate. Since 2026-12-07 the trees
+ *       after the first are spilled copies of it (above) rather than k-means trees of their own
+ *       seeds; the files are read alike either way, so the version is the same.
  * </ul>
  *
  * @lucene.experimental

@@ -150,7 +150,8 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
         }
         vectors = VectorSources.of(values);
       }
-      // trees are independent: build them on the merge scheduler's intra-merge threads
+      // the spilled trees, the writing and calibration run on the merge scheduler's intra-merge
+      // threads
       Executor intraMerge = mergeState.intraMergeTaskExecutor;
       writeField(
           fieldInfo, vectors, intraMerge == null ? null : new TaskExecutor(intraMerge), "merge");

@@ -91,7 +91,8 @@ public class TestCorruptForestNodes extends CorruptionTestCase {
           if (NodeRefs.isLeaf(ref) == false) {
             assertTrue(what, ref > node.position() && starts.contains(ref));
             assertTrue(what, children.add(ref));
-            assertTrue(what, size > LEAF && size <= DOCS_PER_SEGMENT);
+            // an inner node of a spilled tree may hold fewer vectors than a leaf may
+            assertTrue(what, size >= 1 && size <= DOCS_PER_SEGMENT);
           } else {
             assertTrue(what, size >= 1 && size <= LEAF);
           }

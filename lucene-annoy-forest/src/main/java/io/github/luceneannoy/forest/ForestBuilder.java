@@ -22,13 +22,14 @@ import java.util.concurrent.Callable;
 import org.apache.lucene.search.TaskExecutor;
 
 /**
- * Builds a forest: the segment's centre, {@code numTrees} k-means trees ({@link TreeBuilder}) and
- * the codes of every leaf ({@link LeafCoder}), handed to a {@link ForestWriter} in the order they
- * are stored.
+ * Builds a forest: the segment's centre, a k-means tree ({@link TreeBuilder}), {@code numTrees - 1}
+ * further trees that put every vector in another of its leaves ({@link SpillTreeBuilder}), and the
+ * codes of every leaf ({@link LeafCoder}), handed to a {@link ForestWriter} in the order they are
+ * stored.
  *
- * <p>Trees are independent, so they are built in parallel when an executor is given (the merge
- * scheduler's intra-merge threads); each tree's seed depends on the forest's seed and the tree's
- * number only, so the result does not depend on the threads.
+ * <p>When an executor is given (the merge scheduler's intra-merge threads), the further trees'
+ * choices of leaves and the writing of the trees run in tasks; the result does not depend on the
+ * threads.
  */
 public final class ForestBuilder {
   private final Geometry geometry;
@@ -82,7 +83,7 @@ public final class ForestBuilder {
     if (vectors.size() == 0) {
       return new ForestLayout(new int[0], 0, 0, 0, 0);
     }
-    List<Tree> trees = run(executor, buildTasks(vectors));
+    List<Tree> trees = buildTrees(vectors, executor);
     int words = FastRotation.paddedDimension(vectors.dimension()) / Long.SIZE;
     // where each tree's records go, so that trees can be written at once
     int[] roots = new int[trees.size()];
@@ -115,18 +116,20 @@ public final class ForestBuilder {
     return new ForestLayout(roots, nodes, nodeBytes, leaves, (long) trees.size() * vectors.size());
   }
 
-  private List<Callable<Tree>> buildTasks(MappedVectors vectors) throws IOException {
-    List<Callable<Tree>> tasks = new ArrayList<>(numTrees);
-    for (int t = 0; t < numTrees; t++) {
-      int tree = t;
-      MappedVectors copy = t == 0 ? vectors : vectors.copy();
-      tasks.add(() -> new TreeBuilder(copy, maxLeafSize, branching, treeSeed(seed, tree)).build());
+  private List<Tree> buildTrees(MappedVectors vectors, TaskExecutor executor) throws IOException {
+    Tree first = new TreeBuilder(vectors, maxLeafSize, branching, treeSeed(seed, 0)).build();
+    List<Tree> trees = new ArrayList<>(numTrees);
+    trees.add(first);
+    if (numTrees > 1) {
+      SpillTreeBuilder spills = new SpillTreeBuilder(first, vectors.size(), maxLeafSize);
+      for (int t = 1; t < numTrees; t++) {
+        trees.add(spills.next(vectors, executor));
+      }
     }
-    return tasks;
+    return trees;
   }
 
-  private static <T> List<T> run(TaskExecutor executor, List<Callable<T>> tasks)
-      throws IOException {
+  static <T> List<T> run(TaskExecutor executor, List<Callable<T>> tasks) throws IOException {
     if (executor != null) {
       return executor.invokeAll(tasks);
     }

@@ -69,8 +69,17 @@ public final class ForestSearcher {
   /** Up to this many ordinals, a query marks the vectors it has seen in a dense bit set. */
   private static final int DENSE_SEEN_LIMIT = 1 << 18;
 
+  /**
+   * Candidates scored together ({@link ExactScores}): past the first {@code m}, a batch may score
+   * up to this many less one that the bar, updated only between batches, would have stopped.
+   */
+  static final int SCORED_TOGETHER = 4;
+
   private final LeafTraversal traversal = new LeafTraversal();
   private final boolean stopsEarly;
+  private final ExactScores exactScores;
+  private final int[] batchOrds = new int[SCORED_TOGETHER];
+  private final float[] batchScores = new float[SCORED_TOGETHER];
   private LeafBlock block;
   private float[] mapped = new float[0];
   private QueryCode code;
@@ -135,17 +144,24 @@ public final class ForestSearcher {
     return Math.max(2L * maxLeafSize, budget / STALL_DIVISOR);
   }
 
-  /** A searcher that stops early ({@link #STALL_DIVISOR}). */
+  /** A searcher that stops early ({@link #STALL_DIVISOR}) and scores one candidate at a time. */
   public ForestSearcher() {
-    this(true);
+    this(true, ExactScores.ONE_BY_ONE);
+  }
+
+  /** A searcher that stops early ({@link #STALL_DIVISOR}) or not, one candidate at a time. */
+  public ForestSearcher(boolean stopsEarly) {
+    this(stopsEarly, ExactScores.ONE_BY_ONE);
   }
 
   /**
-   * A searcher that stops early ({@link #STALL_DIVISOR}) or not: a budget calibrated without it
-   * (format version 3) is spent in full.
+   * A searcher that stops early ({@link #STALL_DIVISOR}) or not (a budget calibrated without it,
+   * format version 3, is spent in full), scoring candidates {@value #SCORED_TOGETHER} at a time
+   * with {@code exactScores}.
    */
-  public ForestSearcher(boolean stopsEarly) {
+  public ForestSearcher(boolean stopsEarly, ExactScores exactScores) {
     this.stopsEarly = stopsEarly;
+    this.exactScores = exactScores;
   }
 
   /** Whether searches may stop before their budget. */
@@ -455,22 +471,44 @@ public final class ForestSearcher {
         order.push(((long) NumericUtils.floatToSortableInt(poolLower[i]) << 32) | i);
       }
     }
-    for (int rank = 0; order.size() > 0; rank++) {
+    int[] ords = batchOrds;
+    float[] scores = batchScores;
+    int rank = 0;
+    boolean stop = false;
+    while (stop == false && order.size() > 0) {
       if (collector.earlyTerminated()) {
         return;
       }
-      int i = (int) order.pop();
-      if (rank >= minimum) {
-        float competitive = collector.minCompetitiveSimilarity();
-        if (competitive != Float.NEGATIVE_INFINITY
-            && poolLower[i] > toDistance.distance(competitive)) {
+      // never past the collector's visit limit: Lucene reads reaching it as a search cut short
+      long room = collector.visitLimit() - collector.visitedCount();
+      int batch = (int) Math.max(1, Math.min(SCORED_TOGETHER, room));
+      float competitive = collector.minCompetitiveSimilarity();
+      float limit =
+          competitive == Float.NEGATIVE_INFINITY
+              ? Float.POSITIVE_INFINITY
+              : toDistance.distance(competitive);
+      int n = 0;
+      while (n < batch && order.size() > 0) {
+        int i = (int) order.top();
+        if (rank + n >= minimum && poolLower[i] > limit) {
+          stop = true;
+          break;
+        }
+        order.pop();
+        ords[n++] = poolOrds[i];
+      }
+      if (n == 0) {
+        return;
+      }
+      exactScores.score(scorer, ords, scores, n);
+      for (int j = 0; j < n; j++) {
+        if (j > 0 && collector.earlyTerminated()) {
           return;
         }
+        collector.incVisitedCount(1);
+        collector.collect(ords[j], scores[j]);
       }
-      int ord = poolOrds[i];
-      float score = scorer.score(ord);
-      collector.incVisitedCount(1);
-      collector.collect(ord, score);
+      rank += n;
     }
   }
 

@@ -577,6 +577,49 @@ public class TestForestSearcher extends LuceneTestCase {
   }
 
   /**
+   * Scoring candidates together ({@link ExactScores}) finds every hit that scoring them one by one
+   * finds, in batches of at most {@link ForestSearcher#SCORED_TOGETHER}, at most that many less one
+   * extra exact scores, and never past the visit limit.
+   */
+  public void testBatchedScoresMatchOneByOne() throws IOException {
+    Random random = random();
+    int n = 2000 + random.nextInt(2000);
+    float[][] vectors = ForestTestUtil.vectors(random, Kind.CLUSTERED, n, 4 + random.nextInt(40));
+    Fixture f = new Fixture(vectors, Geometry.EUCLIDEAN, 2, 32, 8);
+    int[] largestBatch = new int[1];
+    ExactScores batched =
+        (scorer, ords, scores, count) -> {
+          largestBatch[0] = Math.max(largestBatch[0], count);
+          // a bulk scorer's answers, in its own order
+          for (int i = count - 1; i >= 0; i--) {
+            scores[i] = scorer.score(ords[i]);
+          }
+        };
+    for (int q = 0; q < 20; q++) {
+      float[] query = query(random, vectors);
+      LeafTraversal.Order order = randomOrder();
+      int budget = 50 + random.nextInt(n);
+      int limit = random.nextBoolean() ? Integer.MAX_VALUE : 1 + random.nextInt(60);
+      Result single = search(new ForestSearcher(), f, order, query, 10, budget, null, limit);
+      Result together =
+          search(new ForestSearcher(true, batched), f, order, query, 10, budget, null, limit);
+      assertTrue(together.scorer.total <= limit);
+      assertEquals(together.scorer.total, together.visited);
+      assertTrue(
+          together.visited + " against " + single.visited,
+          together.visited >= single.visited
+              && together.visited < single.visited + ForestSearcher.SCORED_TOGETHER);
+      if (limit == Integer.MAX_VALUE) {
+        // scoring more can only find better hits
+        for (int i = 0; i < single.scores.length; i++) {
+          assertTrue(together.scores[i] >= single.scores[i]);
+        }
+      }
+    }
+    assertTrue(largestBatch[0] > 1 && largestBatch[0] <= ForestSearcher.SCORED_TOGETHER);
+  }
+
+  /**
    * One searcher serves many queries and forests (its buffers and seen marks are reused): each
    * result is the one a fresh searcher gives.
    */

@@ -16,6 +16,7 @@
 package io.github.luceneannoy.codec;
 
 import io.github.luceneannoy.forest.BudgetCalibration;
+import io.github.luceneannoy.forest.ExactScores;
 import io.github.luceneannoy.forest.FastRotation;
 import io.github.luceneannoy.forest.ForestBuilder;
 import io.github.luceneannoy.forest.ForestSearcher;
@@ -266,6 +267,13 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
     return forest;
   }
 
+  /**
+   * Candidates scored together by Lucene's bulk scoring, which reads the vectors of several at once
+   * (on memory-mapped vectors with the vector module, four per pass): their memory reads overlap.
+   */
+  private static final ExactScores BULK_SCORES =
+      (scorer, ords, scores, count) -> scorer.bulkScore(ords, scores, count);
+
   private void search(
       FieldForest forest,
       float[] query,
@@ -491,7 +499,7 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
 
     ForestSearcher searcher() {
       ForestSearcher searcher = searchers.poll();
-      return searcher == null ? new ForestSearcher(stopsEarly) : searcher;
+      return searcher == null ? new ForestSearcher(stopsEarly, BULK_SCORES) : searcher;
     }
 
     void release(ForestSearcher searcher) {

@@ -159,7 +159,8 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
   @Override
   public IORunnable mergeOneField(FieldInfo fieldInfo, MergeState mergeState) throws IOException {
     flatWriter.mergeOneFlatVectorField(fieldInfo, mergeState);
-    // trees are independent: build them on the merge scheduler's intra-merge threads
+    // the spilled trees, the writing and calibration run on the merge scheduler's intra-merge
+    // threads
     Executor intraMerge = mergeState.intraMergeTaskExecutor;
     TaskExecutor executor = intraMerge == null ? null : new TaskExecutor(intraMerge);
     return () -> {
