@@ -99,15 +99,23 @@ public final class ForestBuilder {
       leaves += leafCount(root);
       nodes += nodeCount(root);
     }
+    FastRotation rotation = new FastRotation(vectors.dimension(), rotationSeed(seed));
+    LeafEntryCodes entryCodes = LeafEntryCodes.compute(vectors, trees, rotation, executor);
     List<Callable<Void>> writes = new ArrayList<>(trees.size());
     for (int t = 0; t < trees.size(); t++) {
       int tree = t;
-      MappedVectors copy = t == 0 ? vectors : vectors.copy();
       ForestWriter.TreeWriter treeOut = out.tree(t);
-      long firstEntry = (long) t * vectors.size();
       writes.add(
           () -> {
-            new Writing(copy, treeOut, roots[tree], firstLeaf[tree], firstEntry)
+            new Writing(
+                    vectors.centre(),
+                    rotation,
+                    entryCodes,
+                    tree,
+                    treeOut,
+                    roots[tree],
+                    firstLeaf[tree],
+                    (long) tree * vectors.size())
                 .write(trees.get(tree).root());
             return null;
           });
@@ -175,31 +183,39 @@ public final class ForestBuilder {
 
   /** Writes one tree in pre-order, numbering its leaves and entries from where the tree starts. */
   private final class Writing {
-    final MappedVectors vectors;
+    final LeafEntryCodes entryCodes;
+    final int tree;
     final ForestWriter.TreeWriter out;
     final LeafCoder coder;
     final int words;
     final CodeBlock codes;
     long nodeBytes;
     int leaves;
-    long entries;
+
+    /** The index among all the forest's entries of the tree's first. */
+    final long firstEntry;
+
+    /** The tree's entries written so far. */
+    int entries;
 
     Writing(
-        MappedVectors vectors,
+        float[] centre,
+        FastRotation rotation,
+        LeafEntryCodes entryCodes,
+        int tree,
         ForestWriter.TreeWriter out,
         long firstNodeByte,
         int firstLeaf,
         long firstEntry) {
-      this.vectors = vectors;
+      this.entryCodes = entryCodes;
+      this.firstEntry = firstEntry;
+      this.tree = tree;
       this.out = out;
-      this.coder =
-          new LeafCoder(
-              new FastRotation(vectors.dimension(), rotationSeed(seed)), vectors.centre());
+      this.coder = new LeafCoder(rotation, centre);
       this.words = coder.words();
       this.codes = new CodeBlock(Math.max(maxLeafSize, branching), words);
       this.nodeBytes = firstNodeByte;
       this.leaves = firstLeaf;
-      this.entries = firstEntry;
     }
 
     /**
@@ -215,7 +231,7 @@ public final class ForestBuilder {
       float[] separations = new float[count * count];
       long nodeEnd = nodeBytes + NodeRecord.bytes(count, words);
       int leaf = leaves;
-      long entry = entries;
+      long entry = firstEntry + entries;
       coder.centroid(node.centroid());
       for (int c = 0; c < count; c++) {
         Tree.Node child = children.get(c);
@@ -243,10 +259,7 @@ public final class ForestBuilder {
       for (Tree.Node child : children) {
         if (child.isLeaf()) {
           int[] ords = child.ords();
-          coder.centroid(child.centroid());
-          for (int e = 0; e < ords.length; e++) {
-            coder.encode(vectors.vector(ords[e]), codes, e);
-          }
+          entryCodes.copy(tree, entries, ords.length, codes);
           codes.interleave(ords.length);
           out.leaf(child.centroid(), ords, ords.length, codes);
           leaves++;

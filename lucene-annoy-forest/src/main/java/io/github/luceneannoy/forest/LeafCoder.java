@@ -78,10 +78,6 @@ public final class LeafCoder {
   }
 
   /**
-   * Codes {@code vector} (mapped) relative to the {@link #centroid} into code {@code e} of {@code
-   * out}.
-   */
-  /**
    * 1 if {@code r > 0}, else 0 (NaN, which a mapped vector never holds, gives its sign bit
    * negated), without a branch: a float's bits read as an int are positive exactly when it is.
    */
@@ -89,11 +85,42 @@ public final class LeafCoder {
     return (-(long) Float.floatToRawIntBits(r)) >>> 63;
   }
 
+  /**
+   * Codes {@code vector} (mapped) relative to the {@link #centroid} into code {@code e} of {@code
+   * out}.
+   */
   public void encode(float[] vector, CodeBlock out, int e) {
+    rotateFromCentre(vector, rotated);
+    encodeRotated(rotated, offset, out, e);
+  }
+
+  /**
+   * {@code R(x - g)} of a mapped vector, into {@code out} ({@link FastRotation#paddedDimension()}
+   * floats): what {@link #encodeRotated} codes relative to any centroid, so that a vector in a leaf
+   * of every tree is rotated once.
+   */
+  public void rotateFromCentre(float[] vector, float[] out) {
     for (int i = 0; i < residual.length; i++) {
-      residual[i] = vector[i] - centroid[i];
+      residual[i] = vector[i] - centre[i];
     }
-    rotation.rotate(residual, rotated, scratch);
+    rotation.rotate(residual, out, scratch);
+  }
+
+  /** The rotated offset {@code R(c - g)} of the {@link #centroid}, into {@code out}. */
+  public void centroidOffset(float[] out) {
+    System.arraycopy(offset, 0, out, 0, padded);
+  }
+
+  /**
+   * Codes the vector whose {@link #rotateFromCentre} is {@code fromCentre} relative to the centroid
+   * whose {@link #centroidOffset} is {@code centroidOffset} into code {@code e} of {@code out}: its
+   * rotated residual is {@code R(x - g) - R(c - g)}, the rotation being linear.
+   */
+  public void encodeRotated(float[] fromCentre, float[] centroidOffset, CodeBlock out, int e) {
+    float[] rotated = this.rotated;
+    for (int i = 0; i < padded; i++) {
+      rotated[i] = fromCentre[i] - centroidOffset[i];
+    }
     double squared = 0;
     double l1 = 0;
     double dotOffset = 0;
@@ -114,7 +141,7 @@ public final class LeafCoder {
         bits |= bit << b;
         wordSquared += r * r;
         wordL1 += Math.abs(r);
-        wordDot += (2 * bit - 1) * offset[i];
+        wordDot += (2 * bit - 1) * centroidOffset[i];
       }
       squared += wordSquared;
       l1 += wordL1;

@@ -25,10 +25,13 @@
  * every similarity is a squared Euclidean distance: cosine vectors are normalised, inner-product
  * vectors get one extra coordinate {@code sqrt(M² - |x|²)} ({@code M} the largest norm) so that
  * ranking by distance to a query (extra coordinate 0) is ranking by inner product. A forest is
- * {@code T} (default 2) trees over the same vectors ({@link
- * io.github.luceneannoy.forest.TreeBuilder}): each node is split by k-means into up to {@code B}
- * (32) children until leaves hold at most {@code L} (256) vectors. Every vector is in one leaf of
- * every tree; the trees differ by their seeds.
+ * {@code T} (default 2) trees over the same vectors. In the first ({@link
+ * io.github.luceneannoy.forest.TreeBuilder}) each node is split by k-means into up to {@code B}
+ * (32) children until leaves hold at most {@code L} (256) vectors. The others ({@link
+ * io.github.luceneannoy.forest.SpillTreeBuilder}) have its nodes and centroids but put each vector
+ * in another leaf, near it and off the direction of its residual in the first (SOAR's spilling
+ * rule), where a query that misses it in the first tree tends to find it. Every vector is in one
+ * leaf of every tree.
  *
  * <h2>Codes</h2>
  *
@@ -54,8 +57,9 @@
  * tree) or a twentieth of the budget has added no candidate ({@link
  * io.github.luceneannoy.forest.CandidateBar}), then scores exactly only those whose lower bound
  * (estimate minus {@code 2.5} error scales) can still beat the k-th best exact distance found so
- * far. Exact scores go through Lucene's flat vector scorer, so they use Lucene's own SIMD kernels
- * where the JVM has them.
+ * far. Exact scores go through Lucene's flat vector scorer, four at a time ({@link
+ * io.github.luceneannoy.forest.ExactScores}: Lucene 10 reads their vectors together), so they use
+ * Lucene's own SIMD kernels where the JVM has them.
  *
  * <h2>Calibration</h2>
  *
