@@ -32,11 +32,19 @@ import org.apache.lucene.search.TaskExecutor;
  * threads.
  */
 public final class ForestBuilder {
+  /**
+   * The most bytes of codes computed ahead of writing ({@link LeafEntryCodes}), a vector rotated
+   * once for all trees: 64 MiB holds a million 128-d vectors' codes in two trees; a larger segment
+   * codes each entry as it is written, rotating each vector once per tree.
+   */
+  static final long CODES_AHEAD_BYTES = 64L << 20;
+
   private final Geometry geometry;
   private final int numTrees;
   private final int maxLeafSize;
   private final int branching;
   private final long seed;
+  private long codesAheadBytes = CODES_AHEAD_BYTES;
 
   public ForestBuilder(Geometry geometry, int numTrees, int maxLeafSize, int branching, long seed) {
     if (numTrees < 1 || maxLeafSize < 1 || branching < 2) {
@@ -53,6 +61,12 @@ public final class ForestBuilder {
     this.maxLeafSize = maxLeafSize;
     this.branching = branching;
     this.seed = seed;
+  }
+
+  /** Sets the bound of {@link #CODES_AHEAD_BYTES} (tests compare both ways of coding). */
+  ForestBuilder codesAheadBytes(long bytes) {
+    this.codesAheadBytes = bytes;
+    return this;
   }
 
   /** The seed of the codes' rotation, from the forest's seed. */
@@ -100,15 +114,21 @@ public final class ForestBuilder {
       nodes += nodeCount(root);
     }
     FastRotation rotation = new FastRotation(vectors.dimension(), rotationSeed(seed));
-    LeafEntryCodes entryCodes = LeafEntryCodes.compute(vectors, trees, rotation, executor);
+    long codeBytes = (long) trees.size() * vectors.size() * CodeBlock.bytesPerCode(words);
+    // codes computed ahead are held until written: past a bound, each entry is coded as written
+    LeafEntryCodes entryCodes =
+        codeBytes <= codesAheadBytes
+            ? LeafEntryCodes.compute(vectors, trees, rotation, executor)
+            : null;
     List<Callable<Void>> writes = new ArrayList<>(trees.size());
     for (int t = 0; t < trees.size(); t++) {
       int tree = t;
       ForestWriter.TreeWriter treeOut = out.tree(t);
+      MappedVectors copy = t == 0 ? vectors : vectors.copy();
       writes.add(
           () -> {
             new Writing(
-                    vectors.centre(),
+                    copy,
                     rotation,
                     entryCodes,
                     tree,
@@ -183,6 +203,7 @@ public final class ForestBuilder {
 
   /** Writes one tree in pre-order, numbering its leaves and entries from where the tree starts. */
   private final class Writing {
+    final MappedVectors vectors;
     final LeafEntryCodes entryCodes;
     final int tree;
     final ForestWriter.TreeWriter out;
@@ -198,8 +219,11 @@ public final class ForestBuilder {
     /** The tree's entries written so far. */
     int entries;
 
+    /**
+     * @param entryCodes the leaf entries' codes, or null to code each entry as it is written
+     */
     Writing(
-        float[] centre,
+        MappedVectors vectors,
         FastRotation rotation,
         LeafEntryCodes entryCodes,
         int tree,
@@ -207,11 +231,12 @@ public final class ForestBuilder {
         long firstNodeByte,
         int firstLeaf,
         long firstEntry) {
+      this.vectors = vectors;
       this.entryCodes = entryCodes;
       this.firstEntry = firstEntry;
       this.tree = tree;
       this.out = out;
-      this.coder = new LeafCoder(rotation, centre);
+      this.coder = new LeafCoder(rotation, vectors.centre());
       this.words = coder.words();
       this.codes = new CodeBlock(Math.max(maxLeafSize, branching), words);
       this.nodeBytes = firstNodeByte;
@@ -259,7 +284,14 @@ public final class ForestBuilder {
       for (Tree.Node child : children) {
         if (child.isLeaf()) {
           int[] ords = child.ords();
-          entryCodes.copy(tree, entries, ords.length, codes);
+          if (entryCodes != null) {
+            entryCodes.copy(tree, entries, ords.length, codes);
+          } else {
+            coder.centroid(child.centroid());
+            for (int e = 0; e < ords.length; e++) {
+              coder.encode(vectors.vector(ords[e]), codes, e);
+            }
+          }
           codes.interleave(ords.length);
           out.leaf(child.centroid(), ords, ords.length, codes);
           leaves++;

@@ -107,6 +107,38 @@ public class TestForestDeterminism extends LuceneTestCase {
   }
 
   /**
+   * Codes computed ahead for all trees ({@link LeafEntryCodes}) and codes computed entry by entry
+   * as leaves are written (segments too large to hold them) are the same bytes.
+   */
+  public void testCodesAheadAndAsWrittenAreIdentical() throws IOException {
+    Random random = random();
+    for (Geometry geometry : Geometry.values()) {
+      float[][] vectors =
+          ForestTestUtil.vectors(
+              random,
+              Kind.values()[random.nextInt(3)],
+              300 + random.nextInt(1500),
+              1 + random.nextInt(100));
+      long seed = random.nextLong();
+      int numTrees = 1 + random.nextInt(3);
+      int maxLeafSize = 8 + random.nextInt(64);
+      int branching = 2 + random.nextInt(15);
+      MappedVectors mapped = MappedVectors.of(new BufferedVectorSource(vectors), geometry);
+      int words = FastRotation.paddedDimension(mapped.dimension()) / Long.SIZE;
+      RecordingWriter ahead = new RecordingWriter(words);
+      ForestLayout aheadLayout =
+          new ForestBuilder(geometry, numTrees, maxLeafSize, branching, seed)
+              .build(mapped, null, ahead);
+      RecordingWriter asWritten = new RecordingWriter(words);
+      ForestLayout asWrittenLayout =
+          new ForestBuilder(geometry, numTrees, maxLeafSize, branching, seed)
+              .codesAheadBytes(0)
+              .build(mapped, null, asWritten);
+      assertSameForest(new Built(ahead, aheadLayout), new Built(asWritten, asWrittenLayout));
+    }
+  }
+
+  /**
    * Same seed: identical records and layout, from fresh builders over a fresh copy of the vectors.
    */
   public void testSameSeedGivesIdenticalForest() throws IOException {
