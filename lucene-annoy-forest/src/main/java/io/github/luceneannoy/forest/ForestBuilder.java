@@ -157,6 +157,34 @@ public final class ForestBuilder {
     return trees;
   }
 
+  /** Vectors per task of {@link #inChunks}. */
+  private static final int CHUNK = 4096;
+
+  /** Work on the vectors {@code [from, to)}, read through {@code vectors}. */
+  interface ChunkWork {
+    void run(MappedVectors vectors, int from, int to) throws IOException;
+  }
+
+  /**
+   * Runs {@code work} over all of {@code vectors} in chunks of {@value #CHUNK}: in tasks on {@code
+   * executor}, each with its own {@link MappedVectors#copy()}, or on this thread without one.
+   */
+  static void inChunks(MappedVectors vectors, TaskExecutor executor, ChunkWork work)
+      throws IOException {
+    List<Callable<Void>> tasks = new ArrayList<>();
+    for (int from = 0; from < vectors.size(); from += CHUNK) {
+      int start = from;
+      int end = Math.min(vectors.size(), from + CHUNK);
+      MappedVectors copy = executor == null ? vectors : vectors.copy();
+      tasks.add(
+          () -> {
+            work.run(copy, start, end);
+            return null;
+          });
+    }
+    run(executor, tasks);
+  }
+
   static <T> List<T> run(TaskExecutor executor, List<Callable<T>> tasks) throws IOException {
     if (executor != null) {
       return executor.invokeAll(tasks);

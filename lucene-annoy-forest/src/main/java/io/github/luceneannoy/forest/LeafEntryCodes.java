@@ -18,7 +18,6 @@ package io.github.luceneannoy.forest;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.apache.lucene.search.TaskExecutor;
 
 /**
@@ -29,9 +28,6 @@ import org.apache.lucene.search.TaskExecutor;
  * Each tree's codes lie in the order its leaves are written, one after the other (not interleaved).
  */
 final class LeafEntryCodes {
-  /** Vectors per task when an executor is given. */
-  private static final int CHUNK = 4096;
-
   private final CodeBlock[] trees;
 
   private LeafEntryCodes(CodeBlock[] trees) {
@@ -58,26 +54,20 @@ final class LeafEntryCodes {
       offsets.add(treeOffsets);
       blocks[t] = new CodeBlock(size, words);
     }
-    List<Callable<Void>> tasks = new ArrayList<>();
-    for (int from = 0; from < size; from += CHUNK) {
-      int start = from;
-      int end = Math.min(size, from + CHUNK);
-      MappedVectors copy = executor == null ? vectors : vectors.copy();
-      tasks.add(
-          () -> {
-            LeafCoder taskCoder = new LeafCoder(rotation, vectors.centre());
-            float[] fromCentre = new float[rotation.paddedDimension()];
-            for (int ord = start; ord < end; ord++) {
-              taskCoder.rotateFromCentre(copy.vector(ord), fromCentre);
-              for (int t = 0; t < blocks.length; t++) {
-                taskCoder.encodeRotated(
-                    fromCentre, offsets.get(t).get(leafOf[t][ord]), blocks[t], position[t][ord]);
-              }
+    ForestBuilder.inChunks(
+        vectors,
+        executor,
+        (copy, from, to) -> {
+          LeafCoder taskCoder = new LeafCoder(rotation, vectors.centre());
+          float[] fromCentre = new float[rotation.paddedDimension()];
+          for (int ord = from; ord < to; ord++) {
+            taskCoder.rotateFromCentre(copy.vector(ord), fromCentre);
+            for (int t = 0; t < blocks.length; t++) {
+              taskCoder.encodeRotated(
+                  fromCentre, offsets.get(t).get(leafOf[t][ord]), blocks[t], position[t][ord]);
             }
-            return null;
-          });
-    }
-    ForestBuilder.run(executor, tasks);
+          }
+        });
     return new LeafEntryCodes(blocks);
   }
 

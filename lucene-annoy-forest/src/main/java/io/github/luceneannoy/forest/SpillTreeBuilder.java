@@ -19,7 +19,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.apache.lucene.search.TaskExecutor;
 
 /**
@@ -75,9 +74,6 @@ final class SpillTreeBuilder {
 
   /** Choices kept per vector, best first, for when the better ones are full. */
   private static final int CHOICES = 4;
-
-  /** Vectors per task when an executor is given. */
-  private static final int CHUNK = 4096;
 
   private static final ForestKernels KERNELS = ForestKernels.get();
 
@@ -149,21 +145,15 @@ final class SpillTreeBuilder {
   Tree next(MappedVectors vectors, TaskExecutor executor) throws IOException {
     int size = vectors.size();
     int[] choices = new int[Math.multiplyExact(size, CHOICES)];
-    List<Callable<Void>> tasks = new ArrayList<>();
-    for (int from = 0; from < size; from += CHUNK) {
-      int start = from;
-      int end = Math.min(size, from + CHUNK);
-      MappedVectors copy = executor == null ? vectors : vectors.copy();
-      tasks.add(
-          () -> {
-            Chooser chooser = new Chooser(assigned.size(), vectors.dimension());
-            for (int ord = start; ord < end; ord++) {
-              chooser.choose(copy.vector(ord), ord, choices, ord * CHOICES);
-            }
-            return null;
-          });
-    }
-    ForestBuilder.run(executor, tasks);
+    ForestBuilder.inChunks(
+        vectors,
+        executor,
+        (copy, from, to) -> {
+          Chooser chooser = new Chooser(assigned.size(), vectors.dimension());
+          for (int ord = from; ord < to; ord++) {
+            chooser.choose(copy.vector(ord), ord, choices, ord * CHOICES);
+          }
+        });
     int[] leafOf = place(vectors, choices);
     assigned.add(leafOf);
     int[][] members = members(leafOf);

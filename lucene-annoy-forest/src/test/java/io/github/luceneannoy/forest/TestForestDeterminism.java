@@ -76,12 +76,34 @@ public class TestForestDeterminism extends LuceneTestCase {
       long seed,
       TaskExecutor executor)
       throws IOException {
+    return build(
+        vectors,
+        geometry,
+        numTrees,
+        maxLeafSize,
+        branching,
+        seed,
+        executor,
+        ForestBuilder.CODES_AHEAD_BYTES);
+  }
+
+  private static Built build(
+      float[][] vectors,
+      Geometry geometry,
+      int numTrees,
+      int maxLeafSize,
+      int branching,
+      long seed,
+      TaskExecutor executor,
+      long codesAheadBytes)
+      throws IOException {
     // a source with one buffer per copy, as files give: threads sharing one would corrupt vectors
     MappedVectors mapped = MappedVectors.of(new BufferedVectorSource(vectors), geometry);
     RecordingWriter records =
         new RecordingWriter(FastRotation.paddedDimension(mapped.dimension()) / Long.SIZE);
     ForestLayout layout =
         new ForestBuilder(geometry, numTrees, maxLeafSize, branching, seed)
+            .codesAheadBytes(codesAheadBytes)
             .build(mapped, executor, records);
     return new Built(records, layout);
   }
@@ -123,18 +145,9 @@ public class TestForestDeterminism extends LuceneTestCase {
       int numTrees = 1 + random.nextInt(3);
       int maxLeafSize = 8 + random.nextInt(64);
       int branching = 2 + random.nextInt(15);
-      MappedVectors mapped = MappedVectors.of(new BufferedVectorSource(vectors), geometry);
-      int words = FastRotation.paddedDimension(mapped.dimension()) / Long.SIZE;
-      RecordingWriter ahead = new RecordingWriter(words);
-      ForestLayout aheadLayout =
-          new ForestBuilder(geometry, numTrees, maxLeafSize, branching, seed)
-              .build(mapped, null, ahead);
-      RecordingWriter asWritten = new RecordingWriter(words);
-      ForestLayout asWrittenLayout =
-          new ForestBuilder(geometry, numTrees, maxLeafSize, branching, seed)
-              .codesAheadBytes(0)
-              .build(mapped, null, asWritten);
-      assertSameForest(new Built(ahead, aheadLayout), new Built(asWritten, asWrittenLayout));
+      assertSameForest(
+          build(vectors, geometry, numTrees, maxLeafSize, branching, seed, null),
+          build(vectors, geometry, numTrees, maxLeafSize, branching, seed, null, 0));
     }
   }
 
