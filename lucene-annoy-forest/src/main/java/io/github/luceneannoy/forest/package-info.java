@@ -71,8 +71,9 @@
  * where a search would stop early ({@link io.github.luceneannoy.forest.SearchWalk}), and stores the
  * smallest budget at which the mean recall, less 1.645 standard errors, reaches the format's target
  * (default 0.95) plus a small margin; a pilot of 32 queries read in both leaf orders picks the one
- * that needs fewer candidates and how far the others read. A plain {@code KnnFloatVectorQuery} then
- * reaches the target without any knob; a per-query budget overrides it.
+ * that needs fewer candidates (or, when it finds them close, leaves the choice to the whole sample)
+ * and how far the others read. A plain {@code KnnFloatVectorQuery} then reaches the target without
+ * any knob; a per-query budget overrides it.
  *
  * <h2>Kernels</h2>
  *
