@@ -27,7 +27,8 @@ final class ForestOptions {
   @Option(
       names = "--trees",
       paramLabel = "T",
-      description = "Annoy: k-means trees per segment (default: ${DEFAULT-VALUE})")
+      description =
+          "Annoy: trees per segment, a k-means tree and spilled copies of it (default: ${DEFAULT-VALUE})")
   int trees = AnnoyVectorsFormat.DEFAULT_NUM_TREES;
 
   @Option(

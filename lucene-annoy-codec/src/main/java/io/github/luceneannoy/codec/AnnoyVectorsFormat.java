@@ -25,10 +25,10 @@ import org.apache.lucene.index.SegmentReadState;
 import org.apache.lucene.index.SegmentWriteState;
 
 /**
- * A {@link KnnVectorsFormat} whose per-segment index is a forest of k-means trees over the
- * segment's vectors with a one-bit code per vector and tree; the algorithm is described in {@link
- * io.github.luceneannoy.forest} (build, codes, search, calibration). This class documents the
- * files.
+ * A {@link KnnVectorsFormat} whose per-segment index is a forest over the segment's vectors (a
+ * k-means tree and copies of it that put every vector in another leaf) with a one-bit code per
+ * vector and tree; the algorithm is described in {@link io.github.luceneannoy.forest} (build,
+ * codes, search, calibration). This class documents the files.
  *
  * <p>Raw vectors are stored by {@link Lucene99FlatVectorsFormat} (files {@code .vec} and {@code
  * .vemf}), which also supplies vector values, exact scoring and ord-to-doc mapping. This format

@@ -25,10 +25,10 @@ import org.apache.lucene.index.SegmentReadState;
 import org.apache.lucene.index.SegmentWriteState;
 
 /**
- * A {@link KnnVectorsFormat} whose per-segment index is a forest of k-means trees over the
- * segment's vectors with a one-bit code per vector and tree; the algorithm is described in {@link
- * io.github.luceneannoy.forest} (build, codes, search, calibration), which this class shares with
- * the codec of the Lucene 9.12 line.
+ * A {@link KnnVectorsFormat} whose per-segment index is a forest over the segment's vectors (a
+ * k-means tree and copies of it that put every vector in another leaf) with a one-bit code per
+ * vector and tree; the algorithm is described in {@link io.github.luceneannoy.forest} (build,
+ * codes, search, calibration), which this class shares with the codec of the Lucene 9.12 line.
  *
  * <p>Raw vectors are stored by {@link Lucene99FlatVectorsFormat} (files {@code .vec} and {@code
  * .vemf}, unchanged from Lucene 9.12), which also supplies vector values, exact scoring and

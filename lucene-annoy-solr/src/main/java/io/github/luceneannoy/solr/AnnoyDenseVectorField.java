@@ -38,7 +38,7 @@ import org.apache.solr.schema.IndexSchema;
  * optional (the format's default) and checked against the format's range when the schema loads:
  *
  * <ul>
- *   <li>{@code numTrees}: k-means trees per field and segment;
+ *   <li>{@code numTrees}: trees per field and segment (a k-means tree and spilled copies of it);
  *   <li>{@code maxLeafSize}: most vectors in a leaf;
  *   <li>{@code branching}: most children of an inner node;
  *   <li>{@code targetRecall}: the recall@k, in (0, 1], each segment's default search budget is
