@@ -398,7 +398,6 @@ public final class QueryCode {
     float[] error = codes.error;
     int[] ones = codes.ones;
     int[] dots = this.dots;
-    float[] slack = this.slack;
     float squaredBound = bound * bound;
     float squaredScale = centroidScale * centroidScale;
     float rounding = 2 * partialRounding;
@@ -406,8 +405,9 @@ public final class QueryCode {
     float twiceSum = 2 * sum;
     float partialOnes = 2 * twicePartialLow;
     float twicePlaneStep = 2 * planeStep;
-    // without branches (most codes fail, unpredictably): the loop's share of a Java 17 text query
-    // fell from 18% to 15% (JFR)
+    // without branches, and the kept index written as it is decided (a second loop over stored
+    // slacks was a third of calibration's time on Java 17 text)
+    int kept = 0;
     for (int e = 0; e < count; e++) {
       float s = scale[e];
       float over =
@@ -419,12 +419,10 @@ public final class QueryCode {
                   - bar);
       float err = error[e];
       // compared squared: a square root costs more than the rest
-      slack[e] = over * over - squaredBound * (err * err * squaredScale + s * s * squaredRounding);
-    }
-    int kept = 0;
-    for (int e = 0; e < count; e++) {
+      float slack =
+          over * over - squaredBound * (err * err * squaredScale + s * s * squaredRounding);
       passing[kept] = e;
-      kept += slack[e] <= 0 ? 1 : 0;
+      kept += slack <= 0 ? 1 : 0;
     }
     return kept;
   }
