@@ -46,7 +46,6 @@ public final class LeafCoder {
   private final float[] rotated;
   private final float[] offset;
   private final float[] scratch;
-  private float[] centroid;
 
   /**
    * @param rotation the forest's rotation, over the mapped dimension
@@ -70,7 +69,6 @@ public final class LeafCoder {
 
   /** Sets the centroid that the next codes are relative to. */
   public void centroid(float[] centroid) {
-    this.centroid = centroid;
     for (int i = 0; i < centroid.length; i++) {
       residual[i] = centroid[i] - centre[i];
     }
