@@ -326,6 +326,28 @@ public abstract class ForestKernels {
     return violations;
   }
 
+  /**
+   * Keeps code {@code e} as {@link #keepRange} would, with its bounds computed as there: for a
+   * vector loop that tested a group of codes at once, where taking a lane's value out of a vector
+   * cost more than computing it again (5% of a Java 25 text query, 512-bit vectors).
+   */
+  static void keepTested(
+      CodeBlock codes,
+      int[] dots,
+      int e,
+      BoundTerms t,
+      int at,
+      int[] passing,
+      float[] lower,
+      float[] upper) {
+    float signDot = t.twiceLow * codes.ones[e] + t.twiceStep * dots[e] - t.sum;
+    float estimate = codes.additive[e] + t.centroidDistance - 2 * codes.scale[e] * signDot;
+    float codeError = codes.error[e] * t.centroidScale;
+    float queryError = codes.scale[e] * t.rounding;
+    float squaredMargin = t.squaredBound * (codeError * codeError + queryError * queryError);
+    keep(e, estimate, squaredMargin, at, passing, lower, upper);
+  }
+
   /** Records code {@code e} as the {@code at}-th kept by {@link #keepBelowBar}. */
   static void keep(
       int e,

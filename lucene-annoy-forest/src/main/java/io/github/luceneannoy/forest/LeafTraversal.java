@@ -241,8 +241,9 @@ public final class LeafTraversal {
     nodesRead++;
     int count = record.count;
     int best = 0;
+    query.estimates(record.codes, count, distance, distances);
     for (int c = 0; c < count; c++) {
-      distances[c] = Math.max(0, query.estimate(record.codes, c, distance));
+      distances[c] = Math.max(0, distances[c]);
       if (distances[c] < distances[best]) {
         best = c;
       }

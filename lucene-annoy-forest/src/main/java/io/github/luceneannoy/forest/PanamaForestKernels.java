@@ -176,8 +176,7 @@ final class PanamaForestKernels extends ForestKernels {
       while (keptLanes != 0) {
         int lane = Long.numberOfTrailingZeros(keptLanes);
         keptLanes &= keptLanes - 1;
-        keep(
-            e + lane, estimate.lane(lane), squaredMargin.lane(lane), kept++, passing, lower, upper);
+        keepTested(codes, dots, e + lane, terms, kept++, passing, lower, upper);
       }
     }
     return keepRange(codes, dots, e, count, terms, kept, passing, lower, upper);

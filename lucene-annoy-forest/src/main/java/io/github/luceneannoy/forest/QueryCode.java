@@ -216,6 +216,19 @@ public final class QueryCode {
   }
 
   /**
+   * The {@link #estimate}s of the first {@code count} codes of {@code codes}, into {@code out}: a
+   * node's children, their dot products counted a group at a time where the kernels can.
+   */
+  public void estimates(CodeBlock codes, int count, float centroidDistance, float[] out) {
+    fullDots(codes, count);
+    int[] dots = this.dots;
+    for (int e = 0; e < count; e++) {
+      float signDot = twiceLow * codes.ones[e] + twiceStep * dots[e] - sum;
+      out[e] = codes.additive[e] + centroidDistance - 2 * codes.scale[e] * signDot;
+    }
+  }
+
+  /**
    * Bounds the squared distances of the query from the first {@code count} codes of {@code codes}
    * and keeps those that may be below {@code bar}: for each, in increasing order, its index in
    * {@code passing}, its {@link #estimate} less and plus its {@link #error} in {@code lower} and
