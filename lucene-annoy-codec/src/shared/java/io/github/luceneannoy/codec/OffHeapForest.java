@@ -69,6 +69,15 @@ final class OffHeapForest implements Forest {
     this.totalEntries = (long) entry.numTrees() * entry.size();
   }
 
+  /**
+   * Makes this view ready for another query, forgetting what the last one read: a search reuses a
+   * view rather than clone its inputs again ({@link AnnoyVectorsReader}).
+   */
+  void reset() {
+    nodesRead = 0;
+    leafOrdinalsRead = -1;
+  }
+
   @Override
   public Geometry geometry() {
     return entry.geometry();

@@ -326,6 +326,64 @@ public class TestAnnoySearch extends LuceneTestCase {
     }
   }
 
+  /**
+   * A reader keeps the views of its searches for later ones: many searches, one after another and
+   * from two threads at once, each get the hits the first search for their query got (a view that
+   * kept its last query's count of nodes read would soon report a cycle).
+   */
+  public void testRepeatedAndConcurrentSearchesGetTheSameHits() throws Exception {
+    Random random = new Random(random().nextLong());
+    VectorSimilarityFunction sim = VectorSimilarityFunction.EUCLIDEAN;
+    Corpus corpus = corpus(random, 1200, 8, sim, 0);
+    try (Directory dir = new MMapDirectory(createTempDir())) {
+      try (IndexWriter writer = new IndexWriter(dir, config(false, smallFormat()))) {
+        index(writer, corpus, sim);
+        writer.forceMerge(1);
+      }
+      try (IndexReader reader = DirectoryReader.open(dir)) {
+        IndexSearcher searcher = new IndexSearcher(reader);
+        int queries = 20;
+        Query[] query = new Query[queries];
+        int[][] first = new int[queries][];
+        for (int q = 0; q < queries; q++) {
+          query[q] = new KnnFloatVectorQuery("v", nearSomeVector(corpus, sim, random), K);
+          first[q] = TestData.ids(reader, searcher.search(query[q], K));
+          assertEquals(K, first[q].length);
+        }
+        for (int round = 0; round < 10; round++) {
+          for (int q = 0; q < queries; q++) {
+            assertArrayEquals(first[q], TestData.ids(reader, searcher.search(query[q], K)));
+          }
+        }
+        AtomicInteger failures = new AtomicInteger();
+        Thread[] threads = new Thread[2];
+        for (int t = 0; t < threads.length; t++) {
+          int offset = t;
+          threads[t] =
+              new Thread(
+                  () -> {
+                    try {
+                      for (int i = 0; i < 10 * queries; i++) {
+                        int q = (i + offset * 7) % queries;
+                        int[] ids = TestData.ids(reader, searcher.search(query[q], K));
+                        if (Arrays.equals(first[q], ids) == false) {
+                          failures.incrementAndGet();
+                        }
+                      }
+                    } catch (IOException e) {
+                      throw new java.io.UncheckedIOException(e);
+                    }
+                  });
+          threads[t].start();
+        }
+        for (Thread thread : threads) {
+          thread.join();
+        }
+        assertEquals(0, failures.get());
+      }
+    }
+  }
+
   public void testHighDimensionsAndBytes() throws IOException {
     Random random = new Random(random().nextLong());
     int dim = 4096;
