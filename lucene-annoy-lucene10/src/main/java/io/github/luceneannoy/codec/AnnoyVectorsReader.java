@@ -465,8 +465,8 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
 
     /**
      * Views kept for later searches: a view's inputs are clones, and a clone's first bulk reads
-     * build its buffer views (on Java 17, where inputs are byte buffers, about 6% of a text
-     * query's samples when each query cloned its own).
+     * build its buffer views (on Java 17, where inputs are byte buffers, about 6% of a text query's
+     * samples when each query cloned its own).
      */
     private final ConcurrentLinkedQueue<OffHeapForest> views = new ConcurrentLinkedQueue<>();
 
