@@ -287,11 +287,8 @@ public abstract class ForestKernels {
       float[] upper) {
     BoundTerms t = terms;
     for (int e = from; e < to; e++) {
-      float signDot = t.twiceLow * codes.ones[e] + t.twiceStep * dots[e] - t.sum;
-      float estimate = codes.additive[e] + t.centroidDistance - 2 * codes.scale[e] * signDot;
-      float codeError = codes.error[e] * t.centroidScale;
-      float queryError = codes.scale[e] * t.rounding;
-      float squaredMargin = t.squaredBound * (codeError * codeError + queryError * queryError);
+      float estimate = estimate(codes, dots, e, t);
+      float squaredMargin = squaredMargin(codes, e, t);
       float over = estimate - t.bar;
       if (over > 0 && over * over > squaredMargin) {
         continue;
@@ -340,12 +337,20 @@ public abstract class ForestKernels {
       int[] passing,
       float[] lower,
       float[] upper) {
+    keep(e, estimate(codes, dots, e, t), squaredMargin(codes, e, t), at, passing, lower, upper);
+  }
+
+  /** Code {@code e}'s estimated squared distance, from its dot product {@code dots[e]}. */
+  private static float estimate(CodeBlock codes, int[] dots, int e, BoundTerms t) {
     float signDot = t.twiceLow * codes.ones[e] + t.twiceStep * dots[e] - t.sum;
-    float estimate = codes.additive[e] + t.centroidDistance - 2 * codes.scale[e] * signDot;
+    return codes.additive[e] + t.centroidDistance - 2 * codes.scale[e] * signDot;
+  }
+
+  /** The square of code {@code e}'s margin: its code's and the query's errors, in quadrature. */
+  private static float squaredMargin(CodeBlock codes, int e, BoundTerms t) {
     float codeError = codes.error[e] * t.centroidScale;
     float queryError = codes.scale[e] * t.rounding;
-    float squaredMargin = t.squaredBound * (codeError * codeError + queryError * queryError);
-    keep(e, estimate, squaredMargin, at, passing, lower, upper);
+    return t.squaredBound * (codeError * codeError + queryError * queryError);
   }
 
   /** Records code {@code e} as the {@code at}-th kept by {@link #keepBelowBar}. */

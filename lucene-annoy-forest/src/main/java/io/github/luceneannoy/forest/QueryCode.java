@@ -211,6 +211,13 @@ public final class QueryCode {
     int dot =
         KERNELS.codeDots(
             codes.bits, CodeBlock.start(e, words), CodeBlock.stride(e, codes.count), words, planes);
+    return estimate(codes, e, dot, centroidDistance);
+  }
+
+  /**
+   * {@link #estimate} of code {@code e}, whose dot product with the query's planes is {@code dot}.
+   */
+  private float estimate(CodeBlock codes, int e, int dot, float centroidDistance) {
     float signDot = twiceLow * codes.ones[e] + twiceStep * dot - sum;
     return codes.additive[e] + centroidDistance - 2 * codes.scale[e] * signDot;
   }
@@ -223,8 +230,7 @@ public final class QueryCode {
     fullDots(codes, count);
     int[] dots = this.dots;
     for (int e = 0; e < count; e++) {
-      float signDot = twiceLow * codes.ones[e] + twiceStep * dots[e] - sum;
-      out[e] = codes.additive[e] + centroidDistance - 2 * codes.scale[e] * signDot;
+      out[e] = estimate(codes, e, dots[e], centroidDistance);
     }
   }
 
@@ -298,22 +304,8 @@ public final class QueryCode {
       passing[kept] = e;
       kept += slack[e] <= 0 ? 1 : 0;
     }
-    float rounding = 2 * roundingError;
-    long[] bits = codes.bits;
-    for (int i = 0; i < kept; i++) {
-      int e = passing[i];
-      int g = e - e % CodeBlock.GROUP;
-      int n = Math.min(CodeBlock.GROUP, count - g);
-      int dot = 4 * dots[e] + KERNELS.lowDots(bits, g * words + e - g, n, words, planes);
-      float signDot = twiceLow * ones[e] + twiceStep * dot - sum;
-      float estimate = additive[e] + centroidDistance - 2 * scale[e] * signDot;
-      float codeError = error[e] * centroidScale;
-      float queryError = scale[e] * rounding;
-      float margin = bound * (float) Math.sqrt(codeError * codeError + queryError * queryError);
-      lower[i] = estimate - margin;
-      upper[i] = estimate + margin;
-    }
-    return kept;
+    return complete(
+        codes, count, kept, centroidDistance, centroidScale, bound, passing, lower, upper);
   }
 
   /**
@@ -464,8 +456,7 @@ public final class QueryCode {
       int g = e - e % CodeBlock.GROUP;
       int n = Math.min(CodeBlock.GROUP, count - g);
       int dot = 4 * dots[e] + KERNELS.lowDots(bits, g * words + e - g, n, words, planes);
-      float signDot = twiceLow * codes.ones[e] + twiceStep * dot - sum;
-      float estimate = codes.additive[e] + centroidDistance - 2 * codes.scale[e] * signDot;
+      float estimate = estimate(codes, e, dot, centroidDistance);
       float codeError = codes.error[e] * centroidScale;
       float queryError = codes.scale[e] * rounding;
       float margin = bound * (float) Math.sqrt(codeError * codeError + queryError * queryError);
