@@ -18,10 +18,12 @@ package io.github.luceneannoy.codec;
 import java.nio.file.Path;
 import java.util.Random;
 import org.apache.lucene.codecs.perfield.PerFieldKnnVectorsFormat;
+import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.FieldInfos;
 import org.apache.lucene.index.SegmentCommitInfo;
 import org.apache.lucene.index.SegmentInfos;
+import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.store.IOContext;
@@ -82,11 +84,24 @@ public class TestCrossLineFixture extends LuceneTestCase {
               dimension,
               queries,
               10);
-      // one segment, merged in the order written: document i is id i
+      // the segment's files answer with document numbers, and the merge may have put the flushed
+      // segments in any order (TieredMergePolicy sorts them by size): mapped to ids
       assertEquals(queries.length, fromFiles.length);
-      for (int q = 0; q < queries.length; q++) {
-        assertArrayEquals("query " + q, fromIndex[q], fromFiles[q]);
-        assertEquals(10, fromFiles[q].length);
+      try (DirectoryReader reader = DirectoryReader.open(dir)) {
+        StoredFields stored = reader.storedFields();
+        for (int q = 0; q < queries.length; q++) {
+          assertEquals(10, fromFiles[q].length);
+          int[] ids = new int[fromFiles[q].length];
+          for (int i = 0; i < ids.length; i++) {
+            ids[i] =
+                stored
+                    .document(fromFiles[q][i])
+                    .getField(CrossLineFixture.ID)
+                    .numericValue()
+                    .intValue();
+          }
+          assertArrayEquals("query " + q, fromIndex[q], ids);
+        }
       }
     }
   }
