@@ -15,6 +15,7 @@
  */
 package io.github.luceneannoy.examples;
 
+import io.github.luceneannoy.examples.bench.BenchSummary;
 import io.github.luceneannoy.examples.bench.VectorFiles;
 import io.github.luceneannoy.forest.ForestKernels;
 import java.io.ByteArrayOutputStream;
@@ -72,6 +73,31 @@ public class BenchCommandTest extends LuceneTestCase {
     String report = Files.readString(out.resolve("report.md"));
     assertTrue(report, report.contains("| afi |") && report.contains("| vex |"));
     assertTrue(report, report.contains("index+merge time annoy/hnsw"));
+    // the format reports its builds through the writers' info stream: three flushed segments and
+    // the merged one, each calibrated; HNSW reports none
+    assertTrue(report, report.contains("annoy: trees built in "));
+    assertTrue(report, report.contains(", 4 forests calibrated in "));
+    assertFalse(report, report.contains("hnsw: trees built"));
+    for (String line : csv.subList(1, csv.size())) {
+      String[] fields = line.split(",");
+      assertEquals(line, 15, fields.length);
+      if (fields[0].equals("hnsw")) {
+        assertEquals(line, 0.0, Double.parseDouble(fields[14]), 0.0);
+      }
+    }
+    Path runs = createTempDir("runs");
+    Files.createDirectories(runs.resolve("clustered/this-jvm"));
+    Files.copy(out.resolve("results.csv"), runs.resolve("clustered/this-jvm/results.csv"));
+    String summary = BenchSummary.markdown(BenchSummary.read(runs));
+    assertTrue(summary, summary.contains("calibration's share"));
+    String row =
+        summary
+            .lines()
+            .filter(l -> l.startsWith("| clustered | this-jvm |"))
+            .findFirst()
+            .orElseThrow();
+    // data set, JVM, recall, two ratio pairs, HNSW's QPS, build, then calibration's share
+    assertTrue(row, row.split("\\|")[8].trim().matches("\\d+%"));
     // tests run with the vector module (the pom's argLine) on Java 17, which Lucene 9.12 does not
     // vectorize: the report says which kernels each side used
     assertTrue(report, report.contains("Module `jdk.incubator.vector` loaded"));

@@ -73,6 +73,9 @@ public final class BenchReport {
           mib(b.totalBytes()),
           mib(b.peakHeapBytes()));
       out.printf(Locale.ROOT, "%-8s files %s%n", "", filesLine(b));
+      if (b.calibrations() > 0) {
+        out.printf(Locale.ROOT, "%-8s %s%n", "", calibrationLine(r));
+      }
     }
     for (String line : comparisons(results)) {
       out.println(line);
@@ -194,6 +197,23 @@ public final class BenchReport {
         .collect(java.util.stream.Collectors.joining(", "));
   }
 
+  /**
+   * What an Annoy build's trees and calibration took, and calibration's share of index + merge (the
+   * format's own report through the writers' info stream, {@link ForestBuildTimes}).
+   */
+  static String calibrationLine(Benchmark.FormatResult r) {
+    IndexBuild.Result b = r.build();
+    double total = b.indexSeconds() + b.mergeSeconds();
+    return String.format(
+        Locale.ROOT,
+        "%s: trees built in %.1f s, %d forests calibrated in %.1f s (%.0f%% of index + merge)",
+        r.format().label(),
+        b.treeSeconds(),
+        b.calibrations(),
+        b.calibrationSeconds(),
+        100 * b.calibrationSeconds() / total);
+  }
+
   static String mib(long bytes) {
     return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024.0));
   }
@@ -273,7 +293,7 @@ public final class BenchReport {
     StringBuilder csv =
         new StringBuilder(
             "format,budget_kind,budget,recall,qps_1_thread,qps_n_threads,threads,index_s,merge_s,index_bytes,peak_heap_bytes,"
-                + "raw_bytes,forest_bytes\n");
+                + "raw_bytes,forest_bytes,trees_s,calibration_s\n");
     for (Benchmark.FormatResult r : results) {
       Map<String, Long> files = r.build().bytesByExtension();
       long raw = files.getOrDefault("vec", 0L);
@@ -282,7 +302,7 @@ public final class BenchReport {
         csv.append(
             String.format(
                 Locale.ROOT,
-                "%s,%s,%d,%.5f,%.1f,%.1f,%d,%.3f,%.3f,%d,%d,%d,%d%n",
+                "%s,%s,%d,%.5f,%.1f,%.1f,%d,%.3f,%.3f,%d,%d,%d,%d,%.3f,%.3f%n",
                 r.format().label(),
                 r.format().budgetName(),
                 p.budget(),
@@ -295,7 +315,9 @@ public final class BenchReport {
                 r.build().totalBytes(),
                 r.build().peakHeapBytes(),
                 raw,
-                forest));
+                forest,
+                r.build().treeSeconds(),
+                r.build().calibrationSeconds()));
       }
     }
     Files.writeString(file, csv, StandardCharsets.UTF_8);
@@ -388,6 +410,11 @@ public final class BenchReport {
               b.indexSeconds() + b.mergeSeconds(),
               mib(b.totalBytes()),
               mib(b.peakHeapBytes())));
+    }
+    for (Benchmark.FormatResult r : results) {
+      if (r.format().label().equals(r.format().indexLabel()) && r.build().calibrations() > 0) {
+        md.append('\n').append(calibrationLine(r)).append('\n');
+      }
     }
     md.append("\nIndex size by file kind:\n\n");
     Set<String> extensions = new TreeSet<>();

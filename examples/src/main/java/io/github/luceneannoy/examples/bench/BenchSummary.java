@@ -49,7 +49,8 @@ public final class BenchSummary {
       double buildRatio,
       double annoyBuildSeconds,
       double hnswBuildSeconds,
-      double forestShare) {
+      double forestShare,
+      double calibrationShare) {
 
     /** The worst of this run's QPS ratios (NaN counts as worst). */
     double worstRatio() {
@@ -100,8 +101,13 @@ public final class BenchSummary {
                   Integer.parseInt(f[6])));
       double raw = f.length > 12 ? Double.parseDouble(f[11]) : Double.NaN;
       double forest = f.length > 12 ? Double.parseDouble(f[12]) : Double.NaN;
+      // runs before calibration was reported have no such column
+      double calibration = f.length > 14 ? Double.parseDouble(f[14]) : Double.NaN;
       build.put(
-          f[0], new double[] {Double.parseDouble(f[7]) + Double.parseDouble(f[8]), raw, forest});
+          f[0],
+          new double[] {
+            Double.parseDouble(f[7]) + Double.parseDouble(f[8]), raw, forest, calibration
+          });
     }
     List<SearchSweep.Point> hnsw = points.getOrDefault("hnsw", List.of());
     List<SearchSweep.Point> dflt = points.getOrDefault("annoy-default", List.of());
@@ -117,8 +123,9 @@ public final class BenchSummary {
             .orElse(Double.NaN);
     double[] annoyBuild =
         build.getOrDefault(
-            "annoy", build.getOrDefault("annoy-default", new double[] {Double.NaN, 0, 0}));
-    double[] hnswBuild = build.getOrDefault("hnsw", new double[] {Double.NaN, 0, 0});
+            "annoy",
+            build.getOrDefault("annoy-default", new double[] {Double.NaN, 0, 0, Double.NaN}));
+    double[] hnswBuild = build.getOrDefault("hnsw", new double[] {Double.NaN, 0, 0, Double.NaN});
     return new Row(
         dataset,
         jvm,
@@ -131,7 +138,8 @@ public final class BenchSummary {
         hnswBuild[0] / annoyBuild[0],
         annoyBuild[0],
         hnswBuild[0],
-        annoyBuild[2] / annoyBuild[1]);
+        annoyBuild[2] / annoyBuild[1],
+        annoyBuild[3] / annoyBuild[0]);
   }
 
   private static double[] qps(List<SearchSweep.Point> points) {
@@ -155,13 +163,14 @@ public final class BenchSummary {
     StringBuilder md = new StringBuilder();
     md.append(
         "| data set | JVM | default recall@10 | QPS ratio at 0.95: default / per-query | at 0.99: default / per-query"
-            + " | HNSW QPS at 0.95 / 0.99 | build+merge (Annoy / HNSW) | forest + codes |\n");
-    md.append("|---|---|---|---|---|---|---|---|\n");
+            + " | HNSW QPS at 0.95 / 0.99 | build+merge (Annoy / HNSW) | calibration's share of it"
+            + " | forest + codes |\n");
+    md.append("|---|---|---|---|---|---|---|---|---|\n");
     for (Row r : rows) {
       md.append(
           String.format(
               Locale.ROOT,
-              "| %s | %s | %.3f | %s / %s | %s / %s | %s / %s | %.1f s / %.1f s = %.1fx | %.1f%% |%n",
+              "| %s | %s | %.3f | %s / %s | %s / %s | %s / %s | %.1f s / %.1f s = %.1fx | %s | %.1f%% |%n",
               r.dataset(),
               r.jvm(),
               r.defaultRecall(),
@@ -174,6 +183,9 @@ public final class BenchSummary {
               r.annoyBuildSeconds(),
               r.hnswBuildSeconds(),
               r.buildRatio(),
+              Double.isNaN(r.calibrationShare())
+                  ? "n/a"
+                  : String.format(Locale.ROOT, "%.0f%%", 100 * r.calibrationShare()),
               100 * r.forestShare()));
     }
     return md.toString();

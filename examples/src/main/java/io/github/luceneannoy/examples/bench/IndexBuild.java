@@ -52,13 +52,22 @@ final class IndexBuild {
   /** A pseudo-random bucket in [0, 1000) per document: filters uncorrelated with the vectors. */
   static final String BUCKET = "bucket";
 
-  /** What building one index cost. */
+  /**
+   * What building one index cost.
+   *
+   * @param treeSeconds of index and merge, the time the Annoy format's trees took (0 for others)
+   * @param calibrationSeconds of index and merge, the time its calibration took (0 for others)
+   * @param calibrations forests calibrated, one per flushed or merged segment of the Annoy format
+   */
   record Result(
       double indexSeconds,
       double mergeSeconds,
       int segmentsBeforeMerge,
       Map<String, Long> bytesByExtension,
-      long peakHeapBytes) {
+      long peakHeapBytes,
+      double treeSeconds,
+      double calibrationSeconds,
+      int calibrations) {
 
     long totalBytes() {
       return bytesByExtension.values().stream().mapToLong(Long::longValue).sum();
@@ -71,8 +80,10 @@ final class IndexBuild {
       Dataset data, FormatUnderTest format, Path path, int segmentSize, IntConsumer progress)
       throws IOException {
     resetPeakHeap();
+    ForestBuildTimes times = new ForestBuildTimes();
     try (Directory dir = FSDirectory.open(path)) {
-      IndexWriterConfig config = new IndexWriterConfig().setCodec(new AnnoyCodec(format.format()));
+      IndexWriterConfig config =
+          new IndexWriterConfig().setCodec(new AnnoyCodec(format.format())).setInfoStream(times);
       config.setMaxBufferedDocs(segmentSize);
       config.setRAMBufferSizeMB(IndexWriterConfig.DISABLE_AUTO_FLUSH);
       config.setMergePolicy(NoMergePolicy.INSTANCE);
@@ -103,7 +114,8 @@ final class IndexBuild {
       IndexWriterConfig mergeConfig =
           new IndexWriterConfig()
               .setCodec(new AnnoyCodec(format.format()))
-              .setMergePolicy(mergePolicy);
+              .setMergePolicy(mergePolicy)
+              .setInfoStream(times);
       mergeConfig.setUseCompoundFile(false);
       start = System.nanoTime();
       try (IndexWriter writer = new IndexWriter(dir, mergeConfig)) {
@@ -112,7 +124,14 @@ final class IndexBuild {
       }
       double mergeSeconds = seconds(start);
       return new Result(
-          indexSeconds, mergeSeconds, segments, IndexFileSizes.byExtension(dir), peakHeap());
+          indexSeconds,
+          mergeSeconds,
+          segments,
+          IndexFileSizes.byExtension(dir),
+          peakHeap(),
+          times.treeSeconds(),
+          times.calibrationSeconds(),
+          times.calibrations());
     }
   }
 
