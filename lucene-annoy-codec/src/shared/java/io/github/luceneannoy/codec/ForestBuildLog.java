@@ -28,7 +28,7 @@ import org.apache.lucene.util.InfoStream;
  */
 final class ForestBuildLog {
   /** The {@link InfoStream} component the writer's messages go to. */
-  static final String COMPONENT = "ANNOY";
+  static final String COMPONENT = AnnoyVectorsFormat.INFO_STREAM_COMPONENT;
 
   private final InfoStream infoStream;
 

@@ -45,6 +45,12 @@ public final class AnnoyVectorsFormat extends ForestVectorsFormat {
   /** The SPI name, written into every segment that uses this format. */
   public static final String NAME = "AnnoyVectorsFormat";
 
+  /**
+   * The {@link org.apache.lucene.util.InfoStream} component under which the writer reports each
+   * field's forest: how long its trees and its calibration took, and the budgets chosen.
+   */
+  public static final String INFO_STREAM_COMPONENT = "ANNOY";
+
   static final String META_CODEC_NAME = NAME + "Meta";
   static final String INDEX_CODEC_NAME = NAME + "Index";
   static final String META_EXTENSION = "afm";

@@ -266,11 +266,15 @@ public class TestCrossLine extends LuceneTestCase {
       for (int q = 0; q < docs.length; q++) {
         ids[q] = new int[docs[q].length];
         for (int i = 0; i < docs[q].length; i++) {
-          ids[q][i] = stored.document(docs[q][i]).getField(ID).numericValue().intValue();
+          ids[q][i] = storedId(stored, docs[q][i]);
         }
       }
       return ids;
     }
+  }
+
+  private static int storedId(StoredFields stored, int doc) throws Exception {
+    return stored.document(doc).getField(ID).numericValue().intValue();
   }
 
   private static Document document(int id, float[] floats, byte[] bytes) {
@@ -291,7 +295,7 @@ public class TestCrossLine extends LuceneTestCase {
         ScoreDoc[] hits = searcher.search(queries[q], k).scoreDocs;
         ids[q] = new int[hits.length];
         for (int i = 0; i < hits.length; i++) {
-          ids[q][i] = stored.document(hits[i].doc).getField(ID).numericValue().intValue();
+          ids[q][i] = storedId(stored, hits[i].doc);
         }
       }
       return ids;

@@ -15,6 +15,7 @@
  */
 package io.github.luceneannoy.examples.bench;
 
+import io.github.luceneannoy.codec.AnnoyVectorsFormat;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -27,21 +28,17 @@ import org.apache.lucene.util.InfoStream;
  * benchmark can say what share of the build calibration is. Other formats report nothing here.
  */
 final class ForestBuildTimes extends InfoStream {
-  /** The component the Annoy format's writer reports under (its {@code ForestBuildLog}). */
-  static final String COMPONENT = "ANNOY";
-
   private static final Pattern BUILT =
       Pattern.compile("built \\d+ trees over \\d+ vectors in (\\d+) ms");
   private static final Pattern CALIBRATED = Pattern.compile("calibrated in (\\d+) ms");
 
   private final AtomicLong treeMillis = new AtomicLong();
   private final AtomicLong calibrationMillis = new AtomicLong();
-  private final AtomicInteger builds = new AtomicInteger();
   private final AtomicInteger calibrations = new AtomicInteger();
 
   @Override
   public boolean isEnabled(String component) {
-    return COMPONENT.equals(component);
+    return AnnoyVectorsFormat.INFO_STREAM_COMPONENT.equals(component);
   }
 
   @Override
@@ -52,7 +49,6 @@ final class ForestBuildTimes extends InfoStream {
     Matcher built = BUILT.matcher(message);
     if (built.find()) {
       treeMillis.addAndGet(Long.parseLong(built.group(1)));
-      builds.incrementAndGet();
     }
     Matcher calibrated = CALIBRATED.matcher(message);
     if (calibrated.find()) {
@@ -70,11 +66,6 @@ final class ForestBuildTimes extends InfoStream {
 
   double calibrationSeconds() {
     return calibrationMillis.get() / 1e3;
-  }
-
-  /** Forests built: one per field per flushed or merged segment. */
-  int builds() {
-    return builds.get();
   }
 
   /** Forests calibrated (every built forest of more than a hundred vectors). */
