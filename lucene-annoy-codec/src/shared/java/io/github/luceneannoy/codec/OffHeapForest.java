@@ -35,8 +35,8 @@ import org.apache.lucene.store.IndexInput;
  * <p>Everything read is checked against the field's bounds, so a damaged file ends in a {@link
  * CorruptIndexException}, never in an out-of-bounds read or a cycle: a child's record follows its
  * parent's, leaves and entries stay in their section, ordinals in the segment. References that stay
- * in range and increasing can still make trees share subtrees, whose paths multiply; as a query
- * reads each node of a real forest at most once, reading more nodes than the field holds is
+ * in range and increasing can still make trees share subtrees, whose paths multiply; as a traversal
+ * reads each node of a real forest at most once, one that reads more nodes than the field holds is
  * reported as corruption too. Ordinals must increase within a leaf, as written.
  */
 final class OffHeapForest implements Forest {
@@ -76,6 +76,11 @@ final class OffHeapForest implements Forest {
   void reset() {
     nodesRead = 0;
     leafOrdinalsRead = -1;
+  }
+
+  @Override
+  public void startTraversal() {
+    nodesRead = 0;
   }
 
   @Override
@@ -132,7 +137,7 @@ final class OffHeapForest implements Forest {
   public void readNode(int ref, NodeRecord into) throws IOException {
     if (++nodesRead > entry.nodeCount()) {
       throw new CorruptIndexException(
-          "forest is not a set of trees: a query read more than its "
+          "forest is not a set of trees: a traversal read more than its "
               + entry.nodeCount()
               + " nodes",
           nodes);

@@ -56,6 +56,13 @@ public interface Forest {
   /** The most entries a leaf has. */
   int maxLeafSize();
 
+  /**
+   * Told that a traversal of the trees starts again from their roots ({@link LeafTraversal}): a
+   * view that counts the nodes a traversal reads, to stop at a cycle in damaged trees, counts
+   * afresh (a filtered search may traverse twice: {@link ForestSearcher}).
+   */
+  default void startTraversal() {}
+
   /** Reads inner node {@code ref} into {@code into}. */
   void readNode(int ref, NodeRecord into) throws IOException;
 

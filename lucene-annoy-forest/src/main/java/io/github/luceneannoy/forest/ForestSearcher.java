@@ -37,17 +37,18 @@ import org.apache.lucene.util.hnsw.RandomVectorScorer;
  * bounded at once, first from the high half of the query's bits ({@link QueryCode#bounds}): only
  * the few that may pass the bar below are completed (under a filter that rejects most of a leaf,
  * only its accepted entries are bounded). Gathering stops after {@code budget} accepted leaf
- * entries (under a filter, often sooner: see {@link #search(Forest, LeafTraversal.Order, float[],
- * RandomVectorScorer, ScoreToDistance, KnnCollector, Bits, double, long, int)}), or when the trees
- * are exhausted (then every accepted vector was looked at), or early, before a leaf, when the last
- * {@code budget / }{@value #STALL_DIVISOR} entries added no candidate: the query's neighbourhood
- * has then been covered, and the rest of the budget would gather only vectors that are dropped (a
- * budget covering every entry never stops early, nor does a search before it has met {@code m}
- * candidates). An entry whose lower bound exceeds the {@code m}-th smallest upper bound so far
- * ({@code m} = {@link #minimumScored}) cannot be among the nearest and is dropped; otherwise its
- * vector becomes a candidate, once, however many trees hold it. The budget counts entries, not
- * distinct vectors, because an entry costs the same whether its vector was seen before or not: so a
- * budget bounds the work.
+ * entries (under a filter, often sooner, and later when the filter rejects the query's
+ * neighbourhood: see {@link #search(Forest, LeafTraversal.Order, float[], RandomVectorScorer,
+ * ScoreToDistance, KnnCollector, Bits, double, long, int)}), or when the trees are exhausted (then
+ * every accepted vector was looked at), or early, before a leaf, when the last {@code budget /
+ * }{@value #STALL_DIVISOR} entries added no candidate: the query's neighbourhood has then been
+ * covered, and the rest of the budget would gather only vectors that are dropped (a budget covering
+ * every entry never stops early, nor does a search before it has met {@code m} candidates). An
+ * entry whose lower bound exceeds the {@code m}-th smallest upper bound so far ({@code m} = {@link
+ * #minimumScored}) cannot be among the nearest and is dropped; otherwise its vector becomes a
+ * candidate, once, however many trees hold it. The budget counts entries, not distinct vectors,
+ * because an entry costs the same whether its vector was seen before or not: so a budget bounds the
+ * work.
  *
  * <p><b>Scoring.</b> The rest are scored exactly by the {@link RandomVectorScorer}, in order of
  * their lower bounds, until the next lower bound exceeds the collector's k-th best distance (after
@@ -129,6 +130,40 @@ public final class ForestSearcher {
    * {@code budget} accepted entries) 0.988 - 1.000 at 0.2 - 0.7 times the speed.
    */
   static final double FILTER_EXPONENT = 0.3;
+
+  /**
+   * Accepted entries a filtered search expects to have met, by the filter's share of the entries it
+   * read, when it judges whether the filter rejects the query's neighbourhood ({@link
+   * #search(Forest, LeafTraversal.Order, float[], RandomVectorScorer, ScoreToDistance,
+   * KnnCollector, Bits, double, long, int)}): after its first leaf or two under a broad filter.
+   * Under a random filter, meeting fewer than a {@code 1/}{@value #POOR_SHARE} of them is a
+   * five-sigma event.
+   */
+  static final int NEIGHBOURHOOD_SAMPLE = 32;
+
+  /** See {@link #NEIGHBOURHOOD_SAMPLE}. */
+  static final int POOR_SHARE = 4;
+
+  /**
+   * Leaves of accepted entries a search past its budget ({@link #NEIGHBOURHOOD_SAMPLE}) gathers
+   * without its bar falling before it stops. Measured on well-separated clusters, half of them
+   * accepted, queries in the others, in centroid order: 40 clusters in 32 dimensions (12,000
+   * vectors, leaves of 256, 4 seeds of 100 queries) 8 leaves reached recall@10 0.977, 16 leaves
+   * 0.989 gathering 6,300 of the 12,000 accepted entries; with leaves of 64, 0.905 and 0.952; 20
+   * clusters in 16 dimensions (leaves of 32) 0.964 and 0.979. The bar, not the candidate pool: on
+   * such data a far region's entries keep passing the bar without lowering it, and waiting for the
+   * pool to stop growing read nearly the whole forest.
+   */
+  static final int REJECTED_NEIGHBOURHOOD_LEAVES = 16;
+
+  /**
+   * How many accepted entries a search that found its neighbourhood rejected gathers without its
+   * bar falling before it stops: {@value #REJECTED_NEIGHBOURHOOD_LEAVES} leaves, or the budget if
+   * that is more.
+   */
+  static long rejectedNeighbourhoodWindow(int budget, int maxLeafSize) {
+    return Math.max((long) REJECTED_NEIGHBOURHOOD_LEAVES * maxLeafSize, budget);
+  }
 
   /**
    * Entries gathered without a new candidate after which a search of {@code budget} stops, in a
@@ -217,8 +252,19 @@ public final class ForestSearcher {
    * #filteredReads} entries and gathered the accepted share of them, provided the leaves read
    * accepted between half and twice the filter's share ({@link #looksRandom}). A filter that keeps
    * the query's neighbourhood (a class the query belongs to) gathers {@code budget} accepted
-   * entries, as an unfiltered search; one that rejects it (a class the query is far from) reads on
-   * to {@code budget} accepted entries, or gives up.
+   * entries, as an unfiltered search.
+   *
+   * <p>A filter that rejects the neighbourhood (a class the query is far from) leaves the budget
+   * without a meaning: it was calibrated on queries whose neighbours lie about them, while these
+   * lie beyond a region of rejected vectors, spread over the edges of whatever the filter keeps. So
+   * once the leaves read should have held {@value #NEIGHBOURHOOD_SAMPLE} accepted entries, a search
+   * that found fewer than a {@code 1/}{@value #POOR_SHARE} of that share reads on past its budget,
+   * in centroid order whatever the segment's, until its bar (the {@code m}-th smallest upper bound)
+   * has not fallen for {@link #rejectedNeighbourhoodWindow} accepted entries, or gives up. On
+   * clustered data with the query's cluster rejected, gathering the budget had reached recall@10
+   * 0.4 - 0.6; reading on reaches 0.98 - 1.0 (see {@link #REJECTED_NEIGHBOURHOOD_LEAVES}). On
+   * Fashion-MNIST (bound order), five classes of ten accepted, queries from all: 0.927 to 0.974 at
+   * 0.89 times the speed; one class accepted: 0.958 to 0.992 at 0.85 times.
    *
    * @param acceptedFraction the share of the forest's vectors {@code acceptOrds} accepts (1 when it
    *     is null or unknown)
@@ -264,15 +310,43 @@ public final class ForestSearcher {
                 (long) minimum * forest.numTrees(), (long) Math.ceil(reads * acceptedFraction))
             : budget;
     long read = 0;
-    while (gathered < budget
-        && (read < reads
-            || gathered < acceptedShare
-            || !looksRandom(gathered, read, acceptedFraction))
+    // whether the filter was found to reject the query's neighbourhood (judged once, when the
+    // leaves read should have held NEIGHBOURHOOD_SAMPLE accepted entries): then the search reads
+    // on past its budget until its bar stops falling
+    boolean judged = filtered == false;
+    boolean beyondBudget = false;
+    float lowestBar = Float.POSITIVE_INFINITY;
+    long lastFall = 0;
+    long fallWindow = rejectedNeighbourhoodWindow(budget, forest.maxLeafSize());
+    while ((beyondBudget
+            || gathered < budget
+                && (read < reads
+                    || gathered < acceptedShare
+                    || !looksRandom(gathered, read, acceptedFraction)))
         && traversal.next()) {
       if (read > giveUpAfter) {
         return false;
       }
-      if (poolSize > poolBefore) {
+      if (judged == false && read * acceptedFraction >= NEIGHBOURHOOD_SAMPLE) {
+        judged = true;
+        beyondBudget = gathered * POOR_SHARE < read * acceptedFraction;
+        // far from the query, a leaf's centroid places it better than the bounds of the
+        // hyperplanes above it: the first leaves, read again, add nothing
+        if (beyondBudget && order != LeafTraversal.Order.CENTROID) {
+          traversal.start(forest, LeafTraversal.Order.CENTROID, code, mapped);
+          if (traversal.next() == false) {
+            break;
+          }
+        }
+      }
+      if (beyondBudget) {
+        if (bar.bar() < lowestBar) {
+          lowestBar = bar.bar();
+          lastFall = gathered;
+        } else if (gathered - lastFall > fallWindow && bar.isFinite()) {
+          break;
+        }
+      } else if (poolSize > poolBefore) {
         poolBefore = poolSize;
         lastGrowth = gathered;
       } else if (gathered - lastGrowth > window && bar.isFinite()) {
@@ -292,7 +366,9 @@ public final class ForestSearcher {
         gathered += take;
       } else {
         forest.readLeafOrdinals(leaf, traversal.leafFirstEntry(), count, block);
-        take = selectAccepted(block.ords, count, acceptOrds, budget);
+        take =
+            selectAccepted(
+                block.ords, count, acceptOrds, beyondBudget ? Integer.MAX_VALUE : budget);
         read += count;
         if (take == 0) {
           continue;

@@ -121,6 +121,7 @@ public final class LeafTraversal {
     nodes.clear();
     leaves.clear();
     nodesRead = 0;
+    forest.startTraversal();
     for (int t = 0; t < forest.numTrees(); t++) {
       expand(forest.root(t), 0, query.centreDistance());
     }
