@@ -279,7 +279,7 @@ public final class ForestSearcher {
    * clustered data with the query's cluster rejected, gathering the budget had reached recall@10
    * 0.4 - 0.6; reading on reaches 0.98 - 1.0 (see {@link #REJECTED_NEIGHBOURHOOD_LEAVES}). On
    * Fashion-MNIST (bound order), five classes of ten accepted, queries from all: 0.927 to 0.974 at
-   * 0.85 - 0.9 times the speed; one class accepted: 0.958 to 0.991 at 0.7 - 0.85 times (300
+   * 0.84 - 0.89 times the speed; one class accepted: 0.958 to 0.991 at 0.7 - 0.85 times (300
    * queries, 60,000 vectors, Java 17).
    *
    * @param acceptedFraction the share of the forest's vectors {@code acceptOrds} accepts (1 when it
