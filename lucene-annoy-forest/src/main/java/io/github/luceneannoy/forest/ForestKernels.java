@@ -162,6 +162,115 @@ public abstract class ForestKernels {
   }
 
   /**
+   * The first pass of {@link QueryCode#bounds} where bits are counted a word at a time: into {@code
+   * slack[e]}, for each of the first {@code count} codes, how far its bound from a partial dot
+   * product ({@code dots[e]}) lies beyond {@code bar}, below zero where the code may pass: {@code
+   * over² - (error²·errorWeight + scale²·scaleWeight)} (the squared margin: the error bound squared
+   * times the squared errors of code and query), where {@code over} is the estimate's excess over
+   * the bar, at least 0: {@code additive + (centroidDistance - bar) - scale·(perOne·ones +
+   * perDot·dots - twiceSum)}.
+   *
+   * <p>Implementations compute the same operations in the same order, so the slacks are
+   * bit-identical: searches keep the same codes whichever kernels run them.
+   */
+  public void slacks(
+      CodeBlock codes,
+      int[] dots,
+      int count,
+      float centroidDistance,
+      float bar,
+      float perOne,
+      float perDot,
+      float twiceSum,
+      float errorWeight,
+      float scaleWeight,
+      float[] slack) {
+    slackRange(
+        codes,
+        dots,
+        0,
+        count,
+        centroidDistance - bar,
+        perOne,
+        perDot,
+        twiceSum,
+        errorWeight,
+        scaleWeight,
+        slack);
+  }
+
+  /**
+   * Keeps, of the first {@code count} codes, those whose {@link #slacks} are at most 0: their
+   * indices go to {@code passing}; returns how many. {@code slack} is scratch room for them. For a
+   * bar few codes pass (calibration's scan, {@link QueryCode#boundsBelowTightBar}): the scalar loop
+   * keeps each code as its slack is computed, which measured faster there than storing the slacks
+   * and selecting in a second loop (text calibration 0.6 s against 0.7 s of the benchmark's build,
+   * Java 17); the vector one computes them a vector at a time first.
+   */
+  public int keepBySlack(
+      CodeBlock codes,
+      int[] dots,
+      int count,
+      float centroidDistance,
+      float bar,
+      float perOne,
+      float perDot,
+      float twiceSum,
+      float errorWeight,
+      float scaleWeight,
+      float[] slack,
+      int[] passing) {
+    float[] additive = codes.additive;
+    float[] scale = codes.scale;
+    float[] error = codes.error;
+    int[] ones = codes.ones;
+    float gap = centroidDistance - bar;
+    int kept = 0;
+    for (int e = 0; e < count; e++) {
+      float s = scale[e];
+      float over =
+          Math.max(0, additive[e] + gap - s * (perOne * ones[e] + perDot * dots[e] - twiceSum));
+      float err = error[e];
+      float codeSlack = over * over - (err * err * errorWeight + s * s * scaleWeight);
+      passing[kept] = e;
+      kept += codeSlack <= 0 ? 1 : 0;
+    }
+    return kept;
+  }
+
+  /**
+   * {@link #slacks} of codes {@code from} to {@code to}, {@code gap} the centroid's squared
+   * distance less the bar.
+   */
+  static void slackRange(
+      CodeBlock codes,
+      int[] dots,
+      int from,
+      int to,
+      float gap,
+      float perOne,
+      float perDot,
+      float twiceSum,
+      float errorWeight,
+      float scaleWeight,
+      float[] slack) {
+    float[] additive = codes.additive;
+    float[] scale = codes.scale;
+    float[] error = codes.error;
+    int[] ones = codes.ones;
+    // without branches (most codes fail, unpredictably): the loop's share of a Java 17 text query
+    // fell from 18% to 15% (JFR)
+    for (int e = from; e < to; e++) {
+      float s = scale[e];
+      float over =
+          Math.max(0, additive[e] + gap - s * (perOne * ones[e] + perDot * dots[e] - twiceSum));
+      float err = error[e];
+      // compared squared: a square root costs more than the rest
+      slack[e] = over * over - (err * err * errorWeight + s * s * scaleWeight);
+    }
+  }
+
+  /**
    * Half of the {@link #codeDots} of a whole group of {@value CodeBlock#GROUP} interleaved codes
    * ({@link CodeBlock}) starting at {@code codes[offset]}, into {@code out[at .. at + GROUP)}: the
    * high half ({@link #highDots}) for {@code plane} 2, the low half ({@link #lowDots}) for 0.

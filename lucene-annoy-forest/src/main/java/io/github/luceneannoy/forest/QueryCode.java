@@ -268,37 +268,20 @@ public final class QueryCode {
       slack = new float[codes.capacity()];
     }
     highDots(codes, count);
-    float[] additive = codes.additive;
-    float[] scale = codes.scale;
-    float[] error = codes.error;
-    int[] ones = codes.ones;
-    int[] dots = this.dots;
     float highRounding = 2 * highRoundingError;
-    float squaredBound = bound * bound;
-    float highStep = 4 * twiceStep;
-    float twiceHighLow = this.twiceHighLow;
-    float sum = this.sum;
     float[] slack = this.slack;
-    float squaredScale = centroidScale * centroidScale;
-    float squaredRounding = highRounding * highRounding;
-    float twiceSum = 2 * sum;
-    float highOnes = 2 * twiceHighLow;
-    float twiceHighStep = 2 * highStep;
-    // without branches (most codes fail, unpredictably): the loop's share of a Java 17 text query
-    // fell from 18% to 15% (JFR)
-    for (int e = 0; e < count; e++) {
-      float s = scale[e];
-      float over =
-          Math.max(
-              0,
-              additive[e]
-                  + centroidDistance
-                  - s * (highOnes * ones[e] + twiceHighStep * dots[e] - twiceSum)
-                  - bar);
-      float err = error[e];
-      // compared squared: a square root costs more than the rest
-      slack[e] = over * over - squaredBound * (err * err * squaredScale + s * s * squaredRounding);
-    }
+    KERNELS.slacks(
+        codes,
+        dots,
+        count,
+        centroidDistance,
+        bar,
+        2 * twiceHighLow,
+        8 * twiceStep,
+        2 * sum,
+        bound * bound * (centroidScale * centroidScale),
+        bound * bound * (highRounding * highRounding),
+        slack);
     int kept = 0;
     for (int e = 0; e < count; e++) {
       passing[kept] = e;
@@ -398,40 +381,20 @@ public final class QueryCode {
       float planeStep,
       float partialRounding,
       int[] passing) {
-    float[] additive = codes.additive;
-    float[] scale = codes.scale;
-    float[] error = codes.error;
-    int[] ones = codes.ones;
-    int[] dots = this.dots;
-    float squaredBound = bound * bound;
-    float squaredScale = centroidScale * centroidScale;
     float rounding = 2 * partialRounding;
-    float squaredRounding = rounding * rounding;
-    float twiceSum = 2 * sum;
-    float partialOnes = 2 * twicePartialLow;
-    float twicePlaneStep = 2 * planeStep;
-    // without branches, each code kept as its slack is computed: with the slacks stored and
-    // selected in a second loop, as bounds() does, text calibration took 0.7 s of the benchmark's
-    // build on Java 17, 0.6 s so (there the bar is tight; in a search the second loop measured
-    // faster, 3,727 - 3,798 against 3,466 - 3,709 queries per second)
-    int kept = 0;
-    for (int e = 0; e < count; e++) {
-      float s = scale[e];
-      float over =
-          Math.max(
-              0,
-              additive[e]
-                  + centroidDistance
-                  - s * (partialOnes * ones[e] + twicePlaneStep * dots[e] - twiceSum)
-                  - bar);
-      float err = error[e];
-      // compared squared: a square root costs more than the rest
-      float slack =
-          over * over - squaredBound * (err * err * squaredScale + s * s * squaredRounding);
-      passing[kept] = e;
-      kept += slack <= 0 ? 1 : 0;
-    }
-    return kept;
+    return KERNELS.keepBySlack(
+        codes,
+        dots,
+        count,
+        centroidDistance,
+        bar,
+        2 * twicePartialLow,
+        2 * planeStep,
+        2 * sum,
+        bound * bound * (centroidScale * centroidScale),
+        bound * bound * (rounding * rounding),
+        slack,
+        passing);
   }
 
   /**

@@ -255,6 +255,78 @@ public class TestForestKernels extends LuceneTestCase {
   }
 
   /**
+   * {@link ForestKernels#slacks}: the formula (in double precision, away from float rounding), and
+   * bit-identical between implementations at every count (the tail past whole vectors), whatever
+   * lies in the arrays past the codes: a code's fate must not depend on the JVM's flags.
+   */
+  public void testSlacks() {
+    Random random = random();
+    for (int iter = 0; iter < atLeast(100); iter++) {
+      int count = 1 + random.nextInt(300);
+      int capacity = count + (random.nextBoolean() ? 0 : random.nextInt(40));
+      CodeBlock codes = new CodeBlock(capacity, 1);
+      int[] dots = new int[capacity];
+      for (int e = 0; e < capacity; e++) {
+        codes.additive[e] = (float) random.nextGaussian() * 10 + 50;
+        codes.scale[e] = random.nextFloat() * 0.1f;
+        codes.error[e] = random.nextFloat() * 0.5f;
+        codes.ones[e] = random.nextInt(385);
+        dots[e] = random.nextInt(4000);
+      }
+      float centroidDistance = random.nextFloat() * 30;
+      float bar = 40 + random.nextFloat() * 40;
+      float perOne = (float) random.nextGaussian() * 2;
+      float perDot = random.nextFloat() * 0.4f;
+      float twiceSum = (float) random.nextGaussian() * 40;
+      float errorWeight = 6.25f * random.nextFloat() * 25;
+      float scaleWeight = 6.25f * random.nextFloat() * 0.01f;
+      List<ForestKernels> all = implementations();
+      float[][] slack = new float[all.size()][capacity];
+      for (int k = 0; k < all.size(); k++) {
+        // what lies past the codes stays untouched
+        Arrays.fill(slack[k], Float.NaN);
+        all.get(k)
+            .slacks(
+                codes,
+                dots,
+                count,
+                centroidDistance,
+                bar,
+                perOne,
+                perDot,
+                twiceSum,
+                errorWeight,
+                scaleWeight,
+                slack[k]);
+      }
+      for (int e = 0; e < count; e++) {
+        double s = codes.scale[e];
+        double over =
+            Math.max(
+                0,
+                codes.additive[e]
+                    + centroidDistance
+                    - s * ((double) perOne * codes.ones[e] + (double) perDot * dots[e] - twiceSum)
+                    - bar);
+        double err = codes.error[e];
+        double expected = over * over - (err * err * errorWeight + s * s * scaleWeight);
+        assertEquals(expected, slack[0][e], 1e-3 * (1 + Math.abs(expected)));
+        for (int k = 1; k < all.size(); k++) {
+          assertEquals(
+              "code " + e + " of " + count,
+              Float.floatToIntBits(slack[0][e]),
+              Float.floatToIntBits(slack[k][e]));
+        }
+      }
+      for (int k = 0; k < all.size(); k++) {
+        for (int e = count; e < capacity; e++) {
+          assertTrue(Float.isNaN(slack[k][e]));
+        }
+      }
+    }
+  }
+
+  /**
    * {@link ForestKernels#codeDots}: {@code Σ_bit 2^bit · popcount(code & plane_bit)}, that is the
    * sum over coordinates with a one bit in the code of the query's 4-bit level there, at any offset
    * into the codes.
