@@ -220,20 +220,14 @@ public abstract class ForestKernels {
       float scaleWeight,
       float[] slack,
       int[] passing) {
-    float[] additive = codes.additive;
-    float[] scale = codes.scale;
-    float[] error = codes.error;
-    int[] ones = codes.ones;
     float gap = centroidDistance - bar;
     int kept = 0;
     for (int e = 0; e < count; e++) {
-      float s = scale[e];
-      float over =
-          Math.max(0, additive[e] + gap - s * (perOne * ones[e] + perDot * dots[e] - twiceSum));
-      float err = error[e];
-      float codeSlack = over * over - (err * err * errorWeight + s * s * scaleWeight);
       passing[kept] = e;
-      kept += codeSlack <= 0 ? 1 : 0;
+      kept +=
+          slack(codes, dots, e, gap, perOne, perDot, twiceSum, errorWeight, scaleWeight) <= 0
+              ? 1
+              : 0;
     }
     return kept;
   }
@@ -254,20 +248,48 @@ public abstract class ForestKernels {
       float errorWeight,
       float scaleWeight,
       float[] slack) {
-    float[] additive = codes.additive;
-    float[] scale = codes.scale;
-    float[] error = codes.error;
-    int[] ones = codes.ones;
     // without branches (most codes fail, unpredictably): the loop's share of a Java 17 text query
     // fell from 18% to 15% (JFR)
     for (int e = from; e < to; e++) {
-      float s = scale[e];
-      float over =
-          Math.max(0, additive[e] + gap - s * (perOne * ones[e] + perDot * dots[e] - twiceSum));
-      float err = error[e];
-      // compared squared: a square root costs more than the rest
-      slack[e] = over * over - (err * err * errorWeight + s * s * scaleWeight);
+      slack[e] = slack(codes, dots, e, gap, perOne, perDot, twiceSum, errorWeight, scaleWeight);
     }
+  }
+
+  /**
+   * Code {@code e}'s {@link #slacks slack}, {@code gap} the centroid's squared distance less the
+   * bar.
+   */
+  private static float slack(
+      CodeBlock codes,
+      int[] dots,
+      int e,
+      float gap,
+      float perOne,
+      float perDot,
+      float twiceSum,
+      float errorWeight,
+      float scaleWeight) {
+    float s = codes.scale[e];
+    float over =
+        Math.max(
+            0,
+            codes.additive[e] + gap - s * (perOne * codes.ones[e] + perDot * dots[e] - twiceSum));
+    float err = codes.error[e];
+    // compared squared: a square root costs more than the rest
+    return over * over - (err * err * errorWeight + s * s * scaleWeight);
+  }
+
+  /**
+   * Puts in {@code passing} the indices of the first {@code count} codes whose {@code slack} is at
+   * most 0, in order; returns how many.
+   */
+  static int passing(float[] slack, int count, int[] passing) {
+    int kept = 0;
+    for (int e = 0; e < count; e++) {
+      passing[kept] = e;
+      kept += slack[e] <= 0 ? 1 : 0;
+    }
+    return kept;
   }
 
   /**

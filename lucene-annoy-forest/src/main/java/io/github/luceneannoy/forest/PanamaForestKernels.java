@@ -270,12 +270,7 @@ final class PanamaForestKernels extends ForestKernels {
         errorWeight,
         scaleWeight,
         slack);
-    int kept = 0;
-    for (int e = 0; e < count; e++) {
-      passing[kept] = e;
-      kept += slack[e] <= 0 ? 1 : 0;
-    }
-    return kept;
+    return passing(slack, count, passing);
   }
 
   @Override

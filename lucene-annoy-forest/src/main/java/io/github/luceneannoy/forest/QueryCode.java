@@ -282,11 +282,7 @@ public final class QueryCode {
         bound * bound * (centroidScale * centroidScale),
         bound * bound * (highRounding * highRounding),
         slack);
-    int kept = 0;
-    for (int e = 0; e < count; e++) {
-      passing[kept] = e;
-      kept += slack[e] <= 0 ? 1 : 0;
-    }
+    int kept = ForestKernels.passing(slack, count, passing);
     return complete(
         codes, count, kept, centroidDistance, centroidScale, bound, passing, lower, upper);
   }
