@@ -164,39 +164,14 @@ public abstract class ForestKernels {
   /**
    * The first pass of {@link QueryCode#bounds} where bits are counted a word at a time: into {@code
    * slack[e]}, for each of the first {@code count} codes, how far its bound from a partial dot
-   * product ({@code dots[e]}) lies beyond {@code bar}, below zero where the code may pass: {@code
-   * over² - (error²·errorWeight + scale²·scaleWeight)} (the squared margin: the error bound squared
-   * times the squared errors of code and query), where {@code over} is the estimate's excess over
-   * the bar, at least 0: {@code additive + (centroidDistance - bar) - scale·(perOne·ones +
-   * perDot·dots - twiceSum)}.
+   * product ({@code dots[e]}) lies beyond the bar, below zero where the code may pass ({@link
+   * SlackTerms}: the estimate's excess over the bar, squared, less the squared margin).
    *
    * <p>Implementations compute the same operations in the same order, so the slacks are
    * bit-identical: searches keep the same codes whichever kernels run them.
    */
-  public void slacks(
-      CodeBlock codes,
-      int[] dots,
-      int count,
-      float centroidDistance,
-      float bar,
-      float perOne,
-      float perDot,
-      float twiceSum,
-      float errorWeight,
-      float scaleWeight,
-      float[] slack) {
-    slackRange(
-        codes,
-        dots,
-        0,
-        count,
-        centroidDistance - bar,
-        perOne,
-        perDot,
-        twiceSum,
-        errorWeight,
-        scaleWeight,
-        slack);
+  public void slacks(CodeBlock codes, int[] dots, int count, SlackTerms terms, float[] slack) {
+    slackRange(codes, dots, 0, count, terms, slack);
   }
 
   /**
@@ -208,75 +183,37 @@ public abstract class ForestKernels {
    * Java 17); the vector one computes them a vector at a time first.
    */
   public int keepBySlack(
-      CodeBlock codes,
-      int[] dots,
-      int count,
-      float centroidDistance,
-      float bar,
-      float perOne,
-      float perDot,
-      float twiceSum,
-      float errorWeight,
-      float scaleWeight,
-      float[] slack,
-      int[] passing) {
-    float gap = centroidDistance - bar;
+      CodeBlock codes, int[] dots, int count, SlackTerms terms, float[] slack, int[] passing) {
     int kept = 0;
     for (int e = 0; e < count; e++) {
       passing[kept] = e;
-      kept +=
-          slack(codes, dots, e, gap, perOne, perDot, twiceSum, errorWeight, scaleWeight) <= 0
-              ? 1
-              : 0;
+      kept += slack(codes, dots, e, terms) <= 0 ? 1 : 0;
     }
     return kept;
   }
 
-  /**
-   * {@link #slacks} of codes {@code from} to {@code to}, {@code gap} the centroid's squared
-   * distance less the bar.
-   */
+  /** {@link #slacks} of codes {@code from} to {@code to}. */
   static void slackRange(
-      CodeBlock codes,
-      int[] dots,
-      int from,
-      int to,
-      float gap,
-      float perOne,
-      float perDot,
-      float twiceSum,
-      float errorWeight,
-      float scaleWeight,
-      float[] slack) {
+      CodeBlock codes, int[] dots, int from, int to, SlackTerms terms, float[] slack) {
     // without branches (most codes fail, unpredictably): the loop's share of a Java 17 text query
     // fell from 18% to 15% (JFR)
     for (int e = from; e < to; e++) {
-      slack[e] = slack(codes, dots, e, gap, perOne, perDot, twiceSum, errorWeight, scaleWeight);
+      slack[e] = slack(codes, dots, e, terms);
     }
   }
 
-  /**
-   * Code {@code e}'s {@link #slacks slack}, {@code gap} the centroid's squared distance less the
-   * bar.
-   */
-  private static float slack(
-      CodeBlock codes,
-      int[] dots,
-      int e,
-      float gap,
-      float perOne,
-      float perDot,
-      float twiceSum,
-      float errorWeight,
-      float scaleWeight) {
+  /** Code {@code e}'s {@link #slacks slack}. */
+  private static float slack(CodeBlock codes, int[] dots, int e, SlackTerms t) {
     float s = codes.scale[e];
     float over =
         Math.max(
             0,
-            codes.additive[e] + gap - s * (perOne * codes.ones[e] + perDot * dots[e] - twiceSum));
+            codes.additive[e]
+                + t.gap
+                - s * (t.perOne * codes.ones[e] + t.perDot * dots[e] - t.twiceSum));
     float err = codes.error[e];
     // compared squared: a square root costs more than the rest
-    return over * over - (err * err * errorWeight + s * s * scaleWeight);
+    return over * over - (err * err * t.errorWeight + s * s * t.scaleWeight);
   }
 
   /**

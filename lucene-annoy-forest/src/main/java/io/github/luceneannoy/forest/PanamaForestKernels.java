@@ -208,23 +208,11 @@ final class PanamaForestKernels extends ForestKernels {
    * does not vectorize); the scalar loop's operations in its order, so the same slacks.
    */
   @Override
-  public void slacks(
-      CodeBlock codes,
-      int[] dots,
-      int count,
-      float centroidDistance,
-      float bar,
-      float perOne,
-      float perDot,
-      float twiceSum,
-      float errorWeight,
-      float scaleWeight,
-      float[] slack) {
+  public void slacks(CodeBlock codes, int[] dots, int count, SlackTerms t, float[] slack) {
     float[] additive = codes.additive;
     float[] scale = codes.scale;
     float[] error = codes.error;
     int[] ones = codes.ones;
-    float gap = centroidDistance - bar;
     int lanes = FLOATS.length();
     int e = 0;
     for (; e + lanes <= count; e += lanes) {
@@ -233,43 +221,20 @@ final class PanamaForestKernels extends ForestKernels {
           (FloatVector) IntVector.fromArray(FLOAT_INTS, ones, e).convert(VectorOperators.I2F, 0);
       FloatVector dot =
           (FloatVector) IntVector.fromArray(FLOAT_INTS, dots, e).convert(VectorOperators.I2F, 0);
-      FloatVector signDot = one.mul(perOne).add(dot.mul(perDot)).sub(twiceSum);
+      FloatVector signDot = one.mul(t.perOne).add(dot.mul(t.perDot)).sub(t.twiceSum);
       FloatVector over =
-          FloatVector.fromArray(FLOATS, additive, e).add(gap).sub(s.mul(signDot)).max(0f);
+          FloatVector.fromArray(FLOATS, additive, e).add(t.gap).sub(s.mul(signDot)).max(0f);
       FloatVector err = FloatVector.fromArray(FLOATS, error, e);
-      FloatVector margin = err.mul(err).mul(errorWeight).add(s.mul(s).mul(scaleWeight));
+      FloatVector margin = err.mul(err).mul(t.errorWeight).add(s.mul(s).mul(t.scaleWeight));
       over.mul(over).sub(margin).intoArray(slack, e);
     }
-    slackRange(
-        codes, dots, e, count, gap, perOne, perDot, twiceSum, errorWeight, scaleWeight, slack);
+    slackRange(codes, dots, e, count, t, slack);
   }
 
   @Override
   public int keepBySlack(
-      CodeBlock codes,
-      int[] dots,
-      int count,
-      float centroidDistance,
-      float bar,
-      float perOne,
-      float perDot,
-      float twiceSum,
-      float errorWeight,
-      float scaleWeight,
-      float[] slack,
-      int[] passing) {
-    slacks(
-        codes,
-        dots,
-        count,
-        centroidDistance,
-        bar,
-        perOne,
-        perDot,
-        twiceSum,
-        errorWeight,
-        scaleWeight,
-        slack);
+      CodeBlock codes, int[] dots, int count, SlackTerms terms, float[] slack, int[] passing) {
+    slacks(codes, dots, count, terms, slack);
     return passing(slack, count, passing);
   }
 

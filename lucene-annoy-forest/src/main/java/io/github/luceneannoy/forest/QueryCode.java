@@ -64,6 +64,9 @@ public final class QueryCode {
   /** The query's and the leaf's terms of {@link ForestKernels#keepBelowBar}. */
   private final BoundTerms terms = new BoundTerms();
 
+  /** The query's and the leaf's terms of {@link ForestKernels#slacks}. */
+  private final SlackTerms slackTerms = new SlackTerms();
+
   /** Per code of a leaf bounded from its high half: below zero where it may pass the bar. */
   private float[] slack = new float[0];
 
@@ -268,20 +271,17 @@ public final class QueryCode {
       slack = new float[codes.capacity()];
     }
     highDots(codes, count);
-    float highRounding = 2 * highRoundingError;
-    float[] slack = this.slack;
-    KERNELS.slacks(
-        codes,
-        dots,
-        count,
+    slackTerms.set(
         centroidDistance,
         bar,
         2 * twiceHighLow,
         8 * twiceStep,
         2 * sum,
-        bound * bound * (centroidScale * centroidScale),
-        bound * bound * (highRounding * highRounding),
-        slack);
+        bound,
+        centroidScale,
+        2 * highRoundingError);
+    float[] slack = this.slack;
+    KERNELS.slacks(codes, dots, count, slackTerms, slack);
     int kept = ForestKernels.passing(slack, count, passing);
     return complete(
         codes, count, kept, centroidDistance, centroidScale, bound, passing, lower, upper);
@@ -377,20 +377,16 @@ public final class QueryCode {
       float planeStep,
       float partialRounding,
       int[] passing) {
-    float rounding = 2 * partialRounding;
-    return KERNELS.keepBySlack(
-        codes,
-        dots,
-        count,
+    slackTerms.set(
         centroidDistance,
         bar,
         2 * twicePartialLow,
         2 * planeStep,
         2 * sum,
-        bound * bound * (centroidScale * centroidScale),
-        bound * bound * (rounding * rounding),
-        slack,
-        passing);
+        bound,
+        centroidScale,
+        2 * partialRounding);
+    return KERNELS.keepBySlack(codes, dots, count, slackTerms, slack, passing);
   }
 
   /**

@@ -67,6 +67,18 @@ public class TestForestKernels extends LuceneTestCase {
     return all;
   }
 
+  /** A leaf's worth of codes with plausible corrections (384 bits each, one word stored). */
+  private static CodeBlock randomCodes(Random random, int capacity) {
+    CodeBlock codes = new CodeBlock(capacity, 1);
+    for (int e = 0; e < capacity; e++) {
+      codes.additive[e] = (float) random.nextGaussian() * 10 + 50;
+      codes.scale[e] = random.nextFloat() * 0.1f;
+      codes.error[e] = random.nextFloat() * 0.5f;
+      codes.ones[e] = random.nextInt(385);
+    }
+    return codes;
+  }
+
   private static float[] randomFloats(Random random, int length) {
     float[] v = new float[length];
     for (int i = 0; i < length; i++) {
@@ -182,15 +194,11 @@ public class TestForestKernels extends LuceneTestCase {
       int count = 1 + random.nextInt(300);
       // arrays with room past the codes, as a leaf's (the vector loop may read into it), or not
       int capacity = count + (random.nextBoolean() ? 0 : random.nextInt(40));
-      CodeBlock codes = new CodeBlock(capacity, 1);
+      CodeBlock codes = randomCodes(random, capacity);
       int[] high = new int[capacity];
       int[] low = new int[capacity];
       int[] dots = new int[capacity];
       for (int e = 0; e < capacity; e++) {
-        codes.additive[e] = (float) random.nextGaussian() * 10 + 50;
-        codes.scale[e] = random.nextFloat() * 0.1f;
-        codes.error[e] = random.nextFloat() * 0.5f;
-        codes.ones[e] = random.nextInt(385);
         high[e] = random.nextInt(1000);
         low[e] = random.nextInt(1000);
         dots[e] = 4 * high[e] + low[e];
@@ -264,40 +272,27 @@ public class TestForestKernels extends LuceneTestCase {
     for (int iter = 0; iter < atLeast(100); iter++) {
       int count = 1 + random.nextInt(300);
       int capacity = count + (random.nextBoolean() ? 0 : random.nextInt(40));
-      CodeBlock codes = new CodeBlock(capacity, 1);
+      CodeBlock codes = randomCodes(random, capacity);
       int[] dots = new int[capacity];
       for (int e = 0; e < capacity; e++) {
-        codes.additive[e] = (float) random.nextGaussian() * 10 + 50;
-        codes.scale[e] = random.nextFloat() * 0.1f;
-        codes.error[e] = random.nextFloat() * 0.5f;
-        codes.ones[e] = random.nextInt(385);
         dots[e] = random.nextInt(4000);
       }
-      float centroidDistance = random.nextFloat() * 30;
-      float bar = 40 + random.nextFloat() * 40;
-      float perOne = (float) random.nextGaussian() * 2;
-      float perDot = random.nextFloat() * 0.4f;
-      float twiceSum = (float) random.nextGaussian() * 40;
-      float errorWeight = 6.25f * random.nextFloat() * 25;
-      float scaleWeight = 6.25f * random.nextFloat() * 0.01f;
+      SlackTerms terms = new SlackTerms();
+      terms.set(
+          random.nextFloat() * 30,
+          40 + random.nextFloat() * 40,
+          (float) random.nextGaussian() * 2,
+          random.nextFloat() * 0.4f,
+          (float) random.nextGaussian() * 40,
+          2.5f,
+          random.nextFloat() * 5,
+          random.nextFloat() * 0.1f);
       List<ForestKernels> all = implementations();
       float[][] slack = new float[all.size()][capacity];
       for (int k = 0; k < all.size(); k++) {
         // what lies past the codes stays untouched
         Arrays.fill(slack[k], Float.NaN);
-        all.get(k)
-            .slacks(
-                codes,
-                dots,
-                count,
-                centroidDistance,
-                bar,
-                perOne,
-                perDot,
-                twiceSum,
-                errorWeight,
-                scaleWeight,
-                slack[k]);
+        all.get(k).slacks(codes, dots, count, terms, slack[k]);
       }
       for (int e = 0; e < count; e++) {
         double s = codes.scale[e];
@@ -305,11 +300,13 @@ public class TestForestKernels extends LuceneTestCase {
             Math.max(
                 0,
                 codes.additive[e]
-                    + centroidDistance
-                    - s * ((double) perOne * codes.ones[e] + (double) perDot * dots[e] - twiceSum)
-                    - bar);
+                    + (double) terms.gap
+                    - s
+                        * ((double) terms.perOne * codes.ones[e]
+                            + (double) terms.perDot * dots[e]
+                            - terms.twiceSum));
         double err = codes.error[e];
-        double expected = over * over - (err * err * errorWeight + s * s * scaleWeight);
+        double expected = over * over - (err * err * terms.errorWeight + s * s * terms.scaleWeight);
         assertEquals(expected, slack[0][e], 1e-3 * (1 + Math.abs(expected)));
         for (int k = 1; k < all.size(); k++) {
           assertEquals(
