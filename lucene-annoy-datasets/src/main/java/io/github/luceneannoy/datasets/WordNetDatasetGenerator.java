@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -44,6 +45,13 @@ public final class WordNetDatasetGenerator {
   public static final String TRUTH_IVECS = "truth.ivecs";
   public static final String BASE_TXT = "base.txt";
   public static final String QUERIES_TXT = "queries.txt";
+
+  /**
+   * Each base text's part of speech ({@link WordNetGlosses#PARTS_OF_SPEECH}), one per line in base
+   * order: class labels for filters that follow the data.
+   */
+  public static final String BASE_LABELS = "base.labels";
+
   public static final String INFO_TXT = "info.txt";
 
   static final String SOURCE_PACKAGE = "wordnet-base";
@@ -64,16 +72,22 @@ public final class WordNetDatasetGenerator {
     Path out = settings.outDir();
     Map<String, String> identity = identity();
     if (settings.force() == false && isComplete(out, identity)) {
-      log.println(
-          NAME
-              + ": "
-              + out
-              + " already holds this data set ("
-              + settings.queryCount()
-              + " queries, "
-              + settings.baseSize()
-              + " base vectors); nothing to do");
-      return false;
+      if (hasLabels(out)) {
+        log.println(
+            NAME
+                + ": "
+                + out
+                + " already holds this data set ("
+                + settings.queryCount()
+                + " queries, "
+                + settings.baseSize()
+                + " base vectors); nothing to do");
+        return false;
+      }
+      // made before the labels were: they follow from the base texts, nothing is embedded again
+      writeLabels(out, Files.readAllLines(out.resolve(BASE_TXT), StandardCharsets.UTF_8));
+      log.println(NAME + ": " + out + " holds this data set; wrote its missing " + BASE_LABELS);
+      return true;
     }
     long start = System.nanoTime();
     List<String> glosses = readGlosses();
@@ -133,6 +147,7 @@ public final class WordNetDatasetGenerator {
 
     writeAtomically(out.resolve(QUERIES_TXT), tmp -> writeLines(tmp, split.queries()));
     writeAtomically(out.resolve(BASE_TXT), tmp -> writeLines(tmp, split.base()));
+    writeLabels(out, split.base());
     writeAtomically(out.resolve(QUERIES_FVECS), tmp -> TexmexFiles.writeFvecs(tmp, queries));
     writeAtomically(out.resolve(BASE_FVECS), tmp -> TexmexFiles.writeFvecs(tmp, base));
     writeAtomically(out.resolve(TRUTH_IVECS), tmp -> TexmexFiles.writeIvecs(tmp, truth));
@@ -158,7 +173,14 @@ public final class WordNetDatasetGenerator {
             .put("norm.max", String.format(Locale.ROOT, "%.7f", norms.max()))
             .put(
                 "files",
-                String.join(" ", BASE_FVECS, QUERIES_FVECS, TRUTH_IVECS, BASE_TXT, QUERIES_TXT))
+                String.join(
+                    " ",
+                    BASE_FVECS,
+                    QUERIES_FVECS,
+                    TRUTH_IVECS,
+                    BASE_TXT,
+                    QUERIES_TXT,
+                    BASE_LABELS))
             .put("generated", Instant.now().truncatedTo(ChronoUnit.SECONDS))
             .put("threads", settings.threads())
             .put("embedding.seconds", String.format(Locale.ROOT, "%.1f", embedSeconds))
@@ -217,6 +239,44 @@ public final class WordNetDatasetGenerator {
         && Files.isRegularFile(out.resolve(QUERIES_TXT));
   }
 
+  /** Whether the labels are there, one per base text. */
+  private boolean hasLabels(Path out) throws IOException {
+    Path labels = out.resolve(BASE_LABELS);
+    if (Files.isRegularFile(labels) == false) {
+      return false;
+    }
+    try (var lines = Files.lines(labels, StandardCharsets.UTF_8)) {
+      return lines.count() == settings.baseSize();
+    }
+  }
+
+  /** Writes {@link #BASE_LABELS}: the part of speech of each of {@code baseTexts}. */
+  private void writeLabels(Path out, List<String> baseTexts) throws IOException {
+    Map<String, String> parts;
+    try {
+      parts = WordNetGlosses.partsOfSpeech(settings.wordnetDir());
+    } catch (NoSuchFileException e) {
+      throw withInstallHint(e);
+    }
+    List<String> labels = new ArrayList<>(baseTexts.size());
+    for (int i = 0; i < baseTexts.size(); i++) {
+      String part = parts.get(baseTexts.get(i));
+      if (part == null) {
+        throw new IOException(
+            out.resolve(BASE_TXT)
+                + " line "
+                + (i + 1)
+                + " is no gloss of the WordNet data files under "
+                + settings.wordnetDir()
+                + ": \""
+                + baseTexts.get(i)
+                + "\"");
+      }
+      labels.add(part);
+    }
+    writeAtomically(out.resolve(BASE_LABELS), tmp -> writeLines(tmp, labels));
+  }
+
   private static boolean hasSize(Path file, long size) throws IOException {
     return Files.isRegularFile(file) && Files.size(file) == size;
   }
@@ -225,11 +285,15 @@ public final class WordNetDatasetGenerator {
     try {
       return WordNetGlosses.readAll(settings.wordnetDir());
     } catch (NoSuchFileException e) {
-      throw new NoSuchFileException(
-          e.getFile(),
-          null,
-          "WordNet data file missing; on Debian: apt-get install " + SOURCE_PACKAGE);
+      throw withInstallHint(e);
     }
+  }
+
+  private static NoSuchFileException withInstallHint(NoSuchFileException e) {
+    return new NoSuchFileException(
+        e.getFile(),
+        null,
+        "WordNet data file missing; on Debian: apt-get install " + SOURCE_PACKAGE);
   }
 
   private float[][] embedInBatches(TextEmbedder embedder, List<String> texts, ProgressMeter meter) {

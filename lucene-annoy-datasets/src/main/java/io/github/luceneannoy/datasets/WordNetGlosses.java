@@ -22,7 +22,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -33,6 +35,9 @@ public final class WordNetGlosses {
   /** The four part-of-speech files that hold every synset. */
   public static final List<String> DATA_FILES =
       List.of("data.noun", "data.verb", "data.adj", "data.adv");
+
+  /** The part of speech of each of {@link #DATA_FILES}' synsets, in the same order. */
+  public static final List<String> PARTS_OF_SPEECH = List.of("noun", "verb", "adjective", "adverb");
 
   private static final Pattern WHITESPACE = Pattern.compile("\\s+");
   private static final String GLOSS_MARK = "| ";
@@ -49,6 +54,25 @@ public final class WordNetGlosses {
       }
     }
     return glosses;
+  }
+
+  /**
+   * The part of speech ({@link #PARTS_OF_SPEECH}) of every gloss in the four data files under
+   * {@code wordnetDir}, cleaned as {@link #readAll} cleans them. A gloss that synsets of several
+   * parts share (3 in WordNet 3.0) takes the first part in file order, as the data set keeps one
+   * copy of it.
+   */
+  public static Map<String, String> partsOfSpeech(Path wordnetDir) throws IOException {
+    Map<String, String> parts = new LinkedHashMap<>();
+    for (int f = 0; f < DATA_FILES.size(); f++) {
+      Path file = wordnetDir.resolve(DATA_FILES.get(f));
+      try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        for (String gloss : read(reader)) {
+          parts.putIfAbsent(gloss, PARTS_OF_SPEECH.get(f));
+        }
+      }
+    }
+    return parts;
   }
 
   /** Reads the glosses of one data file. */

@@ -29,6 +29,7 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.junit.Before;
 import org.junit.Rule;
@@ -182,6 +183,26 @@ public class TestWordNetDatasetGenerator {
         info.get("source.glosses"));
     assertEquals(Integer.toString(4 * 60), info.get("source.glosses.distinct"));
 
+    // each base text's part of speech: the made-up glosses name the file they come from
+    List<String> labels = Files.readAllLines(out.resolve("base.labels"));
+    assertEquals(150, labels.size());
+    Map<String, String> fileOfPart =
+        Map.of(
+            "noun",
+            "data.noun",
+            "verb",
+            "data.verb",
+            "adjective",
+            "data.adj",
+            "adverb",
+            "data.adv");
+    for (int i = 0; i < base.size(); i++) {
+      assertTrue(
+          base.get(i) + ": " + labels.get(i),
+          base.get(i).endsWith(" in " + fileOfPart.get(labels.get(i))));
+    }
+    assertEquals(4, new HashSet<>(labels).size());
+
     byte[] baseBytes = Files.readAllBytes(out.resolve("base.fvecs"));
     String infoText = Files.readString(out.resolve("info.txt"));
     logBytes.reset();
@@ -190,7 +211,7 @@ public class TestWordNetDatasetGenerator {
     assertArrayEquals(baseBytes, Files.readAllBytes(out.resolve("base.fvecs")));
     assertEquals(infoText, Files.readString(out.resolve("info.txt")));
     try (var files = Files.list(out)) {
-      assertEquals("no temporary files left", 6, files.count());
+      assertEquals("no temporary files left", 7, files.count());
     }
   }
 
@@ -212,13 +233,72 @@ public class TestWordNetDatasetGenerator {
   }
 
   @Test
+  public void writesMissingLabelsWithoutEmbeddingAgain() throws Exception {
+    Path out = tmp.getRoot().toPath().resolve("out");
+    assertTrue(generate(settings(out, 100, false)));
+    byte[] labels = Files.readAllBytes(out.resolve("base.labels"));
+    byte[] baseBytes = Files.readAllBytes(out.resolve("base.fvecs"));
+    Files.delete(out.resolve("base.labels"));
+    // a model that fails when asked: nothing may be embedded again
+    EmbeddingModelSpec refusing =
+        new EmbeddingModelSpec() {
+          @Override
+          public String modelName() {
+            return BAG_OF_WORDS.modelName();
+          }
+
+          @Override
+          public int dimension() {
+            return DIM;
+          }
+
+          @Override
+          public TextEmbedder open(int threads) {
+            throw new AssertionError("embedded again");
+          }
+        };
+    logBytes.reset();
+    assertTrue(new WordNetDatasetGenerator(settings(out, 100, false), refusing, log).generate());
+    assertTrue(logBytes.toString(StandardCharsets.UTF_8).contains("missing base.labels"));
+    assertArrayEquals(labels, Files.readAllBytes(out.resolve("base.labels")));
+    assertArrayEquals(baseBytes, Files.readAllBytes(out.resolve("base.fvecs")));
+
+    // a labels file of the wrong length is written again too
+    Files.writeString(out.resolve("base.labels"), "noun\n");
+    assertTrue(new WordNetDatasetGenerator(settings(out, 100, false), refusing, log).generate());
+    assertArrayEquals(labels, Files.readAllBytes(out.resolve("base.labels")));
+    assertFalse(new WordNetDatasetGenerator(settings(out, 100, false), refusing, log).generate());
+  }
+
+  @Test
+  public void baseTextMissingFromWordNetIsNamed() throws Exception {
+    Path out = tmp.getRoot().toPath().resolve("out");
+    assertTrue(generate(settings(out, 100, false)));
+    List<String> base = Files.readAllLines(out.resolve("base.txt"));
+    base.set(41, "a gloss of no data file");
+    Files.write(out.resolve("base.txt"), base);
+    Files.delete(out.resolve("base.labels"));
+    IOException e =
+        org.junit.Assert.assertThrows(IOException.class, () -> generate(settings(out, 100, false)));
+    assertTrue(e.getMessage(), e.getMessage().contains("base.txt line 42"));
+    assertTrue(e.getMessage(), e.getMessage().contains("a gloss of no data file"));
+    assertFalse(Files.exists(out.resolve("base.labels")));
+  }
+
+  @Test
   public void sameSettingsGiveIdenticalFiles() throws Exception {
     Path a = tmp.getRoot().toPath().resolve("a");
     Path b = tmp.getRoot().toPath().resolve("b");
     assertTrue(generate(settings(a, 150, false)));
     assertTrue(generate(settings(b, 150, false)));
     for (String name :
-        List.of("base.fvecs", "queries.fvecs", "truth.ivecs", "base.txt", "queries.txt")) {
+        List.of(
+            "base.fvecs",
+            "queries.fvecs",
+            "truth.ivecs",
+            "base.txt",
+            "queries.txt",
+            "base.labels")) {
       assertArrayEquals(
           name, Files.readAllBytes(a.resolve(name)), Files.readAllBytes(b.resolve(name)));
     }

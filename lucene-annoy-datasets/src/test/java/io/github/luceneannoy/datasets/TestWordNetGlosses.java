@@ -24,6 +24,7 @@ import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -87,5 +88,34 @@ public class TestWordNetGlosses {
     assertEquals("draw air into, and expel out of, the lungs", glosses.get(3));
     assertEquals("having the necessary means or skill", glosses.get(4));
     assertEquals("by a small margin", glosses.get(5));
+  }
+
+  @Test
+  public void partOfSpeechOfEachGlossAndTheFirstPartOfASharedOne() throws IOException {
+    Path dir = tmp.newFolder("wordnet").toPath();
+    Files.writeString(dir.resolve("data.noun"), DATA_NOUN_EXCERPT);
+    Files.writeString(
+        dir.resolve("data.verb"),
+        "00001740 29 v 04 breathe 0 | draw air into, and expel out of, the lungs  \n"
+            + "00001750 29 v 04 purr 0 | informal terms referring to a domestic cat;"
+            + " \"the kitty sat by the fire\"; \"here, kitty\"\n");
+    Files.writeString(
+        dir.resolve("data.adj"),
+        "00001740 00 a 01 able 0 | having the necessary means or skill  \n");
+    Files.writeString(dir.resolve("data.adv"), "00001740 02 r 01 barely 0 | by a small margin  \n");
+    Map<String, String> parts = WordNetGlosses.partsOfSpeech(dir);
+    assertEquals(6, parts.size());
+    assertEquals(
+        "noun",
+        parts.get(
+            "feline mammal usually having thick soft fur and no ability to roar: domestic cats; wildcats"));
+    assertEquals("verb", parts.get("draw air into, and expel out of, the lungs"));
+    assertEquals("adjective", parts.get("having the necessary means or skill"));
+    assertEquals("adverb", parts.get("by a small margin"));
+    // in data.noun and data.verb (after whitespace cleaning): the noun file comes first
+    assertEquals(
+        "noun",
+        parts.get(
+            "informal terms referring to a domestic cat; \"the kitty sat by the fire\"; \"here, kitty\""));
   }
 }

@@ -16,6 +16,7 @@
 package io.github.luceneannoy.examples.bench;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.function.IntPredicate;
 import org.apache.lucene.document.IntField;
@@ -43,8 +44,9 @@ public record BenchFilter(
 
   /**
    * Random subsets of about 50%, 10%, 2% and 0.5% of the vectors (by a hash of the id), and when
-   * the data has labels, class-based ones of about the same sizes: five classes, one class, and one
-   * class thinned by the random buckets.
+   * the data has labels, class-based ones: where the labels have names (the text set's parts of
+   * speech), each class alone, the most common first; else (Fashion-MNIST) of about the random
+   * ones' sizes: five classes, one class, and one class thinned by the random buckets.
    */
   public static List<BenchFilter> standard(Dataset data) {
     List<BenchFilter> filters = new ArrayList<>();
@@ -58,7 +60,9 @@ public record BenchFilter(
               id -> IndexBuild.bucket(id) < per1000));
     }
     int[] labels = data.labels();
-    if (labels != null) {
+    if (labels != null && data.labelNames() != null) {
+      filters.addAll(eachClass(data));
+    } else if (labels != null) {
       BooleanQuery.Builder fiveClasses = new BooleanQuery.Builder();
       for (int c = 0; c < 5; c++) {
         fiveClasses.add(label(c), Occur.SHOULD);
@@ -75,6 +79,19 @@ public record BenchFilter(
                 id -> labels[id] == CLASS && IndexBuild.bucket(id) < per1000));
       }
     }
+    return filters;
+  }
+
+  /** A filter per named class, the most common first. */
+  private static List<BenchFilter> eachClass(Dataset data) {
+    int[] labels = data.labels();
+    List<BenchFilter> filters = new ArrayList<>();
+    for (int c = 0; c < data.labelNames().length; c++) {
+      int label = c;
+      filters.add(
+          of(data, "class " + data.labelNames()[c], true, label(c), id -> labels[id] == label));
+    }
+    filters.sort(Comparator.comparingDouble(BenchFilter::selectivity).reversed());
     return filters;
   }
 

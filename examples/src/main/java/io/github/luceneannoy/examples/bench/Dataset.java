@@ -27,6 +27,8 @@ import org.apache.lucene.index.VectorSimilarityFunction;
  * @param similarity how vectors are compared
  * @param groundTruth for each query the ids of its exact nearest neighbours, best first, or null
  * @param labels a class label per base vector (such as Fashion-MNIST's), or null
+ * @param labelNames what each label stands for ({@code labelNames[label]}), or null where the
+ *     labels are numbers only
  */
 public record Dataset(
     String name,
@@ -34,7 +36,8 @@ public record Dataset(
     float[][] queries,
     VectorSimilarityFunction similarity,
     int[][] groundTruth,
-    int[] labels) {
+    int[] labels,
+    String[] labelNames) {
 
   public Dataset(
       String name,
@@ -42,7 +45,7 @@ public record Dataset(
       float[][] queries,
       VectorSimilarityFunction similarity,
       int[][] groundTruth) {
-    this(name, base, queries, similarity, groundTruth, null);
+    this(name, base, queries, similarity, groundTruth, null, null);
   }
 
   public int dimension() {
@@ -60,7 +63,8 @@ public record Dataset(
         queries,
         similarity,
         null,
-        labels == null ? null : java.util.Arrays.copyOf(labels, count));
+        labels == null ? null : java.util.Arrays.copyOf(labels, count),
+        labelNames);
   }
 
   /** The first {@code count} queries, with their ground truth. */
@@ -70,10 +74,10 @@ public record Dataset(
     }
     int[][] truth = groundTruth == null ? null : java.util.Arrays.copyOf(groundTruth, count);
     return new Dataset(
-        name, base, java.util.Arrays.copyOf(queries, count), similarity, truth, labels);
+        name, base, java.util.Arrays.copyOf(queries, count), similarity, truth, labels, labelNames);
   }
 
   public Dataset withGroundTruth(int[][] truth) {
-    return new Dataset(name, base, queries, similarity, truth, labels);
+    return new Dataset(name, base, queries, similarity, truth, labels, labelNames);
   }
 }

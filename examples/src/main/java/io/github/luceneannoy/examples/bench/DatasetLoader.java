@@ -67,13 +67,17 @@ public final class DatasetLoader {
         throw new IllegalArgumentException("--base needs --queries");
       }
       int[][] truth = spec.truth() == null ? null : VectorFiles.readIvecs(spec.truth(), numQueries);
+      float[][] base = VectorFiles.readVecs(spec.base(), limit);
+      Labels labels = Labels.beside(spec.base(), base.length);
       data =
           new Dataset(
               datasetName(spec.base()),
-              VectorFiles.readVecs(spec.base(), limit),
+              base,
               VectorFiles.readVecs(spec.queries(), numQueries),
               spec.similarity(),
-              truth);
+              truth,
+              labels == null ? null : labels.ids(),
+              labels == null ? null : labels.names());
       cacheBase = spec.base();
       if (truth != null && limit != Integer.MAX_VALUE) {
         // a ground truth file describes the full base set, not a prefix of it
@@ -113,7 +117,8 @@ public final class DatasetLoader {
         data.test().vectors(),
         VectorSimilarityFunction.EUCLIDEAN,
         null,
-        data.train().labels());
+        data.train().labels(),
+        null);
   }
 
   private static int[][] cachedGroundTruth(
