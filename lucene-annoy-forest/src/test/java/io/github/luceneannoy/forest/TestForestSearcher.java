@@ -349,6 +349,37 @@ public class TestForestSearcher extends LuceneTestCase {
    * Filters: only accepted ordinals are scored or returned, and a full budget finds the filtered
    * top.
    */
+  /**
+   * A leaf's accepted entries are selected alike with and without branches, up to the room left,
+   * for filters of every density.
+   */
+  public void testSelectionWithoutBranchesMatchesTheBranchingOne() {
+    Random random = random();
+    for (int round = 0; round < atLeast(200); round++) {
+      int count = random.nextInt(300);
+      int[] ords = new int[count];
+      for (int e = 0; e < count; e++) {
+        ords[e] = random.nextInt(1000);
+      }
+      FixedBitSet accept = randomFilter(random, 1000, random.nextDouble());
+      long room = random.nextBoolean() ? Long.MAX_VALUE : random.nextInt(count + 2);
+      int[] expected = new int[count];
+      int n = 0;
+      for (int e = 0; e < count && n < room; e++) {
+        if (accept.get(ords[e])) {
+          expected[n++] = e;
+        }
+      }
+      for (boolean coinToss : new boolean[] {false, true}) {
+        int[] selected = new int[count];
+        int got = ForestSearcher.selectAccepted(ords, count, accept, room, selected, coinToss);
+        assertEquals("coin toss " + coinToss, n, got);
+        assertArrayEquals(
+            "coin toss " + coinToss, Arrays.copyOf(expected, n), Arrays.copyOf(selected, got));
+      }
+    }
+  }
+
   public void testAcceptOrdsRespected() throws IOException {
     Random random = random();
     int n = 1000 + random.nextInt(1000);
