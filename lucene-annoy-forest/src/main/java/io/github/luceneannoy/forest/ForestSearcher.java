@@ -157,9 +157,11 @@ public final class ForestSearcher {
   /**
    * A leaf of which the filter accepts at least {@code 1/}{@value #BOUND_WHOLE_LEAF_ABOVE} is
    * bounded whole, the rejected entries dropped as they are offered, rather than its accepted
-   * entries' codes moved together first ({@link CodeBlock#keep}): moving a code costs more than
-   * bounding it. With a half as the mark, the moving took a tenth of a Java 25 text query under a
-   * random 50% filter; with a quarter, such queries ran 4 - 10% faster, and under 10% the same.
+   * entries' codes moved together first ({@link CodeBlock#keep}). With a half as the mark, the
+   * moving took a tenth of a Java 25 text query under a random 50% filter; with a quarter, such
+   * queries ran 4 - 10% faster there, and under 10% the same. With the selection without branches
+   * ({@link #COIN_TOSS_SHARE}), 50% filters ran 10 - 12% (text) and 3 - 6% (Fashion-MNIST) faster
+   * on Java 17, where bounding costs more.
    */
   static final int BOUND_WHOLE_LEAF_ABOVE = 4;
 

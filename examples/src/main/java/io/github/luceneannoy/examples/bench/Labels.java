@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
 
@@ -72,7 +73,7 @@ public record Labels(int[] ids, String[] names) {
     String[] names = new TreeSet<>(lines).toArray(new String[0]);
     int[] ids = new int[count];
     for (int i = 0; i < count; i++) {
-      ids[i] = java.util.Arrays.binarySearch(names, lines.get(i));
+      ids[i] = Arrays.binarySearch(names, lines.get(i));
     }
     return new Labels(ids, names);
   }
