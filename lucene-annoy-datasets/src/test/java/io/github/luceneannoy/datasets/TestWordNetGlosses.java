@@ -72,38 +72,38 @@ public class TestWordNetGlosses {
     assertEquals("", WordNetGlosses.cleanWhitespace(" \t "));
   }
 
-  @Test
-  public void readsAllFourPartOfSpeechFilesInOrder() throws IOException {
+  /**
+   * A WordNet of the four data files: the noun excerpt, and a verb whose gloss is also a noun's
+   * (after whitespace cleaning).
+   */
+  private Path fourFiles() throws IOException {
     Path dir = tmp.newFolder("wordnet").toPath();
     Files.writeString(dir.resolve("data.noun"), DATA_NOUN_EXCERPT);
     Files.writeString(
         dir.resolve("data.verb"),
-        "  1 header  \n00001740 29 v 04 breathe 0 | draw air into, and expel out of, the lungs  \n");
-    Files.writeString(
-        dir.resolve("data.adj"),
-        "00001740 00 a 01 able 0 | having the necessary means or skill  \n");
-    Files.writeString(dir.resolve("data.adv"), "00001740 02 r 01 barely 0 | by a small margin  \n");
-    List<String> glosses = WordNetGlosses.readAll(dir);
-    assertEquals(6, glosses.size());
-    assertEquals("draw air into, and expel out of, the lungs", glosses.get(3));
-    assertEquals("having the necessary means or skill", glosses.get(4));
-    assertEquals("by a small margin", glosses.get(5));
-  }
-
-  @Test
-  public void partOfSpeechOfEachGlossAndTheFirstPartOfASharedOne() throws IOException {
-    Path dir = tmp.newFolder("wordnet").toPath();
-    Files.writeString(dir.resolve("data.noun"), DATA_NOUN_EXCERPT);
-    Files.writeString(
-        dir.resolve("data.verb"),
-        "00001740 29 v 04 breathe 0 | draw air into, and expel out of, the lungs  \n"
+        "  1 header  \n00001740 29 v 04 breathe 0 | draw air into, and expel out of, the lungs  \n"
             + "00001750 29 v 04 purr 0 | informal terms referring to a domestic cat;"
             + " \"the kitty sat by the fire\"; \"here, kitty\"\n");
     Files.writeString(
         dir.resolve("data.adj"),
         "00001740 00 a 01 able 0 | having the necessary means or skill  \n");
     Files.writeString(dir.resolve("data.adv"), "00001740 02 r 01 barely 0 | by a small margin  \n");
-    Map<String, String> parts = WordNetGlosses.partsOfSpeech(dir);
+    return dir;
+  }
+
+  @Test
+  public void readsAllFourPartOfSpeechFilesInOrder() throws IOException {
+    List<String> glosses = WordNetGlosses.readAll(fourFiles());
+    assertEquals(7, glosses.size());
+    assertEquals("draw air into, and expel out of, the lungs", glosses.get(3));
+    assertEquals(glosses.get(2), glosses.get(4));
+    assertEquals("having the necessary means or skill", glosses.get(5));
+    assertEquals("by a small margin", glosses.get(6));
+  }
+
+  @Test
+  public void partOfSpeechOfEachGlossAndTheFirstPartOfASharedOne() throws IOException {
+    Map<String, String> parts = WordNetGlosses.partsOfSpeech(fourFiles());
     assertEquals(6, parts.size());
     assertEquals(
         "noun",
@@ -112,7 +112,7 @@ public class TestWordNetGlosses {
     assertEquals("verb", parts.get("draw air into, and expel out of, the lungs"));
     assertEquals("adjective", parts.get("having the necessary means or skill"));
     assertEquals("adverb", parts.get("by a small margin"));
-    // in data.noun and data.verb (after whitespace cleaning): the noun file comes first
+    // in data.noun and data.verb: the noun file comes first
     assertEquals(
         "noun",
         parts.get(
