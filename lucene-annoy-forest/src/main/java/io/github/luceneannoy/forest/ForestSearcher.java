@@ -157,21 +157,20 @@ public final class ForestSearcher {
   /**
    * A leaf of which the filter accepts at least {@code 1/}{@value #BOUND_WHOLE_LEAF_ABOVE} is
    * bounded whole, the rejected entries dropped as they are offered, rather than its accepted
-   * entries' codes moved together first ({@link CodeBlock#keep}). With a half as the mark, the
-   * moving took a tenth of a Java 25 text query under a random 50% filter; with a quarter, such
-   * queries ran 4 - 10% faster there, and under 10% the same. With the selection without branches
-   * ({@link #COIN_TOSS_SHARE}), 50% filters ran 10 - 12% (text) and 3 - 6% (Fashion-MNIST) faster
-   * on Java 17, where bounding costs more.
+   * entries' codes moved together first ({@link CodeBlock#keep}): moving a code costs about as much
+   * as bounding it. With a quarter as the mark, text queries under a random 30% filter ran up to 5%
+   * faster on Java 25 but 8 - 14% slower on Java 17 (with and without the vector module), and under
+   * 50% the same.
    */
-  static final int BOUND_WHOLE_LEAF_ABOVE = 4;
+  static final int BOUND_WHOLE_LEAF_ABOVE = 2;
 
   /**
    * Under a filter that accepts between this share of the segment and one less it, whether an entry
    * is accepted is about a coin toss, and the search selects a leaf's accepted entries without
-   * branches ({@link #selectAccepted(int[], int, Bits, long, int[], boolean)}): under a random 50%
-   * filter, text queries ran 17 - 22% faster on Java 25 and 10% on Java 17 (one merged segment,
-   * plain queries at the default, old and new code alternating). Under 10%, where the branch is
-   * well predicted, they ran 5% slower on Java 25, so there the search branches.
+   * branches ({@link #selectAccepted(int[], int, Bits, long, int[], boolean)}): text queries (one
+   * merged segment, plain queries at the default, old and new code alternating) under random 30%,
+   * 50% and 70% filters ran 9 - 21% faster on Java 25 and 6 - 11% on Java 17. Under 10%, where the
+   * branch is well predicted, they ran 5% slower on Java 25, so there the search branches.
    */
   static final double COIN_TOSS_SHARE = 0.25;
 
@@ -420,8 +419,8 @@ public final class ForestSearcher {
           // codes of the accepted entries only: a selective filter rejects most of each leaf
           block.keep(selected, take);
         } else {
-          // a quarter or more accepted (deletes, a broad filter): the rejected ones are bounded
-          // too and dropped when offered, which costs less than moving the accepted ones' codes
+          // most accepted (deletes, a broad filter): moving a code costs about as much as
+          // bounding it, so the rejected ones are bounded too and dropped when offered
           toCheck = take == scanned ? null : acceptOrds;
           take = scanned;
         }
