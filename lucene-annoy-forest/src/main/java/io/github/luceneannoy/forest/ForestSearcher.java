@@ -155,14 +155,15 @@ public final class ForestSearcher {
   static final int POOR_SHARE = 8;
 
   /**
-   * A leaf of which the filter accepts at least {@code 1/}{@value #BOUND_WHOLE_LEAF_ABOVE} is
-   * bounded whole, the rejected entries dropped as they are offered, rather than its accepted
-   * entries' codes moved together first ({@link CodeBlock#keep}): moving a code costs about as much
-   * as bounding it. With a quarter as the mark, text queries under a random 30% filter ran up to 5%
-   * faster on Java 25 but 8 - 14% slower on Java 17 (with and without the vector module), and under
-   * 50% the same.
+   * A leaf of which the filter accepts at least {@code 1/}this is bounded whole, the rejected
+   * entries dropped as they are offered, rather than its accepted entries' codes moved together
+   * first ({@link CodeBlock#keep}). Where the kernels count a whole group's bits per instruction
+   * ({@link ForestKernels#countsGroupsAtOnce}), bounding a code costs less than moving it, and the
+   * mark is a quarter: Java 25 text queries under a random 50% filter ran 7 - 12% faster than with
+   * a half. Elsewhere bounding costs about as much as moving, and the mark is a half: with a
+   * quarter, Java 17 (with and without the vector module) ran 8 - 14% slower under a 30% filter.
    */
-  static final int BOUND_WHOLE_LEAF_ABOVE = 2;
+  static final int BOUND_WHOLE_LEAF_ABOVE = ForestKernels.get().countsGroupsAtOnce() ? 4 : 2;
 
   /**
    * Under a filter that accepts between this share of the segment and one less it, whether an entry
@@ -419,8 +420,8 @@ public final class ForestSearcher {
           // codes of the accepted entries only: a selective filter rejects most of each leaf
           block.keep(selected, take);
         } else {
-          // most accepted (deletes, a broad filter): moving a code costs about as much as
-          // bounding it, so the rejected ones are bounded too and dropped when offered
+          // mostly accepted (deletes, a broad filter): the rejected ones are bounded too and
+          // dropped when offered, as moving the accepted ones' codes would cost more
           toCheck = take == scanned ? null : acceptOrds;
           take = scanned;
         }
