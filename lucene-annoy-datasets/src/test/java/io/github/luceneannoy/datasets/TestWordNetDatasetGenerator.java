@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntFunction;
 import org.junit.Before;
 import org.junit.Rule;
 import org.junit.Test;
@@ -44,42 +45,50 @@ public class TestWordNetDatasetGenerator {
     "a", "the", "of", "to", "with", "without", "tree", "boat", "house", "light"
   };
 
+  /** A model spec of this name and {@link #DIM} dimensions whose {@code open} is {@code opener}. */
+  static EmbeddingModelSpec spec(String name, IntFunction<TextEmbedder> opener) {
+    return new EmbeddingModelSpec() {
+      @Override
+      public String modelName() {
+        return name;
+      }
+
+      @Override
+      public int dimension() {
+        return DIM;
+      }
+
+      @Override
+      public TextEmbedder open(int threads) {
+        return opener.apply(threads);
+      }
+    };
+  }
+
   /** Bag of hashed words, normalised: similar word sets give similar vectors, deterministically. */
   static final EmbeddingModelSpec BAG_OF_WORDS =
-      new EmbeddingModelSpec() {
-        @Override
-        public String modelName() {
-          return "test:bag-of-words:1";
-        }
-
-        @Override
-        public int dimension() {
-          return DIM;
-        }
-
-        @Override
-        public TextEmbedder open(int threads) {
-          return new TextEmbedder() {
-            @Override
-            public float[][] embed(List<String> texts) {
-              float[][] out = new float[texts.size()][DIM];
-              for (int t = 0; t < texts.size(); t++) {
-                for (String word : texts.get(t).split(" ")) {
-                  out[t][Math.floorMod(word.hashCode(), DIM)] += 1;
+      spec(
+          "test:bag-of-words:1",
+          threads ->
+              new TextEmbedder() {
+                @Override
+                public float[][] embed(List<String> texts) {
+                  float[][] out = new float[texts.size()][DIM];
+                  for (int t = 0; t < texts.size(); t++) {
+                    for (String word : texts.get(t).split(" ")) {
+                      out[t][Math.floorMod(word.hashCode(), DIM)] += 1;
+                    }
+                    float norm = (float) Math.sqrt(ExactNeighbors.dot(out[t], out[t]));
+                    for (int i = 0; i < DIM; i++) {
+                      out[t][i] /= norm;
+                    }
+                  }
+                  return out;
                 }
-                float norm = (float) Math.sqrt(ExactNeighbors.dot(out[t], out[t]));
-                for (int i = 0; i < DIM; i++) {
-                  out[t][i] /= norm;
-                }
-              }
-              return out;
-            }
 
-            @Override
-            public void close() {}
-          };
-        }
-      };
+                @Override
+                public void close() {}
+              });
 
   @Rule public TemporaryFolder tmp = new TemporaryFolder();
 
@@ -241,22 +250,11 @@ public class TestWordNetDatasetGenerator {
     Files.delete(out.resolve("base.labels"));
     // a model that fails when asked: nothing may be embedded again
     EmbeddingModelSpec refusing =
-        new EmbeddingModelSpec() {
-          @Override
-          public String modelName() {
-            return BAG_OF_WORDS.modelName();
-          }
-
-          @Override
-          public int dimension() {
-            return DIM;
-          }
-
-          @Override
-          public TextEmbedder open(int threads) {
-            throw new AssertionError("embedded again");
-          }
-        };
+        spec(
+            BAG_OF_WORDS.modelName(),
+            threads -> {
+              throw new AssertionError("embedded again");
+            });
     logBytes.reset();
     assertTrue(new WordNetDatasetGenerator(settings(out, 100, false), refusing, log).generate());
     assertTrue(logBytes.toString(StandardCharsets.UTF_8).contains("missing base.labels"));
