@@ -28,13 +28,45 @@ final class ScalarForestKernels extends ForestKernels {
     return "scalar (Lucene's VectorUtil)";
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Lucene's loop takes vectors of one length only, while {@code b} may be longer than {@code
+   * a}: a stored vector against a query mapped for the inner product, which has one more coordinate
+   * (0). Such pairs take a loop of their own.
+   */
   @Override
   public float dot(float[] a, float[] b) {
-    return VectorUtil.dotProduct(a, b);
+    if (a.length == b.length) {
+      return VectorUtil.dotProduct(a, b);
+    }
+    checkLonger(a, b);
+    float sum = 0;
+    for (int i = 0; i < a.length; i++) {
+      sum = Math.fma(a[i], b[i], sum);
+    }
+    return sum;
   }
 
+  /** As {@link #dot}: {@code b} may be longer than {@code a}. */
   @Override
   public float squareDistance(float[] a, float[] b) {
-    return VectorUtil.squareDistance(a, b);
+    if (a.length == b.length) {
+      return VectorUtil.squareDistance(a, b);
+    }
+    checkLonger(a, b);
+    float sum = 0;
+    for (int i = 0; i < a.length; i++) {
+      float d = a[i] - b[i];
+      sum = Math.fma(d, d, sum);
+    }
+    return sum;
+  }
+
+  private static void checkLonger(float[] a, float[] b) {
+    if (b.length < a.length) {
+      throw new IllegalArgumentException(
+          "the second vector is shorter than the first: " + b.length + " < " + a.length);
+    }
   }
 }

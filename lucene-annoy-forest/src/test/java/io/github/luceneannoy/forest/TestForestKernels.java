@@ -110,6 +110,37 @@ public class TestForestKernels extends LuceneTestCase {
     }
   }
 
+  /**
+   * Both loops run over the first vector's length when the second is longer, as a stored vector
+   * against a query mapped for the inner product (one more coordinate) has it: Lucene's own loop,
+   * which the scalar implementation calls, refuses vectors of two lengths, and calibration of an
+   * inner-product field failed on Java 17 without the vector module. A shorter second vector is
+   * refused.
+   */
+  public void testSecondVectorMayBeLonger() {
+    Random random = random();
+    for (ForestKernels kernels : implementations()) {
+      for (int length = 1; length <= 130; length++) {
+        float[] a = randomFloats(random, length);
+        float[] b = randomFloats(random, length + 1 + random.nextInt(3));
+        float[] prefix = Arrays.copyOf(b, length);
+        double magnitude = 0;
+        for (int i = 0; i < length; i++) {
+          magnitude += Math.abs((double) a[i] * b[i]) + (double) a[i] * a[i] + (double) b[i] * b[i];
+        }
+        String what = kernels.description() + ", length " + length;
+        assertEquals(what, kernels.dot(a, prefix), kernels.dot(a, b), 1e-5 * magnitude + 1e-6);
+        assertEquals(
+            what,
+            kernels.squareDistance(a, prefix),
+            kernels.squareDistance(a, b),
+            1e-5 * magnitude + 1e-6);
+        expectThrows(RuntimeException.class, () -> kernels.dot(b, a));
+        expectThrows(RuntimeException.class, () -> kernels.squareDistance(b, a));
+      }
+    }
+  }
+
   /** The vector implementation gives the scalar one's results, but for float rounding. */
   public void testVectorAgreesWithScalar() {
     ForestKernels vector = vectorKernels();
