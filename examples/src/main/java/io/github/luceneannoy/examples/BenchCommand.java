@@ -130,6 +130,12 @@ final class BenchCommand implements Callable<Integer> {
   int segmentSize = 10_000;
 
   @Option(
+      names = "--no-merge",
+      description =
+          "search the flushed segments as indexed, without forceMerge(1): a live index's shape")
+  boolean noMerge;
+
+  @Option(
       names = "--threads",
       paramLabel = "N",
       description =
@@ -262,7 +268,15 @@ final class BenchCommand implements Callable<Integer> {
             : null;
     Benchmark.Config config =
         new Benchmark.Config(
-            data, k, segmentSize, threads, formatsUnderTest, workDir, keepIndexes, filteredMode);
+            data,
+            k,
+            segmentSize,
+            noMerge == false,
+            threads,
+            formatsUnderTest,
+            workDir,
+            keepIndexes,
+            filteredMode);
     printer.printf(
         Locale.ROOT,
         "benchmark: %s, %,d vectors of %d dimensions, %,d queries, k=%d%n",

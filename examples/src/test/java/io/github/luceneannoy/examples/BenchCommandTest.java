@@ -26,6 +26,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.tests.util.LuceneTestCase;
 import org.apache.lucene.tests.util.LuceneTestCase.SuppressFileSystems;
 import org.junit.Test;
@@ -202,6 +204,48 @@ public class BenchCommandTest extends LuceneTestCase {
       }
     }
     throw new AssertionError("no " + extension + " row in " + report);
+  }
+
+  /**
+   * {@code --no-merge} searches the segments as flushed, as a live index has them: three of 500
+   * vectors, each calibrated at its flush and none merged.
+   */
+  @Test
+  public void noMergeSearchesTheFlushedSegments() throws Exception {
+    Path dir = writeData(13);
+    Path out = createTempDir("out");
+    Path work = createTempDir("work");
+    String printed =
+        bench(
+            dir,
+            "--segment-size",
+            "500",
+            "--no-merge",
+            "--candidates",
+            "50",
+            "--fanouts",
+            "10,100",
+            "--out",
+            out.toString(),
+            "--work",
+            work.toString(),
+            "--keep-indexes");
+    assertTrue(printed, printed.contains("indexed 1,500 vectors into 3 segments"));
+    assertTrue(printed, printed.contains("not merged"));
+    assertFalse(printed, printed.contains("force-merged"));
+    for (String index : new String[] {"annoy", "hnsw"}) {
+      try (FSDirectory indexDir = FSDirectory.open(work.resolve(index));
+          DirectoryReader reader = DirectoryReader.open(indexDir)) {
+        assertEquals(index, 3, reader.leaves().size());
+      }
+    }
+    String report = Files.readString(out.resolve("report.md"));
+    assertTrue(report, report.contains("not merged: searched as flushed"));
+    assertTrue(report, report.contains(", 3 forests calibrated in "));
+    List<String> csv = Files.readAllLines(out.resolve("results.csv"));
+    // each 500-vector segment is scored whole at 50 candidates per hit: exact over the segments
+    assertEquals(1.0, recallOf(csv, "annoy", 50), 1e-9);
+    assertTrue(csv.toString(), recallOf(csv, "annoy-default", 10) >= 0.85);
   }
 
   @Test

@@ -380,7 +380,10 @@ public final class BenchReport {
     md.append(
         String.format(
             Locale.ROOT,
-            "Indexed by one thread, flushed every %,d documents, then `forceMerge(1)`. ",
+            config.forceMerge()
+                ? "Indexed by one thread, flushed every %,d documents, then `forceMerge(1)`. "
+                : "Indexed by one thread, flushed every %,d documents, not merged: searched as"
+                    + " flushed (several segments). ",
             config.segmentSize()));
     md.append(
         String.format(

@@ -28,8 +28,8 @@ import org.apache.lucene.util.IOUtils;
 
 /**
  * Runs the side-by-side benchmark: every format indexes the same data with the same writer settings
- * and is merged to one segment; then all are searched over their sweeps of budgets, the formats'
- * single-threaded passes in alternation ({@link SearchSweep#runSideBySide}).
+ * and is merged to one segment (or left as flushed); then all are searched over their sweeps of
+ * budgets, the formats' single-threaded passes in alternation ({@link SearchSweep#runSideBySide}).
  */
 public final class Benchmark {
 
@@ -37,6 +37,7 @@ public final class Benchmark {
    * @param data vectors, queries and ground truth (computed by the caller when missing)
    * @param k hits per query (recall@k)
    * @param segmentSize documents per flushed segment before the force-merge
+   * @param forceMerge whether the flushed segments are merged to one before the searches
    * @param threads searching threads for the multi-threaded measurement
    * @param formats the formats to compare, each with its budget sweep
    * @param workDir where the indexes are built (deleted afterwards unless {@code keepIndexes})
@@ -45,6 +46,7 @@ public final class Benchmark {
       Dataset data,
       int k,
       int segmentSize,
+      boolean forceMerge,
       int threads,
       List<FormatUnderTest> formats,
       Path workDir,
@@ -104,16 +106,24 @@ public final class Benchmark {
       Progress indexing =
           new Progress(progress, "[" + format.indexLabel() + "] indexing", "vectors", total);
       IndexBuild.Result build =
-          IndexBuild.build(config.data(), format, path, config.segmentSize(), indexing::update);
+          IndexBuild.build(
+              config.data(),
+              format,
+              path,
+              config.segmentSize(),
+              config.forceMerge(),
+              indexing::update);
       indexing.finish();
       progress.printf(
           Locale.ROOT,
-          "[%s] indexed %,d vectors into %d segments in %.1f s, force-merged in %.1f s%n",
+          "[%s] indexed %,d vectors into %d segments in %.1f s, %s%n",
           format.indexLabel(),
           total,
           build.segmentsBeforeMerge(),
           build.indexSeconds(),
-          build.mergeSeconds());
+          config.forceMerge()
+              ? String.format(Locale.ROOT, "force-merged in %.1f s", build.mergeSeconds())
+              : "not merged");
       paths.add(path);
       builds.add(build);
     }

@@ -40,7 +40,8 @@ import org.apache.lucene.store.FSDirectory;
 /**
  * Indexes a data set with one format, with the same {@link IndexWriter} settings for every format:
  * one indexing thread, a flush every {@code segmentSize} documents, no merges while indexing, then
- * {@code forceMerge(1)}. Measures both phases, the files and the peak heap.
+ * {@code forceMerge(1)} unless asked to leave the segments as flushed. Measures both phases, the
+ * files and the peak heap.
  */
 final class IndexBuild {
   static final String FIELD = "vector";
@@ -77,7 +78,12 @@ final class IndexBuild {
   private IndexBuild() {}
 
   static Result build(
-      Dataset data, FormatUnderTest format, Path path, int segmentSize, IntConsumer progress)
+      Dataset data,
+      FormatUnderTest format,
+      Path path,
+      int segmentSize,
+      boolean forceMerge,
+      IntConsumer progress)
       throws IOException {
     resetPeakHeap();
     ForestBuildTimes times = new ForestBuildTimes();
@@ -108,6 +114,17 @@ final class IndexBuild {
       }
       double indexSeconds = seconds(start);
       int segments = SegmentInfos.readLatestCommit(dir).size();
+      if (forceMerge == false) {
+        return new Result(
+            indexSeconds,
+            0,
+            segments,
+            IndexFileSizes.byExtension(dir),
+            peakHeap(),
+            times.treeSeconds(),
+            times.calibrationSeconds(),
+            times.calibrations());
+      }
 
       TieredMergePolicy mergePolicy = new TieredMergePolicy();
       mergePolicy.setNoCFSRatio(0);
