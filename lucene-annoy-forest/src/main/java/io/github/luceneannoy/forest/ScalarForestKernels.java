@@ -33,7 +33,8 @@ final class ScalarForestKernels extends ForestKernels {
    *
    * <p>Lucene's loop takes vectors of one length only, while {@code b} may be longer than {@code
    * a}: a stored vector against a query mapped for the inner product, which has one more coordinate
-   * (0). Such pairs take a loop of their own.
+   * (0). Such pairs take a plain loop of their own (no {@link Math#fma}, which is slow where the
+   * CPU lacks the instruction): rare, a calibration's exact distances.
    */
   @Override
   public float dot(float[] a, float[] b) {
@@ -43,7 +44,7 @@ final class ScalarForestKernels extends ForestKernels {
     checkLonger(a, b);
     float sum = 0;
     for (int i = 0; i < a.length; i++) {
-      sum = Math.fma(a[i], b[i], sum);
+      sum += a[i] * b[i];
     }
     return sum;
   }
@@ -58,7 +59,7 @@ final class ScalarForestKernels extends ForestKernels {
     float sum = 0;
     for (int i = 0; i < a.length; i++) {
       float d = a[i] - b[i];
-      sum = Math.fma(d, d, sum);
+      sum += d * d;
     }
     return sum;
   }

@@ -114,32 +114,7 @@ final class IndexBuild {
       }
       double indexSeconds = seconds(start);
       int segments = SegmentInfos.readLatestCommit(dir).size();
-      if (forceMerge == false) {
-        return new Result(
-            indexSeconds,
-            0,
-            segments,
-            IndexFileSizes.byExtension(dir),
-            peakHeap(),
-            times.treeSeconds(),
-            times.calibrationSeconds(),
-            times.calibrations());
-      }
-
-      TieredMergePolicy mergePolicy = new TieredMergePolicy();
-      mergePolicy.setNoCFSRatio(0);
-      IndexWriterConfig mergeConfig =
-          new IndexWriterConfig()
-              .setCodec(new AnnoyCodec(format.format()))
-              .setMergePolicy(mergePolicy)
-              .setInfoStream(times);
-      mergeConfig.setUseCompoundFile(false);
-      start = System.nanoTime();
-      try (IndexWriter writer = new IndexWriter(dir, mergeConfig)) {
-        writer.forceMerge(1);
-        writer.commit();
-      }
-      double mergeSeconds = seconds(start);
+      double mergeSeconds = forceMerge ? forceMerge(dir, format, times) : 0;
       return new Result(
           indexSeconds,
           mergeSeconds,
@@ -150,6 +125,25 @@ final class IndexBuild {
           times.calibrationSeconds(),
           times.calibrations());
     }
+  }
+
+  /** Merges the index in {@code dir} to one segment; returns the seconds it took. */
+  private static double forceMerge(Directory dir, FormatUnderTest format, ForestBuildTimes times)
+      throws IOException {
+    TieredMergePolicy mergePolicy = new TieredMergePolicy();
+    mergePolicy.setNoCFSRatio(0);
+    IndexWriterConfig mergeConfig =
+        new IndexWriterConfig()
+            .setCodec(new AnnoyCodec(format.format()))
+            .setMergePolicy(mergePolicy)
+            .setInfoStream(times);
+    mergeConfig.setUseCompoundFile(false);
+    long start = System.nanoTime();
+    try (IndexWriter writer = new IndexWriter(dir, mergeConfig)) {
+      writer.forceMerge(1);
+      writer.commit();
+    }
+    return seconds(start);
   }
 
   /** The bucket of document {@code id}: a fixed hash, so every format and run sees the same. */
