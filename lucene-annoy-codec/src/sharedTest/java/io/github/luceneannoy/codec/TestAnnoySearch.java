@@ -145,7 +145,7 @@ public class TestAnnoySearch extends LuceneTestCase {
         assertTrue(stats.toString(), stats.budget10() < stats.vectors());
       }
       IndexSearcher searcher = newSearcher(reader, false);
-      int queries = 40;
+      int queries = 100;
       double sum = 0;
       AtomicInteger fallbacks = new AtomicInteger();
       for (int q = 0; q < queries; q++) {
