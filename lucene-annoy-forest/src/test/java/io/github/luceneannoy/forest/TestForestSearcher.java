@@ -481,11 +481,10 @@ public class TestForestSearcher extends LuceneTestCase {
       assertEquals(0, collector.visitedCount());
       assertEquals(0, collector.topDocs().scoreDocs.length);
     }
-    // about one query in a thousand misjudges the filter: the first leaves it read held so few of
-    // its 400 nearest (the query, off its cluster by twice the cluster's spread, lies among the
-    // clusters' edges) that their share looked like a random filter's, and it stopped short (one
-    // such query kept 6 of its 10 nearest), or like a filter that rejects the neighbourhood, and
-    // it read on past the budget
+    // a query in a few thousand misjudges the filter (one run in 300 - 600): the first leaves it
+    // read held so few of its 400 nearest that their share looked like a random filter's, and it
+    // stopped short (one such query kept 6 of its 10 nearest), or like a filter that rejects the
+    // neighbourhood, and it read on past the budget
     assertTrue(
         "neighbourhood filter: " + misjudged + " of " + queries + " did not gather the budget",
         misjudged <= 1);
