@@ -130,20 +130,28 @@ final class IndexBuild {
   /** Merges the index in {@code dir} to one segment; returns the seconds it took. */
   private static double forceMerge(Directory dir, FormatUnderTest format, ForestBuildTimes times)
       throws IOException {
-    TieredMergePolicy mergePolicy = new TieredMergePolicy();
-    mergePolicy.setNoCFSRatio(0);
-    IndexWriterConfig mergeConfig =
-        new IndexWriterConfig()
-            .setCodec(new AnnoyCodec(format.format()))
-            .setMergePolicy(mergePolicy)
-            .setInfoStream(times);
-    mergeConfig.setUseCompoundFile(false);
+    IndexWriterConfig mergeConfig = mergeConfig(format).setInfoStream(times);
     long start = System.nanoTime();
     try (IndexWriter writer = new IndexWriter(dir, mergeConfig)) {
       writer.forceMerge(1);
       writer.commit();
     }
     return seconds(start);
+  }
+
+  /**
+   * The writer settings of a {@code forceMerge(1)} of an index of {@code format}: the tiered
+   * policy, no compound files (so that the report can size each file type).
+   */
+  static IndexWriterConfig mergeConfig(FormatUnderTest format) {
+    TieredMergePolicy mergePolicy = new TieredMergePolicy();
+    mergePolicy.setNoCFSRatio(0);
+    IndexWriterConfig config =
+        new IndexWriterConfig()
+            .setCodec(new AnnoyCodec(format.format()))
+            .setMergePolicy(mergePolicy);
+    config.setUseCompoundFile(false);
+    return config;
   }
 
   /** The bucket of document {@code id}: a fixed hash, so every format and run sees the same. */

@@ -33,7 +33,6 @@ import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.NoMergePolicy;
 import org.apache.lucene.index.SegmentInfos;
-import org.apache.lucene.index.TieredMergePolicy;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
@@ -203,18 +202,11 @@ public final class ScaleRun {
 
   private static void forceMerge(Config config, FormatUnderTest format, Directory dir)
       throws IOException {
-    TieredMergePolicy mergePolicy = new TieredMergePolicy();
-    mergePolicy.setNoCFSRatio(0);
     ConcurrentMergeScheduler scheduler = new ConcurrentMergeScheduler();
     // The intra-merge executor lends a merge at most maxThreadCount - (running merges) - 1 extra
     // threads, so one merge on T threads needs T + 1 (on 2 cores Lucene's default is 1: none).
     scheduler.setMaxMergesAndThreads(config.mergeThreads() + 6, config.mergeThreads() + 1);
-    IndexWriterConfig iwc =
-        new IndexWriterConfig()
-            .setCodec(new AnnoyCodec(format.format()))
-            .setMergePolicy(mergePolicy)
-            .setMergeScheduler(scheduler);
-    iwc.setUseCompoundFile(false);
+    IndexWriterConfig iwc = IndexBuild.mergeConfig(format).setMergeScheduler(scheduler);
     try (IndexWriter writer = new IndexWriter(dir, iwc)) {
       writer.forceMerge(1);
       writer.commit();
