@@ -298,13 +298,14 @@ public final class ForestSearcher {
    * lie beyond a region of rejected vectors, spread over the edges of whatever the filter keeps. So
    * once the leaves read should have held {@value #NEIGHBOURHOOD_SAMPLE} accepted entries, a search
    * that found fewer than a {@code 1/}{@value #POOR_SHARE} of that share reads on past its budget,
-   * in centroid order whatever the segment's, until its bar (the {@code m}-th smallest upper bound)
-   * has not fallen for {@link #rejectedNeighbourhoodWindow} accepted entries, or gives up. On
-   * clustered data with the query's cluster rejected, gathering the budget had reached recall@10
-   * 0.4 - 0.6; reading on reaches 0.98 - 1.0 (see {@link #REJECTED_NEIGHBOURHOOD_LEAVES}). On
-   * Fashion-MNIST (bound order), five classes of ten accepted, queries from all: 0.927 to 0.974 at
-   * 0.84 - 0.89 times the speed; one class accepted: 0.958 to 0.991 at 0.7 - 0.85 times (300
-   * queries, 60,000 vectors, Java 17).
+   * from the start again in centroid order with the first tree flat ({@link
+   * LeafTraversal#startFlat}) whatever the segment's order, until its bar (the {@code m}-th
+   * smallest upper bound) has not fallen for {@link #rejectedNeighbourhoodWindow} accepted entries,
+   * or gives up. On clustered data with the query's cluster rejected, gathering the budget had
+   * reached recall@10 0.4 - 0.6; reading on reaches 0.98 - 1.0 (see {@link
+   * #REJECTED_NEIGHBOURHOOD_LEAVES}). On Fashion-MNIST (bound order), five classes of ten accepted,
+   * queries from all: 0.927 to 0.974 at 0.84 - 0.89 times the speed; one class accepted: 0.958 to
+   * 0.991 at 0.7 - 0.85 times (300 queries, 60,000 vectors, Java 17).
    *
    * @param acceptedFraction the share of the forest's vectors {@code acceptOrds} accepts (1 when it
    *     is null or unknown)
@@ -372,10 +373,11 @@ public final class ForestSearcher {
       if (judged == false && read * acceptedFraction >= NEIGHBOURHOOD_SAMPLE) {
         judged = true;
         beyondBudget = gathered * POOR_SHARE < read * acceptedFraction;
-        // far from the query, a leaf's centroid places it better than the bounds of the
-        // hyperplanes above it: the first leaves, read again, add nothing
-        if (beyondBudget && order != LeafTraversal.Order.CENTROID) {
-          traversal.start(forest, LeafTraversal.Order.CENTROID, code, mapped);
+        // far from the query, a leaf's own centroid places it better than its ancestors' or the
+        // bounds of the hyperplanes above it (LeafTraversal#startFlat): the first leaves, read
+        // again, add nothing
+        if (beyondBudget) {
+          traversal.startFlat(forest, code, mapped);
           if (traversal.next() == false) {
             break;
           }

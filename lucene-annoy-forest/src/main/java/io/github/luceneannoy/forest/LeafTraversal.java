@@ -16,6 +16,7 @@
 package io.github.luceneannoy.forest;
 
 import java.io.IOException;
+import java.util.Arrays;
 
 /**
  * The leaves of a forest in the order a search reads them, for one query, over all trees at once,
@@ -98,11 +99,44 @@ public final class LeafTraversal {
   private int leafFirstEntry;
   private long nodesRead;
 
+  /** Whether {@link #expand} queues inner nodes as {@link #pending} rather than by distance. */
+  private boolean flat;
+
+  /** Inner nodes of a flat tree still to be read, with their estimated centroid distances. */
+  private int[] pending = new int[64];
+
+  private float[] pendingDistances = new float[64];
+  private int pendingCount;
+
   /**
    * Starts a traversal of {@code forest} in {@code order} for a query prepared as {@code query},
    * {@code mappedQuery} in the forest's mapped space.
    */
   public void start(Forest forest, Order order, QueryCode query, float[] mappedQuery)
+      throws IOException {
+    begin(forest, order, query, mappedQuery, false);
+  }
+
+  /**
+   * Starts a traversal in centroid order whose first tree is flat: all its inner nodes are read at
+   * once, so that each of its leaves is ranked by its own centroid, not behind its ancestors'. The
+   * other trees are read as {@link #start} reads them.
+   *
+   * <p>For a search whose filter rejects the query's neighbourhood ({@link ForestSearcher}): its
+   * neighbours lie in whatever accepted region is nearest, and an inner node's centroid, which
+   * averages accepted and rejected regions, says little of which that is. On clustered data (20
+   * clusters in 16 dimensions, the even ones accepted, queries in the odd; 12,000 vectors, leaves
+   * of 32, 8 seeds of 100 queries) recall@10 rose from 0.888 (lowest seed 0.817) to 0.969 (0.942)
+   * for as many entries gathered. The first tree holds every vector; making every tree flat gained
+   * no more (0.970) and cost Fashion-MNIST's class filters 5 - 10% of their speed, the first tree
+   * alone no measurable part of it.
+   */
+  public void startFlat(Forest forest, QueryCode query, float[] mappedQuery) throws IOException {
+    begin(forest, Order.CENTROID, query, mappedQuery, true);
+  }
+
+  private void begin(
+      Forest forest, Order order, QueryCode query, float[] mappedQuery, boolean flatFirstTree)
       throws IOException {
     this.forest = forest;
     this.order = order;
@@ -123,8 +157,14 @@ public final class LeafTraversal {
     nodesRead = 0;
     forest.startTraversal();
     for (int t = 0; t < forest.numTrees(); t++) {
+      flat = flatFirstTree && t == 0;
       expand(forest.root(t), 0, query.centreDistance());
+      while (pendingCount > 0) {
+        pendingCount--;
+        expand(pending[pendingCount], 0, pendingDistances[pendingCount]);
+      }
     }
+    flat = false;
   }
 
   /**
@@ -248,6 +288,22 @@ public final class LeafTraversal {
       if (distances[c] < distances[best]) {
         best = c;
       }
+    }
+    if (flat) {
+      for (int c = 0; c < count; c++) {
+        int child = record.refs[c];
+        if (NodeRefs.isLeaf(child)) {
+          nodes.push(distances[c], child, record.sizes[c], record.firstEntries[c], UNMEASURED);
+        } else {
+          if (pendingCount == pending.length) {
+            pending = Arrays.copyOf(pending, pendingCount * 2);
+            pendingDistances = Arrays.copyOf(pendingDistances, pendingCount * 2);
+          }
+          pending[pendingCount] = child;
+          pendingDistances[pendingCount++] = distances[c];
+        }
+      }
+      return;
     }
     if (order == Order.CENTROID) {
       for (int c = 0; c < count; c++) {
