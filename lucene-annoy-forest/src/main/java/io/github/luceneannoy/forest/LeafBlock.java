@@ -48,10 +48,18 @@ public final class LeafBlock {
    * search bounds the accepted entries alone.
    */
   public void keep(int[] positions, int n) {
+    selectFrom(this, positions, n);
+  }
+
+  /**
+   * Holds the entries at {@code positions[0 .. n)} (increasing) of {@code source} (this block or
+   * another of as many code words), in that order.
+   */
+  public void selectFrom(LeafBlock source, int[] positions, int n) {
     for (int i = 0; i < n; i++) {
-      ords[i] = ords[positions[i]];
+      ords[i] = source.ords[positions[i]];
     }
-    codes.keep(positions, n);
+    codes.selectFrom(source.codes, positions, n);
     count = n;
   }
 
