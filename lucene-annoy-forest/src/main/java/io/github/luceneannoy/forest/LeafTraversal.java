@@ -155,6 +155,8 @@ public final class LeafTraversal {
     nodes.clear();
     leaves.clear();
     nodesRead = 0;
+    // nothing left over from a traversal that a damaged node cut short
+    pendingCount = 0;
     forest.startTraversal();
     for (int t = 0; t < forest.numTrees(); t++) {
       flat = flatFirstTree && t == 0;

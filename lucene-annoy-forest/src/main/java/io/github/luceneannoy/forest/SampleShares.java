@@ -33,7 +33,7 @@ final class SampleShares {
 
   private final long seed;
 
-  /** Halves chosen by {@code seed}. */
+  /** Shares chosen by {@code seed}. */
   SampleShares(long seed) {
     this.seed = seed;
   }
