@@ -29,17 +29,16 @@ import org.apache.lucene.util.IOSupplier;
  * gather for its recall to reach a target, measured at build time on a sample of the segment's
  * vectors used as queries (each leaving itself out of its answers).
  *
- * <p>Each sample query's {@value #NEIGHBOURS} nearest among a random share of the vectors, which
- * stand for its {@value #K} nearest among all ({@link #NEIGHBOURS}), are found exactly ({@link
- * SampleNeighbours}: one tree's codes bounded against it, the few that may be near scored exactly).
- * The query then reads the forest in a leaf order as a search for {@value #K} hits does ({@link
- * QueryCode#bounds}, the same bar), recording where each neighbour is gathered and which leaves add
- * candidates ({@link SearchWalk}), until it has gathered them all or read as far as any budget in
- * question. Recall at budget {@code B} is the share of the neighbours gathered before the search
- * stops (at {@code B} or earlier, {@link ForestSearcher#stallWindow}), and the budget is the
- * smallest {@code B} at which the sample's mean recall@10, less its standard error times {@value
- * #CONFIDENCE}, reaches the target plus {@value #MARGIN}. Searches for other {@code k} derive their
- * budget from it ({@link Budgets#forHits}).
+ * <p>Each sample query's {@value #K} nearest are found exactly ({@link SampleNeighbours}: one
+ * tree's codes bounded against it, the few that may be near scored exactly). The query then reads
+ * the forest in a leaf order as a search for {@value #K} hits does ({@link QueryCode#bounds}, the
+ * same bar), recording where each neighbour is gathered and which leaves add candidates ({@link
+ * SearchWalk}), until it has gathered them all or read as far as any budget in question. Recall at
+ * budget {@code B} is the share of the neighbours gathered before the search stops (at {@code B} or
+ * earlier, {@link ForestSearcher#stallWindow}), and the budget is the smallest {@code B} at which
+ * the sample's mean recall@10, less its standard error times {@value #CONFIDENCE}, reaches the
+ * target plus {@value #MARGIN}. Searches for other {@code k} derive their budget from it ({@link
+ * Budgets#forHits}).
  *
  * <p>A pilot of {@value #PILOT_QUERIES} queries reads in every leaf order until it has gathered its
  * neighbours: it chooses the order that needs the fewer entries, and its mean recall tells how far
@@ -103,20 +102,6 @@ public final class BudgetCalibration {
 
   /** The calibrated hit count: what a plain {@code KnnFloatVectorQuery} asks for most often. */
   static final int K = 10;
-
-  /**
-   * Neighbours a sample query's recall is measured on: its nearest {@value} among a random 55% of
-   * the segment's vectors ({@link SampleShares}), which stand for its nearest {@value #K} among
-   * all. The {@code j}-th nearest of such a share is on average the {@code j/0.55}-th nearest of
-   * all, so these five weigh ranks 1 - 5 as recall@10 does and spread the weight of ranks 6 - 10
-   * over 6 - 16 at the same mean rank, and finding them ({@link SampleNeighbours}) bounds 55% of
-   * the codes. Against the nearest 10 of all, on forests of 10,000 vectors (32 per data set, Java
-   * 17): the budgets came out 1.9% (text embeddings) and 2.0% (Fashion-MNIST) larger on average,
-   * and held-out recall@10 at the default (1,000 queries) was 0.946 - 0.973 and 0.945 - 0.975 (3
-   * and 1 forests of 32 below 0.95) against 0.944 - 0.971 and 0.947 - 0.972 (3 and 1 below).
-   * Calibration's time: see {@code docs/how-it-works.md}.
-   */
-  static final int NEIGHBOURS = 5;
 
   /** Segments of at most this many vectors are scored whole: as cheap as anything else. */
   static final int TINY_SEGMENT = 101;
@@ -182,7 +167,7 @@ public final class BudgetCalibration {
    * @param views a new view of the forest for each sample query (views hold per-query state)
    * @param vectors the segment's vectors as stored (queries are taken from them)
    * @param targetRecall the recall a search with the default budget should reach
-   * @param seed chooses the sample and the shares its neighbours are sought among
+   * @param seed chooses the sample
    */
   public static Budgets calibrate(
       IOSupplier<Forest> views, VectorSource vectors, float targetRecall, long seed)
@@ -228,7 +213,7 @@ public final class BudgetCalibration {
     }
     float goal = Math.min(1, targetRecall + MARGIN);
     int[] sample = sample(size, Math.min(SAMPLE_QUERIES, size), seed);
-    Samples samples = new Samples(views, forest, vectors, sample, executor, orders, seed);
+    Samples samples = new Samples(views, forest, vectors, sample, executor, orders);
     samples.findNeighbours();
     // the pilot reads until it gathered every neighbour, in every order, and chooses the order
     int pilot = Math.min(PILOT_QUERIES, sample.length);
@@ -274,9 +259,6 @@ public final class BudgetCalibration {
     private final int entries;
     private final int[][] neighbours;
 
-    /** The shares of the vectors the neighbours are sought among. */
-    private final SampleShares shares;
-
     /** Whether sample {@code s}'s walk stopped at its cap with a neighbour missing. */
     private final boolean[] cut;
 
@@ -286,10 +268,8 @@ public final class BudgetCalibration {
         VectorSource vectors,
         int[] sample,
         TaskExecutor executor,
-        LeafTraversal.Order[] orders,
-        long seed) {
+        LeafTraversal.Order[] orders) {
       this.views = views;
-      this.shares = new SampleShares(seed);
       this.forest = forest;
       this.vectors = vectors;
       this.sample = sample;
@@ -299,7 +279,7 @@ public final class BudgetCalibration {
       this.positions = new long[all][];
       this.walks = new SearchWalk[all][];
       for (LeafTraversal.Order order : orders) {
-        positions[order.ordinal()] = new long[sample.length * NEIGHBOURS];
+        positions[order.ordinal()] = new long[sample.length * K];
         walks[order.ordinal()] = new SearchWalk[sample.length];
       }
       this.entries = (int) Math.min(Integer.MAX_VALUE, (long) forest.size() * forest.numTrees());
@@ -315,11 +295,7 @@ public final class BudgetCalibration {
           (first, last) -> {
             int[][] found =
                 SampleNeighbours.find(
-                    views.get(),
-                    vectors.copy(),
-                    Arrays.copyOfRange(sample, first, last),
-                    NEIGHBOURS,
-                    shares);
+                    views.get(), vectors.copy(), Arrays.copyOfRange(sample, first, last), K);
             // each task writes its own samples' slots
             System.arraycopy(found, 0, neighbours, first, found.length);
           });
@@ -345,7 +321,7 @@ public final class BudgetCalibration {
               for (LeafTraversal.Order order : orders) {
                 query.position(order, cap);
                 // each task writes its own samples' slots
-                query.truthPositions(positions[order.ordinal()], s * NEIGHBOURS);
+                query.truthPositions(positions[order.ordinal()], s * K);
                 walks[order.ordinal()][s] = query.walk.compact();
                 cut[s] |= query.missedAny();
               }
@@ -511,12 +487,12 @@ public final class BudgetCalibration {
     for (int q = 0; q < queries; q++) {
       long stop = walks[q].stop(budget, entries, maxLeafSize);
       int found = 0;
-      for (int i = q * NEIGHBOURS; i < (q + 1) * NEIGHBOURS; i++) {
+      for (int i = q * K; i < (q + 1) * K; i++) {
         if (positions[i] < stop) {
           found++;
         }
       }
-      double recall = (double) found / NEIGHBOURS;
+      double recall = (double) found / K;
       sum += recall;
       squares += recall * recall;
     }

@@ -95,28 +95,19 @@ public final class CodeBlock {
    * the interleaved layout of {@code n} codes.
    */
   public void keep(int[] positions, int n) {
-    selectFrom(this, positions, n);
-  }
-
-  /**
-   * Holds the codes at {@code positions[0 .. n)} (increasing) of the {@link #count} that {@code
-   * source} holds (this block or another of as many words), in the interleaved layout of {@code n}
-   * codes.
-   */
-  public void selectFrom(CodeBlock source, int[] positions, int n) {
     if (scratch == null || scratch.length < n * words) {
       scratch = new long[bits.length];
     }
     for (int i = 0; i < n; i++) {
       int e = positions[i];
-      additive[i] = source.additive[e];
-      scale[i] = source.scale[e];
-      error[i] = source.error[e];
-      ones[i] = source.ones[e];
+      additive[i] = additive[e];
+      scale[i] = scale[e];
+      error[i] = error[e];
+      ones[i] = ones[e];
       int start = start(e, words);
-      int stride = stride(e, source.count);
+      int stride = stride(e, count);
       for (int w = 0; w < words; w++) {
-        scratch[i * words + w] = source.bits[start + w * stride];
+        scratch[i * words + w] = bits[start + w * stride];
       }
     }
     interleaveScratch(n);

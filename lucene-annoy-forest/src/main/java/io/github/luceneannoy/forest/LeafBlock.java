@@ -48,18 +48,10 @@ public final class LeafBlock {
    * search bounds the accepted entries alone.
    */
   public void keep(int[] positions, int n) {
-    selectFrom(this, positions, n);
-  }
-
-  /**
-   * Holds the entries at {@code positions[0 .. n)} (increasing) of {@code source} (this block or
-   * another of as many code words), in that order.
-   */
-  public void selectFrom(LeafBlock source, int[] positions, int n) {
     for (int i = 0; i < n; i++) {
-      ords[i] = source.ords[positions[i]];
+      ords[i] = ords[positions[i]];
     }
-    codes.selectFrom(source.codes, positions, n);
+    codes.keep(positions, n);
     count = n;
   }
 

@@ -35,10 +35,7 @@ import org.apache.lucene.util.NumericUtils;
  *
  * <p>This costs a few bit counts per vector and query, where reading the forest in search order
  * until the nearest are met costs a traversal of most of it for queries whose last neighbour lies
- * far in that order (on text embeddings, four times the budget met only 0.994 of them). As
- * calibration does, each query may seek its neighbours among its group's random share of the
- * vectors only ({@link SampleShares}): a leaf's codes in a share are picked out once per leaf and
- * group, and the others are never bounded.
+ * far in that order (on text embeddings, four times the budget met only 0.994 of them).
  */
 final class SampleNeighbours {
   private static final ForestKernels KERNELS = ForestKernels.get();
@@ -62,26 +59,9 @@ final class SampleNeighbours {
   private final int paddedDimension;
   private double radius;
 
-  /** The shares the queries seek their neighbours among, or null for all vectors. */
-  private final SampleShares shares;
-
-  /** Each query's group of {@link #shares}. */
-  private final int[] groupOf;
-
-  /** The leaf read, each group's share of it (built when a query of the group first needs it). */
-  private final LeafBlock[] shareBlocks;
-
-  /** Which leaf read each of {@link #shareBlocks} holds, by {@link #leafReads}. */
-  private final long[] shareBuiltAt;
-
-  private long leafReads;
-  private final int[] membership;
-
-  private SampleNeighbours(
-      Forest forest, VectorSource vectors, int[] selves, int k, SampleShares shares)
+  private SampleNeighbours(Forest forest, VectorSource vectors, int[] selves, int k)
       throws IOException {
     this.forest = forest;
-    this.shares = shares;
     this.vectors = vectors;
     this.k = k;
     this.selves = selves;
@@ -105,15 +85,6 @@ final class SampleNeighbours {
     passing = new int[forest.maxLeafSize()];
     lower = new float[forest.maxLeafSize()];
     upper = new float[forest.maxLeafSize()];
-    groupOf = new int[queries];
-    shareBlocks = new LeafBlock[shares == null ? 0 : SampleShares.GROUPS];
-    shareBuiltAt = new long[shareBlocks.length];
-    membership = new int[shares == null ? 0 : forest.maxLeafSize()];
-    if (shares != null) {
-      for (int q = 0; q < queries; q++) {
-        groupOf[q] = shares.groupOf(selves[q]);
-      }
-    }
   }
 
   /**
@@ -121,16 +92,7 @@ final class SampleNeighbours {
    * its own) and the segment's {@code vectors}; fewer where the segment has fewer other vectors.
    */
   static int[][] find(Forest forest, VectorSource vectors, int[] selves, int k) throws IOException {
-    return new SampleNeighbours(forest, vectors, selves, k, null).find();
-  }
-
-  /**
-   * As {@link #find(Forest, VectorSource, int[], int)}, each query among the vectors of its group's
-   * share ({@link SampleShares}): only their codes are bounded.
-   */
-  static int[][] find(Forest forest, VectorSource vectors, int[] selves, int k, SampleShares shares)
-      throws IOException {
-    return new SampleNeighbours(forest, vectors, selves, k, shares).find();
+    return new SampleNeighbours(forest, vectors, selves, k).find();
   }
 
   private int[][] find() throws IOException {
@@ -148,13 +110,13 @@ final class SampleNeighbours {
         read = own[q];
         readLeaf(leaves, read);
       }
-      bound(q);
+      bound(q, leaves[read + 2]);
     }
     for (int i = 0; i < leaves.length; i += 3) {
       readLeaf(leaves, i);
       for (int q = 0; q < selves.length; q++) {
         if (own[q] != i) {
-          bound(q);
+          bound(q, leaves[i + 2]);
         }
       }
     }
@@ -194,44 +156,13 @@ final class SampleNeighbours {
     forest.readLeafCentroid(leaves[at], leaves[at + 1], leaves[at + 2], centroid);
     forest.readLeaf(leaves[at], leaves[at + 1], leaves[at + 2], block);
     radius = radius(block.codes, leaves[at + 2], paddedDimension);
-    block.count = leaves[at + 2];
-    leafReads++;
-    if (shares != null) {
-      for (int e = 0; e < block.count; e++) {
-        membership[e] = shares.membership(block.ords[e]);
-      }
-    }
   }
 
   /**
-   * The entries of the leaf read that query {@code q} seeks its neighbours among: all, or its
-   * group's share (the radius of the whole leaf bounds them too).
+   * Bounds the {@code count} codes of the leaf just read for query {@code q}: offers them to its
+   * bar, and keeps those below it as candidates.
    */
-  private LeafBlock entriesFor(int q) {
-    if (shares == null) {
-      return block;
-    }
-    int group = groupOf[q];
-    if (shareBuiltAt[group] != leafReads) {
-      if (shareBlocks[group] == null) {
-        shareBlocks[group] = new LeafBlock(block.capacity(), block.codes.words);
-      }
-      int kept = 0;
-      for (int e = 0; e < block.count; e++) {
-        passing[kept] = e;
-        kept += membership[e] >>> group & 1;
-      }
-      shareBlocks[group].selectFrom(block, passing, kept);
-      shareBuiltAt[group] = leafReads;
-    }
-    return shareBlocks[group];
-  }
-
-  /**
-   * Bounds the codes of the leaf just read that query {@code q} seeks its neighbours among ({@link
-   * #entriesFor}): offers them to its bar, and keeps those below it as candidates.
-   */
-  private void bound(int q) {
+  private void bound(int q, int count) {
     CandidateBar bar = bars[q];
     float distance = KERNELS.squareDistance(mapped[q], centroid);
     double gap = Math.sqrt(distance) - radius;
@@ -239,11 +170,10 @@ final class SampleNeighbours {
       // no vector of the leaf is nearer than the bar: the triangle inequality
       return;
     }
-    LeafBlock entries = entriesFor(q);
     int kept =
         codes[q].boundsBelowTightBar(
-            entries.codes,
-            entries.count,
+            block.codes,
+            count,
             distance,
             (float) Math.sqrt(distance),
             ForestSearcher.ERROR_BOUND,
@@ -253,7 +183,7 @@ final class SampleNeighbours {
             upper);
     int self = selves[q];
     for (int j = 0; j < kept; j++) {
-      int ord = entries.ords[passing[j]];
+      int ord = block.ords[passing[j]];
       if (ord != self) {
         bar.offer(lower[j], upper[j]);
         if (lower[j] <= bar.bar()) {

@@ -177,13 +177,12 @@ final class SampleQuery {
   }
 
   /**
-   * The search positions of the query's {@value BudgetCalibration#NEIGHBOURS} neighbours, into
-   * {@code out} from {@code from}.
+   * The search positions of the query's {@value #K} nearest, into {@code out} from {@code from}.
    */
   void truthPositions(long[] out, int from) {
-    for (int i = 0; i < BudgetCalibration.NEIGHBOURS; i++) {
+    for (int i = 0; i < K; i++) {
       if (i >= neighbours.length) {
-        // fewer neighbours than sought (a tiny segment): count the missing ones as found at once
+        // fewer neighbours than k (a tiny segment): count the missing ones as found at once
         out[from + i] = 0;
       } else {
         int at = position[neighbours[i]];

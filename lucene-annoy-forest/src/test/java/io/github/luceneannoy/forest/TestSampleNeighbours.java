@@ -33,10 +33,10 @@ import org.apache.lucene.util.FixedBitSet;
 public class TestSampleNeighbours extends LuceneTestCase {
 
   /**
-   * Every geometry and shape of data, leaves and trees of any size, among all vectors or a random
-   * share (as calibration seeks them): the neighbours found are the exact ones, but for the rare
-   * neighbour whose code's bounds fail (they hold with high probability only; a search would miss
-   * it too): 0.9993 - 0.9995 of them per geometry over 30 iterations.
+   * Every geometry and shape of data, leaves and trees of any size: the neighbours found are the
+   * exact ones, but for the rare neighbour whose code's bounds fail (they hold with high
+   * probability only; a search would miss it too): 0.9993 - 0.9995 of them per geometry over 30
+   * iterations.
    */
   public void testFindsTheExactNeighbours() throws IOException {
     Random random = random();
@@ -62,31 +62,16 @@ public class TestSampleNeighbours extends LuceneTestCase {
       for (int i = 0; i < selves.length; i++) {
         selves[i] = random.nextInt(n);
       }
-      SampleShares shares = random.nextBoolean() ? new SampleShares(random.nextLong()) : null;
-      boolean inShares = shares != null;
-      int[][] nearest =
-          inShares
-              ? SampleNeighbours.find(forest, new BufferedVectorSource(vectors), selves, k, shares)
-              : SampleNeighbours.find(forest, new BufferedVectorSource(vectors), selves, k);
+      int[][] nearest = SampleNeighbours.find(forest, new BufferedVectorSource(vectors), selves, k);
       Similarity similarity = new Similarity(geometry, vectors);
-      String where =
-          geometry + " " + kind + " n=" + n + " dim=" + dim + " k=" + k + " shares=" + inShares;
+      String where = geometry + " " + kind + " n=" + n + " dim=" + dim + " k=" + k;
       for (int i = 0; i < selves.length; i++) {
         int self = selves[i];
-        FixedBitSet among = allBut(n, self);
-        if (inShares) {
-          for (int ord = 0; ord < n; ord++) {
-            if (shares.contains(shares.groupOf(self), ord) == false) {
-              among.clear(ord);
-            }
-          }
-        }
-        int[] exact = similarity.exactTopK(vectors[self], k, among);
-        assertEquals(where, Math.min(k, among.cardinality()), nearest[i].length);
+        int[] exact = similarity.exactTopK(vectors[self], k, allBut(n, self));
+        assertEquals(where, Math.min(k, n - 1), nearest[i].length);
         Set<Integer> distinct = new HashSet<>();
         for (int ord : nearest[i]) {
           assertTrue(where + ": itself among its neighbours", ord != self);
-          assertTrue(where + ": " + ord + " is not among those sought", among.get(ord));
           assertTrue(where + ": ordinal " + ord + " twice", distinct.add(ord));
         }
         found += Math.round(similarity.recall(vectors[self], exact, nearest[i]) * exact.length);
@@ -94,36 +79,6 @@ public class TestSampleNeighbours extends LuceneTestCase {
       }
     }
     assertTrue(found + " of " + expected, found >= 0.995 * expected);
-  }
-
-  /**
-   * Each group's share ({@link SampleShares}) holds {@link SampleShares#SHARE}/256 of any range of
-   * ordinals, two groups' shares overlap as independent draws, and queries fall in every group
-   * alike.
-   */
-  public void testSharesAreIndependentDraws() {
-    Random random = random();
-    SampleShares shares = new SampleShares(random.nextLong());
-    int first = random.nextInt(1 << 20);
-    int n = 100_000;
-    double p = SampleShares.SHARE / 256.0;
-    int[] in = new int[SampleShares.GROUPS];
-    int inFirstTwo = 0;
-    int[] queries = new int[SampleShares.GROUPS];
-    for (int ord = first; ord < first + n; ord++) {
-      for (int g = 0; g < SampleShares.GROUPS; g++) {
-        in[g] += shares.contains(g, ord) ? 1 : 0;
-      }
-      inFirstTwo +=
-          shares.contains(0, ord) && shares.contains(SampleShares.GROUPS - 1, ord) ? 1 : 0;
-      queries[shares.groupOf(ord)]++;
-    }
-    // 6 standard deviations of a fair count: at most 950 of these (n/2), 460 of n/16
-    for (int g = 0; g < SampleShares.GROUPS; g++) {
-      assertEquals("group " + g, n * p, in[g], 950);
-      assertEquals("queries in group " + g, n / (double) SampleShares.GROUPS, queries[g], 460);
-    }
-    assertEquals(n * p * p, inFirstTwo, 950);
   }
 
   /** Fewer other vectors than {@code k}: all of them, nearest first. */
