@@ -45,7 +45,9 @@ import org.apache.lucene.util.IOSupplier;
  * the other queries need read, {@value #CAP_FACTOR} times the budget it calls for (and on, should
  * the whole sample call for more). Those read in the chosen order only, unless the pilot found the
  * orders within {@value #CLOSE_CALL} of each other: then the first {@value #DECIDING_QUERIES} read
- * in every order and choose it the same way, and the rest read in that one.
+ * in every order and choose it the same way, and the rest read in that one. Should the whole sample
+ * then call for more than the pilot's reach, the pilot misjudged its order, and the other orders
+ * read the whole sample too (as far as that budget): the cheapest is kept.
  *
  * <p>How well the default meets its target on held-out queries, and what calibration costs, is in
  * {@code docs/how-it-works.md} ("Calibration").
@@ -238,6 +240,20 @@ public final class BudgetCalibration {
       cap = readLimit(Math.max(best.for10(), cap), entries);
       samples.walk(pilot, sample.length, cap, chosen, true);
       best = samples.budgets(lead.order(), sample.length, goal);
+    }
+    if (best.for10() > readLimit(lead.for10(), entries)) {
+      // the pilot misjudged the order it chose (clustered vectors under the inner product: bound
+      // order's budget came out as every entry, where centroid order's was a tenth of it): the
+      // other orders read the whole sample as far as this budget, and the cheapest is kept
+      for (LeafTraversal.Order order : orders) {
+        if (order != best.order()) {
+          samples.walk(0, sample.length, best.for10(), new LeafTraversal.Order[] {order}, false);
+          Budgets other = samples.budgets(order, sample.length, goal);
+          if (other.for10() < best.for10()) {
+            best = other;
+          }
+        }
+      }
     }
     return best;
   }

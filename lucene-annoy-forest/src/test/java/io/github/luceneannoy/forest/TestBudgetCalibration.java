@@ -201,7 +201,10 @@ public class TestBudgetCalibration extends LuceneTestCase {
    * chosen orders' budgets add up to at most a tenth more than those of each segment's better order
    * calibrated alone on the same sample. (The pilot's few queries may prefer the other order where
    * the two are close, and now and then where they are not: one segment in about 75 chose an order
-   * needing 1.26 times the budget.)
+   * needing 1.26 times the budget. On clustered vectors under the inner product, about one run in
+   * 20 had a pilot choose bound order, whose budget over the whole sample then came out as every
+   * entry, against 131 - 442 in centroid order: the other order is now measured on the whole sample
+   * in that case, and the two seeds that failed pass.)
    */
   public void testChoosesTheCheaperOrder() throws IOException {
     Random random = random();
