@@ -243,8 +243,8 @@ public final class BudgetCalibration {
     }
     if (best.for10() > readLimit(lead.for10(), entries)) {
       // the pilot misjudged the order it chose (clustered vectors under the inner product: bound
-      // order's budget came out as every entry, where centroid order's was a tenth of it): the
-      // other orders read the whole sample as far as this budget, and the cheapest is kept
+      // order's budget came out as every entry, where centroid order's was 131 - 442 of 5,300 -
+      // 5,700): the other orders read the whole sample as far as this budget, the cheapest kept
       for (LeafTraversal.Order order : orders) {
         if (order != best.order()) {
           samples.walk(0, sample.length, best.for10(), new LeafTraversal.Order[] {order}, false);
