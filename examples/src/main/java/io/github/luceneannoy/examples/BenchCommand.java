@@ -136,6 +136,13 @@ final class BenchCommand implements Callable<Integer> {
   boolean noMerge;
 
   @Option(
+      names = "--no-warm-up",
+      description =
+          "time each format's build in a JVM that has not indexed before (by default each format"
+              + " first indexes and merges a few thousand vectors, untimed)")
+  boolean noWarmUp;
+
+  @Option(
       names = "--threads",
       paramLabel = "N",
       description =
@@ -276,7 +283,8 @@ final class BenchCommand implements Callable<Integer> {
             formatsUnderTest,
             workDir,
             keepIndexes,
-            filteredMode);
+            filteredMode,
+            noWarmUp == false);
     printer.printf(
         Locale.ROOT,
         "benchmark: %s, %,d vectors of %d dimensions, %,d queries, k=%d%n",

@@ -57,6 +57,11 @@ public class BenchCommandTest extends LuceneTestCase {
             createTempDir("work").toString());
 
     assertTrue(printed, printed.contains("indexed 1,500 vectors into 3 segments"));
+    // each index warms up once before the timed builds, the shared annoy index once
+    assertEquals(printed, 1, count(printed, "[annoy] warm-up, not timed: 1,500 vectors"));
+    assertEquals(printed, 1, count(printed, "[hnsw] warm-up, not timed: 1,500 vectors"));
+    assertTrue(
+        printed, printed.indexOf("[hnsw] warm-up") < printed.indexOf("[annoy] indexed 1,500"));
     assertTrue(printed, printed.contains("ground truth: cached in"));
     List<String> csv = Files.readAllLines(out.resolve("results.csv"));
     assertEquals("header plus 2 points for each of annoy-default, annoy and hnsw", 7, csv.size());
@@ -144,6 +149,48 @@ public class BenchCommandTest extends LuceneTestCase {
     // the second run reads the cached ground truth instead of recomputing it
     String again = bench(dir, "--formats", "annoy", "--candidates", "50", "--out", out.toString());
     assertTrue(again, again.contains("ground truth: read"));
+  }
+
+  @Test
+  public void oneFormatAloneReportsItsBuildWithoutWarmUp() throws Exception {
+    Path dir = writeData(11);
+    Path out = createTempDir("out");
+
+    String printed =
+        bench(
+            dir,
+            "--formats",
+            "annoy-default",
+            "--fanouts",
+            "10",
+            "--segment-size",
+            "500",
+            "--no-warm-up",
+            "--out",
+            out.toString());
+
+    assertFalse(printed, printed.contains("warm-up"));
+    String report = Files.readString(out.resolve("report.md"));
+    assertFalse(report, report.contains("untimed"));
+    // the index annoy-default searches is reported under its own label, though the run has no
+    // format called annoy
+    String row =
+        report
+            .lines()
+            .filter(line -> line.startsWith("| annoy | `"))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError(report));
+    assertTrue(row, Double.parseDouble(row.split("\\|")[5].trim()) > 0);
+    assertTrue(report, report.contains("annoy: trees built in "));
+    assertTrue(report, report.contains("annoy forest and codes (.afi, .afm): "));
+  }
+
+  private static int count(String text, String part) {
+    int n = 0;
+    for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) {
+      n++;
+    }
+    return n;
   }
 
   @Test

@@ -58,15 +58,12 @@ public final class BenchReport {
       }
     }
     out.println();
-    for (Benchmark.FormatResult r : results) {
-      if (r.format().label().equals(r.format().indexLabel()) == false) {
-        continue;
-      }
+    for (Benchmark.FormatResult r : onePerIndex(results)) {
       IndexBuild.Result b = r.build();
       out.printf(
           Locale.ROOT,
           "%-8s index %6.1f s  merge %6.1f s  total %6.1f s  size %s  peak heap %s%n",
-          r.format().label(),
+          r.format().indexLabel(),
           b.indexSeconds(),
           b.mergeSeconds(),
           b.indexSeconds() + b.mergeSeconds(),
@@ -98,17 +95,17 @@ public final class BenchReport {
         }
       }
     }
-    for (Benchmark.FormatResult r : results) {
+    for (Benchmark.FormatResult r : onePerIndex(results)) {
       Long raw = r.build().bytesByExtension().get("vec");
       long forest =
           r.build().bytesByExtension().getOrDefault("afi", 0L)
               + r.build().bytesByExtension().getOrDefault("afm", 0L);
-      if (raw != null && forest > 0 && r.format().label().equals(r.format().indexLabel())) {
+      if (raw != null && forest > 0) {
         lines.add(
             String.format(
                 Locale.ROOT,
                 "%s forest and codes (.afi, .afm): %s = %.1f%% of the raw vectors (.vec %s)",
-                r.format().label(),
+                r.format().indexLabel(),
                 mib(forest),
                 100.0 * forest / raw,
                 mib(raw)));
@@ -201,13 +198,23 @@ public final class BenchReport {
    * What an Annoy build's trees and calibration took, and calibration's share of index + merge (the
    * format's own report through the writers' info stream, {@link ForestBuildTimes}).
    */
+  /**
+   * The first result of each index built, in order: formats that search the same index (annoy and
+   * annoy-default) share one build, which is reported once under the index's label, whichever of
+   * them the run included.
+   */
+  static List<Benchmark.FormatResult> onePerIndex(List<Benchmark.FormatResult> results) {
+    Set<String> seen = new java.util.HashSet<>();
+    return results.stream().filter(r -> seen.add(r.format().indexLabel())).toList();
+  }
+
   static String calibrationLine(Benchmark.FormatResult r) {
     IndexBuild.Result b = r.build();
     double total = b.indexSeconds() + b.mergeSeconds();
     return String.format(
         Locale.ROOT,
         "%s: trees built in %.1f s, %d forests calibrated in %.1f s (%.0f%% of index + merge)",
-        r.format().label(),
+        r.format().indexLabel(),
         b.treeSeconds(),
         b.calibrations(),
         b.calibrationSeconds(),
@@ -385,6 +392,14 @@ public final class BenchReport {
                 : "Indexed by one thread, flushed every %,d documents, not merged: searched as"
                     + " flushed (several segments). ",
             config.segmentSize()));
+    if (config.warmUp()) {
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "Each format first indexed and merged %,d vectors, untimed, so that no timed build"
+                  + " pays for the JVM's compilation of code every build runs. ",
+              Math.min(Benchmark.WARM_UP_VECTORS, data.base().length)));
+    }
     md.append(
         String.format(
             Locale.ROOT,
@@ -397,16 +412,14 @@ public final class BenchReport {
     md.append(vectorization()).append("\n\n");
     md.append(
         "| format | parameters | index (s) | merge (s) | total (s) | index size | peak heap |\n|---|---|---|---|---|---|---|\n");
-    for (Benchmark.FormatResult r : results) {
-      if (r.format().label().equals(r.format().indexLabel()) == false) {
-        continue; // searches another format's index
-      }
+    List<Benchmark.FormatResult> builds = onePerIndex(results);
+    for (Benchmark.FormatResult r : builds) {
       IndexBuild.Result b = r.build();
       md.append(
           String.format(
               Locale.ROOT,
               "| %s | `%s` | %.1f | %.1f | %.1f | %s | %s |%n",
-              r.format().label(),
+              r.format().indexLabel(),
               r.format().format(),
               b.indexSeconds(),
               b.mergeSeconds(),
@@ -414,8 +427,8 @@ public final class BenchReport {
               mib(b.totalBytes()),
               mib(b.peakHeapBytes())));
     }
-    for (Benchmark.FormatResult r : results) {
-      if (r.format().label().equals(r.format().indexLabel()) && r.build().calibrations() > 0) {
+    for (Benchmark.FormatResult r : builds) {
+      if (r.build().calibrations() > 0) {
         md.append('\n').append(calibrationLine(r)).append('\n');
       }
     }
