@@ -34,10 +34,12 @@ import java.util.SplittableRandom;
  * rebuilds it. Instances are immutable and thread-safe.
  */
 public final class FastRotation {
+  private static final ForestKernels KERNELS = ForestKernels.get();
+
   /** Mixing rounds: three reach every output coordinate from {@code 64³} input coordinates. */
   static final int ROUNDS = 3;
 
-  private static final int BLOCK = 64;
+  private static final int BLOCK = ForestKernels.HADAMARD_BLOCK;
   private static final float BLOCK_SCALE = 0.125f; // 1 / sqrt(64)
 
   private final int dimension;
@@ -113,7 +115,7 @@ public final class FastRotation {
         a[i] *= sign[i];
       }
       for (int block = 0; block < padded; block += BLOCK) {
-        hadamard64(a, block);
+        KERNELS.hadamard64(a, block);
       }
       int[] permutation = permutations[r];
       for (int i = 0; i < padded; i++) {
@@ -122,40 +124,6 @@ public final class FastRotation {
       float[] t = a;
       a = b;
       b = t;
-    }
-  }
-
-  /**
-   * The Walsh-Hadamard transform of {@code v[from .. from + 64)}, in place, unscaled. The first
-   * three stages work on groups of 8 held in locals; the last three combine groups, loops that C2
-   * turns into vector instructions.
-   */
-  private static void hadamard64(float[] v, int from) {
-    for (int g = from; g < from + BLOCK; g += 8) {
-      float x0 = v[g], x1 = v[g + 1], x2 = v[g + 2], x3 = v[g + 3];
-      float x4 = v[g + 4], x5 = v[g + 5], x6 = v[g + 6], x7 = v[g + 7];
-      float y0 = x0 + x1, y1 = x0 - x1, y2 = x2 + x3, y3 = x2 - x3;
-      float y4 = x4 + x5, y5 = x4 - x5, y6 = x6 + x7, y7 = x6 - x7;
-      float z0 = y0 + y2, z1 = y1 + y3, z2 = y0 - y2, z3 = y1 - y3;
-      float z4 = y4 + y6, z5 = y5 + y7, z6 = y4 - y6, z7 = y5 - y7;
-      v[g] = z0 + z4;
-      v[g + 1] = z1 + z5;
-      v[g + 2] = z2 + z6;
-      v[g + 3] = z3 + z7;
-      v[g + 4] = z0 - z4;
-      v[g + 5] = z1 - z5;
-      v[g + 6] = z2 - z6;
-      v[g + 7] = z3 - z7;
-    }
-    for (int h = 8; h < BLOCK; h <<= 1) {
-      for (int i = from; i < from + BLOCK; i += h << 1) {
-        for (int j = i; j < i + h; j++) {
-          float x = v[j];
-          float y = v[j + h];
-          v[j] = x + y;
-          v[j + h] = x - y;
-        }
-      }
     }
   }
 }

@@ -151,6 +151,55 @@ public abstract class ForestKernels {
     return b0 + (b1 << 1);
   }
 
+  /** Coordinates a {@link #hadamard64} transforms: the blocks of {@link FastRotation}. */
+  static final int HADAMARD_BLOCK = 64;
+
+  /**
+   * The Walsh-Hadamard transform of {@code v[from .. from + 64)}, in place, unscaled: six stages of
+   * butterflies, pairs {@code h = 1, 2, .., 32} apart, each pair {@code (x, y)} becoming {@code (x
+   * + y, x - y)}. Implementations do the same additions in the same order, so that rotations, and
+   * the codes made from them, are bit-identical whichever kernels run.
+   *
+   * <p>Here the first three stages work on groups of 8 held in locals; the last three combine
+   * groups, loops that C2 turns into vector instructions.
+   */
+  public void hadamard64(float[] v, int from) {
+    for (int g = from; g < from + HADAMARD_BLOCK; g += 8) {
+      float x0 = v[g], x1 = v[g + 1], x2 = v[g + 2], x3 = v[g + 3];
+      float x4 = v[g + 4], x5 = v[g + 5], x6 = v[g + 6], x7 = v[g + 7];
+      float y0 = x0 + x1, y1 = x0 - x1, y2 = x2 + x3, y3 = x2 - x3;
+      float y4 = x4 + x5, y5 = x4 - x5, y6 = x6 + x7, y7 = x6 - x7;
+      float z0 = y0 + y2, z1 = y1 + y3, z2 = y0 - y2, z3 = y1 - y3;
+      float z4 = y4 + y6, z5 = y5 + y7, z6 = y4 - y6, z7 = y5 - y7;
+      v[g] = z0 + z4;
+      v[g + 1] = z1 + z5;
+      v[g + 2] = z2 + z6;
+      v[g + 3] = z3 + z7;
+      v[g + 4] = z0 - z4;
+      v[g + 5] = z1 - z5;
+      v[g + 6] = z2 - z6;
+      v[g + 7] = z3 - z7;
+    }
+    combineHalves(v, from, 8);
+  }
+
+  /**
+   * The stages of {@link #hadamard64} from pairs {@code h} apart on: whole runs of {@code h}
+   * coordinates added to and subtracted from the next run.
+   */
+  static void combineHalves(float[] v, int from, int h) {
+    for (; h < HADAMARD_BLOCK; h <<= 1) {
+      for (int i = from; i < from + HADAMARD_BLOCK; i += h << 1) {
+        for (int j = i; j < i + h; j++) {
+          float x = v[j];
+          float y = v[j + h];
+          v[j] = x + y;
+          v[j + h] = x - y;
+        }
+      }
+    }
+  }
+
   /**
    * The full dot products ({@link #codeDots}) of a whole group of {@link CodeBlock#GROUP}
    * interleaved codes from {@code offset}, into {@code out[at ..]}.
@@ -520,7 +569,19 @@ public abstract class ForestKernels {
         return false;
       }
     }
-    return agreeOnCodes(a, b);
+    return agreeOnCodes(a, b) && agreeOnTransforms(a, b);
+  }
+
+  private static boolean agreeOnTransforms(ForestKernels a, ForestKernels b) {
+    float[] x = new float[2 * HADAMARD_BLOCK];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) Math.sin(i * 0.7) * (i % 9 + 1);
+    }
+    float[] y = x.clone();
+    // the second block, so that an offset is taken into account
+    a.hadamard64(x, HADAMARD_BLOCK);
+    b.hadamard64(y, HADAMARD_BLOCK);
+    return java.util.Arrays.equals(x, y);
   }
 
   private static boolean agreeOnCodes(ForestKernels a, ForestKernels b) {

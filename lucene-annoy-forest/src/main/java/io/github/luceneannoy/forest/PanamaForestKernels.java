@@ -20,6 +20,7 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -53,6 +54,82 @@ final class PanamaForestKernels extends ForestKernels {
       return (VectorOperators.Unary) VectorOperators.class.getField("BIT_COUNT").get(null);
     } catch (ReflectiveOperationException | ClassCastException e) {
       return null;
+    }
+  }
+
+  /**
+   * Whether {@link #hadamard64} works a vector at a time: with 8 or 16 float lanes, whose stages
+   * within a vector are spelled out below.
+   */
+  private static final boolean VECTOR_TRANSFORM = FLOATS.length() == 8 || FLOATS.length() == 16;
+
+  /** For the butterfly stage of pairs {@code h} apart, the shuffle to each lane's partner. */
+  private static final VectorShuffle<Float> PARTNER_1 = partner(1);
+
+  private static final VectorShuffle<Float> PARTNER_2 = partner(2);
+  private static final VectorShuffle<Float> PARTNER_4 = partner(4);
+  private static final VectorShuffle<Float> PARTNER_8 = partner(8);
+
+  /**
+   * For the same stages, each lane's factor of its own value: {@code +1} in a pair's first lane
+   * ({@code x + y}), {@code -1} in its second ({@code x - y}, as {@code partner - own}).
+   */
+  private static final FloatVector OWN_1 = ownSign(1);
+
+  private static final FloatVector OWN_2 = ownSign(2);
+  private static final FloatVector OWN_4 = ownSign(4);
+  private static final FloatVector OWN_8 = ownSign(8);
+
+  /** The shuffle {@code lane ^ h}, or null if the vector has no such pairs. */
+  private static VectorShuffle<Float> partner(int h) {
+    return h < FLOATS.length() ? VectorShuffle.fromOp(FLOATS, lane -> lane ^ h) : null;
+  }
+
+  private static FloatVector ownSign(int h) {
+    if (h >= FLOATS.length()) {
+      return null;
+    }
+    float[] sign = new float[FLOATS.length()];
+    for (int lane = 0; lane < sign.length; lane++) {
+      sign[lane] = (lane & h) == 0 ? 1 : -1;
+    }
+    return FloatVector.fromArray(FLOATS, sign, 0);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Here each stage within a vector's lanes is a shuffle and a fused multiply-add: {@code
+   * partner + own·(±1)} is exactly the scalar {@code x + y} or {@code x - y} (a product by ±1 is
+   * exact, and a fused multiply-add rounds once), so the result is bit-identical. The stages across
+   * vectors are whole-vector additions and subtractions.
+   */
+  @Override
+  public void hadamard64(float[] v, int from) {
+    if (VECTOR_TRANSFORM == false) {
+      super.hadamard64(v, from);
+      return;
+    }
+    int lanes = FLOATS.length();
+    for (int i = from; i < from + HADAMARD_BLOCK; i += lanes) {
+      FloatVector x = FloatVector.fromArray(FLOATS, v, i);
+      x = x.fma(OWN_1, x.rearrange(PARTNER_1));
+      x = x.fma(OWN_2, x.rearrange(PARTNER_2));
+      x = x.fma(OWN_4, x.rearrange(PARTNER_4));
+      if (lanes == 16) {
+        x = x.fma(OWN_8, x.rearrange(PARTNER_8));
+      }
+      x.intoArray(v, i);
+    }
+    for (int h = lanes; h < HADAMARD_BLOCK; h <<= 1) {
+      for (int i = from; i < from + HADAMARD_BLOCK; i += h << 1) {
+        for (int j = i; j < i + h; j += lanes) {
+          FloatVector x = FloatVector.fromArray(FLOATS, v, j);
+          FloatVector y = FloatVector.fromArray(FLOATS, v, j + h);
+          x.add(y).intoArray(v, j);
+          x.sub(y).intoArray(v, j + h);
+        }
+      }
     }
   }
 

@@ -162,6 +162,62 @@ public class TestForestKernels extends LuceneTestCase {
   }
 
   /**
+   * {@link ForestKernels#hadamard64} is the Walsh-Hadamard matrix ({@code H[i][j] = (-1)^{|i &
+   * j|}}) times the block, in every implementation: exact on small integers, whose sums are exact
+   * in any order; only its own block changes.
+   */
+  public void testHadamardIsTheMatrixProduct() {
+    Random random = random();
+    int block = ForestKernels.HADAMARD_BLOCK;
+    for (ForestKernels kernels : implementations()) {
+      for (int iter = 0; iter < 20; iter++) {
+        int from = block * random.nextInt(3);
+        float[] v = new float[from + 2 * block];
+        for (int i = 0; i < v.length; i++) {
+          v[i] = random.nextInt(201) - 100;
+        }
+        float[] expected = v.clone();
+        for (int i = 0; i < block; i++) {
+          long sum = 0;
+          for (int j = 0; j < block; j++) {
+            long x = (long) v[from + j];
+            sum += (Integer.bitCount(i & j) & 1) == 0 ? x : -x;
+          }
+          expected[from + i] = sum;
+        }
+        kernels.hadamard64(v, from);
+        assertArrayEquals(kernels.description(), expected, v, 0f);
+      }
+    }
+  }
+
+  /**
+   * The vector transform gives the scalar one's floats bit for bit on any input: rotations, and the
+   * codes made from them, are the same whichever kernels a JVM runs.
+   */
+  public void testVectorHadamardIsBitIdentical() {
+    ForestKernels vector = vectorKernels();
+    assumeTrue("the vector API is not usable in this JVM", vector != null);
+    ForestKernels scalar = new ScalarForestKernels();
+    Random random = random();
+    int block = ForestKernels.HADAMARD_BLOCK;
+    for (int iter = 0; iter < atLeast(200); iter++) {
+      int from = block * random.nextInt(4);
+      float[] v = new float[from + block];
+      for (int i = 0; i < v.length; i++) {
+        v[i] = (float) (random.nextGaussian() * Math.pow(10, random.nextInt(7) - 3));
+      }
+      float[] w = v.clone();
+      scalar.hadamard64(v, from);
+      vector.hadamard64(w, from);
+      for (int i = 0; i < v.length; i++) {
+        assertEquals(
+            "coordinate " + i, Float.floatToRawIntBits(v[i]), Float.floatToRawIntBits(w[i]));
+      }
+    }
+  }
+
+  /**
    * {@link ForestKernels#ordinalViolations} is negative exactly when an ordinal lies outside {@code
    * [0, last]} or does not exceed the one before it, wherever in the leaf (the first, inside a
    * vector, at a vector's first lane, in the tail), in every implementation.
