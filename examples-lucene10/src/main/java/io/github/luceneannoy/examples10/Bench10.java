@@ -134,7 +134,7 @@ public final class Bench10 {
             : Files.createTempDirectory("annoy-bench10");
     Files.createDirectories(report);
     Benchmark.Config config =
-        new Benchmark.Config(data, K, segmentSize, true, threads, formats, work, false, null);
+        new Benchmark.Config(data, K, segmentSize, true, threads, formats, work, false, null, true);
     out.printf(
         Locale.ROOT,
         "benchmark on Lucene %s: %s, %,d vectors of %d dimensions, %,d queries, k=%d%n",

@@ -195,10 +195,6 @@ public final class BenchReport {
   }
 
   /**
-   * What an Annoy build's trees and calibration took, and calibration's share of index + merge (the
-   * format's own report through the writers' info stream, {@link ForestBuildTimes}).
-   */
-  /**
    * The first result of each index built, in order: formats that search the same index (annoy and
    * annoy-default) share one build, which is reported once under the index's label, whichever of
    * them the run included.
@@ -208,6 +204,10 @@ public final class BenchReport {
     return results.stream().filter(r -> seen.add(r.format().indexLabel())).toList();
   }
 
+  /**
+   * What an Annoy build's trees and calibration took, and calibration's share of index + merge (the
+   * format's own report through the writers' info stream, {@link ForestBuildTimes}).
+   */
   static String calibrationLine(Benchmark.FormatResult r) {
     IndexBuild.Result b = r.build();
     double total = b.indexSeconds() + b.mergeSeconds();

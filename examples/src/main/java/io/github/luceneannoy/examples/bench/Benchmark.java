@@ -42,6 +42,8 @@ public final class Benchmark {
    * @param threads searching threads for the multi-threaded measurement
    * @param formats the formats to compare, each with its budget sweep
    * @param workDir where the indexes are built (deleted afterwards unless {@code keepIndexes})
+   * @param warmUp whether each format first builds a small index, untimed ({@link
+   *     Benchmark#WARM_UP_VECTORS})
    */
   public record Config(
       Dataset data,
@@ -53,23 +55,7 @@ public final class Benchmark {
       Path workDir,
       boolean keepIndexes,
       Filtered filtered,
-      boolean warmUp) {
-
-    /** A configuration whose formats warm up before their timed builds ({@link #warmUp}). */
-    public Config(
-        Dataset data,
-        int k,
-        int segmentSize,
-        boolean forceMerge,
-        int threads,
-        List<FormatUnderTest> formats,
-        Path workDir,
-        boolean keepIndexes,
-        Filtered filtered) {
-      this(
-          data, k, segmentSize, forceMerge, threads, formats, workDir, keepIndexes, filtered, true);
-    }
-  }
+      boolean warmUp) {}
 
   /**
    * Vectors each format indexes (in two flushed segments, then merged) before the timed builds,
