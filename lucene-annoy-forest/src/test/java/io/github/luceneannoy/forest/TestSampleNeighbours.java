@@ -36,7 +36,9 @@ public class TestSampleNeighbours extends LuceneTestCase {
    * Every geometry and shape of data, leaves and trees of any size: the neighbours found are the
    * exact ones, but for the rare neighbour whose code's bounds fail (they hold with high
    * probability only; a search would miss it too): 0.9993 - 0.9995 of them per geometry over 30
-   * iterations.
+   * iterations. One run's few segments vary more: over 400 seeds the share found was 0.9924 at the
+   * lowest and below 0.995 in 4 (close neighbours on a circle, under the inner product in 30
+   * dimensions), so a mark of 0.995 failed about one suite run in a hundred; the mark is 0.985.
    */
   public void testFindsTheExactNeighbours() throws IOException {
     Random random = random();
@@ -78,7 +80,7 @@ public class TestSampleNeighbours extends LuceneTestCase {
         expected += exact.length;
       }
     }
-    assertTrue(found + " of " + expected, found >= 0.995 * expected);
+    assertTrue(found + " of " + expected, found >= 0.985 * expected);
   }
 
   /** Fewer other vectors than {@code k}: all of them, nearest first. */
