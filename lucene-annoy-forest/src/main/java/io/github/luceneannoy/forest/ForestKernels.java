@@ -180,15 +180,7 @@ public abstract class ForestKernels {
       v[g + 6] = z2 - z6;
       v[g + 7] = z3 - z7;
     }
-    combineHalves(v, from, 8);
-  }
-
-  /**
-   * The stages of {@link #hadamard64} from pairs {@code h} apart on: whole runs of {@code h}
-   * coordinates added to and subtracted from the next run.
-   */
-  static void combineHalves(float[] v, int from, int h) {
-    for (; h < HADAMARD_BLOCK; h <<= 1) {
+    for (int h = 8; h < HADAMARD_BLOCK; h <<= 1) {
       for (int i = from; i < from + HADAMARD_BLOCK; i += h << 1) {
         for (int j = i; j < i + h; j++) {
           float x = v[j];
