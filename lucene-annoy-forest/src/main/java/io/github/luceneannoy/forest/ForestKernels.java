@@ -586,10 +586,14 @@ public abstract class ForestKernels {
     for (int i = 0; i < planes.length; i++) {
       planes[i] = 0xC2B2AE3D27D4EB4FL * (i + 7);
     }
-    int[] x = new int[CodeBlock.GROUP];
-    int[] y = new int[CodeBlock.GROUP];
+    int[] x = new int[3 * CodeBlock.GROUP];
+    int[] y = new int[3 * CodeBlock.GROUP];
     a.groupFullDots(codes, 0, words, planes, x, 0);
     b.groupFullDots(codes, 0, words, planes, y, 0);
+    a.groupDots(codes, 0, words, planes, 2, x, CodeBlock.GROUP);
+    b.groupDots(codes, 0, words, planes, 2, y, CodeBlock.GROUP);
+    a.groupPlaneDots(codes, 0, words, planes, 3, x, 2 * CodeBlock.GROUP);
+    b.groupPlaneDots(codes, 0, words, planes, 3, y, 2 * CodeBlock.GROUP);
     return java.util.Arrays.equals(x, y);
   }
 }

@@ -63,8 +63,24 @@ public class TestForestKernels extends LuceneTestCase {
     ForestKernels vector = vectorKernels();
     if (vector != null) {
       all.add(vector);
+      all.add(maskedCountKernels());
     }
     return all;
+  }
+
+  /**
+   * The vector implementation counting bits by shifts and masks, as on Java 17 and 18, whether or
+   * not this JDK has the lane-wise bit count.
+   */
+  private static ForestKernels maskedCountKernels() {
+    try {
+      return (ForestKernels)
+          Class.forName(ForestKernels.class.getPackageName() + ".PanamaForestKernels")
+              .getDeclaredConstructor(boolean.class)
+              .newInstance(false);
+    } catch (ReflectiveOperationException e) {
+      throw new AssertionError(e);
+    }
   }
 
   /** A leaf's worth of codes with plausible corrections (384 bits each, one word stored). */
@@ -300,11 +316,11 @@ public class TestForestKernels extends LuceneTestCase {
       terms.squaredBound = 6.25f;
       float[] bars = {Float.NEGATIVE_INFINITY, 40, 60, 80, Float.POSITIVE_INFINITY};
       terms.bar = bars[random.nextInt(bars.length)];
-      int[][] passing = new int[2][count];
-      float[][] lower = new float[2][count];
-      float[][] upper = new float[2][count];
-      int[] kept = new int[2];
       List<ForestKernels> all = implementations();
+      int[][] passing = new int[all.size()][count];
+      float[][] lower = new float[all.size()][count];
+      float[][] upper = new float[all.size()][count];
+      int[] kept = new int[all.size()];
       for (int k = 0; k < all.size(); k++) {
         kept[k] =
             all.get(k).keepBelowBar(codes, dots, count, terms, passing[k], lower[k], upper[k]);
@@ -338,12 +354,12 @@ public class TestForestKernels extends LuceneTestCase {
         }
       }
       assertEquals(expected, kept[0]);
-      if (all.size() == 2) {
-        assertEquals(kept[0], kept[1]);
+      for (int k = 1; k < all.size(); k++) {
+        assertEquals(kept[0], kept[k]);
         for (int i = 0; i < kept[0]; i++) {
-          assertEquals(passing[0][i], passing[1][i]);
-          assertEquals(Float.floatToIntBits(lower[0][i]), Float.floatToIntBits(lower[1][i]));
-          assertEquals(Float.floatToIntBits(upper[0][i]), Float.floatToIntBits(upper[1][i]));
+          assertEquals(passing[0][i], passing[k][i]);
+          assertEquals(Float.floatToIntBits(lower[0][i]), Float.floatToIntBits(lower[k][i]));
+          assertEquals(Float.floatToIntBits(upper[0][i]), Float.floatToIntBits(upper[k][i]));
         }
       }
     }
@@ -469,7 +485,8 @@ public class TestForestKernels extends LuceneTestCase {
     Random random = random();
     int group = CodeBlock.GROUP;
     for (ForestKernels kernels : implementations()) {
-      for (int words = 1; words <= 14; words++) {
+      // past 31 words (1,984 dimensions) the masked counts widen their byte sums more than once
+      for (int words : new int[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 31, 32, 33, 64}) {
         int offset = random.nextInt(2 * words * group + 1);
         long[] codes = new long[offset + words * group + random.nextInt(3)];
         for (int i = 0; i < codes.length; i++) {
@@ -520,6 +537,21 @@ public class TestForestKernels extends LuceneTestCase {
           assertEquals(what, 4 * high + low, weighted);
           assertEquals(what, high, 2 * single[3][at + j] + single[2][at + j]);
         }
+      }
+      // every bit set in codes and planes: the largest counts, which sums of narrow lanes overflow
+      for (int words : new int[] {31, 32, 64}) {
+        long[] codes = new long[words * group];
+        long[] planes = new long[4 * words];
+        java.util.Arrays.fill(codes, -1L);
+        java.util.Arrays.fill(planes, -1L);
+        int[] out = new int[group];
+        String what = kernels.description() + ", " + words + " words of ones";
+        kernels.groupFullDots(codes, 0, words, planes, out, 0);
+        assertEquals(what, words * 64 * 15, out[group - 1]);
+        kernels.groupDots(codes, 0, words, planes, 2, out, 0);
+        assertEquals(what, words * 64 * 3, out[0]);
+        kernels.groupPlaneDots(codes, 0, words, planes, 3, out, 0);
+        assertEquals(what, words * 64, out[group - 1]);
       }
     }
   }
