@@ -75,8 +75,9 @@ import org.apache.lucene.index.SegmentWriteState;
  *   <li>vint number of inner nodes over all trees
  *   <li>vlong offset and vlong length of the node section in {@code .afi}
  *   <li>vint number of leaves {@code C} over all trees
- *   <li>vlong offset and vlong length of the leaf section in {@code .afi}: {@code 4·C·D + T·N·(20 +
- *       8·W)} bytes
+ *   <li>vlong offset and vlong length of the leaf section in {@code .afi}: {@code 4·C·D + T·N·(E +
+ *       8·W)} bytes, where {@code E} is 20 when codes store their counts of ones (below) and 16
+ *       when they do not
  *   <li>{@code T} ints: the position of each tree's root record in the node section
  * </ol>
  *
@@ -101,19 +102,20 @@ import org.apache.lucene.index.SegmentWriteState;
  *   <li><b>Leaf section</b>: the leaves in the order of their numbers (pre-order, tree after tree).
  *       A leaf of {@code c} entries ({@code 1 ≤ c ≤ L}) is {@code D} floats, its centroid, {@code
  *       c} ints, the ordinals of its vectors (increasing), then their codes relative to the
- *       centroid. Leaf {@code j} whose first entry is {@code e} starts at {@code 4·D·j + (20 +
+ *       centroid. Leaf {@code j} whose first entry is {@code e} starts at {@code 4·D·j + (E +
  *       8·W)·e}. Every ordinal is in exactly one leaf of every tree. In tree 0 a node's centroid is
  *       the mean of the vectors under it; the later trees have tree 0's nodes and centroids, with
  *       every vector in another leaf (spilled; nodes left empty are left out), so there a centroid
  *       is the one of the tree-0 node it repeats. A reader needs neither.
  *   <li><b>Codes</b> of {@code c} vectors relative to a centroid {@code c₀}: {@code c} floats
- *       {@code a}, {@code c} floats {@code s}, {@code c} floats {@code ε}, {@code c} ints, the
- *       number of one bits of each code, then {@code c·W} longs, the bits of the codes (bit {@code
- *       i} of a code's long {@code w} is coordinate {@code 64w + i}), interleaved in groups of 8
- *       codes so that a searcher reads word {@code w} of 8 codes at once: the codes form groups of
- *       8 (the last group has {@code c mod 8} codes when that is not 0), and word {@code w} of code
- *       {@code g + j} of a group of {@code n} codes that starts at code {@code g} is long number
- *       {@code g·W + w·n + j}. With {@code R} the rotation ({@link
+ *       {@code a}, {@code c} floats {@code s}, {@code c} floats {@code ε}, where {@code W > 4} (or
+ *       the version is below 5) {@code c} ints, the number of one bits of each code (where {@code W
+ *       ≤ 4} a reader counts them), then {@code c·W} longs, the bits of the codes (bit {@code i} of
+ *       a code's long {@code w} is coordinate {@code 64w + i}), interleaved in groups of 8 codes so
+ *       that a searcher reads word {@code w} of 8 codes at once: the codes form groups of 8 (the
+ *       last group has {@code c mod 8} codes when that is not 0), and word {@code w} of code {@code
+ *       g + j} of a group of {@code n} codes that starts at code {@code g} is long number {@code
+ *       g·W + w·n + j}. With {@code R} the rotation ({@link
  *       io.github.luceneannoy.forest.FastRotation}, rebuilt from the seed and {@code D}), {@code r
  *       = R(x - c₀)}, bit {@code i} set when {@code r_i > 0}, {@code σ} the signs (±1) and {@code ω
  *       = R(c₀ - g)}: {@code s = |r|²/|r|₁}, {@code a = |r|² + 2·s·(σ·ω)}, {@code ε = 2·|r|·sqrt(1
@@ -136,6 +138,9 @@ import org.apache.lucene.index.SegmentWriteState;
  *       of the budget (at least two full leaves) has added no candidate. Since 2026-12-07 the trees
  *       after the first are spilled copies of it (above) rather than k-means trees of their own
  *       seeds; the files are read alike either way, so the version is the same.
+ *   <li>5: codes of at most four longs ({@code W ≤ 4}, up to 256 mapped dimensions) no longer store
+ *       their counts of ones: 4 of an entry's 36 bytes at 128 dimensions, where a reader counts
+ *       them in two bit counts. Versions 3 and 4 are read with the counts they store.
  * </ul>
  *
  * @lucene.experimental
@@ -163,7 +168,13 @@ public final class AnnoyVectorsFormat extends ForestVectorsFormat {
    */
   static final int VERSION_EARLY_STOP = 4;
 
-  static final int VERSION_CURRENT = VERSION_EARLY_STOP;
+  /**
+   * Codes of at most four longs (fields of up to 256 mapped dimensions) are written without their
+   * counts of ones, which readers count ({@code CodeBlock#MAX_WORDS_COUNTED}).
+   */
+  static final int VERSION_COUNTED_ONES = 5;
+
+  static final int VERSION_CURRENT = VERSION_COUNTED_ONES;
 
   /**
    * Default number of trees: the second, a spilled copy of the first ({@link

@@ -141,7 +141,7 @@ final class AnnoyVectorsReader extends KnnVectorsReader {
           if (info == null || info.hasVectorValues() == false) {
             throw new CorruptIndexException("invalid vector field number " + number, meta);
           }
-          FieldEntry entry = FieldEntry.read(meta, info, dataLength);
+          FieldEntry entry = FieldEntry.read(meta, info, dataLength, dataVersion);
           checkFlatCount(info, entry, meta);
           boolean stopsEarly = dataVersion >= AnnoyVectorsFormat.VERSION_EARLY_STOP;
           if (fields.put(info.name, new FieldForest(entry, data, stopsEarly)) != null) {

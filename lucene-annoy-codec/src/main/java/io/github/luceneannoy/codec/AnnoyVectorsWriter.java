@@ -299,7 +299,8 @@ final class AnnoyVectorsWriter extends KnnVectorsWriter {
         layout.leaves(),
         nodesOffset + layout.nodeBytes(),
         leavesLength,
-        layout.roots());
+        layout.roots(),
+        AnnoyVectorsFormat.VERSION_CURRENT);
   }
 
   @Override

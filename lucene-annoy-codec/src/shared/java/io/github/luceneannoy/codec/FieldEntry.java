@@ -37,6 +37,8 @@ import org.apache.lucene.store.DataOutput;
  * @param budget10 the calibrated number of candidates to gather for 10 hits
  * @param budget100 the number of candidates to gather for 100 hits (equal to {@code budget10} from
  *     format version 4)
+ * @param version the format version of the segment's files, which decides their layout ({@link
+ *     #onesStored}); not part of the record on disk
  */
 record FieldEntry(
     int fieldNumber,
@@ -60,7 +62,8 @@ record FieldEntry(
     int leafCount,
     long leavesOffset,
     long leavesLength,
-    int[] roots) {
+    int[] roots,
+    int version) {
 
   /**
    * Vector encodings by their id in the file: a position here is written to disk, so entries are
@@ -106,6 +109,14 @@ record FieldEntry(
     return FastRotation.paddedDimension(mappedDimension()) / Long.SIZE;
   }
 
+  /**
+   * Whether the field's codes are stored with their counts of ones: all of them up to format
+   * version 4; from version 5 those longer than {@link CodeBlock#MAX_WORDS_COUNTED} longs.
+   */
+  boolean onesStored() {
+    return version < AnnoyVectorsFormat.VERSION_COUNTED_ONES || CodeBlock.storesOnes(words());
+  }
+
   /** Bytes of the centre section. */
   long centreLength() {
     return (long) mappedDimension() * Float.BYTES;
@@ -114,13 +125,15 @@ record FieldEntry(
   /** Bytes the leaf section must have: every leaf's centroid, and every vector once per tree. */
   long expectedLeavesLength() {
     return (long) leafCount * mappedDimension() * Float.BYTES
-        + (long) numTrees() * size * (Integer.BYTES + CodeBlock.bytesPerCode(words()));
+        + (long) numTrees()
+            * size
+            * (Integer.BYTES + CodeBlock.bytesPerCode(words(), onesStored()));
   }
 
   /** Where leaf number {@code leaf}, whose entries start at entry {@code firstEntry}, starts. */
   long leafOffset(int leaf, long firstEntry) {
-    return LeafBlock.bytes(0, mappedDimension(), words()) * leaf
-        + firstEntry * (Integer.BYTES + CodeBlock.bytesPerCode(words()));
+    return LeafBlock.bytes(0, mappedDimension(), words(), onesStored()) * leaf
+        + firstEntry * (Integer.BYTES + CodeBlock.bytesPerCode(words(), onesStored()));
   }
 
   void write(DataOutput out) throws IOException {
@@ -156,8 +169,10 @@ record FieldEntry(
    *
    * @param in the metadata input, positioned after the field number, named in exceptions
    * @param dataLength length of the {@code .afi} file without its footer
+   * @param version the files' format version
    */
-  static FieldEntry read(DataInput in, FieldInfo info, long dataLength) throws IOException {
+  static FieldEntry read(DataInput in, FieldInfo info, long dataLength, int version)
+      throws IOException {
     DataInput resource = in;
     String field = "field \"" + info.name + "\": ";
     VectorEncoding encoding = encodingFromId(in.readInt(), field, resource);
@@ -266,7 +281,8 @@ record FieldEntry(
             leafCount,
             leavesOffset,
             leavesLength,
-            roots);
+            roots,
+            version);
     checkSection(field + "centre", centreOffset, entry.centreLength(), dataLength, resource);
     checkSection(field + "node", nodesOffset, nodesLength, dataLength, resource);
     checkSection(field + "leaf", leavesOffset, leavesLength, dataLength, resource);
@@ -288,7 +304,7 @@ record FieldEntry(
               + " do not follow each other",
           resource);
     }
-    if ((long) nodeCount * NodeRecord.bytes(1, entry.words()) > nodesLength) {
+    if ((long) nodeCount * NodeRecord.bytes(1, entry.words(), entry.onesStored()) > nodesLength) {
       throw corrupt(
           field
               + "invalid node count "

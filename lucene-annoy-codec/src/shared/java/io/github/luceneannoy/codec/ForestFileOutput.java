@@ -118,7 +118,9 @@ final class ForestFileOutput implements ForestWriter, Closeable {
     writeFloats(out, codes.additive, count);
     writeFloats(out, codes.scale, count);
     writeFloats(out, codes.error, count);
-    writeInts(out, codes.ones, count);
+    if (CodeBlock.storesOnes(codes.words)) {
+      writeInts(out, codes.ones, count);
+    }
     for (int i = 0; i < count * codes.words; i++) {
       out.writeLong(codes.bits[i]);
     }

@@ -150,7 +150,7 @@ final class OffHeapForest implements Forest {
     int words = into.codes.words;
     if (count < 1
         || count > entry.branching()
-        || ref + NodeRecord.bytes(count, words) > entry.nodesLength()) {
+        || ref + NodeRecord.bytes(count, words, entry.onesStored()) > entry.nodesLength()) {
       throw new CorruptIndexException(
           "node at " + ref + " has invalid child count " + count, nodes);
     }
@@ -207,7 +207,7 @@ final class OffHeapForest implements Forest {
   /** Where leaf {@code leaf} starts, checked to lie within the leaf section. */
   private long checkedLeafOffset(int leaf, int firstEntry, int count) throws CorruptIndexException {
     long offset = entry.leafOffset(leaf, firstEntry);
-    long bytes = LeafBlock.bytes(count, entry.mappedDimension(), entry.words());
+    long bytes = LeafBlock.bytes(count, entry.mappedDimension(), entry.words(), entry.onesStored());
     if (leaf < 0
         || leaf >= entry.leafCount()
         || offset < 0
@@ -269,12 +269,17 @@ final class OffHeapForest implements Forest {
     return new CorruptIndexException(message, nodes);
   }
 
-  private static void readCodes(IndexInput in, CodeBlock codes, int count) throws IOException {
+  private void readCodes(IndexInput in, CodeBlock codes, int count) throws IOException {
     in.readFloats(codes.additive, 0, count);
     in.readFloats(codes.scale, 0, count);
     in.readFloats(codes.error, 0, count);
-    in.readInts(codes.ones, 0, count);
-    in.readLongs(codes.bits, 0, count * codes.words);
+    if (entry.onesStored()) {
+      in.readInts(codes.ones, 0, count);
+      in.readLongs(codes.bits, 0, count * codes.words);
+    } else {
+      in.readLongs(codes.bits, 0, count * codes.words);
+      codes.countOnes(count);
+    }
     codes.count = count;
   }
 }

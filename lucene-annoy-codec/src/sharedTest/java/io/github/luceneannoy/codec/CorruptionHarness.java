@@ -370,9 +370,9 @@ final class CorruptionHarness implements Closeable {
       return (mappedDimension() + 63) / 64;
     }
 
-    /** Bytes of one code: a, s, ε, the count of ones, then the bits. */
+    /** Bytes of one code: a, s, ε, the count of ones if stored ({@link #countBytes}), the bits. */
     int codeBytes() {
-      return 3 * Float.BYTES + Integer.BYTES + words() * Long.BYTES;
+      return 3 * Float.BYTES + countBytes(words()) + words() * Long.BYTES;
     }
 
     /** Bytes of a leaf entry: its ordinal and its code. */
@@ -507,7 +507,8 @@ final class CorruptionHarness implements Closeable {
     }
 
     /**
-     * The children's codes: {@code count} floats each of a, s and ε, ints of ones, then the bits.
+     * The children's codes: {@code count} floats each of a, s and ε, ints of ones if stored, then
+     * the bits.
      */
     int codesOffset() {
       return offset + Integer.BYTES * (1 + 3 * count) + Float.BYTES * count * count;
@@ -516,8 +517,16 @@ final class CorruptionHarness implements Closeable {
     int bytes() {
       return Integer.BYTES * (1 + 3 * count)
           + Float.BYTES * count * count
-          + count * (3 * Float.BYTES + Integer.BYTES + words * Long.BYTES);
+          + count * (3 * Float.BYTES + countBytes(words) + words * Long.BYTES);
     }
+  }
+
+  /**
+   * Bytes of a code's count of ones: stored for codes of more than 4 longs only (format version 5);
+   * the harness's fields (16 and 17 dimensions) have one-long codes, so none.
+   */
+  static int countBytes(int words) {
+    return words > 4 ? Integer.BYTES : 0;
   }
 
   /** A leaf as its parent names it, and where it is. */
@@ -527,9 +536,14 @@ final class CorruptionHarness implements Closeable {
       return offset + Float.BYTES * dimension + Integer.BYTES * entry;
     }
 
-    /** Its codes: {@code size} floats each of a, s and ε, ints of ones, then the bits. */
+    /** Its codes: {@code size} floats each of a, s and ε, ints of ones if stored, then the bits. */
     int codesOffset() {
       return offset + Float.BYTES * dimension + Integer.BYTES * size;
+    }
+
+    /** The bits of its codes of {@code words} longs each. */
+    int bitsOffset(int words) {
+      return codesOffset() + (3 * Float.BYTES + countBytes(words)) * size;
     }
   }
 

@@ -218,7 +218,7 @@ public class TestCorruptChecksums extends LuceneTestCase {
         new ForestModel(harness.metaRecord(CorruptionHarness.EUCLIDEAN), harness.dataBody());
     LeafAt leaf = forest.leaves.get(random().nextInt(forest.leaves.size()));
     // a code's bits: no structure check can see this, only the checksum
-    int bits = leaf.codesOffset() + leaf.size() * 4 * Integer.BYTES;
+    int bits = leaf.bitsOffset(forest.record.words());
     damaged[bits + random().nextInt(leaf.size() * forest.record.words() * Long.BYTES)] ^= 0x10;
     try (Directory dir = harness.copyWith(random(), file, damaged)) {
       try (DirectoryReader reader = DirectoryReader.open(dir)) {

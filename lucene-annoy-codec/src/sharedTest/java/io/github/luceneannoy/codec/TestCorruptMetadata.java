@@ -38,10 +38,7 @@ import io.github.luceneannoy.forest.LeafTraversal;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Random;
 import java.util.function.Consumer;
 import org.apache.lucene.codecs.CodecUtil;
 import org.apache.lucene.index.CorruptIndexException;
@@ -49,7 +46,6 @@ import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexFormatTooNewException;
 import org.apache.lucene.index.IndexFormatTooOldException;
 import org.apache.lucene.index.LeafReader;
-import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.Directory;
 
 /**
@@ -142,41 +138,6 @@ public class TestCorruptMetadata extends CorruptionTestCase {
                 : IndexFormatTooNewException.class;
         assertEquals(file + " v" + version + ": " + e, expected, e.getClass());
         assertNamesFile(e, file);
-      }
-    }
-  }
-
-  /**
-   * Version 3 (the same files, with budgets calibrated for searches that spend them whole) is still
-   * read: with both files rewritten to it, every field answers as it does at version 4 (the
-   * harness's budget is too small to stop early).
-   */
-  public void testVersion3IsStillRead() throws IOException {
-    Map<String, byte[]> version3 = new HashMap<>();
-    for (String extension : List.of("afm", "afi")) {
-      String file = fileOf(SEGMENT, extension);
-      byte[] body = CorruptionHarness.withoutFooter(harness.read(file));
-      ByteBuffer.wrap(body).putInt(CorruptionHarness.versionOffset(extension), 3); // big-endian
-      version3.put(file, CorruptionHarness.withValidFooter(body));
-    }
-    long seed = random().nextLong();
-    try (Directory old = harness.copyWith(random(), version3);
-        DirectoryReader oldReader = DirectoryReader.open(old);
-        DirectoryReader newReader = DirectoryReader.open(harness.pristine())) {
-      LeafReader oldSegment = leaf(oldReader, SEGMENT);
-      LeafReader newSegment = leaf(newReader, SEGMENT);
-      assertHealthy(oldSegment, ANNOY_FIELDS, new Random(seed));
-      Random oldQueries = new Random(seed);
-      Random newQueries = new Random(seed);
-      for (int q = 0; q < 5; q++) {
-        for (VectorField field : ANNOY_FIELDS) {
-          TopDocs before = search(newSegment, field, newQueries);
-          TopDocs after = search(oldSegment, field, oldQueries);
-          assertEquals(field.name(), before.scoreDocs.length, after.scoreDocs.length);
-          for (int i = 0; i < before.scoreDocs.length; i++) {
-            assertEquals(field.name(), before.scoreDocs[i].doc, after.scoreDocs[i].doc);
-          }
-        }
       }
     }
   }

@@ -69,9 +69,47 @@ public final class CodeBlock {
     return additive.length;
   }
 
-  /** Bytes of one code on disk: three floats, the count of ones and the bits. */
+  /**
+   * Codes of at most this many longs (256 coordinates) are stored without their count of ones,
+   * which a reader counts ({@link #countOnes}): two to four bit counts a code, where the count
+   * would be a ninth of a 128-dimension entry on disk (4 of 36 bytes with its ordinal). Longer
+   * codes store it, as counting would cost a search more.
+   */
+  public static final int MAX_WORDS_COUNTED = 4;
+
+  /** Whether codes of {@code words} longs are written with their count of ones. */
+  public static boolean storesOnes(int words) {
+    return words > MAX_WORDS_COUNTED;
+  }
+
+  /** Bytes of one code on disk as written: three floats, the count of ones if stored, the bits. */
   public static int bytesPerCode(int words) {
-    return 3 * Float.BYTES + Integer.BYTES + words * Long.BYTES;
+    return bytesPerCode(words, storesOnes(words));
+  }
+
+  /**
+   * Bytes of one code on disk, with or without its count of ones (format version 4 and earlier
+   * stored it for every code).
+   */
+  public static int bytesPerCode(int words, boolean onesStored) {
+    return 3 * Float.BYTES + (onesStored ? Integer.BYTES : 0) + words * Long.BYTES;
+  }
+
+  /**
+   * Sets {@link #ones} of the first {@code count} codes, in the interleaved layout, from the bits.
+   */
+  public void countOnes(int count) {
+    for (int g = 0; g < count; g += GROUP) {
+      int n = Math.min(GROUP, count - g);
+      int base = g * words;
+      for (int j = 0; j < n; j++) {
+        int sum = 0;
+        for (int w = 0; w < words; w++) {
+          sum += Long.bitCount(bits[base + w * n + j]);
+        }
+        ones[g + j] = sum;
+      }
+    }
   }
 
   /** The index in {@link #bits} of word 0 of interleaved code {@code e} (whatever the count). */

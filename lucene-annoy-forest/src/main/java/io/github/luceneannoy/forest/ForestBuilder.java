@@ -114,7 +114,8 @@ public final class ForestBuilder {
       nodes += nodeCount(root);
     }
     FastRotation rotation = new FastRotation(vectors.dimension(), rotationSeed(seed));
-    long codeBytes = (long) trees.size() * vectors.size() * CodeBlock.bytesPerCode(words);
+    // on the heap every code holds its count of ones
+    long codeBytes = (long) trees.size() * vectors.size() * CodeBlock.bytesPerCode(words, true);
     // codes computed ahead are held until written: past a bound, each entry is coded as written
     LeafEntryCodes entryCodes =
         codeBytes <= codesAheadBytes

@@ -22,7 +22,8 @@ package io.github.luceneannoy.forest;
  *
  * <p>On disk a leaf of {@code c} entries is its centroid ({@code dimension} floats), {@code c} ints
  * (ordinals, increasing), then the codes: {@code 3·c} floats (all additive terms, all scales, all
- * error factors) and {@code c·words} longs, little-endian.
+ * error factors), {@code c} ints (their counts of ones, where {@link CodeBlock#storesOnes}) and
+ * {@code c·words} longs, little-endian.
  */
 public final class LeafBlock {
   /** Ordinals of the vectors, increasing. */
@@ -55,9 +56,17 @@ public final class LeafBlock {
     count = n;
   }
 
-  /** Bytes of a leaf of {@code count} entries on disk. */
+  /** Bytes of a leaf of {@code count} entries on disk, as written. */
   public static long bytes(int count, int dimension, int words) {
+    return bytes(count, dimension, words, CodeBlock.storesOnes(words));
+  }
+
+  /**
+   * Bytes of a leaf of {@code count} entries on disk, its codes with or without their counts of
+   * ones ({@link CodeBlock#bytesPerCode(int, boolean)}).
+   */
+  public static long bytes(int count, int dimension, int words, boolean onesStored) {
     return (long) dimension * Float.BYTES
-        + (long) count * (Integer.BYTES + CodeBlock.bytesPerCode(words));
+        + (long) count * (Integer.BYTES + CodeBlock.bytesPerCode(words, onesStored));
   }
 }

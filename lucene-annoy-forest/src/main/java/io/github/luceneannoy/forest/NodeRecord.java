@@ -62,11 +62,19 @@ public final class NodeRecord {
     return siblingDistances[i * refs.length + j];
   }
 
-  /** Bytes of a record of {@code count} children on disk. */
+  /** Bytes of a record of {@code count} children on disk, as written. */
   public static long bytes(int count, int words) {
+    return bytes(count, words, CodeBlock.storesOnes(words));
+  }
+
+  /**
+   * Bytes of a record of {@code count} children on disk, its codes with or without their counts of
+   * ones ({@link CodeBlock#bytesPerCode(int, boolean)}).
+   */
+  public static long bytes(int count, int words, boolean onesStored) {
     return Integer.BYTES
         + 3L * count * Integer.BYTES
         + (long) count * count * Float.BYTES
-        + (long) count * CodeBlock.bytesPerCode(words);
+        + (long) count * CodeBlock.bytesPerCode(words, onesStored);
   }
 }

@@ -63,7 +63,13 @@ public final class AnnoyVectorsFormat extends ForestVectorsFormat {
    */
   static final int VERSION_EARLY_STOP = 4;
 
-  static final int VERSION_CURRENT = VERSION_EARLY_STOP;
+  /**
+   * Codes of at most four longs (fields of up to 256 mapped dimensions) are written without their
+   * counts of ones, which readers count ({@code CodeBlock#MAX_WORDS_COUNTED}).
+   */
+  static final int VERSION_COUNTED_ONES = 5;
+
+  static final int VERSION_CURRENT = VERSION_COUNTED_ONES;
 
   /**
    * Default number of trees: the second, a spilled copy of the first ({@link
