@@ -285,6 +285,34 @@ public class TestLeafCoder extends LuceneTestCase {
     assertTrue(what, rate <= withSampling(TWO_SIDED_TAIL / 2, near / 8.0));
   }
 
+  /**
+   * {@link CodeBlock#countOnes} on interleaved codes finds each code's count of ones as the coder
+   * stored it (what a reader of short codes relies on), for whole groups and the smaller last one,
+   * at every width a reader counts and beyond.
+   */
+  public void testCountedOnesAreTheStoredOnes() {
+    Random random = random();
+    for (int iter = 0; iter < 50; iter++) {
+      int dimension = 2 + random.nextInt(400);
+      int count = 1 + random.nextInt(40);
+      FastRotation rotation = new FastRotation(dimension, random.nextLong());
+      float[] centre = new float[dimension];
+      float[] centroid = new float[dimension];
+      float[][] leaf = new float[count][dimension];
+      for (int e = 0; e < count; e++) {
+        for (int i = 0; i < dimension; i++) {
+          leaf[e][i] = (float) random.nextGaussian();
+        }
+      }
+      CodeBlock codes = encode(rotation, centre, centroid, leaf);
+      int[] stored = Arrays.copyOf(codes.ones, count);
+      Arrays.fill(codes.ones, -1);
+      codes.countOnes(count);
+      assertArrayEquals(
+          dimension + " dimensions, " + count + " codes", stored, Arrays.copyOf(codes.ones, count));
+    }
+  }
+
   /** The codes of {@code leaf} relative to {@code centroid}, interleaved as a search reads them. */
   private static CodeBlock encode(
       FastRotation rotation, float[] centre, float[] centroid, float[][] leaf) {
