@@ -171,7 +171,7 @@ final class PanamaForestKernels extends ForestKernels {
 
   /**
    * Kernels that count bits with the lane-wise bit count if {@code laneBitCount} (which the JDK
-   * must have), else with shifts and masks: tests run both on any JDK.
+   * must have), else with shifts and masks: so tests run the masked counts on every JDK.
    */
   PanamaForestKernels(boolean laneBitCount) {
     if (laneBitCount && BIT_COUNT == null) {
