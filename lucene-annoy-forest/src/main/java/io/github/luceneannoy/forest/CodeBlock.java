@@ -101,7 +101,11 @@ public final class CodeBlock {
    */
   public void countOnes(int count) {
     int g = 0;
-    // whole groups: eight sums in registers over consecutive words (as ForestKernels counts)
+    // whole groups: eight sums in registers over consecutive words, as ForestKernels counts a
+    // plane;
+    // its groupPlaneDots against a plane of all ones took 1.34 against 0.97 ns a code at two longs
+    // (2.32 against 1.49 at four, Java 17; with the vector module's masked counts 1.77 against
+    // 1.27)
     for (; g + GROUP <= count; g += GROUP) {
       int o0 = 0;
       int o1 = 0;
